@@ -1,0 +1,154 @@
+// Command beckonbench loads a running Beckon server over HTTP and reports
+// throughput and latency percentiles. It creates its own site through the
+// admin API, so it needs only the server's address and admin token.
+//
+//	beckonbench -base http://127.0.0.1:8080 -token TOKEN -duration 15s -conns 64
+//
+// Point it at loopback only. Requests carry X-Forwarded-For from a pool of
+// -clients addresses: start the server with BECKON_TRUSTED_PROXIES=127.0.0.1
+// so each simulated visitor has its own rate-limit budget, as behind a real
+// reverse proxy.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+func main() {
+	base := flag.String("base", "http://127.0.0.1:8080", "server base URL")
+	token := flag.String("token", "", "admin token")
+	duration := flag.Duration("duration", 15*time.Second, "how long to send load")
+	warmup := flag.Duration("warmup", 2*time.Second, "load sent before measuring")
+	conns := flag.Int("conns", 64, "concurrent connections")
+	clients := flag.Int("clients", 5000, "distinct client IPs in X-Forwarded-For")
+	origin := flag.String("origin", "https://bench.example", "Origin header (the site is created with it)")
+	flag.Parse()
+	if *token == "" {
+		fmt.Fprintln(os.Stderr, "beckonbench: -token is required")
+		os.Exit(2)
+	}
+	key, err := createSite(*base, *token, *origin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "beckonbench: setup:", err)
+		os.Exit(1)
+	}
+	url := *base + "/w/v1/" + key + "/config"
+	fmt.Printf("target: GET %s  conns=%d duration=%s clients=%d\n", url, *conns, *duration, *clients)
+	run(url, *origin, *conns, *clients, *warmup, false)
+	res := run(url, *origin, *conns, *clients, *duration, true)
+	res.print(*duration)
+}
+
+type result struct {
+	latencies []time.Duration
+	statuses  map[int]int
+	errors    int
+}
+
+func run(url, origin string, conns, clients int, d time.Duration, measure bool) result {
+	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
+	var mu sync.Mutex
+	total := result{statuses: map[int]int{}}
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	for w := 0; w < conns; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			local := result{statuses: map[int]int{}}
+			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			req.SetRequestURI(url)
+			req.Header.Set("Origin", origin)
+			for i := w; time.Now().Before(stop); i += conns {
+				// 198.18.0.0/15 is reserved for benchmarks (RFC 2544); these are
+				// only header values, no traffic goes there.
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.%d.%d.%d", 18+(i%clients)>>16&1, (i%clients)>>8&255, i%clients&255))
+				t0 := time.Now()
+				err := client.Do(req, resp)
+				if !measure {
+					continue
+				}
+				if err != nil {
+					local.errors++
+					continue
+				}
+				local.latencies = append(local.latencies, time.Since(t0))
+				local.statuses[resp.StatusCode()]++
+			}
+			mu.Lock()
+			total.latencies = append(total.latencies, local.latencies...)
+			for s, n := range local.statuses {
+				total.statuses[s] += n
+			}
+			total.errors += local.errors
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	return total
+}
+
+func (r result) print(d time.Duration) {
+	sort.Slice(r.latencies, func(i, j int) bool { return r.latencies[i] < r.latencies[j] })
+	n := len(r.latencies)
+	if n == 0 {
+		fmt.Println("no responses")
+		return
+	}
+	pct := func(p float64) time.Duration { return r.latencies[min(n-1, int(float64(n)*p))] }
+	fmt.Printf("requests: %d in %s = %.0f req/s; transport errors: %d; statuses: %v\n", n, d, float64(n)/d.Seconds(), r.errors, r.statuses)
+	fmt.Printf("latency: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
+		pct(.50).Round(time.Microsecond), pct(.90).Round(time.Microsecond), pct(.99).Round(time.Microsecond),
+		pct(.999).Round(time.Microsecond), r.latencies[n-1].Round(time.Microsecond))
+}
+
+// createSite makes a site with one widget of each kind through the admin API
+// and returns its public key.
+func createSite(base, token, origin string) (string, error) {
+	var site struct {
+		ID, Key string
+	}
+	body := fmt.Sprintf(`{"name":"bench","origins":[%q],"timezone":"Europe/Moscow","locale":"ru","region":"RU"}`, origin)
+	if err := post(base+"/api/v1/sites", token, body, &site); err != nil {
+		return "", err
+	}
+	for _, w := range []string{
+		`{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456789"}]}}`,
+		`{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":900}}`,
+		`{"type":"social_proof"}`,
+	} {
+		if err := post(base+"/api/v1/sites/"+site.ID+"/widgets", token, w, nil); err != nil {
+			return "", err
+		}
+	}
+	return site.Key, nil
+}
+
+func post(url, token, body string, out any) error {
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(url)
+	req.Header.SetMethod("POST")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.SetContentType("application/json")
+	req.SetBodyString(body)
+	if err := fasthttp.Do(req, resp); err != nil {
+		return err
+	}
+	if resp.StatusCode() != 201 {
+		return fmt.Errorf("POST %s: %d %s", url, resp.StatusCode(), resp.Body())
+	}
+	if out != nil {
+		return json.Unmarshal(resp.Body(), out)
+	}
+	return nil
+}

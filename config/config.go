@@ -1,0 +1,141 @@
+// Package config reads Beckon's settings from the environment (flags of the
+// same names override). Each setting's name, default and meaning are declared
+// once, in vars, so --help, the README table (checked by a test) and the code
+// cannot drift apart.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is the process configuration.
+type Config struct {
+	Addr           string
+	DataDir        string
+	RedisURL       string
+	AdminToken     string
+	PublicURL      string
+	TrustedProxies []netip.Prefix
+	LogLevel       slog.Level
+	// PublicRate is the per-IP budget of the public widget API in requests
+	// per second, PublicBurst how many may come at once.
+	PublicRate  float64
+	PublicBurst int
+	TwilioSID   string
+	TwilioToken string
+}
+
+// Var documents one setting.
+type Var struct {
+	Env, Flag, Default, Help string
+	set                      func(c *Config, v string) error
+}
+
+// Vars lists every setting in the order the README shows them.
+var Vars = []Var{
+	{"BECKON_ADDR", "addr", ":8080", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"BECKON_DATA_DIR", "data-dir", "./data", "embedded store directory", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"BECKON_REDIS_URL", "redis-url", "", "use Redis instead of the embedded store: redis://, rediss://, redis+sentinel://, redis+cluster://", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"BECKON_ADMIN_TOKEN", "admin-token", "", "bearer token of the operator; when unset one is generated on first start, printed once and stored hashed", func(c *Config, v string) error { c.AdminToken = v; return nil }},
+	{"BECKON_PUBLIC_URL", "public-url", "http://localhost:8080", "public base URL (webhooks, links in emails, the demo site's origin)", setPublicURL},
+	{"BECKON_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", setProxies},
+	{"BECKON_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", setLevel},
+	{"BECKON_PUBLIC_RATE", "public-rate", "10", "public widget API: requests per second per client IP", setRate},
+	{"BECKON_PUBLIC_BURST", "public-burst", "40", "public widget API: requests per client IP allowed at once", setBurst},
+	{"BECKON_TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account; unset: simulated telephony", func(c *Config, v string) error { c.TwilioSID = v; return nil }},
+	{"BECKON_TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token", func(c *Config, v string) error { c.TwilioToken = v; return nil }},
+}
+
+// Load builds the configuration from defaults, then the environment
+// (getenv), then command-line args.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("beckon serve", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	values := make([]*string, len(Vars))
+	for i, v := range Vars {
+		value := v.Default
+		if env := getenv(v.Env); env != "" {
+			value = env
+		}
+		values[i] = fs.String(v.Flag, value, v.Help+" ($"+v.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	for i, v := range Vars {
+		if err := v.set(&c, *values[i]); err != nil {
+			return c, fmt.Errorf("config: %s=%q: %w", v.Env, *values[i], err)
+		}
+	}
+	return c, nil
+}
+
+func setPublicURL(c *Config, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an absolute http(s) URL")
+	}
+	c.PublicURL = strings.TrimRight(v, "/")
+	return nil
+}
+
+func setProxies(c *Config, v string) error {
+	c.TrustedProxies = nil
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			addr, err := netip.ParseAddr(s)
+			if err != nil {
+				return err
+			}
+			s = addr.String() + "/" + strconv.Itoa(addr.BitLen())
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return err
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	return nil
+}
+
+func setLevel(c *Config, v string) error {
+	return c.LogLevel.UnmarshalText([]byte(v))
+}
+
+func setRate(c *Config, v string) error {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		return fmt.Errorf("want a positive number")
+	}
+	c.PublicRate = f
+	return nil
+}
+
+func setBurst(c *Config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("want a positive integer")
+	}
+	c.PublicBurst = n
+	return nil
+}
+
+// PublicOrigin is the origin (scheme://host[:port]) of PublicURL.
+func (c Config) PublicOrigin() string {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return c.PublicURL
+	}
+	return u.Scheme + "://" + u.Host
+}

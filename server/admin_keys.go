@@ -1,0 +1,91 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
+)
+
+type keyInput struct {
+	Name   string   `json:"name"`
+	Scopes []string `json:"scopes"`
+}
+
+// keyView is an API key as the API shows it: never the hash.
+type keyView struct {
+	ID        string    `json:"id"`
+	SiteID    string    `json:"site_id"`
+	Name      string    `json:"name"`
+	Prefix    string    `json:"prefix"`
+	Scopes    []string  `json:"scopes"`
+	CreatedAt time.Time `json:"created_at"`
+	// Secret is only in the response that created the key.
+	Secret string `json:"secret,omitempty"`
+}
+
+func viewKey(k store.APIKey) keyView {
+	return keyView{ID: k.ID, SiteID: k.SiteID, Name: k.Name, Prefix: k.Prefix, Scopes: k.Scopes, CreatedAt: k.CreatedAt}
+}
+
+func (s *Server) createKey(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "")
+	if err != nil {
+		return err
+	}
+	var in keyInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := validate.Text("name", in.Name, true, 100); err != nil {
+		return err
+	}
+	if len(in.Scopes) == 0 {
+		return validate.Field("scopes", "at least one scope is required: %s", strings.Join(knownScopes, ", "))
+	}
+	for i, sc := range in.Scopes {
+		if err := validate.OneOf("scopes["+itoa(i)+"]", sc, knownScopes...); err != nil {
+			return err
+		}
+	}
+	secret := "bk_" + randomToken(24)
+	k := store.APIKey{ID: newID("key"), SiteID: site.ID, Name: in.Name, Prefix: secret[:9],
+		Hash: hashSecret(secret), Scopes: in.Scopes, CreatedAt: time.Now().UTC()}
+	if err := s.store.CreateAPIKey(c.UserContext(), k); err != nil {
+		return notFoundAs(err, "site")
+	}
+	view := viewKey(k)
+	view.Secret = secret
+	return c.Status(http.StatusCreated).JSON(view)
+}
+
+func (s *Server) listKeys(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "")
+	if err != nil {
+		return err
+	}
+	keys, err := s.store.ListAPIKeys(c.UserContext(), site.ID)
+	if err != nil {
+		return err
+	}
+	views := make([]keyView, len(keys))
+	for i, k := range keys {
+		views[i] = viewKey(k)
+	}
+	return c.JSON(fiber.Map{"keys": views})
+}
+
+func (s *Server) revokeKey(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeAPIKey(c.UserContext(), site.ID, c.Params("kid")); err != nil {
+		return notFoundAs(err, "api key")
+	}
+	return c.SendStatus(http.StatusNoContent)
+}

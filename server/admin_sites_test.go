@@ -1,0 +1,124 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+func TestSitesLifecycle(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		site := ts.createSite("Shop", "https://shop.example/", "HTTPS://WWW.Shop.example")
+		id := site["id"].(string)
+		if site["key"] == "" || site["key"] == nil {
+			t.Fatalf("no key in %v", site)
+		}
+		if got := site["origins"].([]any); len(got) != 2 || got[0] != "https://shop.example" || got[1] != "https://www.shop.example" {
+			t.Fatalf("origins not normalised: %v", got)
+		}
+
+		r := ts.admin("GET", "/api/v1/sites/"+id, nil)
+		expectStatus(t, r, http.StatusOK)
+		if r.json(t)["name"] != "Shop" {
+			t.Fatalf("get: %s", r.Body)
+		}
+
+		r = ts.admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "Shop 2", "locale": "uk"})
+		expectStatus(t, r, http.StatusOK)
+		got := r.json(t)
+		if got["name"] != "Shop 2" || got["locale"] != "uk" || got["timezone"] != "Europe/Moscow" {
+			t.Fatalf("patch changed the wrong fields: %s", r.Body)
+		}
+
+		ts.createSite("Second")
+		r = ts.admin("GET", "/api/v1/sites", nil)
+		expectStatus(t, r, http.StatusOK)
+		sites := r.json(t)["sites"].([]any)
+		if len(sites) != 2 || sites[0].(map[string]any)["name"] != "Shop 2" {
+			t.Fatalf("list: %s", r.Body)
+		}
+
+		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNoContent)
+		r = ts.admin("GET", "/api/v1/sites/"+id, nil)
+		expectStatus(t, r, http.StatusNotFound)
+		if r.errorCode(t) != "not_found" {
+			t.Fatalf("code: %s", r.Body)
+		}
+		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNotFound)
+		expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "x"}), http.StatusNotFound)
+	})
+}
+
+// TestSiteBadInput sends hostile bodies; each gets a clear error and the
+// stored sites stay exactly as they were.
+func TestSiteBadInput(t *testing.T) {
+	valid := `"origins":["https://shop.example"],"timezone":"Europe/Moscow","locale":"ru","region":"RU"`
+	cases := []struct {
+		name, body  string
+		status      int
+		code, field string
+	}{
+		{"malformed JSON", `{"name": "Shop",`, 400, "bad_request", ""},
+		{"not an object", `["Shop"]`, 400, "bad_request", ""},
+		{"empty body", ``, 400, "bad_request", ""},
+		{"trailing data", `{"name":"Shop",` + valid + `} {}`, 400, "bad_request", ""},
+		{"wrong type", `{"name": 42,` + valid + `}`, 400, "bad_request", "name"},
+		{"origins wrong type", `{"name":"Shop","origins":"https://shop.example"}`, 400, "bad_request", "origins"},
+		{"unknown field", `{"name":"Shop","colour":"red",` + valid + `}`, 400, "bad_request", "colour"},
+		{"missing name", `{` + valid + `}`, 422, "invalid", "name"},
+		{"blank name", `{"name":"   ",` + valid + `}`, 422, "invalid", "name"},
+		{"no origins", `{"name":"Shop","origins":[],"timezone":"UTC","locale":"ru","region":"RU"}`, 422, "invalid", "origins"},
+		{"origin with path", `{"name":"Shop","origins":["https://shop.example/page"],"timezone":"UTC","locale":"ru","region":"RU"}`, 422, "invalid", "origins[0]"},
+		{"origin not a URL", `{"name":"Shop","origins":["shop.example"],"timezone":"UTC","locale":"ru","region":"RU"}`, 422, "invalid", "origins[0]"},
+		{"javascript origin", `{"name":"Shop","origins":["javascript:alert(1)"],"timezone":"UTC","locale":"ru","region":"RU"}`, 422, "invalid", "origins[0]"},
+		{"bad timezone", `{"name":"Shop","origins":["https://a.example"],"timezone":"Mars/Olympus","locale":"ru","region":"RU"}`, 422, "invalid", "timezone"},
+		{"bad locale", `{"name":"Shop","origins":["https://a.example"],"timezone":"UTC","locale":"de","region":"RU"}`, 422, "invalid", "locale"},
+		{"bad region", `{"name":"Shop","origins":["https://a.example"],"timezone":"UTC","locale":"ru","region":"XX"}`, 422, "invalid", "region"},
+		{"oversized body", `{"name":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large", ""},
+	}
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		existing := ts.createSite("Existing")
+		before := ts.admin("GET", "/api/v1/sites", nil).Body
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				for _, target := range []struct{ method, path string }{
+					{"POST", "/api/v1/sites"},
+					{"PATCH", "/api/v1/sites/" + existing["id"].(string)},
+				} {
+					if target.method == "PATCH" && tc.name == "missing name" {
+						continue // PATCH may omit fields by design
+					}
+					r := ts.admin(target.method, target.path, tc.body)
+					expectStatus(t, r, tc.status)
+					if code := r.errorCode(t); code != tc.code {
+						t.Fatalf("%s: code %q, want %q: %s", target.method, code, tc.code, r.Body)
+					}
+					if field := r.errorField(t); field != tc.field {
+						t.Fatalf("%s: field %q, want %q: %s", target.method, field, tc.field, r.Body)
+					}
+				}
+				if after := ts.admin("GET", "/api/v1/sites", nil).Body; string(after) != string(before) {
+					t.Fatalf("sites changed after a refused request:\nbefore %s\nafter  %s", before, after)
+				}
+			})
+		}
+		r := ts.admin("POST", "/api/v1/sites", `{"name":"Shop",`+valid+`}`, "Content-Type", "text/plain")
+		expectStatus(t, r, http.StatusBadRequest)
+	})
+}
+
+func TestSiteNameIsStoredAsText(t *testing.T) {
+	ts := newTestServer(t, storeFactories["embedded"](t), nil)
+	site := ts.createSite(`<script>alert("x")</script>`)
+	r := ts.admin("GET", "/api/v1/sites/"+site["id"].(string), nil)
+	if r.json(t)["name"] != `<script>alert("x")</script>` {
+		t.Fatalf("name altered: %s", r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("content type %q", ct)
+	}
+}

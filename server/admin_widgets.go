@@ -1,0 +1,146 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets"
+)
+
+type widgetInput struct {
+	Type     *string         `json:"type"`
+	Enabled  *bool           `json:"enabled"`
+	Settings json.RawMessage `json:"settings"`
+}
+
+func widgetType(name string) (widgets.Type, error) {
+	t, ok := widgets.Types[name]
+	if !ok {
+		return t, validate.Field("type", "unknown widget type %q; known types: %s", name, strings.Join(widgets.Names(), ", "))
+	}
+	return t, nil
+}
+
+// siteFor loads the site a widget request is about, after authorization.
+func (s *Server) siteFor(c *fiber.Ctx, scope string) (store.Site, error) {
+	id := c.Params("id")
+	if err := authorize(c, id, scope); err != nil {
+		return store.Site{}, err
+	}
+	site, err := s.store.GetSite(c.UserContext(), id)
+	return site, notFoundAs(err, "site")
+}
+
+func (s *Server) createWidget(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "widgets:write")
+	if err != nil {
+		return err
+	}
+	var in widgetInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if in.Type == nil {
+		return validate.Field("type", "is required; known types: %s", strings.Join(widgets.Names(), ", "))
+	}
+	t, err := widgetType(*in.Type)
+	if err != nil {
+		return err
+	}
+	settings, err := t.Normalize(in.Settings, site)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	w := store.Widget{ID: newID("wdg"), SiteID: site.ID, Type: *in.Type, Enabled: true, Settings: settings, CreatedAt: now, UpdatedAt: now}
+	if in.Enabled != nil {
+		w.Enabled = *in.Enabled
+	}
+	if err := s.store.CreateWidget(c.UserContext(), w); err != nil {
+		return notFoundAs(err, "site")
+	}
+	s.configChanged(c, site.Key)
+	return c.Status(http.StatusCreated).JSON(w)
+}
+
+func (s *Server) listWidgets(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "widgets:read")
+	if err != nil {
+		return err
+	}
+	list, err := s.store.ListWidgets(c.UserContext(), site.ID)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []store.Widget{}
+	}
+	return c.JSON(fiber.Map{"widgets": list})
+}
+
+func (s *Server) getWidget(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "widgets:read")
+	if err != nil {
+		return err
+	}
+	w, err := s.store.GetWidget(c.UserContext(), site.ID, c.Params("wid"))
+	if err != nil {
+		return notFoundAs(err, "widget")
+	}
+	return c.JSON(w)
+}
+
+func (s *Server) updateWidget(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "widgets:write")
+	if err != nil {
+		return err
+	}
+	var in widgetInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	w, err := s.store.UpdateWidget(c.UserContext(), site.ID, c.Params("wid"), func(w *store.Widget) error {
+		if in.Type != nil && *in.Type != w.Type {
+			return validate.Field("type", "cannot be changed; create a new widget instead")
+		}
+		if in.Enabled != nil {
+			w.Enabled = *in.Enabled
+		}
+		if in.Settings != nil {
+			t, err := widgetType(w.Type)
+			if err != nil {
+				return err
+			}
+			settings, err := t.Normalize(in.Settings, site)
+			if err != nil {
+				return err
+			}
+			w.Settings = settings
+		}
+		w.UpdatedAt = time.Now().UTC()
+		return nil
+	})
+	if err != nil {
+		return notFoundAs(err, "widget")
+	}
+	s.configChanged(c, site.Key)
+	return c.JSON(w)
+}
+
+func (s *Server) deleteWidget(c *fiber.Ctx) error {
+	site, err := s.siteFor(c, "widgets:write")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteWidget(c.UserContext(), site.ID, c.Params("wid")); err != nil {
+		return notFoundAs(err, "widget")
+	}
+	s.configChanged(c, site.Key)
+	return c.SendStatus(http.StatusNoContent)
+}

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+func TestWidgetsLifecycle(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		site := ts.createSite("Shop")["id"].(string)
+		w := ts.createWidget(site, map[string]any{"type": "callback", "settings": map[string]any{
+			"color": "#112233", "managers": []any{map[string]any{"name": "Anna", "phone": "8 (912) 345-67-89"}},
+		}})
+		wid := w["id"].(string)
+		settings := w["settings"].(map[string]any)
+		if settings["position"] != "bottom-right" {
+			t.Fatalf("default position not filled: %v", settings)
+		}
+		if m := settings["managers"].([]any)[0].(map[string]any); m["phone"] != "+79123456789" {
+			t.Fatalf("manager phone not normalised to E.164 with the site's region: %v", m)
+		}
+		if w["enabled"] != true {
+			t.Fatalf("widgets are enabled unless said otherwise: %v", w)
+		}
+
+		r := ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+wid, map[string]any{"enabled": false})
+		expectStatus(t, r, http.StatusOK)
+		if got := r.json(t); got["enabled"] != false || got["settings"].(map[string]any)["color"] != "#112233" {
+			t.Fatalf("patch of enabled touched settings: %s", r.Body)
+		}
+
+		ts.createWidget(site, map[string]any{"type": "countdown", "settings": map[string]any{"mode": "evergreen", "duration_seconds": 600}})
+		r = ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil)
+		list := r.json(t)["widgets"].([]any)
+		if len(list) != 2 || list[0].(map[string]any)["type"] != "callback" {
+			t.Fatalf("list: %s", r.Body)
+		}
+
+		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNoContent)
+		expectStatus(t, ts.admin("GET", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNotFound)
+		expectStatus(t, ts.admin("GET", "/api/v1/sites/site_nope/widgets", nil), http.StatusNotFound)
+	})
+}
+
+func TestWidgetBadInput(t *testing.T) {
+	cases := []struct {
+		name   string
+		body   string
+		status int
+		field  string
+	}{
+		{"unknown type", `{"type":"popup"}`, 422, "type"},
+		{"missing type", `{"settings":{}}`, 422, "type"},
+		{"type not a string", `{"type":7}`, 400, "type"},
+		{"settings not an object", `{"type":"callback","settings":"red"}`, 422, "settings"},
+		{"bad colour", `{"type":"callback","settings":{"color":"red"}}`, 422, "settings.color"},
+		{"bad position", `{"type":"callback","settings":{"position":"top"}}`, 422, "settings.position"},
+		{"unknown setting", `{"type":"callback","settings":{"colour":"#ffffff"}}`, 422, "settings.colour"},
+		{"bad manager phone", `{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"12"}]}}`, 422, "settings.managers[0].phone"},
+		{"manager without name", `{"type":"callback","settings":{"managers":[{"phone":"+79123456789"}]}}`, 422, "settings.managers[0].name"},
+		{"button text in German", `{"type":"callback","settings":{"button_text":{"de":"Ruf mich an"}}}`, 422, "settings.button_text.de"},
+		{"countdown without mode", `{"type":"countdown","settings":{}}`, 422, "settings.mode"},
+		{"fixed without deadline", `{"type":"countdown","settings":{"mode":"fixed"}}`, 422, "settings.deadline"},
+		{"deadline not a time", `{"type":"countdown","settings":{"mode":"fixed","deadline":"tomorrow"}}`, 422, "settings.deadline"},
+		{"negative duration", `{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":-5}}`, 422, "settings.duration_seconds"},
+		{"bad recurring time", `{"type":"countdown","settings":{"mode":"recurring","time":"25:00"}}`, 422, "settings.time"},
+		{"inline without selector", `{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":60,"placement":"inline"}}`, 422, "settings.selector"},
+		{"redirect without URL", `{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":60,"on_expire":"redirect"}}`, 422, "settings.redirect_url"},
+		{"quiz without questions", `{"type":"quiz","settings":{"title":"Pick a boiler"}}`, 422, "settings.questions"},
+		{"quiz option missing", `{"type":"quiz","settings":{"title":"T","questions":[{"text":"Q","options":["only"]}]}}`, 422, "settings.questions[0].options"},
+		{"social proof too long", `{"type":"social_proof","settings":{"display_seconds":600}}`, 422, "settings.display_seconds"},
+		{"malformed", `{"type":"callback",`, 400, ""},
+	}
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		site := ts.createSite("Shop")["id"].(string)
+		existing := ts.createWidget(site, map[string]any{"type": "callback"})["id"].(string)
+		before := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				r := ts.admin("POST", "/api/v1/sites/"+site+"/widgets", tc.body)
+				expectStatus(t, r, tc.status)
+				if f := r.errorField(t); f != tc.field {
+					t.Fatalf("field %q, want %q: %s", f, tc.field, r.Body)
+				}
+				if after := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
+					t.Fatalf("widgets changed after a refused request: %s", after)
+				}
+			})
+		}
+		t.Run("patch with bad settings changes nothing", func(t *testing.T) {
+			r := ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"enabled":false,"settings":{"color":"blue"}}`)
+			expectStatus(t, r, 422)
+			if r.errorField(t) != "settings.color" {
+				t.Fatalf("field: %s", r.Body)
+			}
+			r = ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"type":"quiz"}`)
+			expectStatus(t, r, 422)
+			if after := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
+				t.Fatalf("widget changed after a refused patch: %s", after)
+			}
+		})
+	})
+}
+
+func TestWidgetsAreScopedBySite(t *testing.T) {
+	ts := newTestServer(t, storeFactories["embedded"](t), nil)
+	a := ts.createSite("A")["id"].(string)
+	b := ts.createSite("B")["id"].(string)
+	wid := ts.createWidget(a, map[string]any{"type": "callback"})["id"].(string)
+	for _, method := range []string{"GET", "PATCH", "DELETE"} {
+		var body any
+		if method == "PATCH" {
+			body = map[string]any{"enabled": false}
+		}
+		r := ts.admin(method, "/api/v1/sites/"+b+"/widgets/"+wid, body)
+		expectStatus(t, r, http.StatusNotFound)
+	}
+	r := ts.admin("GET", "/api/v1/sites/"+a+"/widgets/"+wid, nil)
+	if r.json(t)["enabled"] != true {
+		t.Fatalf("widget of A changed through B: %s", r.Body)
+	}
+}

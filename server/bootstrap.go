@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
+)
+
+const (
+	settingAdminTokenHash = "admin_token_hash"
+	settingDemoSiteKey    = "demo_site_key"
+)
+
+// EnsureAdminToken returns the hash the admin API checks bearer tokens
+// against. A token given in the configuration wins. Otherwise the first start
+// generates one, stores only its hash and returns the token itself in
+// generated so the caller can print it once; later starts return "".
+func EnsureAdminToken(ctx context.Context, st store.Settings, cfg config.Config) (hash, generated string, err error) {
+	if cfg.AdminToken != "" {
+		return hashSecret(cfg.AdminToken), "", nil
+	}
+	token := "bka_" + randomToken(24)
+	created, err := st.SetSettingIfAbsent(ctx, settingAdminTokenHash, hashSecret(token))
+	if err != nil {
+		return "", "", fmt.Errorf("store admin token: %w", err)
+	}
+	if created {
+		return hashSecret(token), token, nil
+	}
+	hash, err = st.GetSetting(ctx, settingAdminTokenHash)
+	if err != nil {
+		return "", "", fmt.Errorf("read admin token: %w", err)
+	}
+	return hash, "", nil
+}
+
+// EnsureDemoSite creates, on a store without sites, a demo site whose origin
+// is the server itself, with a countdown and a callback widget, so /demo shows
+// Beckon working. It returns the demo site's key ("" when there is none) and
+// whether it was created now.
+func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key string, created bool, err error) {
+	key, err = st.GetSetting(ctx, settingDemoSiteKey)
+	if err == nil {
+		if _, err := st.GetSiteByKey(ctx, key); err == nil {
+			return key, false, nil
+		}
+		return "", false, nil // the operator deleted it; respect that
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", false, err
+	}
+	sites, err := st.ListSites(ctx)
+	if err != nil || len(sites) > 0 {
+		return "", false, err
+	}
+	now := time.Now().UTC()
+	site := store.Site{ID: newID("site"), Key: randomToken(10), Name: "Beckon demo", Origins: []string{cfg.PublicOrigin()},
+		Timezone: "Europe/Moscow", Locale: "ru", Region: "RU", CreatedAt: now, UpdatedAt: now}
+	if ok, err := st.SetSettingIfAbsent(ctx, settingDemoSiteKey, site.Key); err != nil || !ok {
+		return "", false, err // another replica is creating it
+	}
+	if err := st.CreateSite(ctx, site); err != nil {
+		return "", false, fmt.Errorf("create demo site: %w", err)
+	}
+	demoWidgets := []struct {
+		typ      string
+		settings string
+	}{
+		{"countdown", `{"mode":"evergreen","duration_seconds":900,"placement":"top_bar"}`},
+		{"callback", `{"position":"bottom-right","color":"#16a34a"}`},
+	}
+	for i, dw := range demoWidgets {
+		settings, err := widgets.Types[dw.typ].Normalize(json.RawMessage(dw.settings), site)
+		if err != nil {
+			return "", false, fmt.Errorf("demo %s settings: %w", dw.typ, err)
+		}
+		w := store.Widget{ID: newID("wdg"), SiteID: site.ID, Type: dw.typ, Enabled: true,
+			Settings: settings, CreatedAt: now.Add(time.Duration(i) * time.Millisecond), UpdatedAt: now}
+		if err := st.CreateWidget(ctx, w); err != nil {
+			return "", false, fmt.Errorf("create demo widget: %w", err)
+		}
+	}
+	return site.Key, true, nil
+}

@@ -1,0 +1,235 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/store/embedded"
+	"github.com/beckonhq/beckon/store/redisstore"
+)
+
+const testAdminToken = "test-admin-token"
+
+// storeFactories are the two stores every server test runs against: the
+// embedded one, and Redis (the real server when BECKON_TEST_REDIS_URL is set,
+// else miniredis).
+var storeFactories = map[string]func(t *testing.T) store.Store{
+	"embedded": func(t *testing.T) store.Store {
+		st, err := embedded.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	},
+	"redis": newRedisStore,
+}
+
+var prefixCounter atomic.Int64
+
+func newRedisStore(t *testing.T) store.Store {
+	t.Helper()
+	var opts *redis.Options
+	if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
+		var err error
+		if opts, err = redis.ParseURL(url); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		opts = &redis.Options{Addr: miniredis.RunT(t).Addr()}
+	}
+	client := redis.NewClient(opts)
+	prefix := fmt.Sprintf("beckontest:%d:%d", os.Getpid(), prefixCounter.Add(1))
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := client.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			client.Del(ctx, iter.Val())
+		}
+		client.Close()
+	})
+	return redisstore.New(client, prefix)
+}
+
+// forEachStore runs fn as a subtest per store.
+func forEachStore(t *testing.T, fn func(t *testing.T, newStore func(t *testing.T) store.Store)) {
+	for _, name := range []string{"embedded", "redis"} {
+		t.Run(name, func(t *testing.T) { fn(t, storeFactories[name]) })
+	}
+}
+
+func testConfig() config.Config {
+	cfg, err := config.Load(nil, func(string) string { return "" })
+	if err != nil {
+		panic(err)
+	}
+	cfg.AdminToken = testAdminToken
+	return cfg
+}
+
+type testServer struct {
+	t     *testing.T
+	srv   *Server
+	store store.Store
+}
+
+// newTestServer starts a Server on st; mutate may adjust the configuration.
+func newTestServer(t *testing.T, st store.Store, mutate func(*config.Config)) *testServer {
+	t.Helper()
+	cfg := testConfig()
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	hash, _, err := EnsureAdminToken(ctx, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	srv, err := New(ctx, cfg, st, Options{Logger: log, AdminTokenHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return &testServer{t: t, srv: srv, store: st}
+}
+
+// response is what a test reads back.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("response is not a JSON object: %v: %s", err, r.Body)
+	}
+	return m
+}
+
+// errorCode and errorField read the uniform error body.
+func (r response) errorCode(t *testing.T) string {
+	t.Helper()
+	e, _ := r.json(t)["error"].(map[string]any)
+	if e == nil {
+		t.Fatalf("no error object in %s", r.Body)
+	}
+	if msg, _ := e["message"].(string); msg == "" {
+		t.Fatalf("error without message: %s", r.Body)
+	}
+	code, _ := e["code"].(string)
+	return code
+}
+
+func (r response) errorField(t *testing.T) string {
+	t.Helper()
+	e, _ := r.json(t)["error"].(map[string]any)
+	field, _ := e["field"].(string)
+	return field
+}
+
+// request sends a real HTTP request through the app. body is sent as is
+// when it is a string, JSON-encoded otherwise; headers come in pairs.
+func (ts *testServer) request(method, path string, body any, headers ...string) response {
+	ts.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.srv.App().Test(req, 5000)
+	if err != nil {
+		ts.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// admin sends a request with the operator's token.
+func (ts *testServer) admin(method, path string, body any, headers ...string) response {
+	ts.t.Helper()
+	return ts.request(method, path, body, append([]string{"Authorization", "Bearer " + testAdminToken}, headers...)...)
+}
+
+func expectStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %d, want %d; body: %s", r.Status, want, r.Body)
+	}
+}
+
+// createSite makes a site through the API and returns its JSON.
+func (ts *testServer) createSite(name string, origins ...string) map[string]any {
+	ts.t.Helper()
+	if len(origins) == 0 {
+		origins = []string{"https://shop.example"}
+	}
+	r := ts.admin("POST", "/api/v1/sites", map[string]any{"name": name, "origins": origins,
+		"timezone": "Europe/Moscow", "locale": "ru", "region": "RU"})
+	expectStatus(ts.t, r, http.StatusCreated)
+	return r.json(ts.t)
+}
+
+func (ts *testServer) createWidget(siteID string, body any) map[string]any {
+	ts.t.Helper()
+	r := ts.admin("POST", "/api/v1/sites/"+siteID+"/widgets", body)
+	expectStatus(ts.t, r, http.StatusCreated)
+	return r.json(ts.t)
+}
+
+func (ts *testServer) createKey(siteID string, scopes ...string) string {
+	ts.t.Helper()
+	r := ts.admin("POST", "/api/v1/sites/"+siteID+"/keys", map[string]any{"name": "crm", "scopes": scopes})
+	expectStatus(ts.t, r, http.StatusCreated)
+	return r.json(ts.t)["secret"].(string)
+}
+
+func mustPrefixes(t *testing.T, cidrs ...string) []netip.Prefix {
+	t.Helper()
+	var out []netip.Prefix
+	for _, c := range cidrs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+// Package server is Beckon's HTTP surface: the admin API, the public widget
+// API, the embed assets, health and metrics, on one Fiber app.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/store"
+)
+
+// adminBodyLimit bounds admin API bodies (a quiz with many questions is the
+// largest); the public API has its own, smaller limit.
+const adminBodyLimit = 1 << 20
+
+// Server wires the store, caches and handlers into a Fiber app.
+type Server struct {
+	cfg       config.Config
+	store     store.Store
+	log       *slog.Logger
+	assets    *embed.Assets
+	app       *fiber.App
+	cache     *configCache
+	limiter   *ipLimiter
+	adminHash string
+	demoKey   string
+	stop      context.CancelFunc
+}
+
+// Options are the parts a caller may supply; zero values get defaults.
+type Options struct {
+	Logger *slog.Logger
+	Assets *embed.Assets // default: the bundles compiled into the binary
+	// AdminTokenHash is the SHA-256 (hex) of the operator's token; see
+	// EnsureAdminToken.
+	AdminTokenHash string
+	// DemoSiteKey is the site the /demo page embeds; see EnsureDemoSite.
+	DemoSiteKey string
+}
+
+// New builds the server and starts its background work (cache invalidation
+// subscription, rate-limiter sweeping) until Shutdown.
+func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Assets == nil {
+		opts.Assets = embed.Default()
+	}
+	if opts.AdminTokenHash == "" {
+		return nil, fmt.Errorf("server: no admin token hash")
+	}
+	ctx, stop := context.WithCancel(ctx)
+	s := &Server{
+		cfg:       cfg,
+		store:     st,
+		log:       opts.Logger,
+		assets:    opts.Assets,
+		limiter:   newIPLimiter(cfg.PublicRate, cfg.PublicBurst),
+		adminHash: opts.AdminTokenHash,
+		demoKey:   opts.DemoSiteKey,
+		stop:      stop,
+	}
+	s.cache = newConfigCache(s.loadPublicConfig)
+	if err := s.subscribeConfigChanges(ctx); err != nil {
+		stop()
+		return nil, fmt.Errorf("server: subscribe to config changes: %w", err)
+	}
+	go s.sweepLimiter(ctx)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "beckon",
+		BodyLimit:             adminBodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          15 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(requestid.New(), s.observe, recover.New())
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/metrics", serveMetrics)
+	app.Get("/embed.js", s.assets.Loader)
+	app.Get("/embed/:file", s.assets.Bundle)
+	app.Get("/demo", s.demoPage)
+	app.Get("/demo.js", s.demoScript)
+	app.Get("/demo.css", s.demoStyle)
+	app.Get("/api/openapi.json", serveOpenAPI)
+
+	api := app.Group("/api/v1", s.authenticate)
+	api.Get("/sites", s.listSites)
+	api.Post("/sites", s.createSite)
+	api.Get("/sites/:id", s.getSite)
+	api.Patch("/sites/:id", s.updateSite)
+	api.Delete("/sites/:id", s.deleteSite)
+	api.Get("/sites/:id/widgets", s.listWidgets)
+	api.Post("/sites/:id/widgets", s.createWidget)
+	api.Get("/sites/:id/widgets/:wid", s.getWidget)
+	api.Patch("/sites/:id/widgets/:wid", s.updateWidget)
+	api.Delete("/sites/:id/widgets/:wid", s.deleteWidget)
+	api.Get("/sites/:id/keys", s.listKeys)
+	api.Post("/sites/:id/keys", s.createKey)
+	api.Delete("/sites/:id/keys/:kid", s.revokeKey)
+
+	pub := app.Group("/w/v1/:siteKey", s.rateLimit, s.publicSite)
+	pub.Options("/*", preflight)
+	pub.Get("/config", getConfig)
+
+	app.Use(func(c *fiber.Ctx) error { return errNotFound("route " + c.Method() + " " + c.Path()) })
+}
+
+// App is the Fiber app, for tests and for Listen.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting connections, waits for in-flight requests up to
+// ctx's deadline, and stops background work. The caller closes the store
+// afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.stop()
+	return s.app.ShutdownWithContext(ctx)
+}
+
+func (s *Server) sweepLimiter(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			s.limiter.sweep(now, 3*time.Minute)
+		}
+	}
+}

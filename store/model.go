@@ -1,0 +1,52 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Site is one tenant: a website that embeds Beckon.
+type Site struct {
+	ID        string    `json:"id"`
+	Key       string    `json:"key"` // public, goes into the snippet
+	Name      string    `json:"name"`
+	Origins   []string  `json:"origins"`  // e.g. https://shop.example; CORS allow-list
+	Timezone  string    `json:"timezone"` // IANA name
+	Locale    string    `json:"locale"`   // ru, uk or en
+	Region    string    `json:"region"`   // ISO 3166 region for phone parsing
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Widget is one configured widget of a site. Settings are validated by the
+// widget type's package before they reach the store.
+type Widget struct {
+	ID        string          `json:"id"`
+	SiteID    string          `json:"site_id"`
+	Type      string          `json:"type"`
+	Enabled   bool            `json:"enabled"`
+	Settings  json.RawMessage `json:"settings"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// APIKey lets a site's own servers call the admin API for that site alone.
+type APIKey struct {
+	ID        string    `json:"id"`
+	SiteID    string    `json:"site_id"`
+	Name      string    `json:"name"`
+	Prefix    string    `json:"prefix"` // first characters of the secret, to recognise it
+	Hash      string    `json:"hash"`   // SHA-256 of the secret, hex
+	Scopes    []string  `json:"scopes"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// HasScope reports whether the key was granted scope.
+func (k APIKey) HasScope(scope string) bool {
+	for _, s := range k.Scopes {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,129 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+const kind = "redis"
+
+// DefaultPrefix starts every key when New is given none.
+const DefaultPrefix = "beckon"
+
+// Store is the Redis implementation of store.Store.
+type Store struct {
+	client     redis.UniversalClient
+	prefix     string
+	ownsClient bool // Open made the client, so Close closes it
+
+	closeOnce sync.Once
+	closed    chan struct{} // ends every subscription on Close
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New uses client, which the caller keeps owning (Close leaves it open), and
+// starts every key with prefix (DefaultPrefix when empty). A prefix lets
+// several deployments, or tests, share one Redis. It must not contain '{' or
+// '}': that would move every key into one Cluster slot.
+func New(client redis.UniversalClient, prefix string) *Store {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	if strings.ContainsAny(prefix, "{}") {
+		panic(fmt.Sprintf("redisstore: prefix %q must not contain '{' or '}'", prefix))
+	}
+	return &Store{client: client, prefix: prefix, closed: make(chan struct{})}
+}
+
+// Open connects to the Redis that rawURL names (see the package doc for the
+// forms) and checks that it answers. Close closes the connection.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	opts, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, store.Wrap(kind, "open", err)
+	}
+	client := redis.NewUniversalClient(opts)
+	if err := client.Ping(ctx).Err(); err != nil {
+		client.Close()
+		return nil, store.Wrap(kind, "open", fmt.Errorf("ping redis at %s: %w", strings.Join(opts.Addrs, ","), err))
+	}
+	s := New(client, DefaultPrefix)
+	s.ownsClient = true
+	return s, nil
+}
+
+// Kind implements store.Store.
+func (s *Store) Kind() string { return kind }
+
+// Ping implements store.Store. A closed store fails it even when its client
+// (the caller's, see New) still answers: health checks must see the close.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.isClosed() {
+		return wrap("ping", errClosed)
+	}
+	return wrap("ping", s.client.Ping(ctx).Err())
+}
+
+// Close implements store.Store: it ends all subscriptions, makes Ping and
+// Subscribe fail and, when Open made the client, closes it. Closing twice is
+// harmless.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		if s.ownsClient {
+			err = s.client.Close()
+		}
+	})
+	return wrap("close", err)
+}
+
+// errClosed is what a closed store answers to Ping and Subscribe.
+var errClosed = errors.New("store is closed")
+
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// wrap is store.Wrap for this store, with go-redis's "no such key" turned
+// into store.ErrNotFound.
+func wrap(op string, err error) error {
+	if errors.Is(err, redis.Nil) {
+		err = store.ErrNotFound
+	}
+	return store.Wrap(kind, op, err)
+}
+
+// Keys. See the package doc for the layout and why it is so.
+
+func (s *Store) siteTag(siteID string) string { return s.prefix + ":{s:" + siteID + "}" }
+func (s *Store) siteKey(siteID string) string { return s.siteTag(siteID) + ":site" }
+func (s *Store) widgetsKey(siteID string) string {
+	return s.siteTag(siteID) + ":widgets"
+}
+func (s *Store) apiKeysKey(siteID string) string { return s.siteTag(siteID) + ":keys" }
+
+// siteDataKeys are every key holding one site's data, in the order
+// delete_site.lua expects them.
+func (s *Store) siteDataKeys(siteID string) []string {
+	return []string{s.siteKey(siteID), s.widgetsKey(siteID), s.apiKeysKey(siteID)}
+}
+
+func (s *Store) sitesIndex() string             { return s.prefix + ":sites" }
+func (s *Store) siteKeyIndex(key string) string { return s.prefix + ":sitekey:" + key }
+func (s *Store) apiKeyIndex(hash string) string { return s.prefix + ":apikey:" + hash }
+func (s *Store) settingKey(name string) string  { return s.prefix + ":setting:" + name }
+func (s *Store) channel(name string) string     { return s.prefix + ":ps:" + name }

@@ -1,0 +1,93 @@
+// Package countdown is the countdown timer widget's backend.
+package countdown
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
+)
+
+// Settings of a countdown widget. Mode decides which of Deadline,
+// DurationSeconds or Time/Weekdays apply.
+type Settings struct {
+	Mode            string            `json:"mode"`                       // fixed, evergreen or recurring
+	Deadline        *time.Time        `json:"deadline,omitempty"`         // fixed
+	DurationSeconds int               `json:"duration_seconds,omitempty"` // evergreen
+	Time            string            `json:"time,omitempty"`             // recurring, HH:MM in the site's timezone
+	Weekdays        []int             `json:"weekdays,omitempty"`         // recurring, 0=Sunday; empty: every day
+	Placement       string            `json:"placement"`                  // top_bar, bottom_bar, inline, floating
+	Selector        string            `json:"selector,omitempty"`         // inline: CSS selector of the host element
+	Color           string            `json:"color"`
+	Title           map[string]string `json:"title,omitempty"`
+	OnExpire        string            `json:"on_expire"` // hide, message or redirect
+	ExpiredMessage  map[string]string `json:"expired_message,omitempty"`
+	RedirectURL     string            `json:"redirect_url,omitempty"`
+}
+
+const maxDuration = 366 * 24 * 60 * 60
+
+// Normalize implements widgets.Settings.
+func (s *Settings) Normalize(site store.Site) error {
+	if s.Placement == "" {
+		s.Placement = "top_bar"
+	}
+	if s.Color == "" {
+		s.Color = "#dc2626"
+	}
+	if s.OnExpire == "" {
+		s.OnExpire = "hide"
+	}
+	switch s.Mode {
+	case "fixed":
+		if s.Deadline == nil {
+			return validate.Field("deadline", "is required in fixed mode (RFC 3339 time)")
+		}
+	case "evergreen":
+		if s.DurationSeconds < 1 || s.DurationSeconds > maxDuration {
+			return validate.Field("duration_seconds", "must be between 1 and %d in evergreen mode", maxDuration)
+		}
+	case "recurring":
+		if _, err := time.Parse("15:04", s.Time); err != nil {
+			return validate.Field("time", "must be HH:MM (24-hour) in recurring mode")
+		}
+		for _, d := range s.Weekdays {
+			if d < 0 || d > 6 {
+				return validate.Field("weekdays", "days are 0 (Sunday) to 6 (Saturday)")
+			}
+		}
+	default:
+		return validate.OneOf("mode", s.Mode, "fixed", "evergreen", "recurring")
+	}
+	if err := validate.OneOf("placement", s.Placement, "top_bar", "bottom_bar", "inline", "floating"); err != nil {
+		return err
+	}
+	if s.Placement == "inline" {
+		if err := validate.Text("selector", s.Selector, true, 200); err != nil {
+			return err
+		}
+	}
+	if err := validate.Color("color", s.Color); err != nil {
+		return err
+	}
+	if err := validate.LocalizedText("title", s.Title, 120); err != nil {
+		return err
+	}
+	if err := validate.OneOf("on_expire", s.OnExpire, "hide", "message", "redirect"); err != nil {
+		return err
+	}
+	if err := validate.LocalizedText("expired_message", s.ExpiredMessage, 200); err != nil {
+		return err
+	}
+	if s.OnExpire == "redirect" {
+		u, err := url.Parse(s.RedirectURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return validate.Field("redirect_url", "must be an absolute http(s) URL when on_expire is redirect")
+		}
+	}
+	return nil
+}
+
+// Public implements widgets.Settings: nothing in a timer's settings is secret.
+func (s *Settings) Public() any { return s }
