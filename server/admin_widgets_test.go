@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/store"
@@ -73,6 +74,7 @@ func TestWidgetBadInput(t *testing.T) {
 		{"quiz option missing", `{"type":"quiz","settings":{"title":"T","questions":[{"text":"Q","options":["only"]}]}}`, 422, "settings.questions[0].options"},
 		{"social proof too long", `{"type":"social_proof","settings":{"display_seconds":600}}`, 422, "settings.display_seconds"},
 		{"malformed", `{"type":"callback",`, 400, ""},
+		{"oversized body", `{"type":"quiz","settings":{"title":"` + strings.Repeat("a", 2<<20) + `"}}`, 413, ""},
 	}
 	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := newTestServer(t, newStore(t), nil)

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -17,7 +16,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beckonhq/beckon/embed"
@@ -58,22 +56,22 @@ func browser(t *testing.T) (context.Context, func() []string) {
 
 	var mu sync.Mutex
 	var problems []string
-	chromedp.ListenTarget(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				problems = append(problems, string(e.Type)+": "+strings.Join(parts, " "))
+	// Console subscribes at once (starting the browser), so nothing the
+	// pages print later is missed.
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
 			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text+" "+fmt.Sprint(e.ExceptionDetails.Exception.Description))
+			switch m.Type {
+			case chromedp.ConsoleError, chromedp.ConsoleWarning, chromedp.ConsoleException:
+				mu.Lock()
+				problems = append(problems, m.String()+" ("+m.URL+")")
+				mu.Unlock()
+			}
 		}
-	})
+	}()
 	return ctx, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
@@ -158,8 +156,8 @@ func waitShadow(ctx context.Context, t *testing.T, until func(shadowState) bool)
 	var st *shadowState
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		st = nil
-		if err := chromedp.Run(ctx, chromedp.Evaluate(shadowProbe, &st)); err != nil {
+		var err error
+		if st, err = chromedp.Run(ctx, chromedp.Evaluate[*shadowState](shadowProbe)); err != nil {
 			t.Fatal(err)
 		}
 		if st != nil && until(*st) {
@@ -176,7 +174,7 @@ func waitShadow(ctx context.Context, t *testing.T, until func(shadowState) bool)
 func TestDemoPageInBrowser(t *testing.T) {
 	ctx, problems := browser(t)
 	base, srv := demoServer(t, nil)
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/demo?lang=en")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/demo?lang=en")); err != nil {
 		t.Fatal(err)
 	}
 	st := waitShadow(ctx, t, func(s shadowState) bool { return s.ConfigFetched })
@@ -187,7 +185,7 @@ func TestDemoPageInBrowser(t *testing.T) {
 		t.Fatalf("the host element takes space on the page: %vx%v", st.Width, st.Height)
 	}
 	screenshot(ctx, t, "demo-desktop")
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 740), chromedp.Reload()); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740), chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
 	waitShadow(ctx, t, func(s shadowState) bool { return s.ConfigFetched })
@@ -203,13 +201,12 @@ func TestDemoPageInBrowser(t *testing.T) {
 func TestLoaderLazyLoadsBundles(t *testing.T) {
 	ctx, problems := browser(t)
 	base, _ := demoServer(t, fixtureAssets(t))
-	var events []string
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(base+"/demo?lang=uk"),
+	err := chromedp.Do(ctx, chromedp.Navigate(base+"/demo?lang=uk"))
+	if err == nil {
 		// The demo page's own button calls beckon('open','callback'); here
 		// the queued call for the fixture widget comes from the console.
-		chromedp.Evaluate(`beckon('open','countdown'); true`, nil),
-	)
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`beckon('open','countdown'); true`))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +214,7 @@ func TestLoaderLazyLoadsBundles(t *testing.T) {
 	if !strings.Contains(st.HTML, "fixture countdown") || !strings.Contains(st.HTML, " 32<") {
 		t.Fatalf("bundle not mounted with its context (type, locale, 32-hex visitor id): %s", st.HTML)
 	}
-	err = chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('#events li')).map(li => li.textContent)`, &events))
+	events, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#events li')).map(li => li.textContent)`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,9 +222,12 @@ func TestLoaderLazyLoadsBundles(t *testing.T) {
 	if !strings.Contains(joined, "ready") || !strings.Contains(joined, "fixture:mounted") {
 		t.Fatalf("event hooks did not see ready and the widget's event: %q", events)
 	}
-	var vid1, vid2 string
-	chromedp.Run(ctx, chromedp.Evaluate(`localStorage.getItem('beckon_vid')`, &vid1), chromedp.Reload(),
-		chromedp.Sleep(300*time.Millisecond), chromedp.Evaluate(`localStorage.getItem('beckon_vid')`, &vid2))
+	const readVid = `localStorage.getItem('beckon_vid')`
+	vid1, _ := chromedp.Run(ctx, chromedp.Evaluate[string](readVid))
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	vid2, _ := chromedp.Run(ctx, chromedp.Evaluate[string](readVid))
 	if vid1 == "" || vid1 != vid2 {
 		t.Fatalf("visitor id not kept across page views: %q then %q", vid1, vid2)
 	}
@@ -243,8 +243,8 @@ func screenshot(ctx context.Context, t *testing.T, name string) {
 	if dir == "" {
 		return
 	}
-	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {

@@ -31,7 +31,7 @@ func TestDemoPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{t: t, srv: srv, store: st}
+	ts := serve(t, srv, st)
 	for lang, want := range map[string]string{"ru": "Перезвоните мне", "uk": "Передзвоніть мені", "en": "Call me back"} {
 		r := ts.request("GET", "/demo?lang="+lang, nil)
 		expectStatus(t, r, http.StatusOK)

@@ -34,6 +34,30 @@ func routeLabel(c *fiber.Ctx) string {
 	return r.Path
 }
 
+// methodLabel maps the method to a constant: fasthttp reuses the bytes
+// behind c.Method(), so it must not be kept as a label, and unknown methods
+// must not grow the label set.
+func methodLabel(c *fiber.Ctx) string {
+	switch m := c.Method(); m {
+	case fiber.MethodGet:
+		return fiber.MethodGet
+	case fiber.MethodHead:
+		return fiber.MethodHead
+	case fiber.MethodPost:
+		return fiber.MethodPost
+	case fiber.MethodPut:
+		return fiber.MethodPut
+	case fiber.MethodPatch:
+		return fiber.MethodPatch
+	case fiber.MethodDelete:
+		return fiber.MethodDelete
+	case fiber.MethodOptions:
+		return fiber.MethodOptions
+	default:
+		return "OTHER"
+	}
+}
+
 // observe records metrics and the access log for every request.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
@@ -46,9 +70,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	elapsed := time.Since(start)
 	status := c.Response().StatusCode()
-	route := routeLabel(c)
-	httpRequests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
-	httpDuration.WithLabelValues(route, c.Method()).Observe(elapsed.Seconds())
+	route, method := routeLabel(c), methodLabel(c)
+	httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	httpDuration.WithLabelValues(route, method).Observe(elapsed.Seconds())
 
 	// Successful public and asset requests are the high-volume path; metrics
 	// count them, the log keeps them at debug so it stays readable.
@@ -59,7 +83,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if s.log.Enabled(c.UserContext(), level) {
 		s.log.LogAttrs(c.UserContext(), level, "http request",
 			slog.String("request_id", requestID(c)),
-			slog.String("method", c.Method()),
+			slog.String("method", method),
 			slog.String("route", route),
 			slog.String("path", c.Path()),
 			slog.Int("status", status),

@@ -80,9 +80,13 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		BodyLimit:             adminBodyLimit,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
-		ReadTimeout:           15 * time.Second,
-		WriteTimeout:          15 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Params, headers and query values stay valid after the handler
+		// returns: they end up as cache keys and in stored records, and
+		// fasthttp otherwise reuses their bytes for the next request.
+		Immutable:    true,
+		ReadTimeout:  15 * time.Second,
+		WriteTimeout: 15 * time.Second,
+		IdleTimeout:  120 * time.Second,
 	})
 	s.routes()
 	return s, nil
@@ -101,24 +105,30 @@ func (s *Server) routes() {
 	app.Get("/demo.css", s.demoStyle)
 	app.Get("/api/openapi.json", serveOpenAPI)
 
-	api := app.Group("/api/v1", s.authenticate)
-	api.Get("/sites", s.listSites)
-	api.Post("/sites", s.createSite)
-	api.Get("/sites/:id", s.getSite)
-	api.Patch("/sites/:id", s.updateSite)
-	api.Delete("/sites/:id", s.deleteSite)
-	api.Get("/sites/:id/widgets", s.listWidgets)
-	api.Post("/sites/:id/widgets", s.createWidget)
-	api.Get("/sites/:id/widgets/:wid", s.getWidget)
-	api.Patch("/sites/:id/widgets/:wid", s.updateWidget)
-	api.Delete("/sites/:id/widgets/:wid", s.deleteWidget)
-	api.Get("/sites/:id/keys", s.listKeys)
-	api.Post("/sites/:id/keys", s.createKey)
-	api.Delete("/sites/:id/keys/:kid", s.revokeKey)
+	// Middleware is attached per route, not per group, so a request refused
+	// by it (401, 403, 429) is still counted under its route in /metrics.
+	api := func(method, path string, h fiber.Handler) {
+		app.Add(method, "/api/v1"+path, s.authenticate, h)
+	}
+	api(fiber.MethodGet, "/sites", s.listSites)
+	api(fiber.MethodPost, "/sites", s.createSite)
+	api(fiber.MethodGet, "/sites/:id", s.getSite)
+	api(fiber.MethodPatch, "/sites/:id", s.updateSite)
+	api(fiber.MethodDelete, "/sites/:id", s.deleteSite)
+	api(fiber.MethodGet, "/sites/:id/widgets", s.listWidgets)
+	api(fiber.MethodPost, "/sites/:id/widgets", s.createWidget)
+	api(fiber.MethodGet, "/sites/:id/widgets/:wid", s.getWidget)
+	api(fiber.MethodPatch, "/sites/:id/widgets/:wid", s.updateWidget)
+	api(fiber.MethodDelete, "/sites/:id/widgets/:wid", s.deleteWidget)
+	api(fiber.MethodGet, "/sites/:id/keys", s.listKeys)
+	api(fiber.MethodPost, "/sites/:id/keys", s.createKey)
+	api(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
 
-	pub := app.Group("/w/v1/:siteKey", s.rateLimit, s.publicSite)
-	pub.Options("/*", preflight)
-	pub.Get("/config", getConfig)
+	pub := func(method, path string, h fiber.Handler) {
+		app.Add(method, "/w/v1/:siteKey"+path, s.rateLimit, s.publicSite, h)
+	}
+	pub(fiber.MethodOptions, "/*", preflight)
+	pub(fiber.MethodGet, "/config", getConfig)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("route " + c.Method() + " " + c.Path()) })
 }

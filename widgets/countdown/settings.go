@@ -13,7 +13,7 @@ import (
 // DurationSeconds or Time/Weekdays apply.
 type Settings struct {
 	Mode            string            `json:"mode"`                       // fixed, evergreen or recurring
-	Deadline        *time.Time        `json:"deadline,omitempty"`         // fixed
+	Deadline        string            `json:"deadline,omitempty"`         // fixed, RFC 3339
 	DurationSeconds int               `json:"duration_seconds,omitempty"` // evergreen
 	Time            string            `json:"time,omitempty"`             // recurring, HH:MM in the site's timezone
 	Weekdays        []int             `json:"weekdays,omitempty"`         // recurring, 0=Sunday; empty: every day
@@ -41,9 +41,13 @@ func (s *Settings) Normalize(site store.Site) error {
 	}
 	switch s.Mode {
 	case "fixed":
-		if s.Deadline == nil {
-			return validate.Field("deadline", "is required in fixed mode (RFC 3339 time)")
+		// A string parsed here, not a time.Time decoded by encoding/json,
+		// so a bad value is reported as settings.deadline.
+		d, err := time.Parse(time.RFC3339, s.Deadline)
+		if err != nil {
+			return validate.Field("deadline", "must be an RFC 3339 time such as 2026-12-31T23:59:00+03:00 in fixed mode")
 		}
+		s.Deadline = d.Format(time.RFC3339)
 	case "evergreen":
 		if s.DurationSeconds < 1 || s.DurationSeconds > maxDuration {
 			return validate.Field("duration_seconds", "must be between 1 and %d in evergreen mode", maxDuration)
