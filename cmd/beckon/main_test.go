@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -43,8 +44,27 @@ func freeAddr(t *testing.T) string {
 
 type process struct {
 	cmd    *exec.Cmd
-	stdout *bytes.Buffer
+	stdout *syncBuffer
 	addr   string
+}
+
+// syncBuffer collects the child's output, written by exec's copying
+// goroutine while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // start runs the binary on dataDir and waits until /healthz answers.
@@ -54,14 +74,14 @@ func start(t *testing.T, bin, dataDir string, env ...string) *process {
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "BECKON_ADDR="+addr, "BECKON_DATA_DIR="+dataDir, "BECKON_REDIS_URL=", "BECKON_ADMIN_TOKEN=")
 	cmd.Env = append(cmd.Env, env...)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	stdout := &syncBuffer{}
+	cmd.Stdout = stdout
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	p := &process{cmd: cmd, stdout: &stdout, addr: addr}
+	p := &process{cmd: cmd, stdout: stdout, addr: addr}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/healthz")
