@@ -31,6 +31,8 @@ type Sites interface {
 	ListSites(ctx context.Context) ([]Site, error)
 	// UpdateSite applies fn to the stored site atomically: concurrent updates
 	// never lose each other's changes. An error from fn aborts and is returned.
+	// fn may run more than once (Redis retries on a concurrent write), so it
+	// must only change the site it is given. Changing ID or Key is ErrConflict.
 	UpdateSite(ctx context.Context, id string, fn func(*Site) error) (Site, error)
 	DeleteSite(ctx context.Context, id string) error
 }
@@ -42,7 +44,8 @@ type Widgets interface {
 	GetWidget(ctx context.Context, siteID, id string) (Widget, error)
 	// ListWidgets returns the site's widgets, oldest first.
 	ListWidgets(ctx context.Context, siteID string) ([]Widget, error)
-	// UpdateWidget applies fn atomically, like UpdateSite.
+	// UpdateWidget applies fn atomically, like UpdateSite (fn may run more
+	// than once). The widget keeps its ID and SiteID whatever fn sets.
 	UpdateWidget(ctx context.Context, siteID, id string, fn func(*Widget) error) (Widget, error)
 	DeleteWidget(ctx context.Context, siteID, id string) error
 }
