@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Callback is a visitor's request to be called back, with its whole history.
+// The callback package owns its meaning (statuses, legs, decisions); the store
+// keeps it whole and applies updates atomically.
+type Callback struct {
+	ID        string            `json:"id"`
+	SiteID    string            `json:"site_id"`
+	WidgetID  string            `json:"widget_id"`
+	Phone     string            `json:"phone"` // E.164
+	Name      string            `json:"name,omitempty"`
+	VisitorID string            `json:"visitor_id"`
+	IP        string            `json:"ip"`
+	PageURL   string            `json:"page_url,omitempty"`
+	Referrer  string            `json:"referrer,omitempty"`
+	UTM       map[string]string `json:"utm,omitempty"`
+	Source    string            `json:"source"` // traffic source: utm_source, the referrer's host, or "direct"
+	Consent   *Consent          `json:"consent,omitempty"`
+	DueAt     time.Time         `json:"due_at"` // when to call: at once, or the slot the visitor chose
+	Scheduled bool              `json:"scheduled"`
+
+	Status   string       `json:"status"`
+	Reason   string       `json:"reason,omitempty"` // why it failed
+	Timeline []Transition `json:"timeline"`
+	Legs     []Leg        `json:"legs"`
+	// Attempt counts the manager-then-visitor cycles started so far.
+	Attempt int `json:"attempt"`
+	// Manager is the name of the manager who took the call.
+	Manager string `json:"manager,omitempty"`
+	// NextAt is when the bridge must look at this request again (a ring
+	// timeout, a retry); zero when nothing is pending.
+	NextAt    time.Time `json:"next_at,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Consent is the proof of a visitor's agreement to be called (152-FZ style).
+type Consent struct {
+	Version string    `json:"version"`
+	At      time.Time `json:"at"`
+	IP      string    `json:"ip"`
+}
+
+// Transition is one step of a request's state machine.
+type Transition struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Leg is one phone call the provider placed for a request.
+type Leg struct {
+	ID        string    `json:"id"`      // ours; the provider hands it back in events
+	CallID    string    `json:"call_id"` // the provider's; empty until it answers
+	Kind      string    `json:"kind"`    // manager or visitor
+	Attempt   int       `json:"attempt"`
+	Manager   int       `json:"manager"` // index into the widget's managers (manager legs)
+	Phone     string    `json:"phone"`
+	Status    string    `json:"status"` // dialing, ringing, answered, confirmed, ended …
+	Outcome   string    `json:"outcome,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	EndedAt   time.Time `json:"ended_at,omitzero"`
+}
+
+// Callbacks keeps callback requests, scoped by site.
+type Callbacks interface {
+	// CreateCallback stores c and enqueues a job for it due at c.DueAt, as
+	// one step: once it returns nil, the request exists and will be worked
+	// on, whatever crashes next. If the site has a request for the same
+	// phone created at or after dedupeSince, that one is returned with
+	// created=false and nothing is stored.
+	CreateCallback(ctx context.Context, c Callback, dedupeSince time.Time) (stored Callback, created bool, err error)
+	GetCallback(ctx context.Context, siteID, id string) (Callback, error)
+	// ListCallbacks returns the site's requests newest first: at most limit,
+	// created before before (zero: no bound).
+	ListCallbacks(ctx context.Context, siteID string, before time.Time, limit int) ([]Callback, error)
+	// UpdateCallback applies fn atomically, like UpdateSite: fn may run more
+	// than once, and an error from fn aborts and is returned. The request
+	// keeps its ID and SiteID whatever fn sets.
+	UpdateCallback(ctx context.Context, siteID, id string, fn func(*Callback) error) (Callback, error)
+}
+
+// Job asks a worker to look at one callback request. Jobs are delivered at
+// least once: a worker that finds nothing to do acks and moves on.
+type Job struct {
+	ID         string    `json:"id"` // the queue's, for Ack and Extend
+	SiteID     string    `json:"site_id"`
+	CallbackID string    `json:"callback_id"`
+	Due        time.Time `json:"due"`
+	// Deliveries counts how often the job was handed out, this time included;
+	// more than one means an earlier worker died or was too slow.
+	Deliveries int `json:"deliveries"`
+}
+
+// Jobs is the durable queue behind the callback bridge, shared by every
+// replica's workers.
+type Jobs interface {
+	// EnqueueJob adds a job that becomes claimable at j.Due (now or later).
+	EnqueueJob(ctx context.Context, j Job) error
+	// ClaimJobs hands consumer up to max due jobs: new ones, and ones another
+	// consumer claimed more than lease ago without acking (it died). A job
+	// claimed by one consumer is not handed to another within lease. When
+	// none is due it waits up to wait for one, returning early when ctx ends.
+	ClaimJobs(ctx context.Context, consumer string, max int, lease, wait time.Duration) ([]Job, error)
+	// ExtendJob renews consumer's claim on j, for work that takes longer
+	// than a lease.
+	ExtendJob(ctx context.Context, consumer string, j Job) error
+	// AckJob removes a finished job; acking twice is not an error.
+	AckJob(ctx context.Context, j Job) error
+}
+
+// Counters are fixed-window counters for limits (per number, per IP, per
+// visitor, a daily budget).
+type Counters interface {
+	// Incr adds one to the counter name of scope (a site ID, or "" for
+	// counters across all sites) in the window that starts at its first hit
+	// and lasts window. It returns the count so far in this window and the
+	// time left until the window ends.
+	Incr(ctx context.Context, scope, name string, window time.Duration) (count int64, left time.Duration, err error)
+	// Count reads a counter without adding to it (0 when none runs).
+	Count(ctx context.Context, scope, name string) (int64, error)
+}
