@@ -99,27 +99,37 @@ type Event struct {
 	At      time.Time
 }
 
-// Reply tells a provider what to do after an event. Only ManagerConfirmed
-// has a reply that matters; for the others it is Hangup or nothing.
+// Reply tells a provider what to do after an event:
+//   - ManagerAnswered: ActionConfirm (read Say, the whisper, and wait for
+//     ConfirmDigit), or ActionHangup (read Say first) when the request was
+//     taken by another manager or cancelled meanwhile.
+//   - ManagerConfirmed: ActionDial (read Say, then dial the visitor's leg
+//     and bridge), or ActionHangup (read Say first).
+//   - VisitorEnded: ActionHangup, with Say telling the manager what happens
+//     next ("the client did not answer; we will try again").
+//   - anything else: ActionNone.
 type Reply struct {
-	Action Action
-	// Dial: the visitor's leg.
-	VisitorLegID string
-	VisitorPhone string
-	CallerID     string // what the visitor sees: the site's number
-	DialTimeout  time.Duration
+	Action       Action
+	Say          string // in Language
+	Language     string // ru, uk or en
+	ConfirmDigit string // ActionConfirm
+	// ActionDial: the visitor's leg.
+	VisitorLegID  string
+	VisitorPhone  string
+	CallerID      string // what the visitor sees: the site's number
+	DialTimeout   time.Duration
 	DetectMachine bool
-	// Say is read to the manager before hanging up or while dialling.
-	Say string
+	Record        bool
 }
 
 // Action is what a provider does next.
 type Action string
 
 const (
-	ActionNone   Action = ""
-	ActionDial   Action = "dial"
-	ActionHangup Action = "hangup"
+	ActionNone    Action = ""
+	ActionConfirm Action = "confirm"
+	ActionDial    Action = "dial"
+	ActionHangup  Action = "hangup"
 )
 
 // Reporter receives provider events. Report is idempotent: the same event
