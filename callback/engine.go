@@ -1,0 +1,238 @@
+package callback
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// Store is what the bridge needs from the store.
+type Store interface {
+	GetSite(ctx context.Context, id string) (store.Site, error)
+	GetWidget(ctx context.Context, siteID, id string) (store.Widget, error)
+	store.Callbacks
+	store.Jobs
+	store.PubSub
+}
+
+// ChangesChannel carries "<siteID>/<callbackID>" on the store's pub/sub
+// whenever a request's status changes, so every replica can push it to the
+// visitor's open progress stream.
+const ChangesChannel = "callback-changed"
+
+// Options tune an Engine; zero values take the defaults.
+type Options struct {
+	// Consumer names this replica's workers in the shared queue; unique per
+	// process (the hostname and pid, say).
+	Consumer string
+	// Workers bounds the jobs worked on at once.
+	Workers int
+	// Lease is how long a claimed job stays hidden from other replicas; a
+	// job not acked by then was dropped by a dead worker and is taken over.
+	Lease  time.Duration
+	Logger *slog.Logger
+	// Missed is told about every request that ended failed (the site's
+	// missed-callback notification).
+	Missed func(ctx context.Context, site store.Site, set Settings, c store.Callback)
+	// Now is the clock; tests move it.
+	Now func() time.Time
+}
+
+// Windows beyond the ring timeouts: a whisper and a digit take time, a
+// webhook may be late. When they pass with no word from the provider, the
+// bridge asks the provider how the call stands (see sweep.go).
+const (
+	answerWindow     = 40 * time.Second
+	visitorWindow    = 30 * time.Second
+	connectedRecheck = 2 * time.Minute
+)
+
+// Engine is the callback bridge: it works queued requests through the state
+// machine, placing calls with the provider and following its events.
+type Engine struct {
+	st   Store
+	prov Provider
+	opts Options
+	log  *slog.Logger
+	wg   sync.WaitGroup
+}
+
+// NewEngine makes an engine; Run starts its workers.
+func NewEngine(st Store, prov Provider, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = 64
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 30 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Consumer == "" {
+		opts.Consumer = "beckon-" + newID()
+	}
+	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback")}
+}
+
+// Provider is the engine's telephony provider.
+func (e *Engine) Provider() Provider { return e.prov }
+
+func (e *Engine) now() time.Time { return e.opts.Now().UTC() }
+
+// Run claims and works jobs until ctx ends, then waits for the jobs in hand.
+// Jobs run with their own short deadline, so a shutdown does not cut a
+// provider call in half.
+func (e *Engine) Run(ctx context.Context) {
+	slots := make(chan struct{}, e.opts.Workers)
+	for ctx.Err() == nil {
+		free := cap(slots) - len(slots)
+		if free == 0 {
+			select {
+			case slots <- struct{}{}:
+				<-slots
+			case <-ctx.Done():
+			}
+			continue
+		}
+		jobs, err := e.st.ClaimJobs(ctx, e.opts.Consumer, free, e.opts.Lease, 2*time.Second)
+		if err != nil {
+			if ctx.Err() == nil {
+				e.log.Error("claim callback jobs", slog.Any("err", err))
+				sleep(ctx, time.Second)
+			}
+			continue
+		}
+		for _, j := range jobs {
+			slots <- struct{}{}
+			e.wg.Add(1)
+			go func() {
+				defer func() { <-slots; e.wg.Done() }()
+				jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.Lease/2)
+				defer cancel()
+				e.work(jctx, j)
+			}()
+		}
+	}
+	e.wg.Wait()
+}
+
+// work handles one job; it acks only when the request's step is done, so a
+// failed store write brings the job back after its lease.
+func (e *Engine) work(ctx context.Context, j store.Job) {
+	jobsWorked.Inc()
+	c, err := e.st.GetCallback(ctx, j.SiteID, j.CallbackID)
+	if err == nil {
+		err = e.advance(ctx, c)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		e.log.Error("callback step", slog.String("callback_id", j.CallbackID), slog.Int("deliveries", j.Deliveries), slog.Any("err", err))
+		return
+	}
+	if err := e.st.AckJob(ctx, j); err != nil {
+		e.log.Warn("ack callback job", slog.String("callback_id", j.CallbackID), slog.Any("err", err))
+	}
+}
+
+// wake schedules another look at c at due.
+func (e *Engine) wake(ctx context.Context, c store.Callback, due time.Time) error {
+	if err := e.st.EnqueueJob(ctx, store.Job{SiteID: c.SiteID, CallbackID: c.ID, Due: due}); err != nil {
+		return fmt.Errorf("callback: schedule %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// context of one request: its site and its widget's settings.
+type scope struct {
+	site store.Site
+	set  Settings
+	loc  *time.Location
+}
+
+func (e *Engine) scopeOf(ctx context.Context, c store.Callback) (scope, error) {
+	site, err := e.st.GetSite(ctx, c.SiteID)
+	if err != nil {
+		return scope{}, fmt.Errorf("callback: site of %s: %w", c.ID, err)
+	}
+	w, err := e.st.GetWidget(ctx, c.SiteID, c.WidgetID)
+	if err != nil {
+		return scope{}, fmt.Errorf("callback: widget of %s: %w", c.ID, err)
+	}
+	var set Settings
+	if err := json.Unmarshal(w.Settings, &set); err != nil {
+		return scope{}, fmt.Errorf("callback: settings of widget %s: %w", w.ID, err)
+	}
+	loc, err := time.LoadLocation(site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return scope{site: site, set: set, loc: loc}, nil
+}
+
+// update applies fn to the stored request and, when its status changed,
+// tells the replicas and, when it failed, the site.
+func (e *Engine) update(ctx context.Context, sc scope, c store.Callback, fn func(*store.Callback) error) (store.Callback, error) {
+	var before string
+	got, err := e.st.UpdateCallback(ctx, c.SiteID, c.ID, func(c *store.Callback) error {
+		before = c.Status
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.UpdatedAt = e.now()
+		return nil
+	})
+	if err != nil {
+		return got, err
+	}
+	if got.Status != before {
+		e.changed(ctx, sc, got, before)
+	}
+	return got, nil
+}
+
+func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before string) {
+	transitions.WithLabelValues(c.Status).Inc()
+	if err := e.st.Publish(ctx, ChangesChannel, []byte(c.SiteID+"/"+c.ID)); err != nil {
+		e.log.Warn("publish callback change", slog.String("callback_id", c.ID), slog.Any("err", err))
+	}
+	e.log.Info("callback status", slog.String("site_id", c.SiteID), slog.String("callback_id", c.ID),
+		slog.String("from", before), slog.String("to", c.Status), slog.String("reason", c.Reason))
+	if c.Status == StatusFailed && e.opts.Missed != nil {
+		e.opts.Missed(ctx, sc.site, sc.set, c)
+	}
+}
+
+// errSkip aborts an update whose premise no longer holds (another worker
+// or event got there first); it is not an error to the caller.
+var errSkip = errors.New("callback: nothing to do")
+
+// NewID makes the random ids of requests and legs.
+func NewID() string { return newID() }
+
+func newID() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	b := make([]byte, 16)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[b[i]%32]
+	}
+	return string(b)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

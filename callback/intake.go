@@ -1,0 +1,280 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
+)
+
+// Request is a visitor's callback request as the widget sends it.
+type Request struct {
+	WidgetID    string            `json:"widget_id"` // optional: the site's first enabled callback widget
+	Phone       string            `json:"phone"`
+	Name        string            `json:"name"`
+	VisitorID   string            `json:"visitor_id"`
+	PageURL     string            `json:"page_url"`
+	PageTitle   string            `json:"page_title"`
+	Referrer    string            `json:"referrer"`
+	UTM         map[string]string `json:"utm"`
+	ScheduledAt *time.Time        `json:"scheduled_at"`
+	Consent     bool              `json:"consent"`
+	Website     string            `json:"website"` // the honeypot: people never see it, bots fill it
+}
+
+// DedupeWindow: the same number again within it gets the request already
+// made, not a second call.
+const DedupeWindow = 2 * time.Minute
+
+// maxScheduleAhead bounds "call me at …".
+const maxScheduleAhead = 14 * 24 * time.Hour
+
+// LimitError is a refusal for too many requests; the client may try again
+// after RetryAfter.
+type LimitError struct {
+	Code       string // rate_limited or budget_spent
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string { return e.Message }
+
+// ErrBlocked refuses a number, prefix or visitor on the site's blocklist.
+var ErrBlocked = errors.New("callback requests from this number or visitor are not accepted")
+
+// IntakeStore is what intake needs from the store.
+type IntakeStore interface {
+	store.Callbacks
+	store.Counters
+}
+
+// Intake checks and stores visitors' requests. Nothing refused reaches the
+// store's queue, so nothing refused ever reaches the provider.
+type Intake struct {
+	St  IntakeStore
+	Now func() time.Time
+	// BudgetSpent is told once per site and day when the daily budget runs
+	// out (the owner's alert).
+	BudgetSpent func(ctx context.Context, site store.Site, set Settings)
+}
+
+// Accept checks r for widget w of site, made from ip, and stores it. It
+// returns the stored request and whether it is new (false: the same number
+// asked within DedupeWindow, and that request is returned). Errors:
+// *validate.Error (422), *LimitError (429), ErrBlocked.
+func (in *Intake) Accept(ctx context.Context, site store.Site, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
+	now := in.Now().UTC()
+	loc, err := time.LoadLocation(site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	if err := in.limit(ctx, site.ID, "ip:"+ip, set.Limits.PerIP); err != nil {
+		return store.Callback{}, false, err
+	}
+	if err := validate.Text("visitor_id", r.VisitorID, true, 64); err != nil {
+		return store.Callback{}, false, err
+	}
+	if err := in.limit(ctx, site.ID, "visitor:"+r.VisitorID, set.Limits.PerVisitor); err != nil {
+		return store.Callback{}, false, err
+	}
+	phone, err := checkPhone(r.Phone, site.Region, set.AllowedCallingCodes)
+	if err != nil {
+		return store.Callback{}, false, err
+	}
+	if err := checkDetails(&r); err != nil {
+		return store.Callback{}, false, err
+	}
+	if set.Consent.Required && !r.Consent {
+		return store.Callback{}, false, validate.Field("consent", "must be given: tick the box to agree to be called")
+	}
+	due, scheduled, err := checkSchedule(r.ScheduledAt, set, now, loc)
+	if err != nil {
+		return store.Callback{}, false, err
+	}
+	if set.blocks(phone, r.VisitorID) {
+		return store.Callback{}, false, ErrBlocked
+	}
+	if err := in.limit(ctx, site.ID, "number:"+phone, set.Limits.PerNumber); err != nil {
+		return store.Callback{}, false, err
+	}
+	if err := in.limit(ctx, "", "number:"+phone, set.Limits.PerNumberGlobal); err != nil {
+		return store.Callback{}, false, err
+	}
+	if err := in.budget(ctx, site, set, now, loc); err != nil {
+		return store.Callback{}, false, err
+	}
+	c := store.Callback{
+		ID: newID(), SiteID: site.ID, WidgetID: w.ID, Phone: phone, Name: r.Name,
+		VisitorID: r.VisitorID, IP: ip, PageURL: r.PageURL, PageTitle: r.PageTitle,
+		Referrer: r.Referrer, UTM: r.UTM, Source: source(r), DueAt: due, Scheduled: scheduled,
+		Status: StatusQueued, Timeline: []store.Transition{{Status: StatusQueued, At: now}},
+		Legs: []store.Leg{}, CreatedAt: now, UpdatedAt: now,
+	}
+	if set.Consent.Required {
+		c.Consent = &store.Consent{Version: set.Consent.Version, At: now, IP: ip}
+	}
+	stored, created, err := in.St.CreateCallback(ctx, c, now.Add(-DedupeWindow))
+	if err != nil {
+		return store.Callback{}, false, fmt.Errorf("callback: store request: %w", err)
+	}
+	return stored, created, nil
+}
+
+// limit counts one more request under name and refuses past max per hour.
+func (in *Intake) limit(ctx context.Context, scope, name string, max int) error {
+	n, left, err := in.St.Incr(ctx, scope, "cb:"+name, time.Hour)
+	if err != nil {
+		return fmt.Errorf("callback: count %s: %w", name, err)
+	}
+	if n > int64(max) {
+		return &LimitError{Code: "rate_limited", RetryAfter: left,
+			Message: "too many callback requests; try again later"}
+	}
+	return nil
+}
+
+// budget counts the request against the site's day (in its timezone) and
+// pauses intake when the day's budget is spent, alerting the owner once.
+func (in *Intake) budget(ctx context.Context, site store.Site, set Settings, now time.Time, loc *time.Location) error {
+	local := now.In(loc)
+	midnight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
+	n, _, err := in.St.Incr(ctx, site.ID, "cb:budget:"+local.Format("2006-01-02"), 26*time.Hour)
+	if err != nil {
+		return fmt.Errorf("callback: count the daily budget: %w", err)
+	}
+	if n <= int64(set.Limits.DailyBudget) {
+		return nil
+	}
+	if n == int64(set.Limits.DailyBudget)+1 && in.BudgetSpent != nil {
+		in.BudgetSpent(ctx, site, set)
+	}
+	return &LimitError{Code: "budget_spent", RetryAfter: midnight.Sub(now),
+		Message: "this site takes no more callback requests today"}
+}
+
+// refusedTypes are numbers nobody should be made to call: they cost the site
+// money or reach no person.
+var refusedTypes = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.PREMIUM_RATE: "premium-rate",
+	phonenumbers.SHARED_COST:  "shared-cost",
+	phonenumbers.VOICEMAIL:    "voicemail",
+	phonenumbers.PAGER:        "pager",
+	phonenumbers.UAN:          "universal access",
+	phonenumbers.UNKNOWN:      "non-dialable",
+}
+
+// checkPhone parses raw in region and returns it as E.164, refusing numbers
+// outside the allowed calling codes and numbers of refused types.
+func checkPhone(raw, region string, codes []int) (string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return "", validate.Field("phone", "is required")
+	}
+	if len(raw) > 32 {
+		return "", validate.Field("phone", "is too long")
+	}
+	num, err := phonenumbers.Parse(raw, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", validate.Field("phone", "is not a valid phone number")
+	}
+	if !slices.Contains(codes, int(num.GetCountryCode())) {
+		return "", validate.Field("phone", "numbers with country code +%d are not accepted by this site", num.GetCountryCode())
+	}
+	if kind, bad := refusedTypes[phonenumbers.GetNumberType(num)]; bad {
+		return "", validate.Field("phone", "%s numbers are not called back", kind)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// utmKeys are the tags recorded; others are dropped.
+var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+
+func checkDetails(r *Request) error {
+	if err := validate.Text("name", r.Name, false, 100); err != nil {
+		return err
+	}
+	if err := validate.Text("page_title", r.PageTitle, false, 200); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"page_url", r.PageURL}, {"referrer", r.Referrer}} {
+		if len(f.v) > 2048 {
+			return validate.Field(f.name, "is longer than 2048 characters")
+		}
+		if f.v != "" {
+			if u, err := url.Parse(f.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+				return validate.Field(f.name, "must be an http(s) URL")
+			}
+		}
+	}
+	utm := map[string]string{}
+	for k, v := range r.UTM {
+		if !slices.Contains(utmKeys, k) {
+			continue
+		}
+		if err := validate.Text("utm."+k, v, false, 200); err != nil {
+			return err
+		}
+		if v != "" {
+			utm[k] = v
+		}
+	}
+	r.UTM = utm
+	return nil
+}
+
+// checkSchedule decides when to call: now when the widget is open and no
+// time was asked for, else the asked time, which must be ahead and inside
+// working hours.
+func checkSchedule(at *time.Time, set Settings, now time.Time, loc *time.Location) (due time.Time, scheduled bool, err error) {
+	if at == nil {
+		if !set.OpenAt(now, loc) {
+			return time.Time{}, false, validate.Field("scheduled_at", "nobody takes calls now; choose a time (see the availability slots)")
+		}
+		return now, false, nil
+	}
+	t := at.UTC()
+	switch {
+	case t.Before(now.Add(-time.Minute)):
+		return time.Time{}, false, validate.Field("scheduled_at", "is in the past")
+	case t.After(now.Add(maxScheduleAhead)):
+		return time.Time{}, false, validate.Field("scheduled_at", "is more than 14 days ahead")
+	case !set.OpenAt(t, loc):
+		return time.Time{}, false, validate.Field("scheduled_at", "is outside working hours")
+	}
+	return t, true, nil
+}
+
+// blocks reports whether the blocklist refuses phone or visitor.
+func (s *Settings) blocks(phone, visitor string) bool {
+	if slices.Contains(s.Blocklist.Numbers, phone) || slices.Contains(s.Blocklist.Visitors, visitor) {
+		return true
+	}
+	for _, p := range s.Blocklist.Prefixes {
+		if strings.HasPrefix(phone, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// source names where the visitor came from, for analytics.
+func source(r Request) string {
+	if s := r.UTM["utm_source"]; s != "" {
+		return s
+	}
+	ref, err := url.Parse(r.Referrer)
+	if err != nil || ref.Host == "" {
+		return "direct"
+	}
+	if page, err := url.Parse(r.PageURL); err == nil && page.Host == ref.Host {
+		return "direct"
+	}
+	return strings.TrimPrefix(ref.Hostname(), "www.")
+}

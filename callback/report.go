@@ -1,0 +1,241 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// Report implements Reporter: it applies a provider's event to the request
+// in one atomic update and says what the provider does next. A leg's status
+// only moves forward and a request's status is checked before every move,
+// so a repeated event, or one that arrives after a later one, changes
+// nothing twice.
+func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
+	c, err := e.st.GetCallback(ctx, ev.Ref.SiteID, ev.Ref.CallbackID)
+	if errors.Is(err, store.ErrNotFound) {
+		e.log.Warn("event for an unknown callback", slog.String("callback_id", ev.Ref.CallbackID), slog.String("kind", string(ev.Kind)))
+		return Reply{Action: ActionHangup}, nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	sc, err := e.scopeOf(ctx, c)
+	if err != nil {
+		return Reply{}, err
+	}
+	at := ev.At
+	if at.IsZero() {
+		at = e.now()
+	}
+	lang := textsFor(sc.site.Locale)
+	var (
+		reply   Reply
+		hangup  []string  // calls to end after the update (all_at_once losers)
+		wakeAt  time.Time // another look at the request
+		unknown bool
+	)
+	got, err := e.update(ctx, sc, c, func(c *store.Callback) error {
+		reply, hangup, wakeAt, unknown = Reply{Language: lang}, nil, time.Time{}, false
+		leg := legByID(c, ev.Ref.LegID)
+		if leg == nil {
+			unknown = true
+			return errSkip
+		}
+		before, statusBefore, legsBefore := *leg, c.Status, len(c.Legs)
+		if ev.CallID != "" && leg.CallID == "" {
+			leg.CallID = ev.CallID
+		}
+		switch ev.Kind {
+		case ManagerRinging, VisitorRinging:
+			moveLeg(leg, legRinging)
+		case ManagerAnswered:
+			e.managerAnswered(c, sc, leg, at, &reply)
+		case ManagerConfirmed:
+			hangup = e.managerConfirmed(c, sc, leg, at, &reply)
+		case ManagerEnded:
+			wakeAt = e.managerEnded(c, leg, ev.Outcome, at)
+		case VisitorAnswered:
+			if moveLeg(leg, legAnswered) && c.Status == StatusCallingVisitor && leg.Attempt == c.Attempt {
+				setStatus(c, StatusConnected, "", at)
+				c.NextAt = at.Add(connectedRecheck)
+				wakeAt = c.NextAt
+			}
+		case VisitorEnded:
+			wakeAt = e.visitorEnded(c, sc, leg, ev.Outcome, at, &reply)
+		default:
+			return fmt.Errorf("callback: unknown event kind %q", ev.Kind)
+		}
+		if *leg == before && c.Status == statusBefore && len(c.Legs) == legsBefore {
+			return errSkip // a repeated or late event: store nothing
+		}
+		return nil
+	})
+	if unknown {
+		e.log.Warn("event for an unknown leg", slog.String("callback_id", c.ID), slog.String("leg_id", ev.Ref.LegID))
+		return Reply{Action: ActionHangup}, nil
+	}
+	if err = ignoreSkip(err); err != nil {
+		return Reply{}, err
+	}
+	for _, id := range hangup {
+		if err := e.prov.Hangup(ctx, id); err != nil {
+			e.log.Warn("hang up a losing manager", slog.String("call_id", id), slog.Any("err", err))
+		}
+	}
+	if !wakeAt.IsZero() {
+		if err := e.wake(ctx, got, wakeAt); err != nil {
+			return reply, err
+		}
+	}
+	return reply, nil
+}
+
+func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at time.Time, reply *Reply) {
+	t := texts[reply.Language]
+	if leg.Status == legEnded || leg.Attempt != c.Attempt ||
+		(c.Status != StatusCallingManager && c.Status != StatusManagerAnswered) {
+		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.taken}
+		return
+	}
+	moveLeg(leg, legAnswered)
+	if c.Status == StatusCallingManager {
+		setStatus(c, StatusManagerAnswered, sc.set.Managers[leg.Manager].Name, at)
+	}
+	*reply = Reply{Action: ActionConfirm, Language: reply.Language, ConfirmDigit: confirmDigit,
+		Say: whisper(reply.Language, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit)}
+}
+
+// managerConfirmed gives the request to the first manager who pressed the
+// digit; the visitor's leg is recorded before the reply asks the provider
+// to dial it. It returns the other managers' calls to hang up.
+func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, at time.Time, reply *Reply) []string {
+	t := texts[reply.Language]
+	// A repeated confirm (a retried webhook) gets the same dial again.
+	if leg.Status == legConfirmed && (c.Status == StatusCallingVisitor || c.Status == StatusConnected) {
+		if v := visitorLeg(c); v != nil {
+			*reply = e.dialReply(c, sc, v, reply.Language)
+		}
+		return nil
+	}
+	if leg.Status == legEnded || leg.Attempt != c.Attempt ||
+		(c.Status != StatusCallingManager && c.Status != StatusManagerAnswered) {
+		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.taken}
+		return nil
+	}
+	moveLeg(leg, legConfirmed)
+	m := sc.set.Managers[leg.Manager]
+	c.Manager = m.Name
+	if c.Status == StatusCallingManager {
+		setStatus(c, StatusManagerAnswered, m.Name, at)
+	}
+	v := store.Leg{ID: newID(), Kind: LegVisitor, Attempt: c.Attempt, Manager: leg.Manager,
+		Phone: c.Phone, Status: legDialing, StartedAt: at}
+	c.Legs = append(c.Legs, v)
+	setStatus(c, StatusCallingVisitor, "", at)
+	c.NextAt = at.Add(sc.set.visitorWindow())
+	*reply = e.dialReply(c, sc, &v, reply.Language)
+	var losers []string
+	for i := range c.Legs {
+		l := &c.Legs[i]
+		if l.Kind == LegManager && l.Attempt == c.Attempt && l.ID != leg.ID && endLeg(l, OutcomeCanceled, at) && l.CallID != "" {
+			losers = append(losers, l.CallID)
+		}
+	}
+	return losers
+}
+
+func (e *Engine) dialReply(c *store.Callback, sc scope, v *store.Leg, lang string) Reply {
+	return Reply{Action: ActionDial, Language: lang, Say: texts[lang].connecting,
+		VisitorLegID: v.ID, VisitorPhone: c.Phone, CallerID: sc.set.CallerID,
+		DialTimeout:   time.Duration(sc.set.VisitorRingSeconds) * time.Second,
+		DetectMachine: sc.set.MachineDetection != nil && *sc.set.MachineDetection,
+		Record:        sc.set.Record}
+}
+
+// managerEnded ends a manager's leg. Before the visitor is dialled that
+// means "next manager" (the worker decides, at once); after, it ends the
+// bridge.
+func (e *Engine) managerEnded(c *store.Callback, leg *store.Leg, out Outcome, at time.Time) (wakeAt time.Time) {
+	wasConfirmed := leg.Status == legConfirmed
+	if !endLeg(leg, out, at) || leg.Attempt != c.Attempt {
+		return time.Time{}
+	}
+	switch {
+	case !wasConfirmed && (c.Status == StatusCallingManager || c.Status == StatusManagerAnswered):
+		return at
+	case wasConfirmed && c.Status == StatusConnected:
+		if v := visitorLeg(c); v != nil {
+			endLeg(v, OutcomeCompleted, at)
+		}
+		setStatus(c, StatusCompleted, "", at)
+		c.NextAt = time.Time{}
+	case wasConfirmed && c.Status == StatusCallingVisitor:
+		if v := visitorLeg(c); v != nil && v.Status != legEnded {
+			// The manager hung up while the visitor's phone rang.
+			endLeg(v, OutcomeCanceled, at)
+			fail(c, ReasonCancelled, at)
+		}
+	}
+	return time.Time{}
+}
+
+// visitorEnded ends the visitor's leg: a finished conversation completes
+// the request; no answer, busy or a machine schedules another attempt
+// until the retries are spent.
+func (e *Engine) visitorEnded(c *store.Callback, sc scope, leg *store.Leg, out Outcome, at time.Time, reply *Reply) (wakeAt time.Time) {
+	t := texts[reply.Language]
+	answered := leg.Status == legAnswered
+	if !endLeg(leg, out, at) || leg.Attempt != c.Attempt {
+		return time.Time{}
+	}
+	*reply = Reply{Action: ActionHangup, Language: reply.Language}
+	switch c.Status {
+	case StatusConnected:
+		setStatus(c, StatusCompleted, "", at)
+		c.NextAt = time.Time{}
+		return time.Time{}
+	case StatusCallingVisitor:
+	default:
+		return time.Time{}
+	}
+	if answered && out == OutcomeCompleted {
+		// Answered and hung up with no "answered" event seen: still a call.
+		setStatus(c, StatusConnected, "", at)
+		setStatus(c, StatusCompleted, "", at)
+		c.NextAt = time.Time{}
+		return time.Time{}
+	}
+	reason := ReasonVisitorNoAnswer
+	switch out {
+	case OutcomeBusy:
+		reason = ReasonVisitorBusy
+	case OutcomeFailed:
+		reason = ReasonProviderError
+	}
+	if c.Attempt <= sc.set.VisitorRetries && reason != ReasonProviderError {
+		delay := time.Duration(sc.set.RetryDelaySeconds) * time.Second
+		c.DueAt = at.Add(delay)
+		c.NextAt = c.DueAt
+		setStatus(c, StatusQueued, fmt.Sprintf("%s, retry %d of %d", reason, c.Attempt, sc.set.VisitorRetries), at)
+		reply.Say = fmt.Sprintf(t.visitorRetry, sc.set.RetryDelaySeconds)
+		return c.DueAt
+	}
+	reply.Say = t.visitorGivenUp
+	fail(c, reason, at)
+	return time.Time{}
+}
+
+// visitorLeg is the visitor's leg of c's current attempt.
+func visitorLeg(c *store.Callback) *store.Leg {
+	for i := range c.Legs {
+		if l := &c.Legs[i]; l.Kind == LegVisitor && l.Attempt == c.Attempt {
+			return l
+		}
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package callback
+
+import (
+	"time"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// Request statuses, in the order a successful request walks them.
+const (
+	StatusQueued          = "queued"
+	StatusCallingManager  = "calling_manager"
+	StatusManagerAnswered = "manager_answered"
+	StatusCallingVisitor  = "calling_visitor"
+	StatusConnected       = "connected"
+	StatusCompleted       = "completed"
+	StatusFailed          = "failed"
+)
+
+// Reasons a request failed.
+const (
+	ReasonNoManagerAvailable = "no_manager_available" // nobody works now, or no managers are set
+	ReasonManagerNoAnswer    = "manager_no_answer"    // every manager was rung; none confirmed
+	ReasonVisitorNoAnswer    = "visitor_no_answer"    // after every retry (an answering machine counts)
+	ReasonVisitorBusy        = "visitor_busy"         // after every retry
+	ReasonProviderError      = "provider_error"       // the telephony provider failed us
+	ReasonCancelled          = "cancelled"            // the manager hung up before the visitor answered
+)
+
+// Leg kinds and statuses. A leg's status only moves forward (legRank), so a
+// late or repeated webhook cannot take it back.
+const (
+	LegManager = "manager"
+	LegVisitor = "visitor"
+
+	legDialing   = "dialing"   // asked the provider; no word back yet
+	legRinging   = "ringing"   // the phone rings
+	legAnswered  = "answered"  // picked up
+	legConfirmed = "confirmed" // the manager pressed the digit
+	legEnded     = "ended"
+)
+
+var legRank = map[string]int{legDialing: 0, legRinging: 1, legAnswered: 2, legConfirmed: 3, legEnded: 4}
+
+// Final reports whether a status is the end of a request.
+func Final(status string) bool { return status == StatusCompleted || status == StatusFailed }
+
+// setStatus moves c to status and records the transition.
+func setStatus(c *store.Callback, status, detail string, at time.Time) {
+	c.Status = status
+	c.Timeline = append(c.Timeline, store.Transition{Status: status, At: at, Detail: detail})
+}
+
+// fail ends c with reason.
+func fail(c *store.Callback, reason string, at time.Time) {
+	c.Reason = reason
+	c.NextAt = time.Time{}
+	setStatus(c, StatusFailed, reason, at)
+}
+
+// legByID finds a leg of c.
+func legByID(c *store.Callback, id string) *store.Leg {
+	for i := range c.Legs {
+		if c.Legs[i].ID == id {
+			return &c.Legs[i]
+		}
+	}
+	return nil
+}
+
+// moveLeg advances a leg's status; it reports false when the leg is
+// already there or beyond (a repeated or late event).
+func moveLeg(l *store.Leg, status string) bool {
+	if legRank[status] <= legRank[l.Status] {
+		return false
+	}
+	l.Status = status
+	return true
+}
+
+// endLeg ends a leg with outcome unless it has ended already.
+func endLeg(l *store.Leg, outcome Outcome, at time.Time) bool {
+	if l.Status == legEnded {
+		return false
+	}
+	l.Status, l.Outcome, l.EndedAt = legEnded, string(outcome), at
+	return true
+}
+
+// activeLegs counts legs of kind in attempt that have not ended.
+func activeLegs(c *store.Callback, kind string) int {
+	n := 0
+	for _, l := range c.Legs {
+		if l.Kind == kind && l.Attempt == c.Attempt && l.Status != legEnded {
+			n++
+		}
+	}
+	return n
+}
