@@ -30,36 +30,23 @@ func clockMinutes(hhmm string) int {
 	return t.Hour()*60 + t.Minute()
 }
 
-// Slots lists up to n times from after, on a grid of step minutes from
-// each span's start, that fall within hours in loc: what the widget offers
-// as "call me at …". Wall-clock times are built with time.Date in loc, so
-// a DST change moves nothing a visitor sees. It looks at most 14 days ahead.
-func Slots(hours []Hours, after time.Time, loc *time.Location, step, n int) []time.Time {
-	if len(hours) == 0 {
-		hours = []Hours{{From: "00:00", To: "23:59"}}
-	}
+// Slots lists up to n times after after, on a grid of SlotMinutes from
+// local midnight, at which a manager works: what the widget offers as "call
+// me at …". Wall-clock times are built with time.Date in loc, so a DST
+// change never shifts the grid. It looks at most 14 days ahead.
+func (s *Settings) Slots(after time.Time, loc *time.Location, n int) []time.Time {
 	var out []time.Time
 	local := after.In(loc)
+	step := max(s.SlotMinutes, 5)
 	for day := 0; day < 14 && len(out) < n; day++ {
-		d := time.Date(local.Year(), local.Month(), local.Day()+day, 0, 0, 0, 0, loc)
-		var today []time.Time
-		for _, h := range hours {
-			if len(h.Days) > 0 && !slices.Contains(h.Days, int(d.Weekday())) {
-				continue
-			}
-			for m := clockMinutes(h.From); m < clockMinutes(h.To); m += step {
-				t := time.Date(d.Year(), d.Month(), d.Day(), m/60, m%60, 0, 0, loc)
-				if t.After(after) {
-					today = append(today, t)
-				}
+		for m := 0; m < 24*60 && len(out) < n; m += step {
+			t := time.Date(local.Year(), local.Month(), local.Day()+day, m/60, m%60, 0, 0, loc)
+			// A wall time that falls in a DST gap resolves to an instant
+			// already listed; keep each instant once, in order.
+			if t.After(after) && (len(out) == 0 || t.After(out[len(out)-1])) && s.OpenAt(t, loc) {
+				out = append(out, t)
 			}
 		}
-		slices.SortFunc(today, func(a, b time.Time) int { return a.Compare(b) })
-		today = slices.CompactFunc(today, func(a, b time.Time) bool { return a.Equal(b) })
-		out = append(out, today...)
-	}
-	if len(out) > n {
-		out = out[:n]
 	}
 	return out
 }

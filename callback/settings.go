@@ -11,6 +11,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -176,7 +177,14 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := s.normalizeBlocklist(site); err != nil {
 		return err
 	}
-	// NOTIFY-CHECK
+	if s.NotifyURL != "" {
+		if err := notify.CheckURL(s.NotifyURL); err != nil {
+			return validate.Field("notify_url", "%v", err)
+		}
+		if s.NotifySecret == "" {
+			s.NotifySecret = notify.NewSecret()
+		}
+	}
 	return nil
 }
 

@@ -30,6 +30,9 @@ type Config struct {
 	PublicBurst int
 	TwilioSID   string
 	TwilioToken string
+	TwilioFrom  string
+	// WebhookAllowPrivate lets owners' webhooks reach internal addresses.
+	WebhookAllowPrivate bool
 }
 
 // Var documents one setting.
@@ -51,6 +54,17 @@ var Vars = []Var{
 	{"BECKON_PUBLIC_BURST", "public-burst", "40", "public widget API: requests per client IP allowed at once", setBurst},
 	{"BECKON_TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account; unset: simulated telephony", func(c *Config, v string) error { c.TwilioSID = v; return nil }},
 	{"BECKON_TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token", func(c *Config, v string) error { c.TwilioToken = v; return nil }},
+	{"BECKON_TWILIO_FROM", "twilio-from", "", "Twilio number managers see calling (E.164); a widget's caller_id shows to visitors", func(c *Config, v string) error { c.TwilioFrom = v; return nil }},
+	{"BECKON_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let site webhooks reach loopback, private and link-local addresses", setAllowPrivate},
+}
+
+func setAllowPrivate(c *Config, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("want true or false")
+	}
+	c.WebhookAllowPrivate = b
+	return nil
 }
 
 // Load builds the configuration from defaults, then the environment
