@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -25,7 +26,7 @@ type Request struct {
 	PageTitle   string            `json:"page_title"`
 	Referrer    string            `json:"referrer"`
 	UTM         map[string]string `json:"utm"`
-	ScheduledAt *time.Time        `json:"scheduled_at"`
+	ScheduledAt string            `json:"scheduled_at"` // RFC 3339; empty: call now
 	Consent     bool              `json:"consent"`
 	Website     string            `json:"website"` // the honeypot: people never see it, bots fill it
 }
@@ -125,6 +126,13 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, w store.Widget, s
 	if err != nil {
 		return store.Callback{}, false, fmt.Errorf("callback: store request: %w", err)
 	}
+	if created {
+		// The request is stored and queued: a failed count must not turn
+		// it into an error the visitor would retry.
+		if err := in.spend(ctx, site, set, now, loc); err != nil {
+			slog.Default().Warn("count a callback request against the budget", slog.Any("err", err))
+		}
+	}
 	return stored, created, nil
 }
 
@@ -141,23 +149,40 @@ func (in *Intake) limit(ctx context.Context, scope, name string, max int) error 
 	return nil
 }
 
-// budget counts the request against the site's day (in its timezone) and
-// pauses intake when the day's budget is spent, alerting the owner once.
+// budget refuses requests once the site's day (in its timezone) has taken
+// DailyBudget new requests: intake pauses until midnight. The count is
+// read here and raised in spend, after a new request is stored, so repeats
+// and refusals do not use the budget; concurrent requests may overshoot it
+// by a few, never by more than the requests in flight at that moment.
 func (in *Intake) budget(ctx context.Context, site store.Site, set Settings, now time.Time, loc *time.Location) error {
+	n, err := in.St.Count(ctx, site.ID, budgetCounter(now, loc))
+	if err != nil {
+		return fmt.Errorf("callback: read the daily budget: %w", err)
+	}
+	if n < int64(set.Limits.DailyBudget) {
+		return nil
+	}
 	local := now.In(loc)
 	midnight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
-	n, _, err := in.St.Incr(ctx, site.ID, "cb:budget:"+local.Format("2006-01-02"), 26*time.Hour)
+	return &LimitError{Code: "budget_spent", RetryAfter: midnight.Sub(now),
+		Message: "this site takes no more callback requests today"}
+}
+
+// spend counts a new request against the day's budget and alerts the owner
+// when it was the last one.
+func (in *Intake) spend(ctx context.Context, site store.Site, set Settings, now time.Time, loc *time.Location) error {
+	n, _, err := in.St.Incr(ctx, site.ID, budgetCounter(now, loc), 26*time.Hour)
 	if err != nil {
 		return fmt.Errorf("callback: count the daily budget: %w", err)
 	}
-	if n <= int64(set.Limits.DailyBudget) {
-		return nil
-	}
-	if n == int64(set.Limits.DailyBudget)+1 && in.BudgetSpent != nil {
+	if n == int64(set.Limits.DailyBudget) && in.BudgetSpent != nil {
 		in.BudgetSpent(ctx, site, set)
 	}
-	return &LimitError{Code: "budget_spent", RetryAfter: midnight.Sub(now),
-		Message: "this site takes no more callback requests today"}
+	return nil
+}
+
+func budgetCounter(now time.Time, loc *time.Location) string {
+	return "cb:budget:" + now.In(loc).Format("2006-01-02")
 }
 
 // refusedTypes are numbers nobody should be made to call: they cost the site
@@ -232,12 +257,16 @@ func checkDetails(r *Request) error {
 // checkSchedule decides when to call: now when the widget is open and no
 // time was asked for, else the asked time, which must be ahead and inside
 // working hours.
-func checkSchedule(at *time.Time, set Settings, now time.Time, loc *time.Location) (due time.Time, scheduled bool, err error) {
-	if at == nil {
+func checkSchedule(raw string, set Settings, now time.Time, loc *time.Location) (due time.Time, scheduled bool, err error) {
+	if raw == "" {
 		if !set.OpenAt(now, loc) {
 			return time.Time{}, false, validate.Field("scheduled_at", "nobody takes calls now; choose a time (see the availability slots)")
 		}
 		return now, false, nil
+	}
+	at, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, false, validate.Field("scheduled_at", "must be an RFC 3339 time such as 2026-12-01T10:00:00+03:00")
 	}
 	t := at.UTC()
 	switch {

@@ -68,12 +68,21 @@ func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key
 	if err := st.CreateSite(ctx, site); err != nil {
 		return "", false, fmt.Errorf("create demo site: %w", err)
 	}
+	// The demo's managers are simulated numbers (see callback/sim): they
+	// answer and press 1, so a newcomer sees the whole bridge.
+	const demoCallbackSettings = `{"position":"bottom-right","color":"#16a34a",
+		"managers":[{"name":"Анна","phone":"+79000000010"},{"name":"Иван","phone":"+79000000020"}],
+		"allowed_calling_codes":[7,375,380],
+		"consent":{"required":true,"version":"demo-1","text":{
+			"ru":"Согласен на обработку персональных данных и обратный звонок",
+			"uk":"Погоджуюся на обробку персональних даних і зворотний дзвінок",
+			"en":"I agree to the processing of my personal data and to be called back"}}}`
 	demoWidgets := []struct {
 		typ      string
 		settings string
 	}{
 		{"countdown", `{"mode":"evergreen","duration_seconds":900,"placement":"top_bar"}`},
-		{"callback", `{"position":"bottom-right","color":"#16a34a"}`},
+		{"callback", demoCallbackSettings},
 	}
 	for i, dw := range demoWidgets {
 		settings, err := widgets.Types[dw.typ].Normalize(json.RawMessage(dw.settings), site)

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
@@ -31,6 +33,14 @@ type publicConfig struct {
 	body    []byte // JSON of GET /w/v1/{key}/config
 	etag    string
 	expires time.Time
+	// callbacks are the enabled callback widgets with their full settings,
+	// so intake needs no store read for them.
+	callbacks []callbackWidget
+}
+
+type callbackWidget struct {
+	widget store.Widget
+	set    callback.Settings
 }
 
 // configCache maps site keys to rendered public configs. Every replica keeps
@@ -111,6 +121,7 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	if err != nil {
 		return nil, err
 	}
+	var callbacks []callbackWidget
 	resp := configResponse{
 		Site:    publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region},
 		Widgets: []publicWidget{},
@@ -123,6 +134,13 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 		settings, err := t.Public(w.Settings)
 		if err != nil {
 			return nil, err
+		}
+		if w.Type == "callback" {
+			var set callback.Settings
+			if err := json.Unmarshal(w.Settings, &set); err != nil {
+				return nil, fmt.Errorf("server: settings of callback widget %s: %w", w.ID, err)
+			}
+			callbacks = append(callbacks, callbackWidget{widget: w, set: set})
 		}
 		bundle, _ := s.assets.BundleURL(w.Type)
 		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: settings})
@@ -137,7 +155,7 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 		origins[o] = true
 	}
 	return &publicConfig{site: site, found: true, origins: origins, body: body,
-		etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, callbacks: callbacks}, nil
 }
 
 // subscribeConfigChanges keeps this replica's cache in step with the others.

@@ -20,6 +20,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/beckonhq/beckon/callback/sim"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
@@ -92,8 +93,19 @@ type testServer struct {
 	base  string // http://127.0.0.1:port of the listening app
 }
 
-// newTestServer starts a Server on st; mutate may adjust the configuration.
+// fastCalls makes the simulator's calls take milliseconds.
+var fastCalls = sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
+	Press: 40 * time.Millisecond, Talk: 150 * time.Millisecond}
+
+// newTestServer starts a Server on st with fast simulated telephony; mutate
+// may adjust the configuration.
 func newTestServer(t *testing.T, st store.Store, mutate func(*config.Config)) *testServer {
+	t.Helper()
+	return newTestServerWith(t, st, mutate, Options{Telephony: sim.New(fastCalls)})
+}
+
+// newTestServerWith starts a Server with opts (logger and token filled in).
+func newTestServerWith(t *testing.T, st store.Store, mutate func(*config.Config), opts Options) *testServer {
 	t.Helper()
 	cfg := testConfig()
 	if mutate != nil {
@@ -106,7 +118,8 @@ func newTestServer(t *testing.T, st store.Store, mutate func(*config.Config)) *t
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := New(ctx, cfg, st, Options{Logger: log, AdminTokenHash: hash})
+	opts.Logger, opts.AdminTokenHash = log, hash
+	srv, err := New(ctx, cfg, st, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

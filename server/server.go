@@ -12,8 +12,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -32,7 +34,14 @@ type Server struct {
 	limiter   *ipLimiter
 	adminHash string
 	demoKey   string
+	ctx       context.Context // ends at Shutdown
 	stop      context.CancelFunc
+
+	engine     *callback.Engine
+	intake     *callback.Intake
+	notifier   *notify.Sender
+	hub        *callbackHub
+	engineDone chan struct{}
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -44,6 +53,11 @@ type Options struct {
 	AdminTokenHash string
 	// DemoSiteKey is the site the /demo page embeds; see EnsureDemoSite.
 	DemoSiteKey string
+	// Telephony places the callback bridge's calls; nil: the simulator.
+	Telephony callback.Provider
+	// Consumer names this replica in the callback queue; default: host,
+	// pid and a random suffix.
+	Consumer string
 }
 
 // New builds the server and starts its background work (cache invalidation
@@ -67,12 +81,18 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		limiter:   newIPLimiter(cfg.PublicRate, cfg.PublicBurst),
 		adminHash: opts.AdminTokenHash,
 		demoKey:   opts.DemoSiteKey,
+		ctx:       ctx,
 		stop:      stop,
+		hub:       newCallbackHub(),
 	}
 	s.cache = newConfigCache(s.loadPublicConfig)
 	if err := s.subscribeConfigChanges(ctx); err != nil {
 		stop()
 		return nil, fmt.Errorf("server: subscribe to config changes: %w", err)
+	}
+	if err := s.startCallbacks(ctx, opts); err != nil {
+		stop()
+		return nil, fmt.Errorf("server: start the callback bridge: %w", err)
 	}
 	go s.sweepLimiter(ctx)
 	s.app = fiber.New(fiber.Config{
@@ -123,12 +143,21 @@ func (s *Server) routes() {
 	api(fiber.MethodGet, "/sites/:id/keys", s.listKeys)
 	api(fiber.MethodPost, "/sites/:id/keys", s.createKey)
 	api(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
+	api(fiber.MethodGet, "/sites/:id/callbacks", s.listCallbacks)
+	api(fiber.MethodGet, "/sites/:id/callbacks/:cid", s.getCallbackAdmin)
+	api(fiber.MethodGet, "/sites/:id/analytics/callbacks", s.callbackAnalytics)
 
 	pub := func(method, path string, h fiber.Handler) {
 		app.Add(method, "/w/v1/:siteKey"+path, s.rateLimit, s.publicSite, h)
 	}
 	pub(fiber.MethodOptions, "/*", preflight)
 	pub(fiber.MethodGet, "/config", getConfig)
+	pub(fiber.MethodPost, "/callbacks", s.createCallback)
+	pub(fiber.MethodGet, "/callbacks/availability", s.callbackAvailability)
+	pub(fiber.MethodGet, "/callbacks/:id", s.getCallback)
+	pub(fiber.MethodGet, "/callbacks/:id/events", s.callbackEvents)
+
+	s.mountTelephony(app)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("route " + c.Method() + " " + c.Path()) })
 }
@@ -143,8 +172,10 @@ func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
 // ctx's deadline, and stops background work. The caller closes the store
 // afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
-	defer s.stop()
-	return s.app.ShutdownWithContext(ctx)
+	s.stop() // ends progress streams and the workers' claiming
+	err := s.app.ShutdownWithContext(ctx)
+	s.waitCallbacks(ctx)
+	return err
 }
 
 func (s *Server) sweepLimiter(ctx context.Context) {

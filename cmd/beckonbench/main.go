@@ -30,20 +30,25 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections")
 	clients := flag.Int("clients", 5000, "distinct client IPs in X-Forwarded-For")
 	origin := flag.String("origin", "https://bench.example", "Origin header (the site is created with it)")
+	scenario := flag.String("scenario", "config", "config: GET the public config; callbacks: POST callback requests, then check each was stored")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "beckonbench: -token is required")
 		os.Exit(2)
 	}
-	key, err := createSite(*base, *token, *origin)
+	siteID, key, err := createSite(*base, *token, *origin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "beckonbench: setup:", err)
 		os.Exit(1)
 	}
+	if *scenario == "callbacks" {
+		benchCallbacks(*base, *token, siteID, key, *origin, *conns, *clients, *warmup, *duration)
+		return
+	}
 	url := *base + "/w/v1/" + key + "/config"
 	fmt.Printf("target: GET %s  conns=%d duration=%s clients=%d\n", url, *conns, *duration, *clients)
-	run(url, *origin, *conns, *clients, *warmup, false)
-	res := run(url, *origin, *conns, *clients, *duration, true)
+	run(url, *origin, *conns, *clients, *warmup, false, nil)
+	res := run(url, *origin, *conns, *clients, *duration, true, nil)
 	res.print(*duration)
 }
 
@@ -53,7 +58,9 @@ type result struct {
 	errors    int
 }
 
-func run(url, origin string, conns, clients int, d time.Duration, measure bool) result {
+// run keeps conns connections busy for d. body, when set, makes each
+// request a POST of body(i) and gets each response's body back.
+func run(url, origin string, conns, clients int, d time.Duration, measure bool, body *bodies) result {
 	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
 	var mu sync.Mutex
 	total := result{statuses: map[int]int{}}
@@ -67,7 +74,14 @@ func run(url, origin string, conns, clients int, d time.Duration, measure bool) 
 			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 			req.SetRequestURI(url)
 			req.Header.Set("Origin", origin)
+			if body != nil {
+				req.Header.SetMethod("POST")
+				req.Header.SetContentType("application/json")
+			}
 			for i := w; time.Now().Before(stop); i += conns {
+				if body != nil {
+					req.SetBody(body.make(i))
+				}
 				// 198.18.0.0/15 is reserved for benchmarks (RFC 2544); these are
 				// only header values, no traffic goes there.
 				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.%d.%d.%d", 18+(i%clients)>>16&1, (i%clients)>>8&255, i%clients&255))
@@ -82,6 +96,9 @@ func run(url, origin string, conns, clients int, d time.Duration, measure bool) 
 				}
 				local.latencies = append(local.latencies, time.Since(t0))
 				local.statuses[resp.StatusCode()]++
+				if body != nil {
+					body.got(resp.StatusCode(), resp.Body())
+				}
 			}
 			mu.Lock()
 			total.latencies = append(total.latencies, local.latencies...)
@@ -111,25 +128,29 @@ func (r result) print(d time.Duration) {
 }
 
 // createSite makes a site with one widget of each kind through the admin API
-// and returns its public key.
-func createSite(base, token, origin string) (string, error) {
+// and returns its id and public key. The callback widget's limits are
+// opened up (the load comes from few visitors), and its manager is a
+// simulated number that is busy, so each request costs the bridge one short
+// call and the measurement is intake, queue and the first worker step.
+func createSite(base, token, origin string) (string, string, error) {
 	var site struct {
 		ID, Key string
 	}
 	body := fmt.Sprintf(`{"name":"bench","origins":[%q],"timezone":"Europe/Moscow","locale":"ru","region":"RU"}`, origin)
 	if err := post(base+"/api/v1/sites", token, body, &site); err != nil {
-		return "", err
+		return "", "", err
 	}
 	for _, w := range []string{
-		`{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456789"}]}}`,
+		`{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456702"}],"visitor_retries":0,
+			"limits":{"per_ip":100000,"per_visitor":1000,"per_number":1000,"per_number_global":1000,"daily_budget":1000000}}}`,
 		`{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":900}}`,
 		`{"type":"social_proof"}`,
 	} {
 		if err := post(base+"/api/v1/sites/"+site.ID+"/widgets", token, w, nil); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
-	return site.Key, nil
+	return site.ID, site.Key, nil
 }
 
 func post(url, token, body string, out any) error {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// bodies makes each callback request's body and keeps the ids of the
+// accepted ones, to check afterwards that every one was stored.
+type bodies struct {
+	run      int64 // distinguishes the warm-up's numbers from the measured run's
+	mu       sync.Mutex
+	accepted map[string]bool
+}
+
+func (b *bodies) make(i int) []byte {
+	// Unique numbers (+7 916 …) and visitors, so the per-number and
+	// per-visitor limits and the 2-minute dedupe do not merge requests.
+	n := b.run*10_000_000 + int64(i)
+	return fmt.Appendf(nil, `{"phone":"+7916%07d","visitor_id":"bench-%d","name":"Load","page_url":"https://bench.example/p"}`, n%10_000_000, n)
+}
+
+func (b *bodies) got(status int, body []byte) {
+	if status != 202 {
+		return
+	}
+	var r struct{ ID string }
+	if json.Unmarshal(body, &r) == nil {
+		b.mu.Lock()
+		b.accepted[r.ID] = true
+		b.mu.Unlock()
+	}
+}
+
+// benchCallbacks posts callback requests for d, then pages through the
+// admin API and reports any accepted request that is not stored.
+func benchCallbacks(base, token, siteID, key, origin string, conns, clients int, warmup, d time.Duration) {
+	url := base + "/w/v1/" + key + "/callbacks"
+	fmt.Printf("target: POST %s  conns=%d duration=%s clients=%d\n", url, conns, d, clients)
+	run(url, origin, conns, clients, warmup, false, &bodies{run: 1, accepted: map[string]bool{}})
+	b := &bodies{run: 2, accepted: map[string]bool{}}
+	res := run(url, origin, conns, clients, d, true, b)
+	res.print(d)
+	stored, err := storedIDs(base, token, siteID)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "beckonbench: list callbacks:", err)
+		os.Exit(1)
+	}
+	missing := 0
+	for id := range b.accepted {
+		if !stored[id] {
+			missing++
+		}
+	}
+	fmt.Printf("accepted (202): %d; found afterwards through the admin API: %d; missing: %d\n", len(b.accepted), len(b.accepted)-missing, missing)
+	if missing > 0 {
+		os.Exit(1)
+	}
+}
+
+func storedIDs(base, token, siteID string) (map[string]bool, error) {
+	ids := map[string]bool{}
+	before := ""
+	for {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		u := base + "/api/v1/sites/" + siteID + "/callbacks?limit=500"
+		if before != "" {
+			u += "&before=" + before
+		}
+		req.SetRequestURI(u)
+		req.Header.Set("Authorization", "Bearer "+token)
+		err := fasthttp.Do(req, resp)
+		var page struct {
+			Callbacks  []struct{ ID string }
+			NextBefore string `json:"next_before"`
+		}
+		if err == nil && resp.StatusCode() != 200 {
+			err = fmt.Errorf("status %d: %s", resp.StatusCode(), resp.Body())
+		}
+		if err == nil {
+			err = json.Unmarshal(resp.Body(), &page)
+		}
+		fasthttp.ReleaseRequest(req)
+		fasthttp.ReleaseResponse(resp)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.Callbacks {
+			ids[c.ID] = true
+		}
+		if page.NextBefore == "" {
+			return ids, nil
+		}
+		before = page.NextBefore
+	}
+}

@@ -1,0 +1,209 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/store"
+)
+
+// callbackWidgetOf finds the site's enabled callback widget: the one asked
+// for, or the first when the request names none.
+func callbackWidgetOf(cfg *publicConfig, id string) (callbackWidget, error) {
+	for _, cw := range cfg.callbacks {
+		if id == "" || cw.widget.ID == id {
+			return cw, nil
+		}
+	}
+	return callbackWidget{}, errNotFound("callback widget")
+}
+
+// createCallback is POST /w/v1/{siteKey}/callbacks: the visitor's request,
+// stored before the 202.
+func (s *Server) createCallback(c *fiber.Ctx) error {
+	cfg := publicConfigOf(c)
+	var in callback.Request
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	cw, err := callbackWidgetOf(cfg, in.WidgetID)
+	if err != nil {
+		return err
+	}
+	if in.Website != "" {
+		// The honeypot: a bot filled the field people never see. It is told
+		// what a person would be told, and nothing is stored or dialled.
+		honeypotHits.Inc()
+		return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": callback.NewID(), "status": callback.StatusQueued})
+	}
+	stored, created, err := s.intake.Accept(c.UserContext(), cfg.site, cw.widget, cw.set, in, s.clientIP(c))
+	var le *callback.LimitError
+	switch {
+	case errors.As(err, &le):
+		return &apiError{Status: http.StatusTooManyRequests, Code: le.Code, Message: le.Message,
+			RetryAfter: max(1, int(math.Ceil(le.RetryAfter.Seconds())))}
+	case errors.Is(err, callback.ErrBlocked):
+		return &apiError{Status: http.StatusForbidden, Code: "blocked", Message: err.Error()}
+	case err != nil:
+		return err
+	}
+	return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": stored.ID, "status": stored.Status, "duplicate": !created})
+}
+
+// callbackView is what the visitor who made a request may see of it: its
+// progress, not the managers' names or numbers.
+type callbackView struct {
+	ID        string     `json:"id"`
+	Status    string     `json:"status"`
+	Reason    string     `json:"reason,omitempty"`
+	Scheduled bool       `json:"scheduled"`
+	DueAt     time.Time  `json:"due_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	Now       time.Time  `json:"now"` // the server's clock, for the widget's counter
+	Timeline  []stepView `json:"timeline"`
+}
+
+type stepView struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+}
+
+func viewOf(cb store.Callback) callbackView {
+	v := callbackView{ID: cb.ID, Status: cb.Status, Reason: cb.Reason, Scheduled: cb.Scheduled,
+		DueAt: cb.DueAt, CreatedAt: cb.CreatedAt, Now: time.Now().UTC(), Timeline: []stepView{}}
+	for _, t := range cb.Timeline {
+		v.Timeline = append(v.Timeline, stepView{Status: t.Status, At: t.At})
+	}
+	return v
+}
+
+// visitorsCallback loads a request for the visitor who made it; anyone
+// else gets 404, the same as for an id that does not exist.
+func (s *Server) visitorsCallback(c *fiber.Ctx) (store.Callback, error) {
+	cfg := publicConfigOf(c)
+	cb, err := s.store.GetCallback(c.UserContext(), cfg.site.ID, c.Params("id"))
+	if err != nil {
+		return store.Callback{}, notFoundAs(err, "callback request")
+	}
+	if vid := c.Query("visitor_id"); vid == "" || vid != cb.VisitorID {
+		return store.Callback{}, errNotFound("callback request")
+	}
+	return cb, nil
+}
+
+// getCallback is GET /w/v1/{siteKey}/callbacks/{id}?visitor_id=…, the
+// widget's polling fallback.
+func (s *Server) getCallback(c *fiber.Ctx) error {
+	cb, err := s.visitorsCallback(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(viewOf(cb))
+}
+
+// callbackEvents is GET /w/v1/{siteKey}/callbacks/{id}/events?visitor_id=…:
+// Server-Sent Events with the request's state, now and at every change,
+// until it is final. Changes reach every replica through the store's
+// pub/sub (see callbackHub).
+func (s *Server) callbackEvents(c *fiber.Ctx) error {
+	cb, err := s.visitorsCallback(c)
+	if err != nil {
+		return err
+	}
+	key := cb.SiteID + "/" + cb.ID
+	changed := s.hub.watch(key)
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer s.hub.unwatch(key, changed)
+		s.streamCallback(w, cb, changed)
+	})
+	return nil
+}
+
+// Bounds of one progress stream: a bridge takes a few minutes at most, and
+// the widget reconnects (or polls) if a stream ends early.
+const (
+	streamMaxAge    = 15 * time.Minute
+	streamKeepAlive = 15 * time.Second
+)
+
+func (s *Server) streamCallback(w *bufio.Writer, cb store.Callback, changed <-chan struct{}) {
+	if writeSSE(w, viewOf(cb)) != nil || callback.Final(cb.Status) {
+		return
+	}
+	deadline := time.NewTimer(streamMaxAge)
+	defer deadline.Stop()
+	ping := time.NewTicker(streamKeepAlive)
+	defer ping.Stop()
+	last := cb.Status + "/" + itoa(len(cb.Timeline))
+	for {
+		select {
+		case <-changed:
+			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+			fresh, err := s.store.GetCallback(ctx, cb.SiteID, cb.ID)
+			cancel()
+			if err != nil {
+				continue // the next change or ping tries again
+			}
+			if now := fresh.Status + "/" + itoa(len(fresh.Timeline)); now != last {
+				last = now
+				if writeSSE(w, viewOf(fresh)) != nil || callback.Final(fresh.Status) {
+					return
+				}
+			}
+		case <-ping.C:
+			// A comment line: keeps proxies from closing an idle stream and
+			// tells us when the visitor has gone (the write fails).
+			if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
+				return
+			}
+		case <-deadline.C:
+			return
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+func writeSSE(w *bufio.Writer, v callbackView) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.WriteString("event: state\ndata: ")
+	w.Write(body)
+	w.WriteString("\n\n")
+	return w.Flush()
+}
+
+// callbackAvailability is GET /w/v1/{siteKey}/callbacks/availability:
+// whether "call me now" is possible, and the slots for "call me at …".
+func (s *Server) callbackAvailability(c *fiber.Ctx) error {
+	cfg := publicConfigOf(c)
+	cw, err := callbackWidgetOf(cfg, c.Query("widget_id"))
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(cfg.site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	now := time.Now()
+	slots := []string{}
+	for _, t := range cw.set.Slots(now, loc, 24) {
+		slots = append(slots, t.Format(time.RFC3339))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"open": cw.set.OpenAt(now, loc), "timezone": loc.String(), "slots": slots})
+}
