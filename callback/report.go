@@ -186,28 +186,31 @@ func (e *Engine) managerEnded(c *store.Callback, leg *store.Leg, out Outcome, at
 
 // visitorEnded ends the visitor's leg: a finished conversation completes
 // the request; no answer, busy or a machine schedules another attempt
-// until the retries are spent.
+// until the retries are spent. The reply tells the manager what happens
+// next; a repeated event (Twilio reports the end from the visitor's leg and
+// from the manager's <Dial>) gets the same reply again.
 func (e *Engine) visitorEnded(c *store.Callback, sc scope, leg *store.Leg, out Outcome, at time.Time, reply *Reply) (wakeAt time.Time) {
-	t := texts[reply.Language]
-	answered := leg.Status == legAnswered
-	if !endLeg(leg, out, at) || leg.Attempt != c.Attempt {
-		return time.Time{}
+	lang := reply.Language
+	if endLeg(leg, out, at) && leg.Attempt == c.Attempt {
+		wakeAt = e.settleVisitor(c, sc, leg, out, at)
 	}
-	*reply = Reply{Action: ActionHangup, Language: reply.Language}
-	switch c.Status {
-	case StatusConnected:
+	*reply = Reply{Action: ActionHangup, Language: lang, Say: afterVisitor(c, sc, leg, lang)}
+	return wakeAt
+}
+
+// settleVisitor moves the request on after its visitor's leg ended.
+func (e *Engine) settleVisitor(c *store.Callback, sc scope, leg *store.Leg, out Outcome, at time.Time) (wakeAt time.Time) {
+	switch {
+	// "completed" means the visitor answered, even when the "answered"
+	// event was lost.
+	case c.Status == StatusConnected || c.Status == StatusCallingVisitor && out == OutcomeCompleted:
+		if c.Status != StatusConnected {
+			setStatus(c, StatusConnected, "", at)
+		}
 		setStatus(c, StatusCompleted, "", at)
 		c.NextAt = time.Time{}
 		return time.Time{}
-	case StatusCallingVisitor:
-	default:
-		return time.Time{}
-	}
-	if answered && out == OutcomeCompleted {
-		// Answered and hung up with no "answered" event seen: still a call.
-		setStatus(c, StatusConnected, "", at)
-		setStatus(c, StatusCompleted, "", at)
-		c.NextAt = time.Time{}
+	case c.Status != StatusCallingVisitor:
 		return time.Time{}
 	}
 	reason := ReasonVisitorNoAnswer
@@ -218,16 +221,25 @@ func (e *Engine) visitorEnded(c *store.Callback, sc scope, leg *store.Leg, out O
 		reason = ReasonProviderError
 	}
 	if c.Attempt <= sc.set.VisitorRetries && reason != ReasonProviderError {
-		delay := time.Duration(sc.set.RetryDelaySeconds) * time.Second
-		c.DueAt = at.Add(delay)
+		c.DueAt = at.Add(time.Duration(sc.set.RetryDelaySeconds) * time.Second)
 		c.NextAt = c.DueAt
 		setStatus(c, StatusQueued, fmt.Sprintf("%s, retry %d of %d", reason, c.Attempt, sc.set.VisitorRetries), at)
-		reply.Say = fmt.Sprintf(t.visitorRetry, sc.set.RetryDelaySeconds)
 		return c.DueAt
 	}
-	reply.Say = t.visitorGivenUp
 	fail(c, reason, at)
 	return time.Time{}
+}
+
+// afterVisitor is what the manager hears once the visitor's leg ended.
+func afterVisitor(c *store.Callback, sc scope, leg *store.Leg, lang string) string {
+	t := texts[lang]
+	switch {
+	case leg.Attempt < c.Attempt || c.Status == StatusQueued:
+		return fmt.Sprintf(t.visitorRetry, sc.set.RetryDelaySeconds)
+	case c.Status == StatusFailed && (c.Reason == ReasonVisitorNoAnswer || c.Reason == ReasonVisitorBusy):
+		return t.visitorGivenUp
+	}
+	return ""
 }
 
 // visitorLeg is the visitor's leg of c's current attempt.

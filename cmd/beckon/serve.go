@@ -56,7 +56,11 @@ func serve(args []string) error {
 			cfg.PublicURL, cfg.PublicOrigin(), cfg.PublicURL, demoKey)
 	}
 
-	srv, err := server.New(ctx, cfg, st, server.Options{Logger: log, AdminTokenHash: adminHash, DemoSiteKey: demoKey})
+	prov, err := telephony(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, cfg, st, server.Options{Logger: log, AdminTokenHash: adminHash, DemoSiteKey: demoKey, Telephony: prov})
 	if err != nil {
 		return err
 	}

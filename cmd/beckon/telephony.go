@@ -1,0 +1,21 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/callback/twilio"
+	"github.com/beckonhq/beckon/config"
+)
+
+// telephony picks the callback bridge's provider: Twilio when its account
+// is configured, else nil, which the server takes as the simulator.
+func telephony(cfg config.Config, log *slog.Logger) (callback.Provider, error) {
+	if cfg.TwilioSID == "" {
+		log.Info("telephony: simulated calls (set BECKON_TWILIO_ACCOUNT_SID for Twilio)")
+		return nil, nil
+	}
+	log.Info("telephony: twilio", slog.String("account", cfg.TwilioSID))
+	return twilio.New(twilio.Options{AccountSID: cfg.TwilioSID, AuthToken: cfg.TwilioToken,
+		From: cfg.TwilioFrom, PublicURL: cfg.PublicURL, Logger: log})
+}
