@@ -252,8 +252,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     const list = slots();
     const closed = !!availability && availability.open === false;
     const scheduling = list.length > 0 && (closed || later);
-    heading.textContent = own(settings.title) || (closed ? t.titleLater : t.titleNow);
-    lead.textContent = closed ? (list.length ? t.leadClosed : t.leadClosedNoSlots) : t.leadNow;
+    heading.textContent = own(settings.title) || (closed || scheduling ? t.titleLater : t.titleNow);
+    lead.textContent = closed ? (list.length ? t.leadClosed : t.leadClosedNoSlots) : scheduling ? t.leadLater : t.leadNow;
     const key = list.join(',');
     if (key !== slotKey) {
       slotKey = key;
@@ -265,7 +265,9 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     slotField.hidden = !scheduling;
     slotSelect.required = scheduling;
     submit.textContent = sending ? t.sending : scheduling ? t.schedule : closed ? t.button : t.callNow;
-    submit.disabled = sending;
+    // aria-disabled, not disabled: a disabled button drops the focus to the page.
+    if (sending) submit.setAttribute('aria-disabled', 'true');
+    else submit.removeAttribute('aria-disabled');
     alt.hidden = closed || !list.length;
     alt.textContent = later ? t.callNowInstead : t.callLater;
   }
@@ -350,15 +352,16 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     const query = new URLSearchParams(location.search);
     for (const k of UTM) {
       const v = query.get(k);
-      if (v) utm[k] = v;
+      if (v) utm[k] = v.slice(0, 200);
     }
     const body: Record<string, unknown> = {
       widget_id: ctx.widget.id,
       phone: compose(code, phone.value),
       name: name.value.trim(),
       visitor_id: ctx.visitorId,
-      page_url: location.href,
-      referrer: document.referrer,
+      page_url: location.href.slice(0, 2048),
+      page_title: document.title.slice(0, 200),
+      referrer: document.referrer.slice(0, 2048),
       utm,
       consent: consentBox.checked,
       website: honeypot.value,
@@ -383,11 +386,16 @@ const factory: WidgetFactory<Settings> = (ctx) => {
         } else if (r.status === 422 && err.field === 'consent') {
           showError(consentErr, t.errConsent, consentBox);
           consentBox.focus();
+        } else if (r.status === 422 && err.field === 'scheduled_at') {
+          // The slot went (closed hours changed, or it is in the past now): fresh slots.
+          showError(formErr, t.errSlotGone);
+          availabilityAt = 0;
+          loadAvailability();
         } else if (r.status === 429) {
           const secs = parseInt(r.headers.get('Retry-After') || '', 10);
           showError(formErr, fill(t.errTooMany, { n: Math.max(1, Math.ceil((secs > 0 ? secs : 60) / 60)) }));
-        } else if (r.status >= 400 && r.status < 500 && typeof err.message === 'string' && err.message) {
-          showError(formErr, err.message);
+        } else if (r.status === 422 && typeof err.message === 'string' && err.message) {
+          showError(formErr, (err.field ? err.field + ': ' : '') + err.message);
         } else {
           showError(formErr, t.errNetwork);
         }

@@ -32,7 +32,7 @@ export const css = `
   background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.06);padding:20px}
 .bkcb.left .panel{right:auto;left:20px}
 .bkcb .head{display:flex;align-items:flex-start;gap:8px;margin:0 0 8px}
-.bkcb h2{flex:1;margin:4px 0 0;font-size:20px;line-height:1.25;font-weight:700;color:#111827}
+.bkcb h2{flex:1;margin:6px 0 0;font-size:18px;text-wrap:balance;line-height:1.25;font-weight:700;color:#111827}
 .bkcb h2:focus{outline:none}
 .bkcb .close{flex:none;width:44px;height:44px;margin:-10px -10px 0 0;border:0;border-radius:50%;background:transparent;cursor:pointer;
   display:grid;place-items:center;color:#4b5563}
@@ -65,7 +65,7 @@ export const css = `
 .bkcb .primary{display:block;width:100%;min-height:50px;border:0;border-radius:12px;padding:12px 16px;cursor:pointer;
   background:var(--bk-strong);color:var(--bk-on-strong);font-weight:700;font-size:17px}
 .bkcb .primary:hover{filter:brightness(1.06)}
-.bkcb .primary[disabled]{opacity:.65;cursor:progress}
+.bkcb .primary[aria-disabled="true"]{opacity:.65;cursor:progress}
 .bkcb .secondary{display:block;width:100%;min-height:44px;margin:8px 0 0;border:0;border-radius:12px;padding:10px 16px;background:transparent;
   color:var(--bk-strong);font-weight:600;cursor:pointer;text-decoration:underline;text-underline-offset:3px}
 .bkcb .secondary:hover{background:#f3f4f6}
@@ -75,7 +75,7 @@ export const css = `
 .bkcb .steps{display:flex;gap:6px;margin:4px 0 18px;padding:0;list-style:none}
 .bkcb .steps li{flex:1;height:6px;border-radius:3px;background:#e5e7eb}
 .bkcb .steps li.on{background:var(--bk-strong)}
-.bkcb .sttext{margin:0 0 8px;font-size:18px;font-weight:600;color:#111827}
+.bkcb .sttext{margin:0 0 8px;text-wrap:balance;font-size:18px;font-weight:600;color:#111827}
 .bkcb .timer{margin:0 0 8px;font-size:40px;line-height:1.1;font-weight:700;color:var(--bk-strong);font-variant-numeric:tabular-nums}
 .bkcb .note{margin:0 0 8px;color:#4b5563;font-size:15px}
 .bkcb .status .primary{margin-top:16px}
