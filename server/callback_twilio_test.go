@@ -16,13 +16,14 @@ import (
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/twilio"
 	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
+	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/store"
 )
 
 // twilioServer runs a server whose telephony is the real Twilio provider
 // (twilio-go) against a local fake of Twilio's REST API, which calls the
 // server's webhooks back signed the way Twilio signs them.
-func twilioServer(t *testing.T, st store.Store) (*testServer, *twiliofake.Fake) {
+func twilioServer(t testing.TB, st store.Store, mutate ...func(*config.Config)) (*testServer, *twiliofake.Fake) {
 	t.Helper()
 	fake := twiliofake.New(twiliofake.Options{Second: 20 * time.Millisecond})
 	t.Cleanup(fake.Close)
@@ -39,6 +40,9 @@ func twilioServer(t *testing.T, st store.Store) (*testServer, *twiliofake.Fake) 
 	}
 	cfg := testConfig()
 	cfg.PublicURL = base
+	for _, m := range mutate {
+		m(&cfg)
+	}
 	ctx := context.Background()
 	hash, _, err := EnsureAdminToken(ctx, st, cfg)
 	if err != nil {

@@ -32,8 +32,8 @@ const testAdminToken = "test-admin-token"
 // storeFactories are the two stores every server test runs against: the
 // embedded one, and Redis (the real server when BECKON_TEST_REDIS_URL is set,
 // else miniredis).
-var storeFactories = map[string]func(t *testing.T) store.Store{
-	"embedded": func(t *testing.T) store.Store {
+var storeFactories = map[string]func(t testing.TB) store.Store{
+	"embedded": func(t testing.TB) store.Store {
 		st, err := embedded.Open(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +46,7 @@ var storeFactories = map[string]func(t *testing.T) store.Store{
 
 var prefixCounter atomic.Int64
 
-func newRedisStore(t *testing.T) store.Store {
+func newRedisStore(t testing.TB) store.Store {
 	t.Helper()
 	var opts *redis.Options
 	if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
@@ -73,7 +73,7 @@ func newRedisStore(t *testing.T) store.Store {
 // forEachStore runs fn as a subtest per store.
 func forEachStore(t *testing.T, fn func(t *testing.T, newStore func(t *testing.T) store.Store)) {
 	for _, name := range []string{"embedded", "redis"} {
-		t.Run(name, func(t *testing.T) { fn(t, storeFactories[name]) })
+		t.Run(name, func(t *testing.T) { fn(t, func(t *testing.T) store.Store { return storeFactories[name](t) }) })
 	}
 }
 
@@ -87,7 +87,7 @@ func testConfig() config.Config {
 }
 
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	store store.Store
 	base  string // http://127.0.0.1:port of the listening app
@@ -99,13 +99,13 @@ var fastCalls = sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millis
 
 // newTestServer starts a Server on st with fast simulated telephony; mutate
 // may adjust the configuration.
-func newTestServer(t *testing.T, st store.Store, mutate func(*config.Config)) *testServer {
+func newTestServer(t testing.TB, st store.Store, mutate func(*config.Config)) *testServer {
 	t.Helper()
 	return newTestServerWith(t, st, mutate, Options{Telephony: sim.New(fastCalls)})
 }
 
 // newTestServerWith starts a Server with opts (logger and token filled in).
-func newTestServerWith(t *testing.T, st store.Store, mutate func(*config.Config), opts Options) *testServer {
+func newTestServerWith(t testing.TB, st store.Store, mutate func(*config.Config), opts Options) *testServer {
 	t.Helper()
 	cfg := testConfig()
 	if mutate != nil {
@@ -127,7 +127,7 @@ func newTestServerWith(t *testing.T, st store.Store, mutate func(*config.Config)
 }
 
 // serve makes srv listen on a loopback port until the test ends.
-func serve(t *testing.T, srv *Server, st store.Store) *testServer {
+func serve(t testing.TB, srv *Server, st store.Store) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -145,7 +145,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -155,7 +155,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // errorCode and errorField read the uniform error body.
-func (r response) errorCode(t *testing.T) string {
+func (r response) errorCode(t testing.TB) string {
 	t.Helper()
 	e, _ := r.json(t)["error"].(map[string]any)
 	if e == nil {
@@ -168,7 +168,7 @@ func (r response) errorCode(t *testing.T) string {
 	return code
 }
 
-func (r response) errorField(t *testing.T) string {
+func (r response) errorField(t testing.TB) string {
 	t.Helper()
 	e, _ := r.json(t)["error"].(map[string]any)
 	field, _ := e["field"].(string)
@@ -252,7 +252,7 @@ func (ts *testServer) admin(method, path string, body any, headers ...string) re
 	return ts.request(method, path, body, append([]string{"Authorization", "Bearer " + testAdminToken}, headers...)...)
 }
 
-func expectStatus(t *testing.T, r response, want int) {
+func expectStatus(t testing.TB, r response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("status %d, want %d; body: %s", r.Status, want, r.Body)
@@ -285,7 +285,7 @@ func (ts *testServer) createKey(siteID string, scopes ...string) string {
 	return r.json(ts.t)["secret"].(string)
 }
 
-func mustPrefixes(t *testing.T, cidrs ...string) []netip.Prefix {
+func mustPrefixes(t testing.TB, cidrs ...string) []netip.Prefix {
 	t.Helper()
 	var out []netip.Prefix
 	for _, c := range cidrs {
