@@ -15,6 +15,7 @@ type Settings struct {
 	Mode            string            `json:"mode"`                       // fixed, evergreen or recurring
 	Deadline        string            `json:"deadline,omitempty"`         // fixed, RFC 3339
 	DurationSeconds int               `json:"duration_seconds,omitempty"` // evergreen
+	CooldownSeconds int               `json:"cooldown_seconds,omitempty"` // evergreen: 0, the deadline never restarts; else a new cycle may begin this long after expiry
 	Time            string            `json:"time,omitempty"`             // recurring, HH:MM in the site's timezone
 	Weekdays        []int             `json:"weekdays,omitempty"`         // recurring, 0=Sunday; empty: every day
 	Placement       string            `json:"placement"`                  // top_bar, bottom_bar, inline, floating
@@ -51,6 +52,9 @@ func (s *Settings) Normalize(site store.Site) error {
 	case "evergreen":
 		if s.DurationSeconds < 1 || s.DurationSeconds > maxDuration {
 			return validate.Field("duration_seconds", "must be between 1 and %d in evergreen mode", maxDuration)
+		}
+		if s.CooldownSeconds < 0 || s.CooldownSeconds > maxDuration {
+			return validate.Field("cooldown_seconds", "must be between 0 (never restart) and %d", maxDuration)
 		}
 	case "recurring":
 		if _, err := time.Parse("15:04", s.Time); err != nil {
