@@ -57,3 +57,30 @@ export function focusables(root: Element): HTMLElement[] {
       !el.closest('[hidden],[aria-hidden="true"]'),
   );
 }
+
+const sheets: Record<string, CSSStyleSheet> = {};
+
+/**
+ * Adds css to a shadow root once: a constructed stylesheet where supported
+ * (a page whose CSP has no 'unsafe-inline' in style-src allows it), else a
+ * <style> appended to fallbackParent. One sheet per css text is shared by
+ * every shadow root that adopts it.
+ */
+export function adoptStyle(shadow: ShadowRoot, fallbackParent: Node, css: string): void {
+  const s = shadow as ShadowRoot & { adoptedStyleSheets?: CSSStyleSheet[] };
+  try {
+    if (s.adoptedStyleSheets && 'replaceSync' in CSSStyleSheet.prototype) {
+      let sheet = sheets[css];
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        sheets[css] = sheet;
+      }
+      if (s.adoptedStyleSheets.indexOf(sheet) < 0) s.adoptedStyleSheets = s.adoptedStyleSheets.concat(sheet);
+      return;
+    }
+  } catch (e) {
+    // fall through to a <style> element
+  }
+  fallbackParent.appendChild(h('style', null, css));
+}

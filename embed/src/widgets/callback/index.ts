@@ -13,7 +13,7 @@
 
 import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
-import { focusables, h, icon } from '../_shared/dom';
+import { adoptStyle, focusables, h, icon } from '../_shared/dom';
 import { fill, lang, pick } from '../_shared/i18n';
 import { codeOfRegion, compose, example, regionOfCode } from './phone';
 import { css } from './style';
@@ -78,22 +78,6 @@ function regionNames(locale: string): { of(region: string): string | undefined }
   } catch (e) {
     return null;
   }
-}
-
-/** Adds css to the shadow root once: a constructed sheet where supported (strict CSP allows it), else a <style>. */
-function addStyle(shadow: ShadowRoot, root: HTMLElement, text: string) {
-  const s = shadow as ShadowRoot & { adoptedStyleSheets?: CSSStyleSheet[] };
-  try {
-    if (s.adoptedStyleSheets && 'replaceSync' in CSSStyleSheet.prototype) {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(text);
-      s.adoptedStyleSheets = s.adoptedStyleSheets.concat(sheet);
-      return;
-    }
-  } catch (e) {
-    // fall through to a <style> element
-  }
-  root.appendChild(h('style', null, text));
 }
 
 const factory: WidgetFactory<Settings> = (ctx) => {
@@ -219,7 +203,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   );
   const backdrop = h('div', { class: 'backdrop', hidden: true });
 
-  addStyle(ctx.shadow, ctx.root, css);
+  adoptStyle(ctx.shadow, ctx.root, css);
   wrap.append(fab, backdrop, panel);
   ctx.root.appendChild(wrap);
 

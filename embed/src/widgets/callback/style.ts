@@ -1,6 +1,9 @@
 // The callback widget's stylesheet, scoped under .bkcb because the shadow
 // root is shared with the other widgets of the page. Colours come from
-// custom properties set on .bkcb from the owner's colour.
+// custom properties set on .bkcb from the owner's colour. --bk-inset-bottom
+// (set on the host by a countdown bar at the bottom of the window) lifts
+// the button and the panel above that bar; the button moves by translate,
+// which the browser does not count as a layout shift.
 
 export const css = `
 .bkcb{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2328;
@@ -10,7 +13,7 @@ export const css = `
 .bkcb button,.bkcb input,.bkcb select{font:inherit;color:inherit;margin:0}
 .bkcb :focus-visible{outline:3px solid var(--bk-ring);outline-offset:2px}
 
-.bkcb .fab{position:fixed;bottom:20px;right:20px;width:60px;height:60px;border-radius:50%;border:0;padding:0;cursor:pointer;
+.bkcb .fab{position:fixed;bottom:20px;right:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));width:60px;height:60px;border-radius:50%;border:0;padding:0;cursor:pointer;
   background:var(--bk-brand);color:var(--bk-on-brand);box-shadow:0 6px 20px rgba(0,0,0,.25);display:grid;place-items:center;
   transition:transform .15s ease}
 .bkcb.left .fab{right:auto;left:20px}
@@ -28,7 +31,8 @@ export const css = `
 @keyframes bkcb-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
 
 .bkcb .backdrop{position:fixed;inset:0;background:transparent}
-.bkcb .panel{position:fixed;right:20px;bottom:96px;width:340px;max-width:calc(100vw - 40px);max-height:calc(100vh - 116px);overflow:auto;
+.bkcb .panel{position:fixed;right:20px;bottom:calc(96px + var(--bk-inset-bottom,0px));width:340px;max-width:calc(100vw - 40px);
+  max-height:calc(100vh - 116px - var(--bk-inset-bottom,0px));overflow:auto;
   background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.06);padding:20px}
 .bkcb.left .panel{right:auto;left:20px}
 .bkcb .head{display:flex;align-items:flex-start;gap:8px;margin:0 0 8px}
