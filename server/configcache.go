@@ -15,6 +15,7 @@ import (
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
+	"github.com/beckonhq/beckon/widgets/countdown"
 )
 
 // configChannel carries the public key of a site whose public config changed.
@@ -36,6 +37,9 @@ type publicConfig struct {
 	// callbacks are the enabled callback widgets with their full settings,
 	// so intake needs no store read for them.
 	callbacks []callbackWidget
+	// timers are the enabled countdown widgets; loc is the site's zone.
+	timers []timerWidget
+	loc    *time.Location
 }
 
 type callbackWidget struct {
@@ -122,6 +126,7 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 		return nil, err
 	}
 	var callbacks []callbackWidget
+	var timers []timerWidget
 	resp := configResponse{
 		Site:    publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region},
 		Widgets: []publicWidget{},
@@ -142,6 +147,13 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 			}
 			callbacks = append(callbacks, callbackWidget{widget: w, set: set})
 		}
+		if w.Type == "countdown" {
+			var set countdown.Settings
+			if err := json.Unmarshal(w.Settings, &set); err != nil {
+				return nil, fmt.Errorf("server: settings of countdown widget %s: %w", w.ID, err)
+			}
+			timers = append(timers, timerWidget{widget: w, set: set})
+		}
 		bundle, _ := s.assets.BundleURL(w.Type)
 		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: settings})
 	}
@@ -154,8 +166,12 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	for _, o := range site.Origins {
 		origins[o] = true
 	}
+	loc, err := time.LoadLocation(site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
 	return &publicConfig{site: site, found: true, origins: origins, body: body,
-		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, callbacks: callbacks}, nil
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, callbacks: callbacks, timers: timers, loc: loc}, nil
 }
 
 // subscribeConfigChanges keeps this replica's cache in step with the others.

@@ -17,7 +17,13 @@ import (
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
 )
+
+// gifCachedFrames bounds the e-mail timer frames kept in memory (each a few
+// hundred bytes: frames after the first hold only what changed): about
+// 14 hours of seconds for one style.
+const gifCachedFrames = 50_000
 
 // adminBodyLimit bounds admin API bodies (a quiz with many questions is the
 // largest); the public API has its own, smaller limit.
@@ -42,6 +48,7 @@ type Server struct {
 	notifier   *notify.Sender
 	hub        *callbackHub
 	engineDone chan struct{}
+	gifs       *emailgif.Renderer
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -84,6 +91,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		ctx:       ctx,
 		stop:      stop,
 		hub:       newCallbackHub(),
+		gifs:      emailgif.NewRenderer(gifCachedFrames),
 	}
 	s.cache = newConfigCache(s.loadPublicConfig)
 	if err := s.subscribeConfigChanges(ctx); err != nil {
@@ -146,6 +154,7 @@ func (s *Server) routes() {
 	api(fiber.MethodGet, "/sites/:id/callbacks", s.listCallbacks)
 	api(fiber.MethodGet, "/sites/:id/callbacks/:cid", s.getCallbackAdmin)
 	api(fiber.MethodGet, "/sites/:id/analytics/callbacks", s.callbackAnalytics)
+	api(fiber.MethodGet, "/sites/:id/widgets/:wid/timer-stats", s.timerStats)
 
 	pub := func(method, path string, h fiber.Handler) {
 		app.Add(method, "/w/v1/:siteKey"+path, s.rateLimit, s.publicSite, h)
@@ -156,6 +165,8 @@ func (s *Server) routes() {
 	pub(fiber.MethodGet, "/callbacks/availability", s.callbackAvailability)
 	pub(fiber.MethodGet, "/callbacks/:id", s.getCallback)
 	pub(fiber.MethodGet, "/callbacks/:id/events", s.callbackEvents)
+	pub(fiber.MethodPost, "/timers/:widgetId", s.startTimer)
+	pub(fiber.MethodGet, "/timers/:widgetId/email.gif", s.timerGIF)
 
 	s.mountTelephony(app)
 

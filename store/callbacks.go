@@ -17,6 +17,7 @@ type Callback struct {
 	VisitorID string            `json:"visitor_id"`
 	IP        string            `json:"ip"`
 	PageURL   string            `json:"page_url,omitempty"`
+	PageTitle string            `json:"page_title,omitempty"`
 	Referrer  string            `json:"referrer,omitempty"`
 	UTM       map[string]string `json:"utm,omitempty"`
 	Source    string            `json:"source"` // traffic source: utm_source, the referrer's host, or "direct"
@@ -73,15 +74,20 @@ type Callbacks interface {
 	// one step: once it returns nil, the request exists and will be worked
 	// on, whatever crashes next. If the site has a request for the same
 	// phone created at or after dedupeSince, that one is returned with
-	// created=false and nothing is stored.
+	// created=false and nothing is stored; the check and the write are one
+	// step, so of concurrent requests for one phone exactly one is created.
+	// ErrNotFound when the site does not exist, ErrConflict when c.ID is
+	// taken.
 	CreateCallback(ctx context.Context, c Callback, dedupeSince time.Time) (stored Callback, created bool, err error)
 	GetCallback(ctx context.Context, siteID, id string) (Callback, error)
-	// ListCallbacks returns the site's requests newest first: at most limit,
-	// created before before (zero: no bound).
+	// ListCallbacks returns the site's requests newest first: at most limit
+	// (zero or less: no limit), created before before (zero: no bound). The
+	// CreatedAt of a page's last request is the next page's before.
 	ListCallbacks(ctx context.Context, siteID string, before time.Time, limit int) ([]Callback, error)
 	// UpdateCallback applies fn atomically, like UpdateSite: fn may run more
 	// than once, and an error from fn aborts and is returned. The request
-	// keeps its ID and SiteID whatever fn sets.
+	// keeps its ID, SiteID, Phone and CreatedAt whatever fn sets: the last
+	// two are the keys of the dedupe and list indexes.
 	UpdateCallback(ctx context.Context, siteID, id string, fn func(*Callback) error) (Callback, error)
 }
 
@@ -101,21 +107,30 @@ type Job struct {
 // replica's workers.
 type Jobs interface {
 	// EnqueueJob adds a job that becomes claimable at j.Due (now or later).
+	// The queue assigns the ID; j.ID and j.Deliveries are ignored.
 	EnqueueJob(ctx context.Context, j Job) error
 	// ClaimJobs hands consumer up to max due jobs: new ones, and ones another
 	// consumer claimed more than lease ago without acking (it died). A job
 	// claimed by one consumer is not handed to another within lease. When
-	// none is due it waits up to wait for one, returning early when ctx ends.
+	// none is due it waits up to wait for one: a job enqueued meanwhile is
+	// handed out at once, a scheduled one when it falls due. When ctx ends
+	// it returns early, with no jobs and no error. Due is compared with the
+	// wall clock.
 	ClaimJobs(ctx context.Context, consumer string, max int, lease, wait time.Duration) ([]Job, error)
 	// ExtendJob renews consumer's claim on j, for work that takes longer
-	// than a lease.
+	// than a lease: the job stays hidden for another lease from now (the
+	// consumers of one queue are expected to use one lease).
+	// ErrNotFound when j is no longer claimed (it was acked), ErrConflict
+	// when another consumer took it over after the lease passed.
 	ExtendJob(ctx context.Context, consumer string, j Job) error
 	// AckJob removes a finished job; acking twice is not an error.
 	AckJob(ctx context.Context, j Job) error
 }
 
 // Counters are fixed-window counters for limits (per number, per IP, per
-// visitor, a daily budget).
+// visitor, a daily budget). They are not data that must not be lost: a
+// crash may lose the last moments of hits (the embedded store writes them
+// to disk once a second).
 type Counters interface {
 	// Incr adds one to the counter name of scope (a site ID, or "" for
 	// counters across all sites) in the window that starts at its first hit

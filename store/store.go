@@ -20,7 +20,8 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Sites keeps the tenants. Deleting a site deletes its widgets and API keys.
+// Sites keeps the tenants. Deleting a site deletes its widgets, API keys and
+// callback requests.
 type Sites interface {
 	// CreateSite stores a new site; ErrConflict when its ID or Key is taken.
 	CreateSite(ctx context.Context, s Site) error
@@ -87,6 +88,10 @@ type Store interface {
 	APIKeys
 	Settings
 	PubSub
+	Callbacks
+	Jobs
+	Counters
+	Timers
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.

@@ -2,6 +2,12 @@
 // in-process broker for pub/sub. Every write is a bbolt transaction that is
 // fsynced before it returns, so whatever was acknowledged survives a restart
 // or a kill -9 of the process.
+//
+// The writes of the callback hot path (requests and the job queue) go
+// through a group commit (commit.go): concurrent writers share one
+// transaction and so one fsync. Their functions may run more than once, so
+// they only set what they report, never add to it. Counters are the
+// exception to "fsynced before it returns": see counters.go.
 package embedded
 
 import (
@@ -11,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,12 +36,33 @@ var (
 	bucketAPIKeys    = []byte("api_keys")    // siteID → {keyID → APIKey JSON}
 	bucketAPIKeyHash = []byte("api_key_idx") // hash → siteID/keyID
 	bucketSettings   = []byte("settings")    // name → value
+
+	bucketCallbacks      = []byte("callbacks")       // siteID → {callbackID → Callback JSON}
+	bucketCallbackTimes  = []byte("callback_times")  // siteID → {created (8 bytes) + callbackID → ""}
+	bucketCallbackPhones = []byte("callback_phones") // siteID → {phone → created (8 bytes) + callbackID}
+	bucketJobs           = []byte("jobs")            // jobID (8 bytes) → jobRecord JSON
+	bucketJobQueue       = []byte("job_queue")       // visible at (8 bytes) + jobID → ""
+	bucketCounters       = []byte("counters")        // scope \0 name → count (8 bytes) + window end (8 bytes)
 )
+
+// allBuckets are created on Open.
+var allBuckets = [][]byte{
+	bucketSites, bucketSiteKeys, bucketWidgets, bucketAPIKeys, bucketAPIKeyHash, bucketSettings,
+	bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketJobs, bucketJobQueue,
+	bucketCounters,
+}
 
 // Store is the embedded implementation of store.Store.
 type Store struct {
-	db     *bolt.DB
-	broker *broker
+	db       *bolt.DB
+	commits  *groupCommit
+	broker   *broker
+	jobs     *signal // enqueues wake waiting claimers
+	counters *counters
+
+	closeOnce sync.Once
+	closed    chan struct{} // wakes waiting claimers, stops the counters' flushes
+	flushed   sync.WaitGroup
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -49,19 +77,29 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	counters := newCounters()
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSites, bucketSiteKeys, bucketWidgets, bucketAPIKeys, bucketAPIKeyHash, bucketSettings} {
+		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		return counters.load(tx)
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: create buckets: %w", err)
 	}
-	return &Store{db: db, broker: newBroker()}, nil
+	s := &Store{
+		db:       db,
+		commits:  &groupCommit{db: db},
+		broker:   newBroker(),
+		jobs:     newSignal(),
+		counters: counters,
+		closed:   make(chan struct{}),
+	}
+	s.flushed.Go(func() { s.flushCountersEvery(counterFlushEvery, s.closed) })
+	return s, nil
 }
 
 // Kind implements store.Store.
@@ -72,10 +110,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return store.Wrap(kind, "ping", s.db.View(func(*bolt.Tx) error { return nil }))
 }
 
-// Close implements store.Store.
+// Close implements store.Store. The counters' last changes are written
+// before the file is closed.
 func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.flushed.Wait()
+		err = s.flushCounters()
+	})
 	s.broker.close()
-	return store.Wrap(kind, "close", s.db.Close())
+	return errors.Join(err, store.Wrap(kind, "close", s.db.Close()))
 }
 
 func getJSON(b *bolt.Bucket, key string, v any) error {

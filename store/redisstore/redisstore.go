@@ -116,10 +116,33 @@ func (s *Store) widgetsKey(siteID string) string {
 }
 func (s *Store) apiKeysKey(siteID string) string { return s.siteTag(siteID) + ":keys" }
 
+func (s *Store) callbackKey(siteID, id string) string { return s.siteTag(siteID) + ":cb:" + id }
+func (s *Store) callbacksIndex(siteID string) string  { return s.siteTag(siteID) + ":cbs" }
+func (s *Store) callbackPhones(siteID string) string  { return s.siteTag(siteID) + ":cbphones" }
+func (s *Store) unqueuedKey(siteID string) string     { return s.siteTag(siteID) + ":cbunqueued" }
+
 // siteDataKeys are every key holding one site's data, in the order
-// delete_site.lua expects them.
+// delete_site.lua expects them, except the requests' own keys.
 func (s *Store) siteDataKeys(siteID string) []string {
-	return []string{s.siteKey(siteID), s.widgetsKey(siteID), s.apiKeysKey(siteID)}
+	return []string{
+		s.siteKey(siteID), s.widgetsKey(siteID), s.apiKeysKey(siteID),
+		s.callbacksIndex(siteID), s.callbackPhones(siteID), s.unqueuedKey(siteID),
+		s.timersKey(siteID), s.timerStartsKey(siteID),
+	}
+}
+
+// The job queue is shared by all sites, in a slot of its own.
+func (s *Store) queueTag() string    { return s.prefix + ":{cbq}" }
+func (s *Store) jobStream() string   { return s.queueTag() + ":jobs" }
+func (s *Store) jobSchedule() string { return s.queueTag() + ":later" }
+
+// counterKey is in the site's slot for a site's counter, anywhere for a
+// global one.
+func (s *Store) counterKey(scope, name string) string {
+	if scope == "" {
+		return s.prefix + ":ctr:" + name
+	}
+	return s.siteTag(scope) + ":ctr:" + name
 }
 
 func (s *Store) sitesIndex() string             { return s.prefix + ":sites" }

@@ -35,7 +35,7 @@ type testStore struct {
 // newTestStore connects to the test Redis under a unique prefix and, when the
 // test ends, closes the store and deletes every key under that prefix: the
 // real Redis is shared, so nothing may be left behind and nothing else touched.
-func newTestStore(t *testing.T) testStore {
+func newTestStore(t testing.TB) testStore {
 	t.Helper()
 	client := testClient(t)
 	b := make([]byte, 6)
@@ -54,11 +54,13 @@ func newTestStore(t *testing.T) testStore {
 	return testStore{Store: st, client: client}
 }
 
-func testClient(t *testing.T) redis.UniversalClient {
+func testClient(t testing.TB) redis.UniversalClient {
 	t.Helper()
 	rawURL := os.Getenv(testRedisEnv)
 	if rawURL == "" {
-		return redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
+		m := miniredis.RunT(t)
+		m.ClockTTL(true) // keys expire as time passes, as in Redis
+		return redis.NewClient(&redis.Options{Addr: m.Addr()})
 	}
 	opts, err := ParseURL(rawURL)
 	if err != nil {
@@ -68,7 +70,7 @@ func testClient(t *testing.T) redis.UniversalClient {
 }
 
 // keysUnder lists the keys that start with prefix, sorted.
-func keysUnder(t *testing.T, client redis.UniversalClient, prefix string) []string {
+func keysUnder(t testing.TB, client redis.UniversalClient, prefix string) []string {
 	t.Helper()
 	ctx := context.Background()
 	var keys []string

@@ -162,8 +162,9 @@ func (s *Store) UpdateSite(ctx context.Context, id string, fn func(*store.Site) 
 	return site, nil
 }
 
-// DeleteSite implements store.Sites, with the site's widgets and API keys.
-// Indexes go first, data last (see the package doc).
+// DeleteSite implements store.Sites, with the site's widgets, API keys and
+// callback requests. Indexes go first, data last (see the package doc). The
+// requests' queued jobs stay: a worker finds the request gone and acks.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	const op = "delete site"
 	site, err := s.getSite(ctx, id)
@@ -186,16 +187,71 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	return wrap(op, s.purgeSiteData(ctx, id))
 }
 
-// purgeSiteData deletes a site's data in one step (delete_site.lua), then the
-// index entries of API keys created after DeleteSite read the list; those
-// creators re-check the data and clean up too, so none is left behind.
-// redis.Nil means there was no such site.
+// purgeChunk is how many callback requests DeleteSite deletes per step
+// while their site still exists, so that no step blocks Redis for long.
+const purgeChunk = 100
+
+// purgeSiteData deletes a site's data. A site's callback requests have a
+// key each and may be many: all but the last chunk are deleted while the
+// site still exists (a crash meanwhile leaves a site with fewer requests,
+// which a repeated delete finishes), then the rest go with the site in one
+// step (delete_site.lua). That step refuses when a request was created
+// since the index was read, and the reading starts over, so no request
+// outlives its site. Then the index entries of API keys created after
+// DeleteSite read the list are dropped; those creators re-check the data
+// and clean up too, so none is left behind. redis.Nil means there was no
+// such site.
 func (s *Store) purgeSiteData(ctx context.Context, id string) error {
-	keys, err := scriptDeleteSite.Run(ctx, s.client, s.siteDataKeys(id)).StringSlice()
-	if err != nil {
-		return err
+	for {
+		members, err := s.client.ZRange(ctx, s.callbacksIndex(id), 0, purgeChunk).Result()
+		if err != nil {
+			return err
+		}
+		if len(members) > purgeChunk {
+			if err := s.deleteCallbacks(ctx, id, members[:purgeChunk]); err != nil {
+				return err
+			}
+			continue
+		}
+		keys := s.siteDataKeys(id)
+		args := make([]any, len(members))
+		for i, m := range members {
+			keys = append(keys, s.callbackKey(id, memberID(m)))
+			args[i] = m
+		}
+		res, err := scriptDeleteSite.Run(ctx, s.client, keys, args...).Result()
+		if err != nil {
+			return err
+		}
+		if n, ok := res.(int64); ok && n == indexChanged {
+			continue
+		}
+		keysJSON, ok := res.([]any)
+		if !ok {
+			return fmt.Errorf("delete_site.lua returned %T", res)
+		}
+		raws := make([]string, len(keysJSON))
+		for i, raw := range keysJSON {
+			raws[i], _ = raw.(string)
+		}
+		return s.dropAPIKeyIndexes(ctx, raws)
 	}
-	return s.dropAPIKeyIndexes(ctx, keys)
+}
+
+// deleteCallbacks deletes one chunk of a site's requests, listed by their
+// index members, with their index entries.
+func (s *Store) deleteCallbacks(ctx context.Context, siteID string, members []string) error {
+	keys, ids, ms := make([]string, len(members)), make([]any, len(members)), make([]any, len(members))
+	for i, m := range members {
+		keys[i], ids[i], ms[i] = s.callbackKey(siteID, memberID(m)), memberID(m), m
+	}
+	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Unlink(ctx, keys...)
+		p.ZRem(ctx, s.callbacksIndex(siteID), ms...)
+		p.SRem(ctx, s.unqueuedKey(siteID), ids...)
+		return nil
+	})
+	return err
 }
 
 // dropAPIKeyIndexes removes the hash index entries of the given API keys'

@@ -203,13 +203,15 @@ var siteTests = []test{
 			t.Fatalf("after %d concurrent appends: origins %v, want %v", concurrency, got.Origins, want)
 		}
 	}},
-	{"delete removes the site with its widgets and keys", func(t *testing.T, st store.Store) {
+	{"delete removes the site with its widgets, keys and requests", func(t *testing.T, st store.Store) {
 		s := createSite(t, st)
 		other := createSite(t, st)
 		w := createWidget(t, st, s.ID)
 		k := createAPIKey(t, st, s.ID)
+		c := createCallback(t, st, s.ID)
 		ow := createWidget(t, st, other.ID)
 		ok := createAPIKey(t, st, other.ID)
+		oc := createCallback(t, st, other.ID)
 
 		must(t, "DeleteSite", st.DeleteSite(ctx(t), s.ID))
 		_, err := st.GetSite(ctx(t), s.ID)
@@ -220,6 +222,8 @@ var siteTests = []test{
 		wantErr(t, "GetWidget after delete", err, store.ErrNotFound)
 		_, err = st.APIKeyByHash(ctx(t), k.Hash)
 		wantErr(t, "APIKeyByHash after delete", err, store.ErrNotFound)
+		_, err = st.GetCallback(ctx(t), s.ID, c.ID)
+		wantErr(t, "GetCallback after delete", err, store.ErrNotFound)
 		wantErr(t, "DeleteSite again", st.DeleteSite(ctx(t), s.ID), store.ErrNotFound)
 		list, err := st.ListSites(ctx(t))
 		must(t, "ListSites", err)
@@ -232,6 +236,8 @@ var siteTests = []test{
 		must(t, "other site's widget", err)
 		_, err = st.APIKeyByHash(ctx(t), ok.Hash)
 		must(t, "other site's key", err)
+		_, err = st.GetCallback(ctx(t), other.ID, oc.ID)
+		must(t, "other site's request", err)
 
 		// The same ID and key can be used again, and start empty: nothing of
 		// the deleted site is left to reappear.
@@ -240,8 +246,16 @@ var siteTests = []test{
 		must(t, "ListWidgets", err)
 		keys, err := st.ListAPIKeys(ctx(t), s.ID)
 		must(t, "ListAPIKeys", err)
-		if len(widgets) != 0 || len(keys) != 0 {
-			t.Fatalf("recreated site has %d widgets and %d keys of the deleted one", len(widgets), len(keys))
+		callbacks, err := st.ListCallbacks(ctx(t), s.ID, time.Time{}, 0)
+		must(t, "ListCallbacks", err)
+		if len(widgets) != 0 || len(keys) != 0 || len(callbacks) != 0 {
+			t.Fatalf("recreated site has %d widgets, %d keys and %d requests of the deleted one", len(widgets), len(keys), len(callbacks))
 		}
+		_, err = st.GetCallback(ctx(t), s.ID, c.ID)
+		wantErr(t, "GetCallback in the recreated site", err, store.ErrNotFound)
+		// Nor does the deleted request's phone count as a duplicate.
+		again := newCallback(s.ID)
+		again.Phone = c.Phone
+		mustCreateCallback(t, st, again)
 	}},
 }

@@ -30,6 +30,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"apikeys", apiKeyTests},
 		{"settings", settingTests},
 		{"pubsub", pubSubTests},
+		{"callbacks", callbackTests},
+		{"jobs", jobTests},
+		{"counters", counterTests},
+		{"timers", timerTests},
 		{"lifecycle", lifecycleTests},
 	}
 	for _, g := range groups {
@@ -70,7 +74,8 @@ var lifecycleTests = []test{
 // concurrency is how many goroutines race in the concurrent update tests.
 const concurrency = 20
 
-// wait bounds every wait for something asynchronous (pub/sub delivery).
+// wait bounds every wait for something asynchronous (pub/sub delivery, a
+// job that a claimer waits for).
 const wait = 5 * time.Second
 
 // ctx is a context that ends with the test.
