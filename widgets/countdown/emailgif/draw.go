@@ -202,36 +202,74 @@ func (g *geometry) draw(s Style, pal color.Palette, W, H float64) *layout {
 }
 
 // render draws the frame that shows secs (0 ≤ secs ≤ maxShown) into pm,
-// which has the base image's bounds and palette. Only the rows of pm
-// that the digits touch (l.band) are drawn unless full is set: frames of
-// one layout differ nowhere else.
-func (l *layout) render(pm *image.Paletted, secs int, full bool) {
-	if full {
-		copy(pm.Pix, l.base.Pix)
-	} else {
-		i, j := pm.PixOffset(0, l.band.Min.Y), pm.PixOffset(0, l.band.Max.Y)
+// which has the base image's bounds and palette; only within clip, which
+// the caller then reads (frames of one layout differ only in l.band).
+func (l *layout) render(pm *image.Paletted, secs int, clip image.Rectangle) {
+	clip = clip.Intersect(pm.Rect)
+	if clip.Min.X == 0 && clip.Max.X == pm.Rect.Max.X {
+		i, j := pm.PixOffset(0, clip.Min.Y), pm.PixOffset(0, clip.Max.Y)
 		copy(pm.Pix[i:j], l.base.Pix[i:j])
+	} else {
+		for y := clip.Min.Y; y < clip.Max.Y; y++ {
+			i, j := pm.PixOffset(clip.Min.X, y), pm.PixOffset(clip.Max.X, y)
+			copy(pm.Pix[i:j], l.base.Pix[i:j])
+		}
 	}
-	vals := [4]int{secs / 86400, secs / 3600 % 24, secs / 60 % 60, secs % 60}
+	digits := l.digitsOf(secs)
 	for i, cells := range l.cells {
-		v := vals[i]
-		for j := len(cells) - 1; j >= 0; j-- {
-			m := &l.digits[v%10]
-			v /= 10
-			r := m.r.Add(cells[j]).Intersect(pm.Rect)
+		for j, c := range cells {
+			m := &l.digits[digits[i][j]]
+			r := m.r.Add(c).Intersect(clip)
 			for y := r.Min.Y; y < r.Max.Y; y++ {
-				mi := (y-cells[j].Y-m.r.Min.Y)*m.r.Dx() + r.Min.X - cells[j].X - m.r.Min.X
+				mi := (y-c.Y-m.r.Min.Y)*m.r.Dx() + r.Min.X - c.X - m.r.Min.X
 				pi := pm.PixOffset(r.Min.X, y)
 				for x := r.Min.X; x < r.Max.X; x, mi, pi = x+1, mi+1, pi+1 {
-					if a := m.pix[mi]; a != 0 {
-						if c := fgIndex(a, fgLevels, tileLevel); c > pm.Pix[pi] {
-							pm.Pix[pi] = c
-						}
+					if v := digitShade[m.pix[mi]]; v > pm.Pix[pi] {
+						pm.Pix[pi] = v
 					}
 				}
 			}
 		}
 	}
+}
+
+// digitShade maps a digit's coverage to its palette index: the
+// foreground over a tile.
+var digitShade = func() (t [256]uint8) {
+	for a := range t {
+		t[a] = fgIndex(uint8(a), fgLevels, tileLevel)
+	}
+	t[0] = 0 // no ink: leave the pixel (the max with it keeps it)
+	return t
+}()
+
+// digitsOf splits secs into the digits of each cell, most significant
+// first.
+func (l *layout) digitsOf(secs int) (d [4][3]int) {
+	vals := [4]int{secs / 86400, secs / 3600 % 24, secs / 60 % 60, secs % 60}
+	for i, cells := range l.cells {
+		v := vals[i]
+		for j := len(cells) - 1; j >= 0; j-- {
+			d[i][j] = v % 10
+			v /= 10
+		}
+	}
+	return d
+}
+
+// changed is the rectangle outside which the frames showing a and b are
+// equal: the ink boxes, old and new, of the cells whose digit differs.
+func (l *layout) changed(a, b int) image.Rectangle {
+	da, db := l.digitsOf(a), l.digitsOf(b)
+	var r image.Rectangle
+	for i, cells := range l.cells {
+		for j, c := range cells {
+			if da[i][j] != db[i][j] {
+				r = r.Union(l.digits[da[i][j]].r.Add(c)).Union(l.digits[db[i][j]].r.Add(c))
+			}
+		}
+	}
+	return r
 }
 
 // endedImage draws text centred, bold, in the foreground colour: on one

@@ -442,3 +442,23 @@ func TestCacheBound(t *testing.T) {
 		t.Fatalf("%d frames cached, want a full cache of 50", n)
 	}
 }
+
+// TestChangedCoversTheDifference: the rectangle a changed-digits frame
+// covers holds every pixel in which two consecutive frames differ, and
+// not much more.
+func TestChangedCoversTheDifference(t *testing.T) {
+	e := NewRenderer(0).style(ruStyle)
+	prev := e.frame(90000)
+	for secs := 89999; secs > 89999-700; secs-- {
+		cur := e.frame(secs)
+		l := e.layout(secs)
+		exact, got := diffRect(cur, prev, cur.Rect), l.changed(secs, secs+1)
+		if !exact.In(got) || !got.In(l.band) {
+			t.Fatalf("%d s: changed %v, differences %v, band %v", secs, got, exact, l.band)
+		}
+		if got.Dx()*got.Dy() > 2*exact.Dx()*exact.Dy() {
+			t.Fatalf("%d s: changed %v is much more than the differences %v", secs, got, exact)
+		}
+		prev = cur
+	}
+}

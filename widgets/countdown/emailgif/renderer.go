@@ -45,18 +45,22 @@ const MaxFrames = 600
 // remaining times count down from there.
 const maxShown = 999*86400 + 86399
 
-// DefaultCachedFrames is the frame cache size NewRenderer uses for 0.
-const DefaultCachedFrames = 50_000
+// DefaultCachedFrames is the frame cache size NewRenderer uses for 0:
+// about 40 MB when full at 480×120, enough for an evergreen campaign
+// whose recipients' remaining times span a day.
+const DefaultCachedFrames = 100_000
 
 // Renderer renders timer GIFs, caching encoded frames. It is safe for
 // concurrent use; make one per process.
 type Renderer struct {
-	// Whole frames (a response's first; 3–5 KB at 480×120) and changed-
-	// digits frames (0.1–1 KB) are cached apart, an eighth of the bound
-	// for the former: under an evergreen campaign a first frame is rarely
-	// asked for twice (few recipients open at the same remaining second),
-	// while the later frames are shared by every recipient whose minute
-	// overlaps, and must not be pushed out by one-off first frames.
+	// Whole frames (a response's first; about 5 KB at 480×120) and
+	// changed-digits frames (about 0.25 KB) are cached apart, 1/32 of the
+	// bound for the former. A first frame is shared only by opens at the
+	// same remaining second: under a fixed deadline, that is everyone
+	// opening in the same second, so a few entries per timer do; under an
+	// evergreen one, it is rare. The later frames are shared by every
+	// recipient whose minute overlaps, and must not be pushed out by
+	// one-off first frames (nor their memory by first frames' size).
 	//
 	// Changed-digits frames are cached in runs of chunkLen consecutive
 	// seconds, each frame with its graphic control extension, so that a
@@ -100,11 +104,13 @@ type chunk struct {
 }
 
 // NewRenderer returns a Renderer that caches at most maxCachedFrames
-// encoded frames (DefaultCachedFrames if maxCachedFrames ≤ 0), at 480×120
-// about 0.7 KB a frame on average: the default is about 35 MB when full.
-// A fixed-deadline campaign needs about 2 frames per second of the window
-// in which the mail is opened; an evergreen one 1 per second of the span
-// of remaining times plus 8 per request per second (first frames).
+// encoded frames (DefaultCachedFrames if maxCachedFrames ≤ 0), about
+// 0.4 KB a frame on average at 480×120. What matters is the later
+// frames, one per second of the range of remaining times being opened:
+// a fixed-deadline campaign needs a few hundred; an evergreen one as many
+// as the seconds between its earliest and latest recipient's deadline
+// (86,400 for deadlines spread over a day). With fewer, most opens draw
+// some of their frames again (about 0.15 ms per 10 s of frames).
 func NewRenderer(maxCachedFrames int) *Renderer {
 	if maxCachedFrames <= 0 {
 		maxCachedFrames = DefaultCachedFrames
@@ -112,7 +118,7 @@ func NewRenderer(maxCachedFrames int) *Renderer {
 	hash := func(k frameKey) uint64 {
 		return binary.LittleEndian.Uint64(k.style[:8]) ^ uint64(k.secs)<<8 ^ uint64(k.kind)
 	}
-	fulls := max(maxCachedFrames/8, 1)
+	fulls := max(maxCachedFrames/32, 1)
 	// Styles hold their layouts (about two bytes per pixel), so keep a few
 	// hundred at most; a style that falls out only costs a re-layout, its
 	// frames stay cached under its key.
@@ -226,7 +232,7 @@ func (e *styleEntry) layout(secs int) *layout {
 // frame draws the whole image showing secs into a new canvas (tests).
 func (e *styleEntry) frame(secs int) *image.Paletted {
 	pm := image.NewPaletted(image.Rect(0, 0, e.style.Width, e.style.Height), e.palette)
-	e.layout(secs).render(pm, secs, true)
+	e.layout(secs).render(pm, secs, pm.Rect)
 	return pm
 }
 
@@ -234,45 +240,43 @@ func (e *styleEntry) frame(secs int) *image.Paletted {
 func (e *styleEntry) encode(k frameKey) []byte {
 	pm := e.canvases.Get().(*image.Paletted)
 	defer e.canvases.Put(pm)
-	e.layout(int(k.secs)).render(pm, int(k.secs), true)
+	e.layout(int(k.secs)).render(pm, int(k.secs), pm.Rect)
 	return encodeFrame(pm, pm.Rect)
 }
 
 // chunk makes the changed-digits frames of chunk blk.
 func (e *styleEntry) chunk(blk int) *chunk {
 	pm := e.canvases.Get().(*image.Paletted)
-	prev := e.canvases.Get().(*image.Paletted)
 	defer e.canvases.Put(pm)
-	defer e.canvases.Put(prev)
 
 	c := new(chunk)
 	top := blk*chunkLen + chunkLen - 1
-	lp := e.layout(top + 1)
-	lp.render(prev, top+1, true)
 	for i := range chunkLen {
 		t := top - i
-		l := e.layout(t)
-		// Within one layout only the digits' rows change; from 100 days
-		// to 99 the layout changes, and everything is drawn and compared.
-		full := l != lp
-		if full {
-			lp.render(prev, t+1, true) // only its band rows may be current
+		l, lp := e.layout(t), e.layout(t+1)
+		var r image.Rectangle
+		if l == lp {
+			// Only the cells whose digit changed, drawn over the frame
+			// before, which shows the rest.
+			r = l.changed(t, t+1)
+			l.render(pm, t, r)
+		} else {
+			// From 100 days to 99 the layout changes: compare all.
+			prev := e.canvases.Get().(*image.Paletted)
+			lp.render(prev, t+1, prev.Rect)
+			l.render(pm, t, pm.Rect)
+			r = diffRect(pm, prev, pm.Rect)
+			e.canvases.Put(prev)
 		}
-		l.render(pm, t, full)
-		within := l.band
-		if full {
-			within = pm.Rect
-		}
-		r := diffRect(pm, prev, within)
 		if r.Empty() {
 			// Cannot happen (two different times never look alike), but a
 			// 1×1 frame that repaints a pixel as it is would be harmless.
 			r = image.Rect(l.band.Min.X, l.band.Min.Y, l.band.Min.X+1, l.band.Min.Y+1)
+			l.render(pm, t, r)
 		}
 		c.b = appendGCE(c.b, frameDelay)
 		c.b = append(c.b, encodeFrame(pm, r)...)
 		c.off[i+1] = int32(len(c.b))
-		pm, prev, lp = prev, pm, l
 	}
 	c.b = slices.Clip(c.b)
 	return c
