@@ -10,23 +10,26 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// bodies makes each callback request's body and keeps the ids of the
-// accepted ones, to check afterwards that every one was stored.
+// bodies makes each POST's body; for callbacks it keeps the ids of the
+// accepted requests, to check afterwards that every one was stored.
 type bodies struct {
-	run      int64 // distinguishes the warm-up's numbers from the measured run's
+	make     func(i int) []byte
 	mu       sync.Mutex
-	accepted map[string]bool
+	accepted map[string]bool // nil: nothing to check
 }
 
-func (b *bodies) make(i int) []byte {
-	// Unique numbers (+7 916 …) and visitors, so the per-number and
-	// per-visitor limits and the 2-minute dedupe do not merge requests.
-	n := b.run*10_000_000 + int64(i)
-	return fmt.Appendf(nil, `{"phone":"+7916%07d","visitor_id":"bench-%d","name":"Load","page_url":"https://bench.example/p"}`, n%10_000_000, n)
+// callbackBodies: unique numbers (+7 916 …) and visitors, so the
+// per-number and per-visitor limits and the 2-minute dedupe do not merge
+// requests; run keeps the warm-up's numbers apart from the measured run's.
+func callbackBodies(run int64) *bodies {
+	return &bodies{accepted: map[string]bool{}, make: func(i int) []byte {
+		n := run*10_000_000 + int64(i)
+		return fmt.Appendf(nil, `{"phone":"+7916%07d","visitor_id":"bench-%d","name":"Load","page_url":"https://bench.example/p"}`, n%10_000_000, n)
+	}}
 }
 
 func (b *bodies) got(status int, body []byte) {
-	if status != 202 {
+	if status != 202 || b.accepted == nil {
 		return
 	}
 	var r struct{ ID string }
@@ -42,9 +45,9 @@ func (b *bodies) got(status int, body []byte) {
 func benchCallbacks(base, token, siteID, key, origin string, conns, clients int, warmup, d time.Duration) {
 	url := base + "/w/v1/" + key + "/callbacks"
 	fmt.Printf("target: POST %s  conns=%d duration=%s clients=%d\n", url, conns, d, clients)
-	run(url, origin, conns, clients, warmup, false, &bodies{run: 1, accepted: map[string]bool{}})
-	b := &bodies{run: 2, accepted: map[string]bool{}}
-	res := run(url, origin, conns, clients, d, true, b)
+	run(url, origin, conns, clients, warmup, false, callbackBodies(1), 1)
+	b := callbackBodies(2)
+	res := run(url, origin, conns, clients, d, true, b, 1)
 	res.print(d)
 	stored, err := storedIDs(base, token, siteID)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,13 +31,15 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections")
 	clients := flag.Int("clients", 5000, "distinct client IPs in X-Forwarded-For")
 	origin := flag.String("origin", "https://bench.example", "Origin header (the site is created with it)")
-	scenario := flag.String("scenario", "config", "config: GET the public config; callbacks: POST callback requests, then check each was stored")
+	scenario := flag.String("scenario", "config", "config: GET the public config; callbacks: POST callback requests, then check each was stored; "+
+		"timer: POST an evergreen deadline (get or start) for -subjects visitors; gif: GET the e-mail GIF for -subjects recipients")
+	subjects := flag.Int("subjects", 10000, "timer and gif: distinct visitors or recipients")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "beckonbench: -token is required")
 		os.Exit(2)
 	}
-	siteID, key, err := createSite(*base, *token, *origin)
+	siteID, key, timerID, err := createSite(*base, *token, *origin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "beckonbench: setup:", err)
 		os.Exit(1)
@@ -45,10 +48,17 @@ func main() {
 		benchCallbacks(*base, *token, siteID, key, *origin, *conns, *clients, *warmup, *duration)
 		return
 	}
-	url := *base + "/w/v1/" + key + "/config"
-	fmt.Printf("target: GET %s  conns=%d duration=%s clients=%d\n", url, *conns, *duration, *clients)
-	run(url, *origin, *conns, *clients, *warmup, false, nil)
-	res := run(url, *origin, *conns, *clients, *duration, true, nil)
+	url, method, body := *base+"/w/v1/"+key+"/config", "GET", (*bodies)(nil)
+	switch *scenario {
+	case "timer":
+		url, method = *base+"/w/v1/"+key+"/timers/"+timerID, "POST"
+		body = &bodies{make: func(i int) []byte { return fmt.Appendf(nil, `{"visitor_id":"bench-%d"}`, i%*subjects) }}
+	case "gif":
+		url = *base + "/w/v1/" + key + "/timers/" + timerID + "/email.gif?r=rcpt-%d"
+	}
+	fmt.Printf("target: %s %s  conns=%d duration=%s clients=%d\n", method, url, *conns, *duration, *clients)
+	run(url, *origin, *conns, *clients, *warmup, false, body, *subjects)
+	res := run(url, *origin, *conns, *clients, *duration, true, body, *subjects)
 	res.print(*duration)
 }
 
@@ -60,7 +70,8 @@ type result struct {
 
 // run keeps conns connections busy for d. body, when set, makes each
 // request a POST of body(i) and gets each response's body back.
-func run(url, origin string, conns, clients int, d time.Duration, measure bool, body *bodies) result {
+// A url with %d gets the request's number modulo subjects.
+func run(url, origin string, conns, clients int, d time.Duration, measure bool, body *bodies, subjects int) result {
 	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
 	var mu sync.Mutex
 	total := result{statuses: map[int]int{}}
@@ -72,6 +83,7 @@ func run(url, origin string, conns, clients int, d time.Duration, measure bool, 
 			defer wg.Done()
 			local := result{statuses: map[int]int{}}
 			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			perRequest := strings.Contains(url, "%d")
 			req.SetRequestURI(url)
 			req.Header.Set("Origin", origin)
 			if body != nil {
@@ -81,6 +93,9 @@ func run(url, origin string, conns, clients int, d time.Duration, measure bool, 
 			for i := w; time.Now().Before(stop); i += conns {
 				if body != nil {
 					req.SetBody(body.make(i))
+				}
+				if perRequest {
+					req.SetRequestURI(fmt.Sprintf(url, i%subjects))
 				}
 				// 198.18.0.0/15 is reserved for benchmarks (RFC 2544); these are
 				// only header values, no traffic goes there.
@@ -132,13 +147,13 @@ func (r result) print(d time.Duration) {
 // opened up (the load comes from few visitors), and its manager is a
 // simulated number that is busy, so each request costs the bridge one short
 // call and the measurement is intake, queue and the first worker step.
-func createSite(base, token, origin string) (string, string, error) {
+func createSite(base, token, origin string) (siteID, key, timerID string, err error) {
 	var site struct {
 		ID, Key string
 	}
 	body := fmt.Sprintf(`{"name":"bench","origins":[%q],"timezone":"Europe/Moscow","locale":"ru","region":"RU"}`, origin)
 	if err := post(base+"/api/v1/sites", token, body, &site); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	for _, w := range []string{
 		`{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456702"}],"visitor_retries":0,
@@ -146,11 +161,15 @@ func createSite(base, token, origin string) (string, string, error) {
 		`{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":900}}`,
 		`{"type":"social_proof"}`,
 	} {
-		if err := post(base+"/api/v1/sites/"+site.ID+"/widgets", token, w, nil); err != nil {
-			return "", "", err
+		var widget struct{ ID, Type string }
+		if err := post(base+"/api/v1/sites/"+site.ID+"/widgets", token, w, &widget); err != nil {
+			return "", "", "", err
+		}
+		if widget.Type == "countdown" {
+			timerID = widget.ID
 		}
 	}
-	return site.ID, site.Key, nil
+	return site.ID, site.Key, timerID, nil
 }
 
 func post(url, token, body string, out any) error {
