@@ -20,10 +20,13 @@ import (
 	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
 )
 
-// gifCachedFrames bounds the e-mail timer frames kept in memory (each a few
-// hundred bytes: frames after the first hold only what changed): about
-// 14 hours of seconds for one style.
-const gifCachedFrames = 50_000
+// gifCachedFrames bounds the e-mail timer frames kept in memory (about
+// 400 bytes each, so up to ~100 MB when full; it fills only with use).
+// Evergreen recipients each see their own second, so the cache should
+// cover the spread of a campaign's deadlines: 250,000 frames hold about two
+// days of distinct seconds for one style, where the renderer serves a GIF
+// in microseconds instead of redrawing it.
+const gifCachedFrames = 250_000
 
 // adminBodyLimit bounds admin API bodies (a quiz with many questions is the
 // largest); the public API has its own, smaller limit.
