@@ -62,6 +62,19 @@ type Engine struct {
 	opts Options
 	log  *slog.Logger
 	wg   sync.WaitGroup
+
+	scopesMu sync.Mutex
+	scopes   map[string]cachedScope // siteID/widgetID → site and settings
+}
+
+// scopeTTL is how long a request's site and settings are reused: every
+// event of a bridge needs them, and an owner's edit reaches calls already
+// under way within this time.
+const scopeTTL = 2 * time.Second
+
+type cachedScope struct {
+	sc      scope
+	expires time.Time
 }
 
 // NewEngine makes an engine; Run starts its workers.
@@ -81,7 +94,8 @@ func NewEngine(st Store, prov Provider, opts Options) *Engine {
 	if opts.Consumer == "" {
 		opts.Consumer = "beckon-" + newID()
 	}
-	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback")}
+	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback"),
+		scopes: map[string]cachedScope{}}
 }
 
 // Provider is the engine's telephony provider.
@@ -159,6 +173,27 @@ type scope struct {
 }
 
 func (e *Engine) scopeOf(ctx context.Context, c store.Callback) (scope, error) {
+	key, now := c.SiteID+"/"+c.WidgetID, time.Now()
+	e.scopesMu.Lock()
+	cached, ok := e.scopes[key]
+	e.scopesMu.Unlock()
+	if ok && now.Before(cached.expires) {
+		return cached.sc, nil
+	}
+	sc, err := e.loadScope(ctx, c)
+	if err != nil {
+		return sc, err
+	}
+	e.scopesMu.Lock()
+	if len(e.scopes) > 10_000 { // many sites: start over rather than grow
+		clear(e.scopes)
+	}
+	e.scopes[key] = cachedScope{sc: sc, expires: now.Add(scopeTTL)}
+	e.scopesMu.Unlock()
+	return sc, nil
+}
+
+func (e *Engine) loadScope(ctx context.Context, c store.Callback) (scope, error) {
 	site, err := e.st.GetSite(ctx, c.SiteID)
 	if err != nil {
 		return scope{}, fmt.Errorf("callback: site of %s: %w", c.ID, err)

@@ -31,6 +31,9 @@ type Config struct {
 	TwilioSID   string
 	TwilioToken string
 	TwilioFrom  string
+	// CallbackWorkers bounds the callback jobs worked on at once; 0 runs
+	// no workers here (other replicas do).
+	CallbackWorkers int
 	// WebhookAllowPrivate lets owners' webhooks reach internal addresses.
 	WebhookAllowPrivate bool
 }
@@ -55,7 +58,17 @@ var Vars = []Var{
 	{"BECKON_TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account; unset: simulated telephony", func(c *Config, v string) error { c.TwilioSID = v; return nil }},
 	{"BECKON_TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token", func(c *Config, v string) error { c.TwilioToken = v; return nil }},
 	{"BECKON_TWILIO_FROM", "twilio-from", "", "Twilio number managers see calling (E.164); a widget's caller_id shows to visitors", func(c *Config, v string) error { c.TwilioFrom = v; return nil }},
+	{"BECKON_CALLBACK_WORKERS", "callback-workers", "64", "callback jobs this replica works on at once; 0: none (an intake-only replica)", setWorkers},
 	{"BECKON_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let site webhooks reach loopback, private and link-local addresses", setAllowPrivate},
+}
+
+func setWorkers(c *Config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 10000 {
+		return fmt.Errorf("want a number from 0 to 10000")
+	}
+	c.CallbackWorkers = n
+	return nil
 }
 
 func setAllowPrivate(c *Config, v string) error {

@@ -345,3 +345,22 @@ func TestCallbackOutsideWorkingHours(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeOnlyReplica: a replica with no workers takes requests; another
+// replica's workers, sharing the store, bridge them.
+func TestIntakeOnlyReplica(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		web := newTestServer(t, st, func(c *config.Config) { c.CallbackWorkers = 0 })
+		_, key, _ := web.callbackSite("")
+		id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).json(t)["id"].(string)
+		time.Sleep(500 * time.Millisecond)
+		if v := web.request("GET", "/w/v1/"+key+"/callbacks/"+id+"?visitor_id=v1", nil).json(t); v["status"] != "queued" {
+			t.Fatalf("an intake-only replica worked on the request: %v", v["status"])
+		}
+		newTestServer(t, st, nil) // a worker replica
+		if v := web.waitStatus(key, id, "v1"); v["status"] != "completed" {
+			t.Fatalf("the worker replica left it %v", v["status"])
+		}
+	})
+}

@@ -29,7 +29,7 @@ func (s *Server) startCallbacks(ctx context.Context, opts Options) error {
 		consumer = host + "-" + itoa(os.Getpid()) + "-" + randomToken(4)
 	}
 	s.engine = callback.NewEngine(s.store, prov, callback.Options{
-		Consumer: consumer, Logger: s.log, Missed: s.missedCallback,
+		Consumer: consumer, Workers: s.cfg.CallbackWorkers, Logger: s.log, Missed: s.missedCallback,
 	})
 	s.intake = &callback.Intake{St: s.store, Now: time.Now, BudgetSpent: s.budgetSpent}
 	if b, ok := prov.(interface{ Bind(callback.Reporter) }); ok {
@@ -41,7 +41,13 @@ func (s *Server) startCallbacks(ctx context.Context, opts Options) error {
 	s.engineDone = make(chan struct{})
 	go func() {
 		defer close(s.engineDone)
-		s.engine.Run(ctx)
+		if s.cfg.CallbackWorkers > 0 {
+			s.engine.Run(ctx)
+		} else {
+			// An intake-only replica: it stores requests and answers the
+			// provider's webhooks; other replicas' workers dial.
+			<-ctx.Done()
+		}
 		if c, ok := prov.(interface{ Close() }); ok {
 			c.Close()
 		}
