@@ -100,13 +100,20 @@ const countdownProbe = `(() => {
 })()`
 
 // layoutShiftObserver sums the page's layout shifts (the Layout Instability
-// API, what Core Web Vitals call CLS) from before the first paint.
+// API, what Core Web Vitals call CLS) from before the first paint. A shift
+// whose every source only changed its own size (the demo page's button
+// getting its font a frame late, say) is the page's, not something the
+// widget pushed: a widget that takes room moves the content after it
+// without resizing it.
 const layoutShiftObserver = `
 window.__cls = 0; window.__shifts = [];
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.hadRecentInput) continue;
+      const pushed = (e.sources || []).some((s) => !s.previousRect || !s.currentRect ||
+        (s.previousRect.width === s.currentRect.width && s.previousRect.height === s.currentRect.height));
+      if (!pushed) continue;
       window.__cls += e.value;
       window.__shifts.push(e.value.toFixed(4) + ': ' + (e.sources || []).map((s) => (s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?') +
         ' ' + JSON.stringify(s.previousRect) + ' -> ' + JSON.stringify(s.currentRect)).join('; '));
