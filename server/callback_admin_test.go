@@ -117,3 +117,54 @@ func TestMissedCallbackWebhook(t *testing.T) {
 		t.Fatal("no missed-callback webhook")
 	}
 }
+
+// TestBudgetAlertAndConsentRecord: a site whose day's budget runs out
+// pauses intake and its endpoint is told once; an accepted request keeps
+// the consent's version, time and address.
+func TestBudgetAlertAndConsentRecord(t *testing.T) {
+	got := make(chan map[string]any, 4)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var m map[string]any
+		json.Unmarshal(body, &m)
+		got <- m
+	}))
+	defer receiver.Close()
+	ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) { c.WebhookAllowPrivate = true })
+	siteID, key, _ := ts.callbackSite(`,"limits":{"daily_budget":1},"notify_url":"` + receiver.URL + `",
+		"consent":{"required":true,"version":"2026-11","text":{"ru":"Согласен","uk":"Згоден","en":"I agree"}}`)
+	before := time.Now().UTC()
+	first := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true})
+	expectStatus(t, first, http.StatusAccepted)
+	cb := ts.adminCallback(siteID, first.json(t)["id"].(string))
+	if cb.Consent == nil || cb.Consent.Version != "2026-11" || cb.Consent.IP == "" || cb.Consent.At.Before(before.Add(-time.Second)) {
+		t.Fatalf("consent record %+v", cb.Consent)
+	}
+	for range 2 {
+		r := ts.postCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true})
+		expectStatus(t, r, http.StatusTooManyRequests)
+		if r.errorCode(t) != "budget_spent" || r.Header.Get("Retry-After") == "" {
+			t.Fatalf("%s", r.Body)
+		}
+	}
+	deadline := time.After(10 * time.Second)
+	for alerts := 0; ; {
+		select {
+		case m := <-got:
+			switch m["type"] {
+			case "callback.budget_spent":
+				alerts++
+			case "callback.missed":
+			default:
+				t.Fatalf("webhook %v", m)
+			}
+		case <-time.After(time.Second):
+			if alerts != 1 {
+				t.Fatalf("%d budget alerts, want exactly 1", alerts)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no budget alert")
+		}
+	}
+}
