@@ -131,8 +131,8 @@ func (s *Store) ListCallbacks(ctx context.Context, siteID string, before time.Ti
 }
 
 // UpdateCallback implements store.Callbacks, optimistically like
-// UpdateSite: WATCH the request's own key, so updates of different requests
-// never collide.
+// UpdateSite: compare-and-swap on the request's own key, so updates of
+// different requests never collide.
 func (s *Store) UpdateCallback(ctx context.Context, siteID, id string, fn func(*store.Callback) error) (store.Callback, error) {
 	c, err := updateJSON(ctx, s.client, s.callbackKey(siteID, id), "", func(c *store.Callback) error {
 		pinned := *c

@@ -101,9 +101,10 @@
 //
 // # Updates
 //
-// UpdateSite, UpdateWidget and UpdateCallback are optimistic: WATCH the one
-// key, read, apply fn, write in MULTI/EXEC, and start over if another
-// replica wrote first. fn may therefore run more than once and must not have
+// UpdateSite, UpdateWidget and UpdateCallback are optimistic: read the one
+// value, apply fn, and write it with swap_json.lua only if the value is
+// still what was read (two round trips, no connection held in between);
+// start over if another replica wrote first. fn may therefore run more than once and must not have
 // side effects beyond the value it is given. A request has a key of its own,
 // so updates of different requests never collide.
 package redisstore

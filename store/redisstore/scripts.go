@@ -35,6 +35,10 @@ var (
 	claimJobsLua    string
 	scriptClaimJobs = redis.NewScript(claimJobsLua)
 
+	//go:embed lua/swap_json.lua
+	swapJSONLua    string
+	scriptSwapJSON = redis.NewScript(swapJSONLua)
+
 	//go:embed lua/extend_job.lua
 	extendJobLua    string
 	scriptExtendJob = redis.NewScript(extendJobLua)
