@@ -65,6 +65,7 @@ type Engine struct {
 
 	scopesMu sync.Mutex
 	scopes   map[string]cachedScope // siteID/widgetID → site and settings
+	widgets  map[string]string      // callbackID → widgetID of requests under way here
 }
 
 // scopeTTL is how long a request's site and settings are reused: every
@@ -95,7 +96,7 @@ func NewEngine(st Store, prov Provider, opts Options) *Engine {
 		opts.Consumer = "beckon-" + newID()
 	}
 	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback"),
-		scopes: map[string]cachedScope{}}
+		scopes: map[string]cachedScope{}, widgets: map[string]string{}}
 }
 
 // Provider is the engine's telephony provider.
@@ -228,10 +229,40 @@ func (e *Engine) update(ctx context.Context, sc scope, c store.Callback, fn func
 	if err != nil {
 		return got, err
 	}
+	e.remember(got)
 	if got.Status != before {
 		e.changed(ctx, sc, got, before)
 	}
 	return got, nil
+}
+
+// remember keeps which widget a request under way belongs to, so a
+// provider's event for it needs no read before its update; a final
+// request is forgotten.
+func (e *Engine) remember(c store.Callback) {
+	e.scopesMu.Lock()
+	defer e.scopesMu.Unlock()
+	if Final(c.Status) {
+		delete(e.widgets, c.ID)
+		return
+	}
+	if len(e.widgets) > 100_000 { // events for the forgotten fall back to a read
+		clear(e.widgets)
+	}
+	e.widgets[c.ID] = c.WidgetID
+}
+
+// requestRef is what Report needs of a request before updating it: its
+// ids and widget, from memory when this replica placed the call, else
+// read.
+func (e *Engine) requestRef(ctx context.Context, ref LegRef) (store.Callback, error) {
+	e.scopesMu.Lock()
+	widget, ok := e.widgets[ref.CallbackID]
+	e.scopesMu.Unlock()
+	if ok {
+		return store.Callback{ID: ref.CallbackID, SiteID: ref.SiteID, WidgetID: widget}, nil
+	}
+	return e.st.GetCallback(ctx, ref.SiteID, ref.CallbackID)
 }
 
 func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before string) {

@@ -16,10 +16,9 @@ import (
 // so a repeated event, or one that arrives after a later one, changes
 // nothing twice.
 func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
-	c, err := e.st.GetCallback(ctx, ev.Ref.SiteID, ev.Ref.CallbackID)
+	c, err := e.requestRef(ctx, ev.Ref)
 	if errors.Is(err, store.ErrNotFound) {
-		e.log.Warn("event for an unknown callback", slog.String("callback_id", ev.Ref.CallbackID), slog.String("kind", string(ev.Kind)))
-		return Reply{Action: ActionHangup}, nil
+		return e.unknownCallback(ev), nil
 	}
 	if err != nil {
 		return Reply{}, err
@@ -75,6 +74,9 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		return e.unknownCallback(ev), nil
+	}
 	if unknown {
 		e.log.Warn("event for an unknown leg", slog.String("callback_id", c.ID), slog.String("leg_id", ev.Ref.LegID))
 		return Reply{Action: ActionHangup}, nil
@@ -93,6 +95,13 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 		}
 	}
 	return reply, nil
+}
+
+// unknownCallback answers an event for a request that does not exist (a
+// deleted site, a forged or stale reference): hang up.
+func (e *Engine) unknownCallback(ev Event) Reply {
+	e.log.Warn("event for an unknown callback", slog.String("callback_id", ev.Ref.CallbackID), slog.String("kind", string(ev.Kind)))
+	return Reply{Action: ActionHangup}
 }
 
 func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at time.Time, reply *Reply) {
