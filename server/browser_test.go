@@ -16,6 +16,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beckonhq/beckon/embed"
@@ -233,6 +235,62 @@ func TestLoaderLazyLoadsBundles(t *testing.T) {
 	}
 	if p := problems(); len(p) > 0 {
 		t.Fatalf("console errors:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// viewport is a screen a test looks at the demo on, in a language.
+type viewport struct {
+	name          string
+	lang          string
+	width, height int64
+}
+
+// desktopAndPhone are the two screens widgets must work on.
+var desktopAndPhone = []viewport{{"desktop", "ru", 1280, 800}, {"phone", "uk", 360, 740}}
+
+// loadDemo loads /demo in lang at the viewport.
+func loadDemo(ctx context.Context, t *testing.T, base, lang string, width, height int64) {
+	t.Helper()
+	speak(ctx, t, lang)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height), chromedp.Navigate(base+"/demo?lang="+lang)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// speak makes the browser's language lang, which the loader passes to
+// widgets as their locale.
+func speak(ctx context.Context, t *testing.T, lang string) {
+	t.Helper()
+	ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))
+	if err == nil {
+		_, err = chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: lang})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: lang})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reduceMotion sets prefers-reduced-motion: reduce. Besides checking that
+// the widget honours it, it keeps screenshots true: a full-page capture
+// replays running animations from their first frame.
+func reduceMotion(ctx context.Context, t *testing.T) {
+	t.Helper()
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// onNewDocument runs script in every document the tab loads from now on,
+// before the page's own scripts.
+func onNewDocument(ctx context.Context, t *testing.T, script string) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -183,34 +182,6 @@ func clickInWidget(ctx context.Context, t *testing.T, sel string) {
 	}
 }
 
-// speak makes the browser's language lang, which the loader passes to
-// widgets as their locale.
-func speak(ctx context.Context, t *testing.T, lang string) {
-	t.Helper()
-	ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))
-	if err == nil {
-		_, err = chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: lang})
-	}
-	if err == nil {
-		_, err = chromedp.Call(ctx, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: lang})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// reduceMotion sets prefers-reduced-motion: reduce. Besides checking that
-// the widget honours it, it keeps screenshots true: a full-page capture
-// replays running animations from their first frame.
-func reduceMotion(ctx context.Context, t *testing.T) {
-	t.Helper()
-	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // widgetAnimations counts the animations running in the widgets' shadow root.
 func widgetAnimations(ctx context.Context, t *testing.T) int {
 	t.Helper()
@@ -225,10 +196,7 @@ func widgetAnimations(ctx context.Context, t *testing.T) int {
 // widget's button.
 func openDemo(ctx context.Context, t *testing.T, base, lang string, width, height int64) callbackState {
 	t.Helper()
-	speak(ctx, t, lang)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height), chromedp.Navigate(base+"/demo?lang="+lang)); err != nil {
-		t.Fatal(err)
-	}
+	loadDemo(ctx, t, base, lang, width, height)
 	st := waitCallback(ctx, t, "the callback button", 15*time.Second, func(s callbackState) bool { return s.Fab.W > 0 }, nil)
 	if want := callbackWords[lang].button; st.FabLabel != want {
 		t.Errorf("button's aria-label %q, want %q (the widget speaks %s?)", st.FabLabel, want, lang)
@@ -269,14 +237,7 @@ outer:
 // TestCallbackWidgetInBrowser walks a visitor through a call on a desktop
 // and on a phone: open, leave a number, watch the simulated bridge connect.
 func TestCallbackWidgetInBrowser(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		lang          string
-		width, height int64
-	}{
-		{"desktop", "ru", 1280, 800},
-		{"phone", "uk", 360, 740},
-	} {
+	for _, tc := range desktopAndPhone {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, problems := browser(t)
 			base, _ := demoServer(t, nil)

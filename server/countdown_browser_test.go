@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -121,15 +120,6 @@ try {
   }).observe({type: 'layout-shift', buffered: true});
 } catch (e) { window.__cls = -1; }
 `
-
-// onNewDocument runs script in every document the tab loads from now on,
-// before the page's own scripts.
-func onNewDocument(ctx context.Context, t *testing.T, script string) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func readCountdown(ctx context.Context, t *testing.T) countdownState {
 	t.Helper()
@@ -269,35 +259,19 @@ func countdownBrowser(t *testing.T) (context.Context, func() []string) {
 	return ctx, problems
 }
 
-// openCountdownDemo loads /demo in lang at the viewport.
-func openCountdownDemo(ctx context.Context, t *testing.T, base, lang string, width, height int64) {
-	t.Helper()
-	speak(ctx, t, lang)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height), chromedp.Navigate(base+"/demo?lang="+lang)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 var minutesText = regexp.MustCompile(`^1[45] \S+ \d\d \S+$`)
 
 // TestCountdownBarInBrowser: the demo's evergreen 15-minute timer as a bar
 // over the top of the page, on a desktop and on a phone. Its deadline is
 // the server's: the same after a reload and in a second tab.
 func TestCountdownBarInBrowser(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		lang          string
-		width, height int64
-	}{
-		{"desktop", "ru", 1280, 800},
-		{"phone", "uk", 360, 740},
-	} {
+	for _, tc := range desktopAndPhone {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
 			base, _ := demoServer(t, nil)
 			words := countdownWords[tc.lang]
 			reduceMotion(ctx, t)
-			openCountdownDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			loadDemo(ctx, t, base, tc.lang, tc.width, tc.height)
 			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
 			deadline := shownDeadline(t, st)
 			if d := time.Until(deadline); d < 880*time.Second || d > 900*time.Second {
@@ -345,10 +319,7 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			tab, cancel := chromedp.NewContext(ctx)
 			defer cancel()
 			reduceMotion(tab, t)
-			speak(tab, t, tc.lang)
-			if err := chromedp.Do(tab, chromedp.EmulateViewport(tc.width, tc.height), chromedp.Navigate(base+"/demo?lang="+tc.lang)); err != nil {
-				t.Fatal(err)
-			}
+			loadDemo(tab, t, base, tc.lang, tc.width, tc.height)
 			st = waitCountdown(tab, t, "the bar in a second tab", 15*time.Second, func(s countdownState) bool { return running(s) && hasEvent(s, "countdown:shown") })
 			if other := shownDeadline(t, st); other.Sub(deadline).Abs() > time.Second {
 				t.Errorf("a second tab shows the deadline %v, the first %v", other, deadline)
@@ -367,7 +338,7 @@ func TestCountdownWrongClock(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
 			base, _ := demoServer(t, nil)
 			onNewDocument(ctx, t, fmt.Sprintf(`(() => { const now = Date.now; Date.now = () => now.call(Date) + %d; })();`, skew.Milliseconds()))
-			openCountdownDemo(ctx, t, base, "ru", 1280, 800)
+			loadDemo(ctx, t, base, "ru", 1280, 800)
 			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
 			if skewed, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`Date.now() - new Date().getTime()`)); math.Abs(skewed-float64(skew.Milliseconds())) > 1000 {
 				t.Fatalf("the page's clock is off by %v ms, want %v", skewed, skew)
@@ -394,7 +365,7 @@ func TestCountdownPlurals(t *testing.T) {
 	demoCountdown(t, base, map[string]any{"mode": "fixed", "deadline": deadline.Format(time.RFC3339)})
 	for _, lang := range []string{"ru", "uk", "en"} {
 		words := countdownWords[lang]
-		openCountdownDemo(ctx, t, base, lang, 360, 740)
+		loadDemo(ctx, t, base, lang, 360, 740)
 		st := waitCountdown(ctx, t, lang+": the bar", 15*time.Second, running)
 		if !strings.HasPrefix(st.Text, words.twoDays+" "+words.fiveHours+" 00 ") {
 			t.Errorf("%s: the bar says %q, want %q %q …", lang, st.Text, words.twoDays, words.fiveHours)
@@ -442,21 +413,14 @@ const promoPage = `new MutationObserver((_, obs) => {
 // TestCountdownInline: the timer rendered into the page's #promo, in a
 // shadow root of its own, at its final height from the start.
 func TestCountdownInline(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		lang          string
-		width, height int64
-	}{
-		{"desktop", "ru", 1280, 800},
-		{"phone", "en", 360, 740},
-	} {
+	for _, tc := range []viewport{{"desktop", "ru", 1280, 800}, {"phone", "en", 360, 740}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
 			base, _ := demoServer(t, nil)
 			demoCountdown(t, base, map[string]any{"placement": "inline", "selector": "#promo"})
 			reduceMotion(ctx, t)
 			onNewDocument(ctx, t, promoPage)
-			openCountdownDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			loadDemo(ctx, t, base, tc.lang, tc.width, tc.height)
 			st := waitCountdown(ctx, t, "the inline timer", 15*time.Second, running)
 			if st.Placement != "inline" || !st.InPromo || !st.OwnShadow {
 				t.Fatalf("placement %q, inside #promo %v, own shadow root %v", st.Placement, st.InPromo, st.OwnShadow)
@@ -499,7 +463,7 @@ func TestCountdownExpired(t *testing.T) {
 	base, _ := demoServer(t, nil)
 	reduceMotion(ctx, t)
 	demoCountdown(t, base, map[string]any{"mode": "fixed", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339), "on_expire": "message"})
-	openCountdownDemo(ctx, t, base, "ru", 360, 740)
+	loadDemo(ctx, t, base, "ru", 360, 740)
 	st := waitCountdown(ctx, t, "the expired message", 15*time.Second, func(s countdownState) bool { return s.Message != "" })
 	if st.Message != countdownWords["ru"].expired || !st.Done || st.Placement != "top_bar" {
 		t.Errorf("expired: %q (done %v, %s)", st.Message, st.Done, st.Placement)
@@ -513,7 +477,7 @@ func TestCountdownExpired(t *testing.T) {
 	// Running out while the visitor watches, with the owner's message.
 	deadline := time.Now().Add(4 * time.Second).Truncate(time.Second).Add(time.Second)
 	demoCountdown(t, base, map[string]any{"deadline": deadline.Format(time.RFC3339), "expired_message": map[string]any{"en": "Too late — see you next time"}})
-	openCountdownDemo(ctx, t, base, "en", 1280, 800)
+	loadDemo(ctx, t, base, "en", 1280, 800)
 	st = waitCountdown(ctx, t, "the last seconds", 10*time.Second, running)
 	if !regexp.MustCompile(`^0 minutes 0\d seconds?$`).MatchString(st.Text) {
 		t.Errorf("the last seconds read %q", st.Text)
@@ -530,7 +494,7 @@ func TestCountdownExpired(t *testing.T) {
 
 	// on_expire hide: nothing at all.
 	demoCountdown(t, base, map[string]any{"on_expire": "hide", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339)})
-	openCountdownDemo(ctx, t, base, "ru", 1280, 800)
+	loadDemo(ctx, t, base, "ru", 1280, 800)
 	st = waitCountdown(ctx, t, "the expired event", 15*time.Second, func(s countdownState) bool { return hasEvent(s, "countdown:expired") })
 	if st.Found {
 		t.Errorf("an expired timer with on_expire hide is still there: %+v", st)
@@ -539,7 +503,7 @@ func TestCountdownExpired(t *testing.T) {
 	// on_expire redirect: to the owner's page, but never in a loop to this one.
 	target := base + "/demo?lang=en&from=countdown"
 	demoCountdown(t, base, map[string]any{"on_expire": "redirect", "redirect_url": target})
-	openCountdownDemo(ctx, t, base, "ru", 1280, 800)
+	loadDemo(ctx, t, base, "ru", 1280, 800)
 	var url string
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && url != target; time.Sleep(100 * time.Millisecond) {
 		url, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
@@ -563,7 +527,7 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 	base, _ := demoServer(t, nil)
 	reduceMotion(ctx, t)
 	demoCountdown(t, base, map[string]any{"placement": "bottom_bar"})
-	openCountdownDemo(ctx, t, base, "uk", 360, 740)
+	loadDemo(ctx, t, base, "uk", 360, 740)
 	st := waitCountdown(ctx, t, "the bar and the callback button", 15*time.Second, func(s countdownState) bool { return running(s) && s.Fab.W > 0 })
 	if st.Placement != "bottom_bar" || st.Rect.bottom() != st.ViewportH || st.Rect.W != st.ViewportW {
 		t.Errorf("not a full-width bar at the bottom: %s %+v", st.Placement, st.Rect)
@@ -597,7 +561,7 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 		name string
 		w, h int64
 	}{{"phone", 360, 740}, {"desktop", 1280, 800}} {
-		openCountdownDemo(ctx, t, base, "ru", vp.w, vp.h)
+		loadDemo(ctx, t, base, "ru", vp.w, vp.h)
 		st = waitCountdown(ctx, t, "the floating card", 15*time.Second, func(s countdownState) bool { return running(s) && s.Fab.W > 0 })
 		if st.Placement != "floating" || st.Rect.X > 16 || st.Rect.bottom() < st.ViewportH-20 || st.Rect.W > 360 {
 			t.Errorf("%s: not a card in the bottom-left corner: %s %+v", vp.name, st.Placement, st.Rect)
