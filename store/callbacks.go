@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -139,4 +140,16 @@ type Counters interface {
 	Incr(ctx context.Context, scope, name string, window time.Duration) (count int64, left time.Duration, err error)
 	// Count reads a counter without adding to it (0 when none runs).
 	Count(ctx context.Context, scope, name string) (int64, error)
+}
+
+// UnixNanos is t.UnixNano clamped to 1970-2262, where it is defined: both
+// stores order requests and jobs by it.
+func UnixNanos(t time.Time) int64 {
+	switch {
+	case t.Unix() < 0:
+		return 0
+	case t.Unix() >= math.MaxInt64/int64(time.Second):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }

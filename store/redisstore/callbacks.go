@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -156,18 +155,7 @@ func (s *Store) UpdateCallback(ctx context.Context, siteID, id string, fn func(*
 // lexTime is t as Unix nanoseconds in 19 digits, so that comparing the
 // strings (in Lua, or in a sorted set by lex) compares the times to the
 // nanosecond, which a float64 score could not.
-func lexTime(t time.Time) string { return fmt.Sprintf("%019d", unixNanos(t)) }
-
-// unixNanos is t.UnixNano clamped to 1970-2262, where it is defined.
-func unixNanos(t time.Time) int64 {
-	switch {
-	case t.Unix() < 0:
-		return 0
-	case t.Unix() >= math.MaxInt64/int64(time.Second):
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
+func lexTime(t time.Time) string { return fmt.Sprintf("%019d", store.UnixNanos(t)) }
 
 // memberID is the request ID of a "<created>:<id>" index member.
 func memberID(member string) string {

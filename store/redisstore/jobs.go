@@ -38,7 +38,7 @@ func (s *Store) EnqueueJob(ctx context.Context, j store.Job) error {
 }
 
 func (s *Store) enqueue(ctx context.Context, j store.Job) error {
-	due := unixNanos(j.Due)
+	due := store.UnixNanos(j.Due)
 	payload, err := json.Marshal(queuedJob{SiteID: j.SiteID, CallbackID: j.CallbackID, Due: due})
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (s *Store) enqueue(ctx context.Context, j store.Job) error {
 	// The schedule counts milliseconds; rounding up keeps a job from being
 	// handed out before it is due.
 	keys := []string{s.jobStream(), s.jobSchedule()}
-	return scriptEnqueueJob.Run(ctx, s.client, keys, payload, ceilMillis(due), ceilMillis(unixNanos(time.Now()))).Err()
+	return scriptEnqueueJob.Run(ctx, s.client, keys, payload, ceilMillis(due), ceilMillis(store.UnixNanos(time.Now()))).Err()
 }
 
 func ceilMillis(nanos int64) int64 {
