@@ -67,16 +67,13 @@ type Intake struct {
 	BudgetSpent func(ctx context.Context, site store.Site, set Settings)
 }
 
-// Accept checks r for widget w of site, made from ip, and stores it. It
+// Accept checks r for widget w of site (whose time zone is loc), made from
+// ip, and stores it. It
 // returns the stored request and whether it is new (false: the same number
 // asked within DedupeWindow, and that request is returned). Errors:
 // *validate.Error (422), *LimitError (429), ErrBlocked.
-func (in *Intake) Accept(ctx context.Context, site store.Site, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
+func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Location, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
 	now := in.Now().UTC()
-	loc, err := time.LoadLocation(site.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
 	if err := in.limit(ctx, site.ID, "ip:"+ip, set.Limits.PerIP); err != nil {
 		return store.Callback{}, false, err
 	}

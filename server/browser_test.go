@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -290,6 +291,35 @@ func reduceMotion(ctx context.Context, t *testing.T) {
 func onNewDocument(ctx context.Context, t *testing.T, script string) {
 	t.Helper()
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// clickInShadow clicks the middle of the element sel of the widgets'
+// shadow root with the mouse, after checking that nothing covers that
+// point.
+func clickInShadow(ctx context.Context, t *testing.T, sel string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => {
+  const s = document.querySelector('beckon-root').shadowRoot;
+  const el = s.querySelector(%q);
+  if (!el) return 'missing';
+  el.scrollIntoView({block: 'nearest'});
+  const r = el.getBoundingClientRect();
+  const x = r.x + r.width / 2, y = r.y + r.height / 2;
+  const hit = s.elementFromPoint(x, y);
+  if (!hit || !(el.contains(hit) || hit.contains(el) || hit.closest('label') === el.closest('label'))) return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
+  return [x, y];
+})()`, sel)
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xy, ok := res.([]any)
+	if !ok || len(xy) != 2 {
+		t.Fatalf("cannot click %s: %v", sel, res)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0].(float64), xy[1].(float64))); err != nil {
 		t.Fatal(err)
 	}
 }

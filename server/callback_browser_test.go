@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,32 +153,10 @@ func waitCallback(ctx context.Context, t *testing.T, what string, timeout time.D
 	return callbackState{}
 }
 
-// clickInWidget clicks the middle of the widget's element sel with the
-// mouse, after checking that nothing covers that point.
+// clickInWidget clicks the callback widget's element sel.
 func clickInWidget(ctx context.Context, t *testing.T, sel string) {
 	t.Helper()
-	js := fmt.Sprintf(`(() => {
-  const s = document.querySelector('beckon-root').shadowRoot;
-  const el = s.querySelector('.bkcb ' + %q);
-  if (!el) return 'missing';
-  el.scrollIntoView({block: 'nearest'});
-  const r = el.getBoundingClientRect();
-  const x = r.x + r.width / 2, y = r.y + r.height / 2;
-  const hit = s.elementFromPoint(x, y);
-  if (!hit || !(el.contains(hit) || hit.contains(el) || hit.closest('label') === el.closest('label'))) return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
-  return [x, y];
-})()`, sel)
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	xy, ok := res.([]any)
-	if !ok || len(xy) != 2 {
-		t.Fatalf("cannot click %s: %v", sel, res)
-	}
-	if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0].(float64), xy[1].(float64))); err != nil {
-		t.Fatal(err)
-	}
+	clickInShadow(ctx, t, ".bkcb "+sel)
 }
 
 // widgetAnimations counts the animations running in the widgets' shadow root.

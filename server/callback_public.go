@@ -44,7 +44,7 @@ func (s *Server) createCallback(c *fiber.Ctx) error {
 		honeypotHits.Inc()
 		return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": callback.NewID(), "status": callback.StatusQueued})
 	}
-	stored, created, err := s.intake.Accept(c.UserContext(), cfg.site, cw.widget, cw.set, in, s.clientIP(c))
+	stored, created, err := s.intake.Accept(c.UserContext(), cfg.site, cfg.loc, cw.widget, cw.set, in, s.clientIP(c))
 	var le *callback.LimitError
 	switch {
 	case errors.As(err, &le):
@@ -195,11 +195,7 @@ func (s *Server) callbackAvailability(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(cfg.site.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	now := time.Now()
+	loc, now := cfg.loc, time.Now()
 	slots := []string{}
 	for _, t := range cw.set.Slots(now, loc, 24) {
 		slots = append(slots, t.Format(time.RFC3339))

@@ -572,31 +572,10 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 	noProblems(t, problems())
 }
 
-// clickCountdown clicks the middle of the countdown's element sel after
-// checking that nothing covers it.
+// clickCountdown clicks the countdown's element sel.
 func clickCountdown(ctx context.Context, t *testing.T, sel string) {
 	t.Helper()
-	js := fmt.Sprintf(`(() => {
-  const s = document.querySelector('beckon-root').shadowRoot;
-  const el = s.querySelector('.bkcd ' + %q);
-  if (!el) return 'missing';
-  const r = el.getBoundingClientRect();
-  const x = r.x + r.width / 2, y = r.y + r.height / 2;
-  const hit = s.elementFromPoint(x, y);
-  if (!hit || !(el === hit || el.contains(hit))) return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
-  return [x, y];
-})()`, sel)
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	xy, ok := res.([]any)
-	if !ok || len(xy) != 2 {
-		t.Fatalf("cannot click %s: %v", sel, res)
-	}
-	if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0].(float64), xy[1].(float64))); err != nil {
-		t.Fatal(err)
-	}
+	clickInShadow(ctx, t, ".bkcd "+sel)
 }
 
 // TestCountdownRecipient: a visitor who came from an e-mail link

@@ -225,8 +225,7 @@ func (h *hooks) status(c *fiber.Ctx, w *webhook) error {
 		return c.SendStatus(http.StatusNoContent)
 	default:
 		var ended bool
-		if out, ended = outcomeOf(st, w.form["AnsweredBy"]); !ended {
-			h.p.log.Warn("unknown CallStatus", append(w.attrs(), slog.String("status", st))...)
+		if out, ended = h.ended(w, st); !ended {
 			return c.SendStatus(http.StatusNoContent)
 		}
 		kind = callback.ManagerEnded
@@ -235,6 +234,15 @@ func (h *hooks) status(c *fiber.Ctx, w *webhook) error {
 		return err
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+// ended reads a final CallStatus; any other is logged and ignored.
+func (h *hooks) ended(w *webhook, status string) (callback.Outcome, bool) {
+	out, ended := outcomeOf(status, w.form["AnsweredBy"])
+	if !ended {
+		h.p.log.Warn("unknown CallStatus", append(w.attrs(), slog.String("status", status))...)
+	}
+	return out, ended
 }
 
 // visitorStatus: the visitor's call progress (<Number statusCallback>).
@@ -258,8 +266,7 @@ func (h *hooks) visitorStatus(c *fiber.Ctx, w *webhook) error {
 		return c.SendStatus(http.StatusNoContent)
 	default:
 		var ended bool
-		if out, ended = outcomeOf(st, w.form["AnsweredBy"]); !ended {
-			h.p.log.Warn("unknown CallStatus", append(w.attrs(), slog.String("status", st))...)
+		if out, ended = h.ended(w, st); !ended {
 			return c.SendStatus(http.StatusNoContent)
 		}
 		kind = callback.VisitorEnded
