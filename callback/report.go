@@ -108,7 +108,7 @@ func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at
 	t := texts[reply.Language]
 	if leg.Status == legEnded || leg.Attempt != c.Attempt ||
 		(c.Status != StatusCallingManager && c.Status != StatusManagerAnswered) {
-		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.taken}
+		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.Taken}
 		return
 	}
 	moveLeg(leg, legAnswered)
@@ -133,7 +133,7 @@ func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, a
 	}
 	if leg.Status == legEnded || leg.Attempt != c.Attempt ||
 		(c.Status != StatusCallingManager && c.Status != StatusManagerAnswered) {
-		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.taken}
+		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.Taken}
 		return nil
 	}
 	moveLeg(leg, legConfirmed)
@@ -159,7 +159,7 @@ func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, a
 }
 
 func (e *Engine) dialReply(c *store.Callback, sc scope, v *store.Leg, lang string) Reply {
-	return Reply{Action: ActionDial, Language: lang, Say: texts[lang].connecting,
+	return Reply{Action: ActionDial, Language: lang, Say: texts[lang].Connecting,
 		VisitorLegID: v.ID, VisitorPhone: c.Phone, CallerID: sc.set.CallerID,
 		DialTimeout:   time.Duration(sc.set.VisitorRingSeconds) * time.Second,
 		DetectMachine: sc.set.MachineDetection != nil && *sc.set.MachineDetection,
@@ -241,12 +241,12 @@ func (e *Engine) settleVisitor(c *store.Callback, sc scope, leg *store.Leg, out 
 
 // afterVisitor is what the manager hears once the visitor's leg ended.
 func afterVisitor(c *store.Callback, sc scope, leg *store.Leg, lang string) string {
-	t := texts[lang]
+	retryIn := time.Duration(sc.set.RetryDelaySeconds) * time.Second
 	switch {
 	case leg.Attempt < c.Attempt || c.Status == StatusQueued:
-		return fmt.Sprintf(t.visitorRetry, sc.set.RetryDelaySeconds)
+		return afterVisitorSay(lang, Outcome(leg.Outcome), true, retryIn)
 	case c.Status == StatusFailed && (c.Reason == ReasonVisitorNoAnswer || c.Reason == ReasonVisitorBusy):
-		return t.visitorGivenUp
+		return afterVisitorSay(lang, Outcome(leg.Outcome), false, retryIn)
 	}
 	return ""
 }

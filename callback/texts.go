@@ -1,82 +1,116 @@
 package callback
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beckonhq/beckon/i18n"
 )
 
-// What managers hear, per language. Visitors never hear Beckon: they pick up
-// to a bridged manager.
-var texts = map[string]struct {
-	whisper        string // site, page, name part
-	named          string // ", name %s"
-	pressDigit     string
-	connecting     string
-	taken          string
-	visitorRetry   string
-	visitorGivenUp string
-	cancelled      string
-}{
-	"ru": {
-		whisper:        "Заявка на обратный звонок с сайта %s, страница «%s»",
-		named:          ", имя %s",
-		pressDigit:     ". Нажмите %s, чтобы соединиться с клиентом.",
-		connecting:     "Соединяем с клиентом.",
-		taken:          "Заявку уже принял другой менеджер. Спасибо.",
-		visitorRetry:   "Клиент не ответил. Перезвоним ему через %d секунд и снова наберём вас.",
-		visitorGivenUp: "Клиент не ответил. Заявка закрыта.",
-		cancelled:      "Заявка отменена.",
-	},
-	"uk": {
-		whisper:        "Заявка на зворотний дзвінок із сайту %s, сторінка «%s»",
-		named:          ", ім'я %s",
-		pressDigit:     ". Натисніть %s, щоб з'єднатися з клієнтом.",
-		connecting:     "З'єднуємо з клієнтом.",
-		taken:          "Заявку вже прийняв інший менеджер. Дякуємо.",
-		visitorRetry:   "Клієнт не відповів. Передзвонимо йому за %d секунд і знову наберемо вас.",
-		visitorGivenUp: "Клієнт не відповів. Заявку закрито.",
-		cancelled:      "Заявку скасовано.",
-	},
-	"en": {
-		whisper:        "Callback request from %s, page '%s'",
-		named:          ", name %s",
-		pressDigit:     ". Press %s to connect.",
-		connecting:     "Connecting you to the client.",
-		taken:          "Another manager has taken this request. Thank you.",
-		visitorRetry:   "The client did not answer. We will try again in %d seconds and ring you first.",
-		visitorGivenUp: "The client did not answer. The request is closed.",
-		cancelled:      "The request was cancelled.",
-	},
+// What managers hear, per language, from the catalogue (i18n/voice.json).
+// Visitors never hear Beckon's words, except that the call may be recorded.
+type voiceTexts struct {
+	Request    string `json:"request"`     // {site}
+	Page       string `json:"page"`        // {page}
+	HomePage   string `json:"home_page"`   // the page when its path is /
+	Named      string `json:"named"`       // {name}
+	Recorded   string `json:"recorded"`    // said to both parties when recording is on
+	PressDigit string `json:"press_digit"` // {digit}
+	Connecting string `json:"connecting"`
+	Taken      string `json:"taken"`
+	NoAnswer   string `json:"no_answer"`
+	Busy       string `json:"busy"`
+	Machine    string `json:"machine"`
+	Unreached  string `json:"unreached"` // the visitor's leg failed
+	Retry      string `json:"retry"`     // {in}: «через 2 минуты»
+	GivenUp    string `json:"given_up"`
 }
 
-func textsFor(lang string) string {
-	if _, ok := texts[lang]; ok {
-		return lang
-	}
-	return "en"
-}
+var texts = i18n.MustLoad[voiceTexts]("voice")
+
+// textsFor is the catalogue's language for a site's locale.
+func textsFor(lang string) string { return i18n.Lang(lang) }
 
 // whisper is what a manager hears on picking up: where the request came
-// from and who asked, then which digit connects.
+// from and who asked, then which digit connects. It is short on purpose:
+// the manager has a few seconds before the prompt times out.
 func whisper(lang, siteName, pageTitle, pageURL, name, digit string) string {
-	t := texts[textsFor(lang)]
-	page := pageTitle
-	if page == "" {
-		page = pagePath(pageURL)
+	lang = textsFor(lang)
+	t := texts[lang]
+	parts := []string{i18n.Fill(t.Request, map[string]string{"site": siteName})}
+	if page := spokenPage(t, pageTitle, pageURL); page != "" {
+		parts = append(parts, i18n.Fill(t.Page, map[string]string{"page": page}))
 	}
-	s := fmt.Sprintf(t.whisper, siteName, page)
 	if name != "" {
-		s += fmt.Sprintf(t.named, name)
+		parts = append(parts, i18n.Fill(t.Named, map[string]string{"name": name}))
 	}
-	return s + fmt.Sprintf(t.pressDigit, digit)
+	parts = append(parts, i18n.Fill(t.PressDigit, map[string]string{"digit": digit}))
+	return strings.Join(parts, " ")
 }
 
-// pagePath is a page's path as something a person can say, "/" for none.
-func pagePath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return "/"
+// maxSpokenTitle bounds a page title read aloud, in characters.
+const maxSpokenTitle = 60
+
+// titleSeparators end the part of a page title that names the page; what
+// follows is usually the site's name or SEO words.
+var titleSeparators = []string{" | ", " — ", " – ", " - ", " · "}
+
+// spokenPage is the page as a manager hears it: the title up to its first
+// separator and at most maxSpokenTitle characters (cut at a word), the home
+// page for "/" without a title, and nothing otherwise: a URL path read
+// aloud is noise.
+func spokenPage(t voiceTexts, title, pageURL string) string {
+	title = strings.Join(strings.Fields(title), " ")
+	for _, sep := range titleSeparators {
+		if i := strings.Index(title, sep); i > 0 {
+			title = title[:i]
+		}
 	}
-	return strings.TrimSuffix(u.Path, "/") + "/"
+	if title != "" {
+		return cutWords(title, maxSpokenTitle)
+	}
+	if u, err := url.Parse(pageURL); err == nil && u.Host != "" && strings.Trim(u.Path, "/") == "" {
+		return t.HomePage
+	}
+	return ""
+}
+
+// cutWords shortens s to at most n characters, at a space when there is one.
+func cutWords(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	if i := strings.LastIndexByte(string(r), ' '); i > 0 {
+		return strings.TrimRight(string(r)[:i], " ,;:.")
+	}
+	return string(r)
+}
+
+// afterVisitorSay is what the manager hears after the visitor's leg ended
+// with outcome: why the visitor was not reached, then when the next attempt
+// is (it rings a manager first, maybe another one) or that the request is
+// closed. A finished conversation needs no words.
+func afterVisitorSay(lang string, outcome Outcome, willRetry bool, retryIn time.Duration) string {
+	lang = textsFor(lang)
+	t := texts[lang]
+	var why string
+	switch outcome {
+	case OutcomeCompleted, OutcomeCanceled:
+		return ""
+	case OutcomeNoAnswer:
+		why = t.NoAnswer
+	case OutcomeBusy:
+		why = t.Busy
+	case OutcomeMachine:
+		why = t.Machine
+	default:
+		why = t.Unreached
+	}
+	if !willRetry {
+		return why + " " + t.GivenUp
+	}
+	return why + " " + i18n.Fill(t.Retry, map[string]string{"in": i18n.In(lang, retryIn)})
 }
