@@ -61,7 +61,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request) {
 	if f.failN > 0 {
 		f.failN--
 		status := f.failCode
-		f.creates = append(f.creates, CreateRequest{At: at, To: to, Status: status})
+		f.creates = append(f.creates, CreateRequest{At: at, To: to, From: form.Get("From"), Status: status})
 		f.notify()
 		f.mu.Unlock()
 		writeError(w, status, errorCode(status), http.StatusText(status))
@@ -80,7 +80,9 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request) {
 	}
 	if missing != "" {
 		code := map[string]int{"To": 21201, "From": 21213, "Url": 21205}[missing]
-		f.update(func() { f.creates = append(f.creates, CreateRequest{At: at, To: to, Status: http.StatusBadRequest}) })
+		f.update(func() {
+			f.creates = append(f.creates, CreateRequest{At: at, To: to, From: form.Get("From"), Status: http.StatusBadRequest})
+		})
 		writeError(w, http.StatusBadRequest, code, "No '"+missing+"' parameter is specified")
 		return
 	}
@@ -103,6 +105,8 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request) {
 			StatusCallbackEvent: form["StatusCallbackEvent"],
 			Timeout:             timeout,
 			MachineDetection:    form.Get("MachineDetection"),
+			AsyncAmd:            form.Get("AsyncAmd") == "true",
+			AmdStatusCallback:   form.Get("AsyncAmdStatusCallback"),
 			CreatedAt:           at,
 		},
 		behavior: b,
@@ -121,7 +125,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.register(c)
-	f.creates = append(f.creates, CreateRequest{At: at, To: to, Status: http.StatusCreated, SID: c.SID})
+	f.creates = append(f.creates, CreateRequest{At: at, To: to, From: c.From, Status: http.StatusCreated, SID: c.SID})
 	f.wg.Add(1)
 	res := f.resource(c)
 	f.mu.Unlock()

@@ -44,9 +44,21 @@ type Options struct {
 	// Step is how long each <Say> takes and how long before a key is
 	// pressed or a call goes from one state to the next. Default 2ms.
 	Step time.Duration
-	// AMDAfter is how long machine detection listens before posting its
-	// verdict. Default 20ms.
+	// AMDAfter is how long machine detection listens before it decides.
+	// Default 20ms.
 	AMDAfter time.Duration
+	// SyncAMD picks the order of machine detection on a <Number>. False
+	// (the default) is Twilio's asynchronous order: the leg is bridged at
+	// once, its in-progress status callback carries no AnsweredBy, and the
+	// verdict comes AMDAfter later to amdStatusCallback. True: detection
+	// decides before the leg is bridged, so the in-progress callback
+	// already carries AnsweredBy and amdStatusCallback follows at once.
+	// (Calls created through the API follow their AsyncAmd parameter.)
+	SyncAMD bool
+	// Now is Twilio's clock, read for the Timestamp of status callbacks
+	// (whole seconds, as Twilio writes it). Default time.Now; tests give a
+	// skewed or backward clock.
+	Now func() time.Time
 	// Default is how numbers without a Script behave (default:
 	// DefaultBehavior).
 	Default *Behavior
@@ -75,6 +87,10 @@ type Behavior struct {
 	// Machine: an answering machine picks up. Where detection was asked
 	// for, AnsweredBy says machine_start; otherwise it is like a human.
 	Machine bool
+	// AnsweredBy, when set, is the verdict machine detection gives
+	// instead: human, unknown, machine_start, machine_end_beep,
+	// machine_end_silence, machine_end_other or fax.
+	AnsweredBy string
 }
 
 // DefaultBehavior answers quickly, presses 1 and talks briefly.
@@ -89,7 +105,7 @@ type Call struct {
 	// Status is Twilio's: queued, initiated, ringing, in-progress,
 	// completed, busy, no-answer, failed, canceled.
 	Status     string
-	AnsweredBy string // with machine detection: human, machine_start
+	AnsweredBy string // with machine detection: human, unknown, machine_…, fax
 
 	// What the API was asked (outbound-api legs): the form as posted, and
 	// the parameters the fake acts on.
@@ -99,6 +115,8 @@ type Call struct {
 	StatusCallbackEvent []string
 	Timeout             int
 	MachineDetection    string
+	AsyncAmd            bool   // the verdict goes to AsyncAmdStatusCallback while the TwiML runs
+	AmdStatusCallback   string // where the verdict goes (AsyncAmdStatusCallback, <Number amdStatusCallback>)
 
 	Said     []Said    // what the party heard, in order
 	Digits   string    // keys pressed
@@ -159,6 +177,7 @@ type Webhook struct {
 type CreateRequest struct {
 	At     time.Time
 	To     string
+	From   string // the caller id asked for
 	Status int    // what the fake answered
 	SID    string // the call's sid when created
 }
@@ -200,6 +219,9 @@ func New(opts Options) *Fake {
 	}
 	if opts.AMDAfter <= 0 {
 		opts.AMDAfter = 20 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	f := &Fake{
 		opts:    opts,

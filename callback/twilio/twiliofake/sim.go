@@ -87,9 +87,19 @@ func (f *Fake) runAPICall(c *call, inline string) {
 		f.finish(c, res)
 		return
 	}
-	if !f.answer(c, true) {
+	if !f.answer(c, !c.AsyncAmd) {
 		f.finish(c, "canceled")
 		return
+	}
+	if c.amd && c.AsyncAmd {
+		// The TwiML runs meanwhile; the verdict comes on its own.
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			if sleep(c.ctx, f.opts.AMDAfter) {
+				f.detect(c)
+			}
+		}()
 	}
 	ctx := c.ctx
 	if d := c.behavior.HangUpAfter; d > 0 {
@@ -138,8 +148,9 @@ func (f *Fake) ring(c *call, timeout time.Duration) string {
 	return "no-answer"
 }
 
-// answer puts c in progress; sync tells whether machine detection gives
-// its verdict now (Calls API) rather than later (<Number>).
+// answer puts c in progress; sync tells whether machine detection has
+// given its verdict by now (the in-progress callback carries AnsweredBy)
+// rather than later (asynchronous detection).
 func (f *Fake) answer(c *call, sync bool) bool {
 	f.mu.Lock()
 	if c.Ended() || c.ctx.Err() != nil {
@@ -158,10 +169,37 @@ func (f *Fake) answer(c *call, sync bool) bool {
 }
 
 func verdict(b Behavior) string {
-	if b.Machine {
+	switch {
+	case b.AnsweredBy != "":
+		return b.AnsweredBy
+	case b.Machine:
 		return "machine_start"
 	}
 	return "human"
+}
+
+// detect gives machine detection's verdict on c and posts it to c's
+// AmdStatusCallback, unless the call is over by then.
+func (f *Fake) detect(c *call) {
+	f.mu.Lock()
+	if c.Ended() || c.ctx.Err() != nil || f.closed {
+		f.mu.Unlock()
+		return
+	}
+	v := verdict(c.behavior)
+	c.AnsweredBy = v
+	form := url.Values{
+		"AccountSid":               {f.opts.AccountSID},
+		"CallSid":                  {c.SID},
+		"AnsweredBy":               {v},
+		"MachineDetectionDuration": {strconv.Itoa(int(f.opts.AMDAfter / time.Millisecond))},
+	}
+	u := c.AmdStatusCallback
+	f.notify()
+	f.mu.Unlock()
+	if u != "" {
+		f.post(c, "amd", u, form)
+	}
 }
 
 // progress moves c to status and posts the status callback for event when
@@ -240,7 +278,7 @@ func (f *Fake) statusParams(c *call) url.Values {
 	v := f.params(c)
 	v.Set("CallbackSource", "call-progress-events")
 	v.Set("SequenceNumber", strconv.Itoa(c.seq))
-	v.Set("Timestamp", twilioTime(time.Now()))
+	v.Set("Timestamp", twilioTime(f.opts.Now()))
 	c.seq++
 	return v
 }
@@ -505,12 +543,10 @@ func (f *Fake) dial(ctx context.Context, parent *call, v *node, base string) (n 
 	}
 	child.events = eventSet(child.StatusCallbackEvent)
 	child.amd = child.MachineDetection != ""
+	child.AsyncAmd = child.amd && !f.opts.SyncAMD
+	child.AmdStatusCallback = resolve(base, num.attr("amdStatusCallback"))
 	child.ctx, child.cancel = context.WithCancel(ctx)
 	defer child.cancel()
-	amdURL := num.attr("amdStatusCallback")
-	if amdURL != "" {
-		amdURL = resolve(base, amdURL)
-	}
 
 	f.mu.Lock()
 	if f.closed {
@@ -523,7 +559,7 @@ func (f *Fake) dial(ctx context.Context, parent *call, v *node, base string) (n 
 	dialIndex := len(parent.Dials) - 1
 	f.mu.Unlock()
 
-	status, redirect := f.bridge(ctx, parent, child, time.Duration(timeout)*f.opts.Second, amdURL)
+	status, redirect := f.bridge(ctx, parent, child, time.Duration(timeout)*f.opts.Second)
 
 	f.mu.Lock()
 	parent.Dials[dialIndex].DialCallStatus = status
@@ -564,8 +600,9 @@ func (f *Fake) dial(ctx context.Context, parent *call, v *node, base string) (n 
 
 // bridge rings the child, bridges it with the parent until one side hangs
 // up, and returns the DialCallStatus (and the redirect that broke the
-// bridge, if one did).
-func (f *Fake) bridge(ctx context.Context, parent, child *call, timeout time.Duration, amdURL string) (string, *next) {
+// bridge, if one did). With machine detection the verdict is given before
+// the bridge (SyncAMD) or during it.
+func (f *Fake) bridge(ctx context.Context, parent, child *call, timeout time.Duration) (string, *next) {
 	f.progress(child, "initiated", "initiated")
 	if !sleep(child.ctx, f.opts.Step) {
 		f.finish(child, "canceled")
@@ -580,9 +617,17 @@ func (f *Fake) bridge(ctx context.Context, parent, child *call, timeout time.Dur
 		f.finish(child, res)
 		return f.endStatus(child), nil
 	}
-	if !f.answer(child, false) {
+	sync := child.amd && !child.AsyncAmd
+	if sync && !sleep(child.ctx, f.opts.AMDAfter) {
 		f.finish(child, "canceled")
 		return f.endStatus(child), nil
+	}
+	if !f.answer(child, sync) {
+		f.finish(child, "canceled")
+		return f.endStatus(child), nil
+	}
+	if sync {
+		f.detect(child)
 	}
 
 	var talk, amd <-chan time.Time
@@ -591,7 +636,7 @@ func (f *Fake) bridge(ctx context.Context, parent, child *call, timeout time.Dur
 		defer t.Stop()
 		talk = t.C
 	}
-	if child.amd {
+	if child.amd && child.AsyncAmd {
 		t := time.NewTimer(f.opts.AMDAfter)
 		defer t.Stop()
 		amd = t.C
@@ -609,20 +654,7 @@ loop:
 			break loop
 		case <-amd:
 			amd = nil
-			v := verdict(child.behavior)
-			f.mu.Lock()
-			child.AnsweredBy = v
-			form := url.Values{
-				"AccountSid":               {f.opts.AccountSID},
-				"CallSid":                  {child.SID},
-				"AnsweredBy":               {v},
-				"MachineDetectionDuration": {strconv.Itoa(int(f.opts.AMDAfter / time.Millisecond))},
-			}
-			f.notify()
-			f.mu.Unlock()
-			if amdURL != "" {
-				f.post(child, "amd", amdURL, form)
-			}
+			f.detect(child)
 		}
 	}
 	f.finish(child, "completed")
