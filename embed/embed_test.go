@@ -5,11 +5,13 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -21,6 +23,10 @@ import (
 
 // loaderBudget is the most embed.js may weigh gzipped; see the README.
 const loaderBudget = 2048
+
+// bundleBudget is the most one widget bundle may weigh gzipped (15 KiB); see
+// the README. A widget that needs more should lazy-load its rarely used parts.
+const bundleBudget = 15 << 10
 
 // newApp routes the assets the way the server does.
 func newApp(a *embed.Assets) *fiber.App {
@@ -272,6 +278,36 @@ func TestLoaderSizeBudget(t *testing.T) {
 	t.Logf("embed.js: %d bytes gzipped (budget %d)", size, loaderBudget)
 	if size > loaderBudget {
 		t.Fatalf("embed.js is %d bytes gzipped, over the budget of %d", size, loaderBudget)
+	}
+}
+
+// TestBundleSizeBudget reports what a visitor downloads for each widget: the
+// gzipped body the server sends, measured through its own handler.
+func TestBundleSizeBudget(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("dist", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m embed.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Widgets) == 0 {
+		t.Fatal("the manifest names no widget bundle")
+	}
+	a := embed.Default()
+	app := newApp(a)
+	for _, typ := range slices.Sorted(maps.Keys(m.Widgets)) {
+		url, _ := a.BundleURL(typ)
+		res := request(t, app, "GET", url, map[string]string{"Accept-Encoding": "gzip"})
+		if res.status != 200 || res.header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("GET %s with gzip: status %d, Content-Encoding %q", url, res.status, res.header.Get("Content-Encoding"))
+		}
+		size := len(res.body)
+		t.Logf("%s (%s): %d bytes gzipped (budget %d)", typ, url, size, bundleBudget)
+		if size > bundleBudget {
+			t.Errorf("the %s bundle is %d bytes gzipped, over the budget of %d", typ, size, bundleBudget)
+		}
 	}
 }
 
