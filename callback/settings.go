@@ -5,6 +5,7 @@ package callback
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -69,8 +70,9 @@ type Hours struct {
 // Consent is the checkbox a site may require.
 type Consent struct {
 	Required bool              `json:"required"`
-	Text     map[string]string `json:"text"`    // per language
-	Version  string            `json:"version"` // stored with each request
+	Text     map[string]string `json:"text"`          // per language
+	Version  string            `json:"version"`       // stored with each request
+	URL      string            `json:"url,omitempty"` // the owner's privacy policy, linked from the form
 }
 
 // Limits bound how often one number, address or visitor may ask, and how
@@ -257,6 +259,9 @@ func (s *Settings) normalizeConsent() error {
 	if s.Consent.Required && s.Consent.Version == "" {
 		s.Consent.Version = "1"
 	}
+	if err := validatePolicyURL("consent.url", s.Consent.URL); err != nil {
+		return err
+	}
 	return validate.Text("consent.version", s.Consent.Version, false, 40)
 }
 
@@ -277,6 +282,19 @@ func (s *Settings) normalizeBlocklist(site store.Site) error {
 		if err := validate.Text(fmt.Sprintf("blocklist.visitors[%d]", i), v, true, 64); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// validatePolicyURL accepts an empty value or an absolute https URL that a
+// visitor's browser can open from the form.
+func validatePolicyURL(field, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(raw) > 2048 {
+		return validate.Field(field, "must be an https:// URL of the privacy policy, up to 2048 characters, e.g. https://shop.example/privacy")
 	}
 	return nil
 }

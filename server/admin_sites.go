@@ -21,6 +21,8 @@ type siteInput struct {
 	Timezone *string   `json:"timezone"`
 	Locale   *string   `json:"locale"`
 	Region   *string   `json:"region"`
+
+	FollowBrowserLanguage *bool `json:"follow_browser_language"`
 }
 
 // apply copies the given fields onto site and validates the result.
@@ -43,6 +45,9 @@ func (in siteInput) apply(site *store.Site) error {
 	}
 	if in.Region != nil {
 		site.Region = strings.ToUpper(*in.Region)
+	}
+	if in.FollowBrowserLanguage != nil {
+		site.FollowBrowserLanguage = *in.FollowBrowserLanguage
 	}
 	return validateSite(*site)
 }

@@ -103,6 +103,8 @@ type publicSite struct {
 	Locale   string `json:"locale"`
 	Timezone string `json:"timezone"`
 	Region   string `json:"region"`
+	// The loader's language choice; see SiteInfo in embed/src/types.ts.
+	FollowBrowserLanguage bool `json:"follow_browser_language"`
 }
 
 type publicWidget struct {
@@ -128,7 +130,8 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	var callbacks []callbackWidget
 	var timers []timerWidget
 	resp := configResponse{
-		Site:    publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region},
+		Site: publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region,
+			FollowBrowserLanguage: site.FollowBrowserLanguage},
 		Widgets: []publicWidget{},
 	}
 	for _, w := range list {

@@ -92,6 +92,7 @@ type Store interface {
 	Jobs
 	Counters
 	Timers
+	Outbox
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.

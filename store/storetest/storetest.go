@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"jobs", jobTests},
 		{"counters", counterTests},
 		{"timers", timerTests},
+		{"outbox", outboxTests},
 		{"lifecycle", lifecycleTests},
 	}
 	for _, g := range groups {
