@@ -48,7 +48,7 @@ func (e *Engine) advance(ctx context.Context, c store.Callback) error {
 }
 
 // startAttempt rings the first available manager (in_order) or all of them
-// (all_at_once).
+// (all_at_once), unless the attempt is more than MaxLate overdue.
 func (e *Engine) startAttempt(ctx context.Context, sc scope, c store.Callback) error {
 	now := e.now()
 	avail := sc.set.available(now, sc.loc)
@@ -60,6 +60,10 @@ func (e *Engine) startAttempt(ctx context.Context, sc scope, c store.Callback) e
 		legs = nil
 		if c.Status != StatusQueued || now.Before(c.DueAt) {
 			return errSkip
+		}
+		if now.Sub(c.DueAt) > MaxLate {
+			fail(c, ReasonExpired, now)
+			return nil
 		}
 		if len(avail) == 0 {
 			fail(c, ReasonNoManagerAvailable, now)

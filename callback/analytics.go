@@ -26,8 +26,9 @@ type Group struct {
 }
 
 // Stats of a set of requests. Times are measured from when a request was
-// due: at once for most, the chosen slot for a scheduled one, which waits
-// on purpose. The medians are nil when no request has the sample.
+// first due: its acceptance for most, the chosen slot for a scheduled one,
+// which waits on purpose. Retries do not restart the clock. The medians
+// are nil when no request has the sample.
 type Stats struct {
 	Requests      int     `json:"requests"`
 	Connected     int     `json:"connected"`      // requests whose visitor and manager were bridged
@@ -69,10 +70,7 @@ type sample struct {
 }
 
 func sampleOf(c *store.Callback) sample {
-	start := c.CreatedAt
-	if !c.DueAt.IsZero() && c.DueAt.After(start) {
-		start = c.DueAt
-	}
+	start := waitStart(c)
 	var s sample
 	if at, ok := firstAt(c.Timeline, StatusCallingManager); ok {
 		s.toRing, s.rang = max(at.Sub(start), 0), true
@@ -82,6 +80,21 @@ func sampleOf(c *store.Callback) sample {
 		s.toBridge, s.bridged = max(at.Sub(start), 0), true
 	}
 	return s
+}
+
+// waitStart is when the visitor began to wait: when the request was
+// first due, but not before it was made (a slot a little in the past, or a
+// client clock behind ours). Requests stored before FirstDueAt existed fall
+// back to DueAt, which a retry may have moved; they have nothing better.
+func waitStart(c *store.Callback) time.Time {
+	due := c.FirstDueAt
+	if due.IsZero() {
+		due = c.DueAt
+	}
+	if due.After(c.CreatedAt) {
+		return due
+	}
+	return c.CreatedAt
 }
 
 // firstAt is the earliest time the timeline entered status. A manager rung

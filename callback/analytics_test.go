@@ -24,7 +24,7 @@ type at struct {
 func request(source, manager string, created, due, from time.Time, steps ...at) store.Callback {
 	c := store.Callback{
 		ID: "cb", SiteID: "site", Source: source, Manager: manager,
-		CreatedAt: created, DueAt: due, Scheduled: due.After(created.Add(time.Minute)),
+		CreatedAt: created, DueAt: due, FirstDueAt: due, Scheduled: due.After(created.Add(time.Minute)),
 	}
 	for _, s := range steps {
 		c.Status = s.status
@@ -59,6 +59,19 @@ var (
 			at{callback.StatusQueued, 0}, at{callback.StatusCallingManager, ring}, at{callback.StatusManagerAnswered, ring + 6*time.Second},
 			at{callback.StatusCallingVisitor, ring + 7*time.Second}, at{callback.StatusCallingVisitor, ring + 2*time.Minute},
 			at{callback.StatusFailed, ring + 3*time.Minute})
+	}
+	// retried: the first attempt rang the manager after 3 s and the
+	// visitor did not answer; the retry, due after delay, rang at once and
+	// connected 20 s later. DueAt is the retry's, as the engine leaves it.
+	retried = func(created time.Time, delay time.Duration) store.Callback {
+		c := request("ads", "Ольга", created, created, created,
+			at{callback.StatusQueued, 0}, at{callback.StatusCallingManager, 3 * time.Second},
+			at{callback.StatusManagerAnswered, 9 * time.Second}, at{callback.StatusCallingVisitor, 10 * time.Second},
+			at{callback.StatusQueued, 40 * time.Second}, at{callback.StatusCallingManager, delay},
+			at{callback.StatusManagerAnswered, delay + 6*time.Second}, at{callback.StatusCallingVisitor, delay + 7*time.Second},
+			at{callback.StatusConnected, delay + 20*time.Second}, at{callback.StatusCompleted, delay + 2*time.Minute})
+		c.DueAt = created.Add(delay)
+		return c
 	}
 	// nobodyWorks fails at once: no manager on duty.
 	nobodyWorks = func(source string, created time.Time) store.Callback {
@@ -170,6 +183,31 @@ func TestAnalyze(t *testing.T) {
 				Total:     callback.Stats{1, 1, 1, f(7), f(21)},
 				ByManager: []callback.Group{{"Ольга", callback.Stats{1, 1, 1, f(7), f(21)}}},
 				BySource:  []callback.Group{{"google", callback.Stats{1, 1, 1, f(7), f(21)}}},
+			},
+		},
+		{
+			// The visitor missed the first call; the retry moved DueAt
+			// five minutes on and connected. Waits count from acceptance.
+			name: "retried: measured from when it was first due",
+			reqs: []store.Callback{retried(day, 5*time.Minute)},
+			want: callback.Analytics{
+				Total:     callback.Stats{1, 1, 1, f(3), f(320)},
+				ByManager: []callback.Group{{"Ольга", callback.Stats{1, 1, 1, f(3), f(320)}}},
+				BySource:  []callback.Group{{"ads", callback.Stats{1, 1, 1, f(3), f(320)}}},
+			},
+		},
+		{
+			// Stored before first_due_at existed: DueAt is all there is.
+			name: "no first due time recorded: from DueAt",
+			reqs: []store.Callback{func() store.Callback {
+				c := connected("ads", "Ольга", day, day.Add(time.Hour), 3*s, 20*s)
+				c.FirstDueAt = time.Time{}
+				return c
+			}()},
+			want: callback.Analytics{
+				Total:     callback.Stats{1, 1, 1, f(3), f(20)},
+				ByManager: []callback.Group{{"Ольга", callback.Stats{1, 1, 1, f(3), f(20)}}},
+				BySource:  []callback.Group{{"ads", callback.Stats{1, 1, 1, f(3), f(20)}}},
 			},
 		},
 		{

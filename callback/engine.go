@@ -43,6 +43,9 @@ type Options struct {
 	Missed func(ctx context.Context, site store.Site, set Settings, c store.Callback)
 	// Now is the clock; tests move it.
 	Now func() time.Time
+	// UnqueuedSweep is how often the engine looks for requests a crash
+	// left stored but not queued (see unqueued.go); default a minute.
+	UnqueuedSweep time.Duration
 }
 
 // Windows beyond the ring timeouts: a whisper and a digit take time, a
@@ -95,6 +98,9 @@ func NewEngine(st Store, prov Provider, opts Options) *Engine {
 	if opts.Consumer == "" {
 		opts.Consumer = "beckon-" + newID()
 	}
+	if opts.UnqueuedSweep <= 0 {
+		opts.UnqueuedSweep = time.Minute
+	}
 	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback"),
 		scopes: map[string]cachedScope{}, widgets: map[string]string{}}
 }
@@ -105,9 +111,12 @@ func (e *Engine) Provider() Provider { return e.prov }
 func (e *Engine) now() time.Time { return e.opts.Now().UTC() }
 
 // Run claims and works jobs until ctx ends, then waits for the jobs in hand.
+// It also sweeps requests a crash left unqueued (see unqueued.go).
 // Jobs run with their own short deadline, so a shutdown does not cut a
 // provider call in half.
 func (e *Engine) Run(ctx context.Context) {
+	e.wg.Add(1)
+	go func() { defer e.wg.Done(); e.sweepUnqueued(ctx) }()
 	slots := make(chan struct{}, e.opts.Workers)
 	for ctx.Err() == nil {
 		free := cap(slots) - len(slots)

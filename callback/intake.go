@@ -9,8 +9,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
@@ -31,8 +33,10 @@ type Request struct {
 	Website     string            `json:"website"` // the honeypot: people never see it, bots fill it
 }
 
-// DedupeWindow: the same number again within it gets the request already
-// made, not a second call.
+// DedupeWindow: the same number again within it, while the request already
+// made is in progress, gets that request, not a second call. Once it has
+// ended (say it failed and the visitor presses "try again"), the same number
+// makes a new request, within the usual limits.
 const DedupeWindow = 2 * time.Minute
 
 // maxScheduleAhead bounds "call me at …".
@@ -70,7 +74,8 @@ type Intake struct {
 // Accept checks r for widget w of site (whose time zone is loc), made from
 // ip, and stores it. It
 // returns the stored request and whether it is new (false: the same number
-// asked within DedupeWindow, and that request is returned). Errors:
+// asked within DedupeWindow and that request, still in progress, is
+// returned). Errors:
 // *validate.Error (422), *LimitError (429), ErrBlocked.
 func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Location, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
 	now := in.Now().UTC()
@@ -112,7 +117,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 	c := store.Callback{
 		ID: newID(), SiteID: site.ID, WidgetID: w.ID, Phone: phone, Name: r.Name,
 		VisitorID: r.VisitorID, IP: ip, PageURL: r.PageURL, PageTitle: r.PageTitle,
-		Referrer: r.Referrer, UTM: r.UTM, Source: source(r), DueAt: due, Scheduled: scheduled,
+		Referrer: r.Referrer, UTM: r.UTM, Source: source(r), DueAt: due, FirstDueAt: due, Scheduled: scheduled,
 		Status: StatusQueued, Timeline: []store.Transition{{Status: StatusQueued, At: now}},
 		Legs: []store.Leg{}, CreatedAt: now, UpdatedAt: now,
 	}
@@ -193,17 +198,52 @@ var refusedTypes = map[phonenumbers.PhoneNumberType]string{
 	phonenumbers.UNKNOWN:      "non-dialable",
 }
 
+// nonGeographic names the calling codes of no country (phonenumbers'
+// region "001"): satellite phones and international networks that bill at
+// premium rates, international premium-rate and shared-cost numbers, and
+// services that reach no person. They are refused whatever the site's
+// allowed calling codes say, like premium-rate numbers; a code phonenumbers
+// adds later is refused too, as "non-geographic".
+var nonGeographic = map[int32]string{
+	800: "international freephone",
+	808: "international shared-cost",
+	870: "satellite (Inmarsat)",
+	878: "universal personal telecommunications",
+	881: "satellite (global mobile satellite system)",
+	882: "international network",
+	883: "international network",
+	888: "international humanitarian (OCHA)",
+	979: "international premium-rate",
+}
+
+// maxPhoneRunes bounds what is parsed: a number with its spaces, dashes and
+// an extension fits.
+const maxPhoneRunes = 32
+
 // checkPhone parses raw in region and returns it as E.164, refusing numbers
-// outside the allowed calling codes and numbers of refused types.
+// of no country, outside the allowed calling codes, and of refused types.
+// Compatibility forms (full-width digits and plus sign, as Japanese and
+// Chinese keyboards type them) are folded to ASCII first (NFKC).
 func checkPhone(raw, region string, codes []int) (string, error) {
+	raw = norm.NFKC.String(raw)
 	if strings.TrimSpace(raw) == "" {
 		return "", validate.Field("phone", "is required")
 	}
-	if len(raw) > 32 {
+	if utf8.RuneCountInString(raw) > maxPhoneRunes {
 		return "", validate.Field("phone", "is too long")
 	}
 	num, err := phonenumbers.Parse(raw, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	if err != nil {
+		return "", validate.Field("phone", "is not a valid phone number")
+	}
+	if phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode())) == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY {
+		kind := nonGeographic[num.GetCountryCode()]
+		if kind == "" {
+			kind = "non-geographic"
+		}
+		return "", validate.Field("phone", "numbers with country code +%d (%s) are not called back: they bill at premium rates or reach no person", num.GetCountryCode(), kind)
+	}
+	if !phonenumbers.IsValidNumber(num) {
 		return "", validate.Field("phone", "is not a valid phone number")
 	}
 	if !slices.Contains(codes, int(num.GetCountryCode())) {

@@ -16,6 +16,10 @@ var (
 		Name: "beckon_callback_transitions_total",
 		Help: "Callback request status changes, by the status entered.",
 	}, []string{"status"})
+	unqueuedRequeued = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "beckon_callback_unqueued_requeued_total",
+		Help: "Callback requests a crash left stored but not queued, found and queued again by the sweep.",
+	})
 	providerCalls = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "beckon_callback_provider_call_seconds",
 		Help:    "Time the telephony provider took to accept a manager call.",

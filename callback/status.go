@@ -25,6 +25,7 @@ const (
 	ReasonVisitorBusy        = "visitor_busy"         // after every retry
 	ReasonProviderError      = "provider_error"       // the telephony provider failed us
 	ReasonCancelled          = "cancelled"            // the manager hung up before the visitor answered
+	ReasonExpired            = "expired"              // stored during a crash and found too late to call (see unqueued.go)
 )
 
 // Leg kinds and statuses. A leg's status only moves forward (legRank), so a
@@ -45,9 +46,13 @@ var legRank = map[string]int{legDialing: 0, legRinging: 1, legAnswered: 2, legCo
 // Final reports whether a status is the end of a request.
 func Final(status string) bool { return status == StatusCompleted || status == StatusFailed }
 
-// setStatus moves c to status and records the transition.
+// setStatus moves c to status and records the transition; a final status
+// also records when the request ended.
 func setStatus(c *store.Callback, status, detail string, at time.Time) {
 	c.Status = status
+	if Final(status) {
+		c.EndedAt = at
+	}
 	c.Timeline = append(c.Timeline, store.Transition{Status: status, At: at, Detail: detail})
 }
 

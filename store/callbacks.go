@@ -23,8 +23,12 @@ type Callback struct {
 	UTM       map[string]string `json:"utm,omitempty"`
 	Source    string            `json:"source"` // traffic source: utm_source, the referrer's host, or "direct"
 	Consent   *Consent          `json:"consent,omitempty"`
-	DueAt     time.Time         `json:"due_at"` // when to call: at once, or the slot the visitor chose
-	Scheduled bool              `json:"scheduled"`
+	DueAt     time.Time         `json:"due_at"` // when to call next: at once, the slot the visitor chose, or a retry
+	// FirstDueAt is DueAt as the request was accepted: the moment of
+	// acceptance, or the slot the visitor chose. Retries move DueAt, not
+	// this; waits (analytics) are measured from it.
+	FirstDueAt time.Time `json:"first_due_at"`
+	Scheduled  bool      `json:"scheduled"`
 
 	Status   string       `json:"status"`
 	Reason   string       `json:"reason,omitempty"` // why it failed
@@ -36,7 +40,11 @@ type Callback struct {
 	Manager string `json:"manager,omitempty"`
 	// NextAt is when the bridge must look at this request again (a ring
 	// timeout, a retry); zero when nothing is pending.
-	NextAt    time.Time `json:"next_at,omitzero"`
+	NextAt time.Time `json:"next_at,omitzero"`
+	// EndedAt is when the request reached a final status; zero while it is
+	// in progress. A request that ended no longer absorbs new requests for
+	// its phone (see CreateCallback).
+	EndedAt   time.Time `json:"ended_at,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -73,13 +81,29 @@ type Leg struct {
 type Callbacks interface {
 	// CreateCallback stores c and enqueues a job for it due at c.DueAt, as
 	// one step: once it returns nil, the request exists and will be worked
-	// on, whatever crashes next. If the site has a request for the same
-	// phone created at or after dedupeSince, that one is returned with
-	// created=false and nothing is stored; the check and the write are one
-	// step, so of concurrent requests for one phone exactly one is created.
-	// ErrNotFound when the site does not exist, ErrConflict when c.ID is
-	// taken.
+	// on, whatever crashes next. If the site's newest request for the same
+	// phone was created at or after dedupeSince and has not ended (its
+	// EndedAt is zero), that one is returned with created=false and nothing
+	// is stored: a request in progress absorbs repeats, one that ended does
+	// not. The check and the write are one step, so of concurrent requests
+	// for one phone exactly one is created. ErrNotFound when the site does
+	// not exist, ErrConflict when c.ID is taken.
+	//
+	// A store that cannot write the request and its job in one step (Redis)
+	// marks the request "not yet queued" until its job is in; see
+	// UnqueuedCallbacks.
 	CreateCallback(ctx context.Context, c Callback, dedupeSince time.Time) (stored Callback, created bool, err error)
+	// UnqueuedCallbacks returns up to limit requests still marked "not yet
+	// queued" that were created before createdBefore (younger ones may be
+	// in their creator's hands): their creator died between storing them
+	// and queueing their job, so they have no job, or one that was queued
+	// after all. The embedded store writes both in one transaction and has
+	// none.
+	UnqueuedCallbacks(ctx context.Context, createdBefore time.Time, limit int) ([]Callback, error)
+	// MarkQueued clears request id's "not yet queued" mark once the caller
+	// has queued a job for it or ended it; clearing twice, or a request
+	// never marked, is not an error.
+	MarkQueued(ctx context.Context, siteID, id string) error
 	GetCallback(ctx context.Context, siteID, id string) (Callback, error)
 	// ListCallbacks returns the site's requests newest first: at most limit
 	// (zero or less: no limit), created before before (zero: no bound). The

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,8 +54,8 @@ type Options struct {
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	// Voices picks a Twilio voice per language (ru, uk, en), e.g.
-	// {"uk": "Google.uk-UA-Standard-A"}. Empty: Twilio's default voice for
-	// the language, as set in the account's text-to-speech settings.
+	// {"uk": "Google.uk-UA-Standard-B"}; a language left out speaks in
+	// DefaultVoices' voice.
 	Voices map[string]string
 }
 
@@ -67,6 +68,7 @@ type Provider struct {
 	timeout   time.Duration
 	validator twclient.RequestValidator
 	log       *slog.Logger
+	voices    map[string]string // <Say voice> per language
 }
 
 var _ callback.Provider = (*Provider)(nil)
@@ -76,6 +78,15 @@ const (
 	// reportTimeout bounds one Reporter.Report; Twilio gives a webhook 15s.
 	reportTimeout = 10 * time.Second
 )
+
+// DefaultVoices are the <Say voice> of each language. A voice is pinned
+// because Twilio's default ("man") cannot speak ru or uk and a voice that
+// does not match the language can make <Say> fail.
+var DefaultVoices = map[string]string{
+	"ru": "Google.ru-RU-Standard-A",
+	"uk": "Google.uk-UA-Standard-A",
+	"en": "Google.en-US-Standard-C",
+}
 
 // New checks opts and returns a provider. It makes no request.
 func New(opts Options) (*Provider, error) {
@@ -93,6 +104,15 @@ func New(opts Options) (*Provider, error) {
 		timeout:   defaultAPITimeout,
 		validator: twclient.NewRequestValidator(opts.AuthToken),
 		log:       opts.Logger,
+		voices:    maps.Clone(DefaultVoices),
+	}
+	for lang, v := range opts.Voices {
+		if _, ok := DefaultVoices[lang]; !ok {
+			return nil, fmt.Errorf("twilio: voice for %q: languages are ru, uk and en", lang)
+		}
+		if v = strings.TrimSpace(v); v != "" {
+			p.voices[lang] = v
+		}
 	}
 	if opts.APIBaseURL != "" {
 		b, err := url.Parse(opts.APIBaseURL)

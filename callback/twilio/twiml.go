@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/i18n"
 )
 
 // TwiML is built with encoding/xml, so every text and URL is escaped, and
@@ -53,6 +54,7 @@ type numberNoun struct {
 	StatusCallback          string   `xml:"statusCallback,attr"`
 	StatusCallbackEvent     string   `xml:"statusCallbackEvent,attr"`
 	StatusCallbackMethod    string   `xml:"statusCallbackMethod,attr"`
+	URL                     string   `xml:"url,attr,omitempty"` // TwiML the visitor hears on answering
 	MachineDetection        string   `xml:"machineDetection,attr,omitempty"`
 	AmdStatusCallback       string   `xml:"amdStatusCallback,attr,omitempty"`
 	AmdStatusCallbackMethod string   `xml:"amdStatusCallbackMethod,attr,omitempty"`
@@ -95,7 +97,7 @@ func (t *twiml) bytes() []byte {
 }
 
 func (p *Provider) sayVerb(lang, text string) *sayVerb {
-	return &sayVerb{Language: sayLanguage(lang), Voice: p.opts.Voices[lang], Text: text}
+	return &sayVerb{Language: sayLanguage(lang), Voice: p.voices[lang], Text: text}
 }
 
 // sayLanguage maps Beckon's languages to Twilio's <Say language>.
@@ -111,27 +113,35 @@ func sayLanguage(lang string) string {
 	return ""
 }
 
-// confirmPrompt asks for digit with prompt read inside the <Gather>, and
-// says goodbye when no key comes.
+// confirmPrompt asks for digit with prompt read inside the <Gather>. The
+// first prompt is repeated once, shorter, when no key comes (a <Gather>
+// without input falls through to the next verb); then goodbye.
 func (p *Provider) confirmPrompt(t *twiml, ref callback.LegRef, lang, digit, prompt string, try int) {
-	q := refQuery(ref)
-	q.Set(qDigit, digit)
-	q.Set(qTry, strconv.Itoa(try))
-	if lang != "" {
-		q.Set(qLang, lang)
+	gather := func(try int, prompt string) gatherVerb {
+		q := refQuery(ref)
+		q.Set(qDigit, digit)
+		q.Set(qTry, strconv.Itoa(try))
+		if lang != "" {
+			q.Set(qLang, lang)
+		}
+		g := gatherVerb{
+			Input:     "dtmf",
+			NumDigits: len(digit),
+			Action:    p.hookURL(hookConfirm, q),
+			Method:    "POST",
+			Timeout:   gatherTimeout,
+		}
+		if prompt = strings.TrimSpace(prompt); prompt != "" {
+			g.Say = p.sayVerb(lang, prompt)
+		}
+		return g
 	}
-	g := gatherVerb{
-		Input:     "dtmf",
-		NumDigits: len(digit),
-		Action:    p.hookURL(hookConfirm, q),
-		Method:    "POST",
-		Timeout:   gatherTimeout,
+	ph := phrase(lang)
+	t.verbs = append(t.verbs, gather(try, prompt))
+	if try == 1 {
+		t.verbs = append(t.verbs, gather(2, i18n.Fill(ph.PressAgain, map[string]string{"digit": digit})))
 	}
-	if prompt = strings.TrimSpace(prompt); prompt != "" {
-		g.Say = p.sayVerb(lang, prompt)
-	}
-	t.verbs = append(t.verbs, g)
-	t.say(p, lang, phrase(lang).noKey)
+	t.say(p, lang, ph.NoKey)
 	t.hangup()
 }
 
@@ -202,6 +212,9 @@ func (p *Provider) dialVerb(manager callback.LegRef, lang string, reply callback
 	}
 	if reply.Record {
 		d.Record = "record-from-answer-dual"
+		// The visitor hears that the call may be recorded before the
+		// bridge, as the manager did in the whisper.
+		d.Number.URL = p.hookURL(hookVisitorNotice, action)
 	}
 	if reply.DetectMachine {
 		d.Number.MachineDetection = "Enable"
@@ -223,38 +236,20 @@ func validDigits(s string) bool {
 	return true
 }
 
-// phrases are the provider's own words: what the manager hears after a wrong
-// key or none. Everything else the engine says through replies.
+// phrases are the provider's own words (i18n/twiml.json): what the manager
+// hears after a wrong key or none, and what the visitor hears when the
+// call is recorded. Everything else the engine says through replies.
 type phrases struct {
-	wrongDigit string // %s: the digit
-	noKey      string // no key came: goodbye
-	goodbye    string
+	PressAgain string `json:"press_again"` // {digit}: the repeated prompt
+	WrongDigit string `json:"wrong_digit"` // {digit}
+	NoKey      string `json:"no_key"`      // no key came: goodbye
+	Goodbye    string `json:"goodbye"`
+	Recorded   string `json:"recorded"` // to the visitor, when the call is recorded
 }
 
-var builtin = map[string]phrases{
-	"ru": {
-		wrongDigit: "Неверная клавиша. Нажмите %s, чтобы соединиться с клиентом.",
-		noKey:      "Вы не нажали клавишу. До свидания.",
-		goodbye:    "До свидания.",
-	},
-	"uk": {
-		wrongDigit: "Неправильна клавіша. Натисніть %s, щоб зʼєднатися з клієнтом.",
-		noKey:      "Ви не натиснули клавішу. До побачення.",
-		goodbye:    "До побачення.",
-	},
-	"en": {
-		wrongDigit: "Wrong key. Press %s to connect to the client.",
-		noKey:      "No key was pressed. Goodbye.",
-		goodbye:    "Goodbye.",
-	},
-}
+var builtin = i18n.MustLoad[phrases]("twiml")
 
-func phrase(lang string) phrases {
-	if ph, ok := builtin[lang]; ok {
-		return ph
-	}
-	return builtin["en"]
-}
+func phrase(lang string) phrases { return builtin[i18n.Lang(lang)] }
 
 // Webhook URLs.
 
@@ -267,6 +262,7 @@ const (
 	hookStatus        = "status"
 	hookVisitorStatus = "visitor-status"
 	hookAMD           = "amd"
+	hookVisitorNotice = "visitor-notice"
 )
 
 // Query parameters of webhook URLs. Twilio signs the whole URL, so none can

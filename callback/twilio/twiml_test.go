@@ -15,7 +15,7 @@ func testProvider(t *testing.T) *Provider {
 	t.Helper()
 	p, err := New(Options{
 		AccountSID: "AC1", AuthToken: "t", PublicURL: "https://b.example/", From: "+15005550006",
-		Voices: map[string]string{"uk": "Google.uk-UA-Standard-A"},
+		Voices: map[string]string{"uk": "Google.uk-UA-Wavenet-A"},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -38,14 +38,19 @@ func TestRender(t *testing.T) {
 			"confirm: the URL's digit and language, text escaped",
 			callback.Reply{Action: callback.ActionConfirm, Say: "Hi <you> & co"},
 			`<Response><Gather input="dtmf" numDigits="1" action="https://b.example/hooks/twilio/confirm?callback_id=c1&amp;digit=2&amp;lang=uk&amp;leg_id=m1&amp;site_id=s1&amp;try=1" method="POST" timeout="10">` +
-				`<Say language="uk-UA" voice="Google.uk-UA-Standard-A">Hi &lt;you&gt; &amp; co</Say></Gather>` +
-				`<Say language="uk-UA" voice="Google.uk-UA-Standard-A">Ви не натиснули клавішу. До побачення.</Say><Hangup></Hangup></Response>`,
+				`<Say language="uk-UA" voice="Google.uk-UA-Wavenet-A">Hi &lt;you&gt; &amp; co</Say></Gather>` +
+				`<Gather input="dtmf" numDigits="1" action="https://b.example/hooks/twilio/confirm?callback_id=c1&amp;digit=2&amp;lang=uk&amp;leg_id=m1&amp;site_id=s1&amp;try=2" method="POST" timeout="10">` +
+				`<Say language="uk-UA" voice="Google.uk-UA-Wavenet-A">Натисніть 2, щоб зʼєднатися з клієнтом.</Say></Gather>` +
+				`<Say language="uk-UA" voice="Google.uk-UA-Wavenet-A">Клавішу не натиснуто. До побачення.</Say><Hangup></Hangup></Response>`,
 		},
 		{
 			"confirm: the reply's digit and language win",
 			callback.Reply{Action: callback.ActionConfirm, Say: "Press 5", Language: "en", ConfirmDigit: "5"},
 			`<Response><Gather input="dtmf" numDigits="1" action="https://b.example/hooks/twilio/confirm?callback_id=c1&amp;digit=5&amp;lang=en&amp;leg_id=m1&amp;site_id=s1&amp;try=1" method="POST" timeout="10">` +
-				`<Say language="en-US">Press 5</Say></Gather><Say language="en-US">No key was pressed. Goodbye.</Say><Hangup></Hangup></Response>`,
+				`<Say language="en-US" voice="Google.en-US-Standard-C">Press 5</Say></Gather>` +
+				`<Gather input="dtmf" numDigits="1" action="https://b.example/hooks/twilio/confirm?callback_id=c1&amp;digit=5&amp;lang=en&amp;leg_id=m1&amp;site_id=s1&amp;try=2" method="POST" timeout="10">` +
+				`<Say language="en-US" voice="Google.en-US-Standard-C">Press 5 to connect to the client.</Say></Gather>` +
+				`<Say language="en-US" voice="Google.en-US-Standard-C">No key was pressed. Goodbye.</Say><Hangup></Hangup></Response>`,
 		},
 		{
 			"dial with recording and machine detection",
@@ -65,12 +70,12 @@ func TestRender(t *testing.T) {
 		{
 			"dial without a visitor hangs up",
 			callback.Reply{Action: callback.ActionDial, Say: "Connecting", Language: "en"},
-			`<Response><Say language="en-US">Connecting</Say><Hangup></Hangup></Response>`,
+			`<Response><Say language="en-US" voice="Google.en-US-Standard-C">Connecting</Say><Hangup></Hangup></Response>`,
 		},
 		{
 			"hangup",
 			callback.Reply{Action: callback.ActionHangup, Say: "Пока", Language: "ru"},
-			`<Response><Say language="ru-RU">Пока</Say><Hangup></Hangup></Response>`,
+			`<Response><Say language="ru-RU" voice="Google.ru-RU-Standard-A">Пока</Say><Hangup></Hangup></Response>`,
 		},
 		{"none", callback.Reply{}, `<Response></Response>`},
 	} {

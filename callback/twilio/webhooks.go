@@ -14,6 +14,7 @@ import (
 	twapi "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/i18n"
 )
 
 // Mount registers Twilio's webhooks, all POST, under /hooks/twilio/:
@@ -38,6 +39,16 @@ func (p *Provider) Mount(r fiber.Router, rep callback.Reporter) {
 	r.Post(hookPrefix+hookStatus, h.handle(hookStatus, h.status))
 	r.Post(hookPrefix+hookVisitorStatus, h.handle(hookVisitorStatus, h.visitorStatus))
 	r.Post(hookPrefix+hookAMD, h.handle(hookAMD, h.amd))
+	r.Post(hookPrefix+hookVisitorNotice, h.handle(hookVisitorNotice, h.visitorNotice))
+}
+
+// visitorNotice: the visitor answered a recorded call; before the bridge
+// they hear that it may be recorded (the <Number url> of the <Dial>).
+func (h *hooks) visitorNotice(c *fiber.Ctx, w *webhook) error {
+	var t twiml
+	lang := w.query.Get(qLang)
+	t.say(h.p, lang, phrase(lang).Recorded)
+	return sendTwiML(c, t.bytes())
 }
 
 type hooks struct {
@@ -170,9 +181,9 @@ func (h *hooks) confirm(c *fiber.Ctx, w *webhook) error {
 	if w.form["Digits"] != digit {
 		var t twiml
 		if w.query.Get(qTry) == "1" {
-			h.p.confirmPrompt(&t, w.ref, lang, digit, fmt.Sprintf(phrase(lang).wrongDigit, digit), 2)
+			h.p.confirmPrompt(&t, w.ref, lang, digit, i18n.Fill(phrase(lang).WrongDigit, map[string]string{"digit": digit}), 2)
 		} else {
-			t.say(h.p, lang, phrase(lang).goodbye)
+			t.say(h.p, lang, phrase(lang).Goodbye)
 			t.hangup()
 		}
 		return sendTwiML(c, t.bytes())

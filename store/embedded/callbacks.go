@@ -51,7 +51,12 @@ func (s *Store) CreateCallback(ctx context.Context, c store.Callback, dedupeSinc
 			last = phones.Get([]byte(c.Phone))
 		}
 		if last != nil && bytes.Compare(last[:8], since) >= 0 && cbs != nil {
-			if existing = bytes.Clone(cbs.Get(last[8:])); existing != nil {
+			open, err := inProgress(cbs.Get(last[8:]))
+			if err != nil {
+				return err
+			}
+			if open {
+				existing = bytes.Clone(cbs.Get(last[8:]))
 				return nil
 			}
 		}
@@ -97,6 +102,30 @@ func (s *Store) CreateCallback(ctx context.Context, c store.Callback, dedupeSinc
 	s.jobs.notify()
 	return c, true, nil
 }
+
+// inProgress reports whether the request stored as data (nil: none) has
+// not ended, so that a new request for its phone is a repeat of it.
+func inProgress(data []byte) (bool, error) {
+	if data == nil {
+		return false, nil
+	}
+	var c struct {
+		EndedAt time.Time `json:"ended_at"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return false, err
+	}
+	return c.EndedAt.IsZero(), nil
+}
+
+// UnqueuedCallbacks implements store.Callbacks: a request and its job are
+// written in one transaction, so none is ever left without its job.
+func (s *Store) UnqueuedCallbacks(ctx context.Context, createdBefore time.Time, limit int) ([]store.Callback, error) {
+	return nil, nil
+}
+
+// MarkQueued implements store.Callbacks; there are no marks to clear.
+func (s *Store) MarkQueued(ctx context.Context, siteID, id string) error { return nil }
 
 // GetCallback implements store.Callbacks.
 func (s *Store) GetCallback(ctx context.Context, siteID, id string) (store.Callback, error) {

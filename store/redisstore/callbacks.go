@@ -17,48 +17,63 @@ import (
 // in different slots, so they cannot be written in one step: the request is
 // stored marked "not yet enqueued" with the dedupe check (create_callback.lua),
 // its job is enqueued, then the mark is cleared. A crash in between leaves
-// a marked request whose creator got an error; when that creator tries
-// again, the dedupe finds the marked request and enqueues it once more. A
-// job enqueued twice is harmless: workers re-check the request's state.
+// a marked request whose creator got an error; the engine's sweep of
+// UnqueuedCallbacks queues it (or ends it), and a repeat of the request
+// before then finds the marked request and enqueues it once more. A job
+// enqueued twice is harmless: workers re-check the request's state.
 func (s *Store) CreateCallback(ctx context.Context, c store.Callback, dedupeSince time.Time) (store.Callback, bool, error) {
 	const op = "create callback"
-	res, err := s.storeCallback(ctx, c, dedupeSince)
-	if err != nil {
-		return store.Callback{}, false, wrap(op, err)
-	}
-	switch res[0] {
-	case int64(siteMissing):
-		return store.Callback{}, false, wrap(op, store.ErrNotFound)
-	case int64(idTaken):
-		return store.Callback{}, false, wrap(op, store.ErrConflict)
-	case int64(createdInSite):
-		if err := s.enqueueCallback(ctx, c); err != nil {
-			return store.Callback{}, false, wrap(op, err)
-		}
-		return c, true, nil
-	case int64(duplicate):
-		id, _ := res[1].(string)
-		stored, err := s.getCallback(ctx, c.SiteID, id)
-		if err == nil && res[2] == int64(1) {
-			err = s.enqueueCallback(ctx, stored)
-		}
+	// The script sees the phone's newest request but not its state: when
+	// that one has ended, the script runs again told so, and creates
+	// unless a newer request came meanwhile. The bound only stops a
+	// pathological race from looping.
+	ended := ""
+	for range 8 {
+		res, err := s.storeCallback(ctx, c, dedupeSince, ended)
 		if err != nil {
 			return store.Callback{}, false, wrap(op, err)
 		}
-		return stored, false, nil
+		switch res[0] {
+		case int64(siteMissing):
+			return store.Callback{}, false, wrap(op, store.ErrNotFound)
+		case int64(idTaken):
+			return store.Callback{}, false, wrap(op, store.ErrConflict)
+		case int64(createdInSite):
+			if err := s.enqueueCallback(ctx, c); err != nil {
+				return store.Callback{}, false, wrap(op, err)
+			}
+			return c, true, nil
+		case int64(duplicate):
+			id, _ := res[1].(string)
+			stored, err := s.getCallback(ctx, c.SiteID, id)
+			if err == nil && !stored.EndedAt.IsZero() {
+				ended = id
+				continue
+			}
+			if err == nil && res[2] == int64(1) {
+				err = s.enqueueCallback(ctx, stored)
+			}
+			if err != nil {
+				return store.Callback{}, false, wrap(op, err)
+			}
+			return stored, false, nil
+		default:
+			return store.Callback{}, false, wrap(op, fmt.Errorf("create_callback.lua returned %v", res))
+		}
 	}
-	return store.Callback{}, false, wrap(op, fmt.Errorf("create_callback.lua returned %v", res))
+	return store.Callback{}, false, wrap(op, store.ErrConflict)
 }
 
 // storeCallback is CreateCallback's first step (create_callback.lua): the
-// request, marked, or the result of the dedupe.
-func (s *Store) storeCallback(ctx context.Context, c store.Callback, dedupeSince time.Time) ([]any, error) {
+// request, marked, or the result of the dedupe. ended is the ID of a request
+// found ended, which is no duplicate ("" for none).
+func (s *Store) storeCallback(ctx context.Context, c store.Callback, dedupeSince time.Time, ended string) ([]any, error) {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
 	}
 	keys := []string{s.siteKey(c.SiteID), s.callbackKey(c.SiteID, c.ID), s.callbacksIndex(c.SiteID), s.callbackPhones(c.SiteID), s.unqueuedKey(c.SiteID)}
-	return scriptCreateCallback.Run(ctx, s.client, keys, c.ID, data, c.Phone, lexTime(c.CreatedAt), lexTime(dedupeSince)).Slice()
+	return scriptCreateCallback.Run(ctx, s.client, keys, c.ID, data, c.Phone, lexTime(c.CreatedAt), lexTime(dedupeSince), ended).Slice()
 }
 
 // enqueueCallback enqueues c's job, then clears its "not yet enqueued" mark.

@@ -23,7 +23,7 @@ func TestUnqueuedRequestIsEnqueuedByItsDuplicate(t *testing.T) {
 	}{
 		{"died before enqueueing", func(t *testing.T, ts testStore, c store.Callback) {
 			// CreateCallback's first step alone, as if the process died then.
-			if _, err := ts.storeCallback(t.Context(), c, c.CreatedAt.Add(-time.Hour)); err != nil {
+			if _, err := ts.storeCallback(t.Context(), c, c.CreatedAt.Add(-time.Hour), ""); err != nil {
 				t.Fatal(err)
 			}
 		}},
@@ -103,4 +103,61 @@ func claimNow(t *testing.T, ts testStore) []store.Job {
 		t.Fatal(err)
 	}
 	return jobs
+}
+
+// TestUnqueuedCallbacksListsWhatACrashLeft: a request stored by a creator
+// that died before enqueueing is listed once older than createdBefore, and
+// no longer once MarkQueued cleared its mark; a mark whose request is gone
+// is dropped.
+func TestUnqueuedCallbacksListsWhatACrashLeft(t *testing.T) {
+	ts := newTestStore(t)
+	ctx := t.Context()
+	for _, id := range []string{"s1", "s2"} {
+		site, _, _ := fixtures(id)
+		if err := ts.CreateSite(ctx, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stranded := newTestCallback("s1", "c1", "+79990000001")
+	if _, err := ts.storeCallback(ctx, stranded, stranded.CreatedAt.Add(-time.Hour), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ts.CreateCallback(ctx, newTestCallback("s1", "c2", "+79990000002"), stranded.CreatedAt.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	gone := newTestCallback("s2", "c3", "+79990000003")
+	if _, err := ts.storeCallback(ctx, gone, gone.CreatedAt.Add(-time.Hour), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.client.Del(ctx, ts.callbackKey("s2", "c3")).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	ids := func(createdBefore time.Time) []string {
+		t.Helper()
+		list, err := ts.UnqueuedCallbacks(ctx, createdBefore, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range list {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	if got := ids(stranded.CreatedAt); len(got) != 0 {
+		t.Fatalf("listed before createdBefore passed its creation: %v", got)
+	}
+	if got := ids(stranded.CreatedAt.Add(time.Nanosecond)); len(got) != 1 || got[0] != "c1" {
+		t.Fatalf("unqueued: %v, want [c1]", got)
+	}
+	if n, err := ts.client.SCard(ctx, ts.unqueuedKey("s2")).Result(); err != nil || n != 0 {
+		t.Fatalf("the mark of a deleted request is still there (%d, %v)", n, err)
+	}
+	if err := ts.MarkQueued(ctx, "s1", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(stranded.CreatedAt.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("still listed after MarkQueued: %v", got)
+	}
 }

@@ -67,9 +67,13 @@
 // slot together with its dedupe check and a "not yet enqueued" mark
 // (lua/create_callback.lua), then enqueues the job, then clears the mark. A
 // crash between the steps leaves a marked request and a caller that got an
-// error; when that caller (or the visitor) tries again, the dedupe finds the
-// marked request and enqueues it again. A job enqueued twice is harmless:
-// jobs are delivered at least once anyway, and workers re-check the request.
+// error. Every replica's engine sweeps the marks (UnqueuedCallbacks, at start
+// and every minute) and queues the request again or ends it; before that, a
+// repeat of the request finds the marked one in the dedupe and enqueues it.
+// A job enqueued twice is harmless: jobs are delivered at least once anyway,
+// and workers re-check the request. The dedupe ignores a phone's newest
+// request once it has ended: the script cannot read the request's state, so
+// the caller reads it and runs the script again naming the ended request.
 //
 // Jobs are a stream with one consumer group. ClaimJobs runs
 // lua/claim_jobs.lua: scheduled jobs that have fallen due move from the

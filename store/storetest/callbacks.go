@@ -21,24 +21,25 @@ func newPhone() string { return fmt.Sprintf("+7999%07d", idCounter.Add(1)%10_000
 func newCallback(siteID string) store.Callback {
 	t := now()
 	return store.Callback{
-		ID:        newID("callback"),
-		SiteID:    siteID,
-		WidgetID:  newID("widget"),
-		Phone:     newPhone(),
-		Name:      "Иван <script>alert(1)</script>",
-		VisitorID: newID("visitor"),
-		IP:        "203.0.113.7",
-		PageURL:   "https://shop.example/cart?x=1",
-		Referrer:  "https://search.example/",
-		UTM:       map[string]string{"utm_source": "ads", "utm_campaign": "spring"},
-		Source:    "ads",
-		Consent:   &store.Consent{Version: "v1", At: t, IP: "203.0.113.7"},
-		DueAt:     t,
-		Status:    "queued",
-		Timeline:  []store.Transition{{Status: "queued", At: t}},
-		Legs:      []store.Leg{},
-		CreatedAt: t,
-		UpdatedAt: t,
+		ID:         newID("callback"),
+		SiteID:     siteID,
+		WidgetID:   newID("widget"),
+		Phone:      newPhone(),
+		Name:       "Иван <script>alert(1)</script>",
+		VisitorID:  newID("visitor"),
+		IP:         "203.0.113.7",
+		PageURL:    "https://shop.example/cart?x=1",
+		Referrer:   "https://search.example/",
+		UTM:        map[string]string{"utm_source": "ads", "utm_campaign": "spring"},
+		Source:     "ads",
+		Consent:    &store.Consent{Version: "v1", At: t, IP: "203.0.113.7"},
+		DueAt:      t,
+		FirstDueAt: t,
+		Status:     "queued",
+		Timeline:   []store.Transition{{Status: "queued", At: t}},
+		Legs:       []store.Leg{},
+		CreatedAt:  t,
+		UpdatedAt:  t,
 	}
 }
 
@@ -65,7 +66,9 @@ func mustCreateCallback(t *testing.T, st store.Store, c store.Callback) {
 func callbackJSON(c store.Callback) string {
 	utc := func(t *time.Time) { *t = t.UTC() }
 	utc(&c.DueAt)
+	utc(&c.FirstDueAt)
 	utc(&c.NextAt)
+	utc(&c.EndedAt)
 	utc(&c.CreatedAt)
 	utc(&c.UpdatedAt)
 	if c.Consent != nil {
@@ -251,6 +254,57 @@ var callbackTests = []test{
 		if created || stored.ID != second.ID {
 			t.Fatalf("third request: created=%v, stored %s; want the second, %s", created, stored.ID, second.ID)
 		}
+	}},
+	{"a request that ended absorbs no repeats", func(t *testing.T, st store.Store) {
+		// The visitor's call failed and they press "try again": a new
+		// request, though inside the window; the new one, in progress,
+		// absorbs the next repeat.
+		s := createSite(t, st)
+		first := createCallback(t, st, s.ID)
+		_, err := st.UpdateCallback(ctx(t), s.ID, first.ID, func(c *store.Callback) error {
+			c.Status, c.EndedAt = "failed", c.CreatedAt.Add(time.Second)
+			return nil
+		})
+		must(t, "UpdateCallback", err)
+		claimAll(t, st) // the first's job
+		again := newCallback(s.ID)
+		again.Phone, again.CreatedAt = first.Phone, first.CreatedAt.Add(time.Minute)
+		stored, created, err := st.CreateCallback(ctx(t), again, again.CreatedAt.Add(-dedupeWindow))
+		must(t, "CreateCallback", err)
+		if !created {
+			t.Fatalf("a repeat of a request that ended was absorbed by %s", stored.ID)
+		}
+		wantCallback(t, "CreateCallback result", stored, again)
+		if jobs := claimAll(t, st); len(jobs) != 1 || jobs[0].CallbackID != again.ID {
+			t.Fatalf("jobs after the new attempt: %+v, want one for %s", jobs, again.ID)
+		}
+		third := newCallback(s.ID)
+		third.Phone, third.CreatedAt = first.Phone, again.CreatedAt.Add(time.Second)
+		stored, created, err = st.CreateCallback(ctx(t), third, third.CreatedAt.Add(-dedupeWindow))
+		must(t, "CreateCallback", err)
+		if created || stored.ID != again.ID {
+			t.Fatalf("repeat of a request in progress: created=%v, stored %s; want %s", created, stored.ID, again.ID)
+		}
+		list, err := st.ListCallbacks(ctx(t), s.ID, time.Time{}, 0)
+		must(t, "ListCallbacks", err)
+		if want := []string{again.ID, first.ID}; !slices.Equal(callbackIDs(list), want) {
+			t.Fatalf("ListCallbacks: %v, want %v", callbackIDs(list), want)
+		}
+	}},
+	{"a completed create leaves nothing unqueued", func(t *testing.T, st store.Store) {
+		s := createSite(t, st)
+		var c store.Callback
+		for range 3 {
+			c = createCallback(t, st, s.ID)
+		}
+		list, err := st.UnqueuedCallbacks(ctx(t), now().Add(time.Hour), 0)
+		must(t, "UnqueuedCallbacks", err)
+		if len(list) != 0 {
+			t.Fatalf("requests whose create returned nil are listed as unqueued: %v", callbackIDs(list))
+		}
+		// Clearing a mark that is not there is no error.
+		must(t, "MarkQueued", st.MarkQueued(ctx(t), s.ID, c.ID))
+		must(t, "MarkQueued of an unknown request", st.MarkQueued(ctx(t), s.ID, "no-such-callback"))
 	}},
 	{"concurrent requests for one phone create exactly one", func(t *testing.T, st store.Store) {
 		s := createSite(t, st)

@@ -12,7 +12,9 @@
 -- KEYS[5] the site's requests not yet enqueued: set of IDs
 -- ARGV[1] request ID, ARGV[2] request JSON, ARGV[3] phone,
 -- ARGV[4] created, ARGV[5] dedupe bound: Unix nanoseconds, 19 digits, so
--- that comparing the strings compares the times.
+-- that comparing the strings compares the times; ARGV[6] the ID of a request
+-- the caller found ended (or ""): when it is still the phone's newest, it is
+-- no duplicate. A request that ended stays ended, so the caller's read holds.
 -- Returns {1} when stored, {0} when the site does not exist, {-1} when the ID
 -- is taken, {2, id, marked} for a duplicate of request id, marked 1 when
 -- that one's job may not have been enqueued.
@@ -27,7 +29,7 @@ local lastCreated = ''
 if last then
   local id
   lastCreated, id = string.match(last, '^(%d+):(.*)$')
-  if lastCreated >= ARGV[5] then
+  if lastCreated >= ARGV[5] and id ~= ARGV[6] then
     return {2, id, redis.call('SISMEMBER', KEYS[5], id)}
   end
 end
