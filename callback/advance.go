@@ -99,7 +99,7 @@ func (e *Engine) dialManager(ctx context.Context, sc scope, c store.Callback, l 
 		ManagerName:  m.Name,
 		ManagerPhone: m.Phone,
 		CallerID:     sc.set.CallerID,
-		Whisper:      whisper(sc.site.Locale, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit),
+		Whisper:      whisper(sc.site.Locale, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit, sc.set.Record),
 		Language:     sc.site.Locale,
 		ConfirmDigit: confirmDigit,
 		RingTimeout:  time.Duration(sc.set.ManagerRingSeconds) * time.Second,

@@ -116,7 +116,7 @@ func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at
 		setStatus(c, StatusManagerAnswered, sc.set.Managers[leg.Manager].Name, at)
 	}
 	*reply = Reply{Action: ActionConfirm, Language: reply.Language, ConfirmDigit: confirmDigit,
-		Say: whisper(reply.Language, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit)}
+		Say: whisper(reply.Language, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit, sc.set.Record)}
 }
 
 // managerConfirmed gives the request to the first manager who pressed the

@@ -34,9 +34,10 @@ var texts = i18n.MustLoad[voiceTexts]("voice")
 func textsFor(lang string) string { return i18n.Lang(lang) }
 
 // whisper is what a manager hears on picking up: where the request came
-// from and who asked, then which digit connects. It is short on purpose:
+// from and who asked, that the call may be recorded, then which digit
+// connects. It is short on purpose:
 // the manager has a few seconds before the prompt times out.
-func whisper(lang, siteName, pageTitle, pageURL, name, digit string) string {
+func whisper(lang, siteName, pageTitle, pageURL, name, digit string, recorded bool) string {
 	lang = textsFor(lang)
 	t := texts[lang]
 	parts := []string{i18n.Fill(t.Request, map[string]string{"site": siteName})}
@@ -45,6 +46,9 @@ func whisper(lang, siteName, pageTitle, pageURL, name, digit string) string {
 	}
 	if name != "" {
 		parts = append(parts, i18n.Fill(t.Named, map[string]string{"name": name}))
+	}
+	if recorded {
+		parts = append(parts, t.Recorded)
 	}
 	parts = append(parts, i18n.Fill(t.PressDigit, map[string]string{"digit": digit}))
 	return strings.Join(parts, " ")

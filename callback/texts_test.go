@@ -92,8 +92,24 @@ func TestWhisperPage(t *testing.T) {
 		{"en", "Оченьдлинноеназваниебезпробеловкотороепродолжаетсяипродолжаетсядальше", "", "",
 			"Callback request from Shop. Page: Оченьдлинноеназваниебезпробеловкотороепродолжаетсяипродолжае. Press 1 to connect to the client."},
 	} {
-		if got := whisper(c.lang, "Shop", c.title, c.url, c.name, "1"); got != c.want {
+		if got := whisper(c.lang, "Shop", c.title, c.url, c.name, "1", false); got != c.want {
 			t.Errorf("whisper(%s, %q, %q):\n got %q\nwant %q", c.lang, c.title, c.url, got, c.want)
+		}
+	}
+}
+
+func TestWhisperSaysRecording(t *testing.T) {
+	for lang, want := range map[string]string{
+		"ru": "Заявка на обратный звонок с сайта Shop. Клиента зовут Иван. Разговор может записываться. Нажмите 1, чтобы соединиться с клиентом.",
+		"uk": "Заявка на зворотний дзвінок із сайту Shop. Клієнта звати Іван. Розмова може записуватися. Натисніть 1, щоб зʼєднатися з клієнтом.",
+		"en": "Callback request from Shop. The client's name is Иван. The call may be recorded. Press 1 to connect to the client.",
+	} {
+		name := "Иван"
+		if lang == "uk" {
+			name = "Іван"
+		}
+		if got := whisper(lang, "Shop", "", "", name, "1", true); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
 		}
 	}
 }

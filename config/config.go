@@ -31,6 +31,8 @@ type Config struct {
 	TwilioSID   string
 	TwilioToken string
 	TwilioFrom  string
+	// TwilioVoices is the <Say voice> per language (ru, uk, en).
+	TwilioVoices map[string]string
 	// CallbackWorkers bounds the callback jobs worked on at once; 0 runs
 	// no workers here (other replicas do).
 	CallbackWorkers int
@@ -58,8 +60,26 @@ var Vars = []Var{
 	{"BECKON_TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account; unset: simulated telephony", func(c *Config, v string) error { c.TwilioSID = v; return nil }},
 	{"BECKON_TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token", func(c *Config, v string) error { c.TwilioToken = v; return nil }},
 	{"BECKON_TWILIO_FROM", "twilio-from", "", "Twilio number managers see calling (E.164); a widget's caller_id shows to visitors", func(c *Config, v string) error { c.TwilioFrom = v; return nil }},
+	{"BECKON_TWILIO_VOICE_RU", "twilio-voice-ru", "Google.ru-RU-Standard-A", "Twilio <Say> voice for Russian (a Google. or Polly. voice that speaks ru-RU)", setVoice("ru")},
+	{"BECKON_TWILIO_VOICE_UK", "twilio-voice-uk", "Google.uk-UA-Standard-A", "Twilio <Say> voice for Ukrainian (speaks uk-UA)", setVoice("uk")},
+	{"BECKON_TWILIO_VOICE_EN", "twilio-voice-en", "Google.en-US-Standard-C", "Twilio <Say> voice for English (speaks en-US)", setVoice("en")},
 	{"BECKON_CALLBACK_WORKERS", "callback-workers", "64", "callback jobs this replica works on at once; 0: none (an intake-only replica)", setWorkers},
 	{"BECKON_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let site webhooks reach loopback, private and link-local addresses", setAllowPrivate},
+}
+
+// setVoice sets the Twilio voice of lang; Twilio names voices like
+// Google.ru-RU-Standard-A, Polly.Tatyana, man or woman.
+func setVoice(lang string) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		if strings.ContainsAny(v, " \t\r\n<>\"&") || len(v) > 100 {
+			return fmt.Errorf("want a Twilio voice name such as Google.ru-RU-Standard-A")
+		}
+		if c.TwilioVoices == nil {
+			c.TwilioVoices = map[string]string{}
+		}
+		c.TwilioVoices[lang] = v
+		return nil
+	}
 }
 
 func setWorkers(c *Config, v string) error {

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -174,5 +175,30 @@ func TestLoadRefusesDrift(t *testing.T) {
 	}
 	if _, err := Load[durationTexts]("no-such-file"); err == nil {
 		t.Fatal("a missing file must fail the load")
+	}
+}
+
+// TestUkrainianApostrophe: one apostrophe per medium. Spoken texts use
+// U+02BC (ʼ), which speech engines read as part of the word; the web uses
+// U+2019 (’). U+0027 (') makes some engines pause mid-word.
+func TestUkrainianApostrophe(t *testing.T) {
+	for _, name := range Names() {
+		raw, _ := Raw(name)
+		var byLang map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &byLang); err != nil {
+			t.Fatal(err)
+		}
+		var uk any
+		_ = json.Unmarshal(byLang["uk"], &uk)
+		text := fmt.Sprint(uk)
+		want, wrong := "’", []string{"'", "ʼ"}
+		if name == "voice" || name == "twiml" {
+			want, wrong = "ʼ", []string{"'", "’"}
+		}
+		for _, w := range wrong {
+			if strings.Contains(text, w) {
+				t.Errorf("%s.json uk uses %q; use %q", name, w, want)
+			}
+		}
 	}
 }

@@ -206,14 +206,14 @@ func checkLayout(t *testing.T, st countdownState) {
 }
 
 // countdownWords are the widget's words the tests look for
-// (embed/src/widgets/countdown/texts.ts).
+// (i18n/countdown_widget.json).
 var countdownWords = map[string]struct {
 	title, minutes, expired string
 	twoDays, fiveHours      string
 	spokenDays              string
 }{
-	"ru": {"До конца акции осталось", "14 минут", "Акция завершена", "2 дня", "05 часов", "2 дня 5 часов"},
-	"uk": {"До кінця акції залишилося", "14 хвилин", "Акцію завершено", "2 дні", "05 годин", "2 дні 5 годин"},
+	"ru": {"До конца акции:", "14 минут", "Акция завершена", "2 дня", "05 часов", "2 дня 5 часов"},
+	"uk": {"До кінця акції:", "14 хвилин", "Акцію завершено", "2 дні", "05 годин", "2 дні 5 годин"},
 	"en": {"Offer ends in", "14 minutes", "The offer has ended", "2 days", "05 hours", "2 days 5 hours"},
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
 )
@@ -17,11 +18,19 @@ import (
 // the next open fetches a fresh image.
 const gifFrames = 60
 
-// Default texts of the e-mail image, per language.
+// Default texts of the e-mail image, per language: the widget's own.
 var (
-	gifTitle = map[string]string{"ru": "До конца акции осталось", "uk": "До кінця акції залишилося", "en": "Offer ends in"}
-	gifEnded = map[string]string{"ru": "Акция завершена", "uk": "Акцію завершено", "en": "The offer has ended"}
+	gifTitle = countdownText(func(t i18n.CountdownTexts) string { return t.Title })
+	gifEnded = countdownText(func(t i18n.CountdownTexts) string { return t.Expired })
 )
+
+func countdownText(field func(i18n.CountdownTexts) string) map[string]string {
+	out := map[string]string{}
+	for lang, t := range i18n.Countdown {
+		out[lang] = field(t)
+	}
+	return out
+}
 
 // timerGIF is GET /w/v1/{siteKey}/timers/{widgetId}/email.gif?r=RECIPIENT:
 // the countdown as an animated GIF for e-mails, in the widget's colour and

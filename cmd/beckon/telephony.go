@@ -17,5 +17,5 @@ func telephony(cfg config.Config, log *slog.Logger) (callback.Provider, error) {
 	}
 	log.Info("telephony: twilio", slog.String("account", cfg.TwilioSID))
 	return twilio.New(twilio.Options{AccountSID: cfg.TwilioSID, AuthToken: cfg.TwilioToken,
-		From: cfg.TwilioFrom, PublicURL: cfg.PublicURL, Logger: log})
+		From: cfg.TwilioFrom, PublicURL: cfg.PublicURL, Voices: cfg.TwilioVoices, Logger: log})
 }

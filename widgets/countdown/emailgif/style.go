@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"image/color"
 	"strings"
+
+	"github.com/beckonhq/beckon/i18n"
 )
 
 // Style is everything that decides how a timer image looks. Two equal
@@ -47,17 +49,24 @@ var (
 	defaultAccent     = color.RGBA{0xdc, 0x26, 0x26, 0xff} // countdown.Settings' default colour
 )
 
+// unitLabels are the words under the digits, from the catalogue
+// (i18n/emailgif.json). They are abbreviations that need no plural form:
+// the labels are drawn once per image while the numbers change every frame,
+// so a full word would read «01 дней», «02 часов».
+type unitLabels struct {
+	Days    string `json:"days"`
+	Hours   string `json:"hours"`
+	Minutes string `json:"minutes"`
+	Seconds string `json:"seconds"`
+}
+
+var labels = i18n.MustLoad[unitLabels]("emailgif")
+
 // DefaultLabels returns the unit labels for a language: "ru", "uk" or
 // "en"; anything else gets English.
 func DefaultLabels(lang string) [4]string {
-	switch strings.ToLower(lang) {
-	case "ru":
-		return [4]string{"дней", "часов", "минут", "секунд"}
-	case "uk":
-		return [4]string{"днів", "годин", "хвилин", "секунд"}
-	default:
-		return [4]string{"days", "hours", "minutes", "seconds"}
-	}
+	l := labels[i18n.Lang(lang)]
+	return [4]string{l.Days, l.Hours, l.Minutes, l.Seconds}
 }
 
 // normalized returns s with defaults applied, sizes clamped and colours
