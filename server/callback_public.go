@@ -1,9 +1,6 @@
 package server
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -108,83 +105,6 @@ func (s *Server) getCallback(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(viewOf(cb))
-}
-
-// callbackEvents is GET /w/v1/{siteKey}/callbacks/{id}/events?visitor_id=…:
-// Server-Sent Events with the request's state, now and at every change,
-// until it is final. Changes reach every replica through the store's
-// pub/sub (see callbackHub).
-func (s *Server) callbackEvents(c *fiber.Ctx) error {
-	cb, err := s.visitorsCallback(c)
-	if err != nil {
-		return err
-	}
-	key := cb.SiteID + "/" + cb.ID
-	changed := s.hub.watch(key)
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer s.hub.unwatch(key, changed)
-		s.streamCallback(w, cb, changed)
-	})
-	return nil
-}
-
-// Bounds of one progress stream: a bridge takes a few minutes at most, and
-// the widget reconnects (or polls) if a stream ends early.
-const (
-	streamMaxAge    = 15 * time.Minute
-	streamKeepAlive = 15 * time.Second
-)
-
-func (s *Server) streamCallback(w *bufio.Writer, cb store.Callback, changed <-chan struct{}) {
-	if writeSSE(w, viewOf(cb)) != nil || callback.Final(cb.Status) {
-		return
-	}
-	deadline := time.NewTimer(streamMaxAge)
-	defer deadline.Stop()
-	ping := time.NewTicker(streamKeepAlive)
-	defer ping.Stop()
-	last := cb.Status + "/" + itoa(len(cb.Timeline))
-	for {
-		select {
-		case <-changed:
-			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-			fresh, err := s.store.GetCallback(ctx, cb.SiteID, cb.ID)
-			cancel()
-			if err != nil {
-				continue // the next change or ping tries again
-			}
-			if now := fresh.Status + "/" + itoa(len(fresh.Timeline)); now != last {
-				last = now
-				if writeSSE(w, viewOf(fresh)) != nil || callback.Final(fresh.Status) {
-					return
-				}
-			}
-		case <-ping.C:
-			// A comment line: keeps proxies from closing an idle stream and
-			// tells us when the visitor has gone (the write fails).
-			if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
-				return
-			}
-		case <-deadline.C:
-			return
-		case <-s.ctx.Done():
-			return
-		}
-	}
-}
-
-func writeSSE(w *bufio.Writer, v callbackView) error {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	w.WriteString("event: state\ndata: ")
-	w.Write(body)
-	w.WriteString("\n\n")
-	return w.Flush()
 }
 
 // callbackAvailability is GET /w/v1/{siteKey}/callbacks/availability:

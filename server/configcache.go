@@ -61,22 +61,43 @@ func newConfigCache(load func(ctx context.Context, key string) (*publicConfig, e
 	return &configCache{entries: make(map[string]*publicConfig), load: load}
 }
 
+// Serving a stale config while the store is out (stale-if-error): after a
+// refresh fails, the old entry answers for staleRetry before the store is
+// asked again, so an outage costs one slow request per site and interval,
+// not every request; a refresh that has an old entry to fall back on waits
+// at most staleRefreshTimeout.
+const (
+	staleRetry          = 2 * time.Second
+	staleRefreshTimeout = 500 * time.Millisecond
+)
+
 func (cc *configCache) get(ctx context.Context, key string, now time.Time) (*publicConfig, error) {
 	cc.mu.RLock()
-	e := cc.entries[key]
+	old := cc.entries[key]
 	cc.mu.RUnlock()
-	if e != nil && now.Before(e.expires) {
-		return e, nil
+	if old != nil && now.Before(old.expires) {
+		return old, nil
 	}
 	// An invalidation that lands while we read the store must not be
 	// overwritten by what we read: remember the generation and only cache
 	// the result if no invalidation happened in between.
 	gen := cc.generation.Load()
-	e, err := cc.load(ctx, key)
-	if err != nil {
-		return nil, err
+	loadCtx := ctx
+	if old != nil {
+		var cancel context.CancelFunc
+		loadCtx, cancel = context.WithTimeout(ctx, staleRefreshTimeout)
+		defer cancel()
 	}
-	e.expires = now.Add(cacheTTL)
+	e, err := cc.load(loadCtx, key)
+	if err != nil {
+		if old == nil {
+			return nil, err
+		}
+		staleConfigServed.Inc()
+		e = old.withExpiry(now.Add(staleRetry))
+	} else {
+		e.expires = now.Add(cacheTTL)
+	}
 	cc.mu.Lock()
 	if cc.generation.Load() == gen {
 		cc.entries[key] = e
@@ -85,11 +106,32 @@ func (cc *configCache) get(ctx context.Context, key string, now time.Time) (*pub
 	return e, nil
 }
 
+// peek returns what the cache holds for key, expired or not, without
+// asking the store: enough to decide CORS headers on an error response.
+func (cc *configCache) peek(key string) *publicConfig {
+	cc.mu.RLock()
+	defer cc.mu.RUnlock()
+	return cc.entries[key]
+}
+
+// invalidate marks the entry expired rather than dropping it: the next
+// request reads the store, and should the store be out, the old config
+// still answers.
 func (cc *configCache) invalidate(key string) {
 	cc.mu.Lock()
 	cc.generation.Add(1)
-	delete(cc.entries, key)
+	if e := cc.entries[key]; e != nil {
+		cc.entries[key] = e.withExpiry(time.Time{})
+	}
 	cc.mu.Unlock()
+}
+
+// withExpiry copies e with another expiry: entries are shared by
+// concurrent requests, so they are never changed in place.
+func (e *publicConfig) withExpiry(t time.Time) *publicConfig {
+	c := *e
+	c.expires = t
+	return &c
 }
 
 // configResponse is the body of GET /w/v1/{siteKey}/config.

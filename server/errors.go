@@ -1,9 +1,13 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,7 +22,7 @@ type apiError struct {
 	Code       string
 	Message    string
 	Field      string
-	RetryAfter int // seconds, for 429
+	RetryAfter int // seconds, for 429 and 503
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -60,8 +64,26 @@ func asAPIError(err error) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "conflicting change, try again"}
 	case errors.As(err, &fe):
 		return &apiError{Status: fe.Code, Code: codeForStatus(fe.Code), Message: fe.Message}
+	case storeUnavailable(err):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "the service is briefly unavailable; retry later", RetryAfter: unavailableRetryAfter}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; see the server log with this request's id"}
+}
+
+// unavailableRetryAfter is the Retry-After (seconds) of a 503: long enough
+// for a failover or a restarted Redis, short enough that a visitor still
+// waiting on the page gets an answer.
+const unavailableRetryAfter = 5
+
+// storeUnavailable tells an outage (the store does not answer within the
+// request's deadline, refuses or drops the connection) from a fault in
+// Beckon: the former is a 503 the client may retry, the latter a 500.
+func storeUnavailable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func codeForStatus(status int) string {
@@ -76,6 +98,8 @@ func codeForStatus(status int) string {
 		return "rate_limited"
 	case http.StatusBadRequest:
 		return "bad_request"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
 	}
 	return "error"
 }
@@ -83,13 +107,17 @@ func codeForStatus(status int) string {
 // errorHandler is Fiber's ErrorHandler: every error leaves as one JSON shape.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	ae := asAPIError(err)
-	if ae.Status >= 500 {
+	if ae.Status == http.StatusServiceUnavailable {
+		s.log.Warn("store unavailable", slog.String("request_id", requestID(c)),
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("err", err))
+	} else if ae.Status >= 500 {
 		s.log.Error("request failed", slog.String("request_id", requestID(c)),
 			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("err", err))
 	}
 	if ae.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, itoa(ae.RetryAfter))
 	}
+	s.corsOnError(c)
 	return c.Status(ae.Status).JSON(errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field}})
 }
 

@@ -22,6 +22,10 @@ var (
 		Help:    "HTTP request latency by route template.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route", "method"})
+	staleConfigServed = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "beckon_config_stale_served_total",
+		Help: "Public configs served from an expired cache entry because the store did not answer.",
+	})
 	honeypotHits = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "beckon_callback_honeypot_total",
 		Help: "Callback requests that filled the honeypot field: answered as usual, dropped.",

@@ -1,26 +1,46 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // publicBodyLimit bounds request bodies on the public widget API: a callback
-// request or a quiz answer is a few hundred bytes.
+// request or a quiz answer is a few hundred bytes. fasthttp enforces it as
+// it reads (see publicRequestLimits), so a larger body is refused from its
+// Content-Length, or, sent in chunks, once the limit is passed, never read
+// whole.
 const publicBodyLimit = 16 << 10
+
+// publicPrefix starts every path of the public widget API:
+// /w/v1/{siteKey}/...
+const publicPrefix = "/w/v1/"
 
 const siteLocal = "site"
 
-// publicSite runs before every /w/v1/{siteKey}/... handler: per-IP rate limit,
-// body limit, the site's cached config, and the Origin check. Handlers find
+// exposedHeaders are the response headers a widget's script may read
+// cross-origin: when to retry, the id to quote in a support request, and
+// the config's version.
+const exposedHeaders = "Retry-After, X-Request-ID, ETag"
+
+// publicRequestLimits is fasthttp's HeaderReceived hook: public API
+// requests get publicBodyLimit instead of the admin API's larger one.
+func publicRequestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if bytes.HasPrefix(h.RequestURI(), []byte(publicPrefix)) {
+		return fasthttp.RequestConfig{MaxRequestBodySize: publicBodyLimit}
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// publicSite runs before every /w/v1/{siteKey}/... handler, after the per-IP
+// rate limit: the site's cached config and the Origin check. Handlers find
 // the config with publicConfigOf.
 func (s *Server) publicSite(c *fiber.Ctx) error {
-	if len(c.Body()) > publicBodyLimit {
-		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
-			Message: "request body is larger than " + itoa(publicBodyLimit) + " bytes"}
-	}
 	cfg, err := s.cache.get(c.UserContext(), c.Params("siteKey"), time.Now())
 	if err != nil {
 		return err
@@ -36,11 +56,43 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 		if !cfg.origins[origin] {
 			return errForbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
 		}
-		c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
-		c.Set(fiber.HeaderAccessControlExposeHeaders, "Retry-After, ETag")
+		allowCORS(c, origin)
 	}
 	c.Locals(siteLocal, cfg)
 	return c.Next()
+}
+
+func allowCORS(c *fiber.Ctx, origin string) {
+	c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+	c.Set(fiber.HeaderAccessControlExposeHeaders, exposedHeaders)
+}
+
+// cachedOriginAllowed says whether the public API path's site, as this
+// replica last read it, allows origin. It never asks the store: it decides
+// headers of refusals (a flood the rate limit turned away must not reach
+// the store) and of outages (the store may be what failed).
+func (s *Server) cachedOriginAllowed(path, origin string) bool {
+	rest, ok := strings.CutPrefix(path, publicPrefix)
+	if !ok || origin == "" {
+		return false
+	}
+	key, _, _ := strings.Cut(rest, "/")
+	cfg := s.cache.peek(key)
+	return cfg != nil && cfg.found && cfg.origins[origin]
+}
+
+// corsOnError gives an error of the public API the CORS headers a success
+// would have had, so the widget can read a 404, 413, 422, 429 or 503 and
+// its Retry-After. A 403 for a foreign origin gets none.
+func (s *Server) corsOnError(c *fiber.Ctx) {
+	origin := c.Get(fiber.HeaderOrigin)
+	if !strings.HasPrefix(c.Path(), publicPrefix) || len(c.Response().Header.Peek(fiber.HeaderAccessControlAllowOrigin)) > 0 {
+		return
+	}
+	c.Vary(fiber.HeaderOrigin)
+	if s.cachedOriginAllowed(c.Path(), origin) {
+		allowCORS(c, origin)
+	}
 }
 
 func publicConfigOf(c *fiber.Ctx) *publicConfig {

@@ -79,10 +79,18 @@ func (l *ipLimiter) sweep(now time.Time, idle time.Duration) {
 	}
 }
 
-// rateLimit is the public API's per-IP flood guard.
+// rateLimit is the public API's per-IP flood guard. A preflight over the
+// limit is still answered for an origin the cached config allows: else the
+// browser would not send the request whose 429 (and Retry-After) the
+// widget needs to read.
 func (s *Server) rateLimit(c *fiber.Ctx) error {
 	ok, retry := s.limiter.allow(s.clientIP(c), time.Now())
 	if !ok {
+		if origin := c.Get(fiber.HeaderOrigin); c.Method() == fiber.MethodOptions && s.cachedOriginAllowed(c.Path(), origin) {
+			c.Vary(fiber.HeaderOrigin)
+			allowCORS(c, origin)
+			return preflight(c)
+		}
 		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "too many requests from this address; retry later", RetryAfter: retry}
 	}

@@ -44,6 +44,10 @@ func ParseURL(rawURL string) (*redis.UniversalOptions, error) {
 		// host it dials, which differs between nodes.
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
+	// Commands end at their context's deadline, not only at ReadTimeout
+	// (3 s, and up to three retries): a request's deadline then bounds how
+	// long a frozen Redis can hold it.
+	opts.ContextTimeoutEnabled = true
 	return opts, nil
 }
 

@@ -1,0 +1,150 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/store"
+)
+
+// slowCall is a bridge whose conversation lasts several times the write
+// timeout the stream tests give the server.
+var slowCall = sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
+	Press: 40 * time.Millisecond, Talk: 3500 * time.Millisecond}
+
+const streamTestWriteTimeout = time.Second
+
+type sseEvent struct {
+	id       int
+	status   string
+	timeline []string
+}
+
+// sseReader reads a progress stream line by line.
+type sseReader struct {
+	t     *testing.T
+	resp  *http.Response
+	sc    *bufio.Scanner
+	pings int
+}
+
+func (ts *testServer) openStream(t *testing.T, key, id, lastEventID string) *sseReader {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.base+"/w/v1/"+key+"/callbacks/"+id+"/events?visitor_id=vis-1", nil)
+	if lastEventID != "" {
+		req.Header.Set("Last-Event-ID", lastEventID)
+	}
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %s", resp.Status)
+	}
+	return &sseReader{t: t, resp: resp, sc: bufio.NewScanner(resp.Body)}
+}
+
+// next returns the next state event; ok is false when the stream ended.
+func (r *sseReader) next() (ev sseEvent, ok bool) {
+	r.t.Helper()
+	id := -1
+	for r.sc.Scan() {
+		line := r.sc.Text()
+		switch {
+		case strings.HasPrefix(line, ":"):
+			r.pings++
+		case strings.HasPrefix(line, "id: "):
+			id, _ = strconv.Atoi(strings.TrimPrefix(line, "id: "))
+		case strings.HasPrefix(line, "data: "):
+			var v callbackView
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &v); err != nil {
+				r.t.Fatalf("event data: %v", err)
+			}
+			ev = sseEvent{id: id, status: v.Status}
+			for _, s := range v.Timeline {
+				ev.timeline = append(ev.timeline, s.Status)
+			}
+			if id < 0 {
+				r.t.Fatalf("event without id: %+v", ev)
+			}
+			return ev, true
+		}
+	}
+	return ev, false
+}
+
+// TestProgressStreamOutlivesWriteTimeout: a bridge that lasts more than
+// three times the server's write timeout is followed to its end on one
+// stream, with heartbeats while nothing changes and ids that only grow.
+func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServerWith(t, newStore(t), nil, Options{Telephony: sim.New(slowCall),
+			WriteTimeout: streamTestWriteTimeout, StreamHeartbeat: 200 * time.Millisecond})
+		_, key, _ := ts.callbackSite("")
+		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+		opened := time.Now()
+		stream := ts.openStream(t, key, id, "")
+		var last sseEvent
+		for {
+			ev, ok := stream.next()
+			if !ok {
+				break
+			}
+			if ev.id <= last.id {
+				t.Fatalf("event id %d after %d", ev.id, last.id)
+			}
+			last = ev
+		}
+		if last.status != "completed" {
+			t.Fatalf("the stream ended at %q after %v", last.status, time.Since(opened))
+		}
+		if open := time.Since(opened); open < 3*streamTestWriteTimeout {
+			t.Fatalf("the call took only %v; the test must outlive the write timeout", open)
+		}
+		if stream.pings == 0 {
+			t.Fatal("no heartbeat during the conversation")
+		}
+	})
+}
+
+// TestProgressStreamResumes: a widget that reconnects with the last event
+// id it saw is not sent the same state again, and the next state it gets
+// holds every step, the ones before the break included.
+func TestProgressStreamResumes(t *testing.T) {
+	ts := newTestServerWith(t, storeFactories["embedded"](t), nil, Options{Telephony: sim.New(slowCall),
+		WriteTimeout: streamTestWriteTimeout, StreamHeartbeat: 200 * time.Millisecond})
+	_, key, _ := ts.callbackSite("")
+	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+	first := ts.openStream(t, key, id, "")
+	var seen sseEvent
+	for seen.status != "connected" {
+		ev, ok := first.next()
+		if !ok {
+			t.Fatalf("stream ended at %q before the call connected", seen.status)
+		}
+		seen = ev
+	}
+	first.resp.Body.Close()
+
+	// Without an id, a new stream starts with the current state...
+	fresh, _ := ts.openStream(t, key, id, "").next()
+	if fresh.id != seen.id || fresh.status != "connected" {
+		t.Fatalf("a new stream began with %+v, want the current state %+v", fresh, seen)
+	}
+	// ...with it, the state already seen is skipped.
+	resumed := ts.openStream(t, key, id, strconv.Itoa(seen.id))
+	ev, ok := resumed.next()
+	if !ok || ev.id <= seen.id || ev.status != "completed" {
+		t.Fatalf("after id %d the resumed stream sent %+v (ok %v)", seen.id, ev, ok)
+	}
+	if strings.Join(ev.timeline[:len(seen.timeline)], ",") != strings.Join(seen.timeline, ",") {
+		t.Fatalf("steps before the break are missing: %v, had %v", ev.timeline, seen.timeline)
+	}
+}
