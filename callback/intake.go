@@ -82,7 +82,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 	if err := in.limit(ctx, site.ID, "ip:"+ip, set.Limits.PerIP); err != nil {
 		return store.Callback{}, false, err
 	}
-	if err := validate.Text("visitor_id", r.VisitorID, true, 64); err != nil {
+	if err := validate.Line("visitor_id", r.VisitorID, true, 64); err != nil {
 		return store.Callback{}, false, err
 	}
 	if err := in.limit(ctx, site.ID, "visitor:"+r.VisitorID, set.Limits.PerVisitor); err != nil {
@@ -259,10 +259,10 @@ func checkPhone(raw, region string, codes []int) (string, error) {
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
 
 func checkDetails(r *Request) error {
-	if err := validate.Text("name", r.Name, false, 100); err != nil {
+	if err := validate.Line("name", r.Name, false, 100); err != nil {
 		return err
 	}
-	if err := validate.Text("page_title", r.PageTitle, false, 200); err != nil {
+	if err := validate.Line("page_title", r.PageTitle, false, 200); err != nil {
 		return err
 	}
 	for _, f := range []struct{ name, v string }{{"page_url", r.PageURL}, {"referrer", r.Referrer}} {
@@ -280,7 +280,7 @@ func checkDetails(r *Request) error {
 		if !slices.Contains(utmKeys, k) {
 			continue
 		}
-		if err := validate.Text("utm."+k, v, false, 200); err != nil {
+		if err := validate.Line("utm."+k, v, false, 200); err != nil {
 			return err
 		}
 		if v != "" {

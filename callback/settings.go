@@ -12,7 +12,6 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
-	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -67,10 +66,11 @@ type Hours struct {
 	To   string `json:"to"`   // HH:MM, after From
 }
 
-// Consent is the checkbox a site may require.
+// Consent is the checkbox a site may require (see consent.go).
 type Consent struct {
 	Required bool              `json:"required"`
-	Text     map[string]string `json:"text"`          // per language
+	Text     map[string]string `json:"text"`          // per language; a language left out gets the default
+	Operator string            `json:"operator"`      // who processes the data, named in the default text; default: the site's name
 	Version  string            `json:"version"`       // stored with each request
 	URL      string            `json:"url,omitempty"` // the owner's privacy policy, linked from the form
 }
@@ -113,7 +113,7 @@ type Public struct {
 	Color        string            `json:"color"`
 	ButtonText   map[string]string `json:"button_text,omitempty"`
 	Title        map[string]string `json:"title,omitempty"`
-	Consent      Consent           `json:"consent"`
+	Consent      PublicConsent     `json:"consent"`
 	CallingCodes []int             `json:"calling_codes"` // accepted country calling codes
 }
 
@@ -127,10 +127,10 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := validate.Color("color", s.Color); err != nil {
 		return err
 	}
-	if err := validate.LocalizedText("button_text", s.ButtonText, 40); err != nil {
+	if err := validate.LocalizedLine("button_text", s.ButtonText, 40); err != nil {
 		return err
 	}
-	if err := validate.LocalizedText("title", s.Title, 80); err != nil {
+	if err := validate.LocalizedLine("title", s.Title, 80); err != nil {
 		return err
 	}
 	if err := s.normalizeManagers(site); err != nil {
@@ -168,7 +168,7 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := validateHours("working_hours", s.WorkingHours); err != nil {
 		return err
 	}
-	if err := s.normalizeConsent(); err != nil {
+	if err := s.normalizeConsent(site); err != nil {
 		return err
 	}
 	for i, code := range s.AllowedCallingCodes {
@@ -179,15 +179,13 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := s.normalizeBlocklist(site); err != nil {
 		return err
 	}
-	if s.NotifyURL != "" {
-		if err := notify.CheckURL(s.NotifyURL); err != nil {
-			return validate.Field("notify_url", "%v", err)
-		}
-		if s.NotifySecret == "" {
-			s.NotifySecret = notify.NewSecret()
-		}
-	}
-	return nil
+	return s.normalizeNotify()
+}
+
+// Defaults implements widgets.Defaulter: settings where 0 is a valid
+// choice get their default before the owner's JSON is read over them.
+func (s *Settings) Defaults(site store.Site) {
+	s.VisitorRetries = DefaultVisitorRetries
 }
 
 func (s *Settings) fillDefaults(site store.Site) {
@@ -226,13 +224,22 @@ func (s *Settings) fillDefaults(site store.Site) {
 	if s.Managers == nil {
 		s.Managers = []Manager{}
 	}
+	// Empty lists, not null, so GET shows what the defaults mean.
+	if s.WorkingHours == nil {
+		s.WorkingHours = []Hours{}
+	}
+	for _, list := range []*[]string{&s.Blocklist.Numbers, &s.Blocklist.Prefixes, &s.Blocklist.Visitors} {
+		if *list == nil {
+			*list = []string{}
+		}
+	}
 }
 
 func (s *Settings) normalizeManagers(site store.Site) error {
 	for i := range s.Managers {
 		m := &s.Managers[i]
 		field := fmt.Sprintf("managers[%d]", i)
-		if err := validate.Text(field+".name", m.Name, true, 100); err != nil {
+		if err := validate.Line(field+".name", m.Name, true, 100); err != nil {
 			return err
 		}
 		p, err := e164(m.Phone, site.Region)
@@ -249,22 +256,6 @@ func (s *Settings) normalizeManagers(site store.Site) error {
 	return nil
 }
 
-func (s *Settings) normalizeConsent() error {
-	if err := validate.LocalizedText("consent.text", s.Consent.Text, 1000); err != nil {
-		return err
-	}
-	if s.Consent.Required && len(s.Consent.Text) == 0 {
-		return validate.Field("consent.text", "is required when consent is required")
-	}
-	if s.Consent.Required && s.Consent.Version == "" {
-		s.Consent.Version = "1"
-	}
-	if err := validatePolicyURL("consent.url", s.Consent.URL); err != nil {
-		return err
-	}
-	return validate.Text("consent.version", s.Consent.Version, false, 40)
-}
-
 func (s *Settings) normalizeBlocklist(site store.Site) error {
 	for i, n := range s.Blocklist.Numbers {
 		p, err := e164(n, site.Region)
@@ -279,7 +270,7 @@ func (s *Settings) normalizeBlocklist(site store.Site) error {
 		}
 	}
 	for i, v := range s.Blocklist.Visitors {
-		if err := validate.Text(fmt.Sprintf("blocklist.visitors[%d]", i), v, true, 64); err != nil {
+		if err := validate.Line(fmt.Sprintf("blocklist.visitors[%d]", i), v, true, 64); err != nil {
 			return err
 		}
 	}
@@ -319,7 +310,7 @@ func validateHours(field string, hours []Hours) error {
 // Public implements widgets.Settings.
 func (s *Settings) Public() any {
 	return Public{Position: s.Position, Color: s.Color, ButtonText: s.ButtonText, Title: s.Title,
-		Consent: s.Consent, CallingCodes: s.AllowedCallingCodes}
+		Consent: s.Consent.public(), CallingCodes: s.AllowedCallingCodes}
 }
 
 // e164 parses a phone number as typed in region and formats it as E.164.

@@ -41,7 +41,7 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	if err := validate.Text("name", in.Name, true, 100); err != nil {
+	if err := validate.Line("name", in.Name, true, 100); err != nil {
 		return err
 	}
 	if len(in.Scopes) == 0 {

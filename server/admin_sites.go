@@ -2,7 +2,7 @@ package server
 
 import (
 	"net/http"
-	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +12,10 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
+
+// maxOrigins bounds a site's origins: the pages of one site, not a list of
+// the web.
+const maxOrigins = 50
 
 // siteInput is the body of POST and PATCH /api/v1/sites; pointers tell
 // "absent" from "empty" for PATCH.
@@ -53,7 +57,7 @@ func (in siteInput) apply(site *store.Site) error {
 }
 
 func validateSite(s store.Site) error {
-	if err := validate.Text("name", s.Name, true, 100); err != nil {
+	if err := validate.Line("name", s.Name, true, 100); err != nil {
 		return err
 	}
 	if len(s.Origins) == 0 {
@@ -74,28 +78,21 @@ func validateSite(s store.Site) error {
 	return nil
 }
 
-// normalizeOrigins reduces each entry to scheme://host[:port] as browsers
-// send it in the Origin header, rejecting anything with a path or query.
+// normalizeOrigins reduces each entry to the form browsers send in the
+// Origin header (see validate.Origin), dropping duplicates.
 func normalizeOrigins(in []string) ([]string, error) {
+	if len(in) > maxOrigins {
+		return nil, validate.Field("origins", "has %d entries; at most %d are allowed", len(in), maxOrigins)
+	}
 	out := make([]string, 0, len(in))
-	seen := map[string]bool{}
 	for i, raw := range in {
-		field := "origins[" + itoa(i) + "]"
-		u, err := url.Parse(strings.TrimSpace(raw))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, validate.Field(field, "must be an origin such as https://shop.example")
+		o, err := validate.Origin("origins["+itoa(i)+"]", raw)
+		if err != nil {
+			return nil, err
 		}
-		if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return nil, validate.Field(field, "must be only scheme://host[:port], without path, query or user")
-		}
-		o := u.Scheme + "://" + strings.ToLower(u.Host)
-		if !seen[o] {
-			seen[o] = true
+		if !slices.Contains(out, o) {
 			out = append(out, o)
 		}
-	}
-	if len(out) > 50 {
-		return nil, validate.Field("origins", "at most 50 origins are allowed")
 	}
 	return out, nil
 }

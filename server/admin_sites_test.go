@@ -107,7 +107,7 @@ func TestSiteBadInput(t *testing.T) {
 			})
 		}
 		r := ts.admin("POST", "/api/v1/sites", `{"name":"Shop",`+valid+`}`, "Content-Type", "text/plain")
-		expectStatus(t, r, http.StatusBadRequest)
+		expectStatus(t, r, http.StatusUnsupportedMediaType)
 	})
 }
 

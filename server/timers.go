@@ -34,12 +34,12 @@ func timerWidgetOf(cfg *publicConfig, id string) (timerWidget, error) {
 // so the site and the e-mail agree, else the visitor.
 func timerSubject(recipient, visitor string) (string, error) {
 	if recipient != "" {
-		if err := validate.Text("recipient", recipient, true, 64); err != nil {
+		if err := validate.Line("recipient", recipient, true, 64); err != nil {
 			return "", err
 		}
 		return "r:" + recipient, nil
 	}
-	if err := validate.Text("visitor_id", visitor, true, 64); err != nil {
+	if err := validate.Line("visitor_id", visitor, true, 64); err != nil {
 		return "", err
 	}
 	return "v:" + visitor, nil

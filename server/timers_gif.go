@@ -49,7 +49,7 @@ func (s *Server) timerGIF(c *fiber.Ctx) error {
 	}
 	subject := "r:" + r
 	if r != "" {
-		if err := validate.Text("r", r, true, 64); err != nil {
+		if err := validate.Line("r", r, true, 64); err != nil {
 			return err
 		}
 	}

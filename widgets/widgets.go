@@ -26,6 +26,14 @@ type Settings interface {
 	Public() any
 }
 
+// Defaulter is implemented by settings with a default that differs from a
+// value the owner may choose on purpose (visitor_retries: 2 by default, 0
+// allowed). Defaults fills them in before the owner's JSON is decoded over
+// them, so a field left out gets its default and an explicit 0 stays 0.
+type Defaulter interface {
+	Defaults(site store.Site)
+}
+
 // Type validates and projects the settings of one widget type.
 type Type struct {
 	newSettings func() Settings
@@ -63,6 +71,9 @@ func (t Type) Normalize(raw json.RawMessage, site store.Site) (json.RawMessage, 
 	s := t.newSettings()
 	if len(raw) == 0 || string(raw) == "null" {
 		raw = json.RawMessage("{}")
+	}
+	if d, ok := s.(Defaulter); ok {
+		d.Defaults(site)
 	}
 	if err := validate.DecodeJSON(raw, s); err != nil {
 		var se *validate.SyntaxError

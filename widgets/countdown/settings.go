@@ -15,7 +15,7 @@ type Settings struct {
 	Mode            string            `json:"mode"`                       // fixed, evergreen or recurring
 	Deadline        string            `json:"deadline,omitempty"`         // fixed, RFC 3339
 	DurationSeconds int               `json:"duration_seconds,omitempty"` // evergreen
-	CooldownSeconds int               `json:"cooldown_seconds,omitempty"` // evergreen: 0, the deadline never restarts; else a new cycle may begin this long after expiry
+	CooldownSeconds int               `json:"cooldown_seconds"`           // evergreen: 0, the deadline never restarts; else a new cycle may begin this long after expiry
 	Time            string            `json:"time,omitempty"`             // recurring, HH:MM in the site's timezone
 	Weekdays        []int             `json:"weekdays,omitempty"`         // recurring, 0=Sunday; empty: every day
 	Placement       string            `json:"placement"`                  // top_bar, bottom_bar, inline, floating
@@ -72,14 +72,14 @@ func (s *Settings) Normalize(site store.Site) error {
 		return err
 	}
 	if s.Placement == "inline" {
-		if err := validate.Text("selector", s.Selector, true, 200); err != nil {
+		if err := validate.Line("selector", s.Selector, true, 200); err != nil {
 			return err
 		}
 	}
 	if err := validate.Color("color", s.Color); err != nil {
 		return err
 	}
-	if err := validate.LocalizedText("title", s.Title, 120); err != nil {
+	if err := validate.LocalizedLine("title", s.Title, 120); err != nil {
 		return err
 	}
 	if err := validate.OneOf("on_expire", s.OnExpire, "hide", "message", "redirect"); err != nil {

@@ -26,7 +26,7 @@ func (s *Settings) Normalize(site store.Site) error {
 	if s.Color == "" {
 		s.Color = "#2563eb"
 	}
-	if err := validate.Text("title", s.Title, true, 200); err != nil {
+	if err := validate.Line("title", s.Title, true, 200); err != nil {
 		return err
 	}
 	if err := validate.Color("color", s.Color); err != nil {
@@ -37,14 +37,14 @@ func (s *Settings) Normalize(site store.Site) error {
 	}
 	for i, q := range s.Questions {
 		field := fmt.Sprintf("questions[%d]", i)
-		if err := validate.Text(field+".text", q.Text, true, 300); err != nil {
+		if err := validate.Line(field+".text", q.Text, true, 300); err != nil {
 			return err
 		}
 		if len(q.Options) < 2 {
 			return validate.Field(field+".options", "at least two options are required")
 		}
 		for j, o := range q.Options {
-			if err := validate.Text(fmt.Sprintf("%s.options[%d]", field, j), o, true, 200); err != nil {
+			if err := validate.Line(fmt.Sprintf("%s.options[%d]", field, j), o, true, 200); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,217 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
+)
+
+// docRow is one row of a settings table in docs/API.md: the names in its
+// first column and the text of its default column.
+type docRow struct {
+	names []string
+	def   string
+}
+
+var (
+	docHeading   = regexp.MustCompile("^### `([a-z_]+)`$")
+	docTableRow  = regexp.MustCompile(`^\|(.+?)\|(.+?)\|`)
+	docCodeSpans = regexp.MustCompile("`([^`]+)`")
+)
+
+// documentedDefaults reads docs/API.md: the Sites table's "no (`default`)"
+// cells, and each widget type's settings table under "## Widgets".
+func documentedDefaults(t *testing.T) (site []docRow, types map[string][]docRow) {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	types = map[string][]docRow{}
+	section, typ := "", ""
+	for _, line := range strings.Split(string(doc), "\n") {
+		switch {
+		case strings.HasPrefix(line, "## "):
+			section, typ = line, ""
+			continue
+		case docHeading.MatchString(line):
+			typ = docHeading.FindStringSubmatch(line)[1]
+			continue
+		}
+		m := docTableRow.FindStringSubmatch(line)
+		if m == nil || strings.HasPrefix(strings.TrimSpace(m[1]), "---") {
+			continue
+		}
+		var names []string
+		for _, n := range docCodeSpans.FindAllStringSubmatch(m[1], -1) {
+			names = append(names, n[1])
+		}
+		if len(names) == 0 { // the header row
+			continue
+		}
+		row := docRow{names: names, def: strings.TrimSpace(m[2])}
+		switch {
+		case section == "## Sites":
+			site = append(site, row)
+		case section == "## Widgets" && typ != "":
+			types[typ] = append(types[typ], row)
+		}
+	}
+	return site, types
+}
+
+// literal reads a documented default as a JSON value: the first code span
+// (`true`, `[]`, `{"required":false}`; a bare word such as `in_order` is a
+// string) or a bare number or boolean at the start of the cell. ok is false
+// for prose ("the site's region's").
+func literal(cell string) (v any, ok bool) {
+	if strings.HasPrefix(cell, "`") {
+		code := docCodeSpans.FindStringSubmatch(cell)[1]
+		if json.Unmarshal([]byte(code), &v) != nil {
+			v = code
+		}
+		return v, true
+	}
+	word, _, _ := strings.Cut(strings.NewReplacer(",", " ", ";", " ", ":", " ").Replace(cell), " ")
+	if json.Unmarshal([]byte(word), &v) == nil {
+		return v, true
+	}
+	return nil, false
+}
+
+// matches compares a documented default with what the API returned. An
+// object default names only the keys it promises; others may be present.
+func matches(want, got any) bool {
+	if w, ok := want.(map[string]any); ok {
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, wv := range w {
+			if !matches(wv, g[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(want, got)
+}
+
+// at follows a dotted path ("limits.per_number") into a decoded object; a
+// missing key reads as null.
+func at(obj map[string]any, path string) any {
+	var v any = obj
+	for _, key := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[key]
+	}
+	return v
+}
+
+// requiredSettings are the least settings each type accepts; everything
+// else is left to the defaults.
+var requiredSettings = map[string]map[string]any{
+	"callback":     {},
+	"countdown":    {"mode": "evergreen", "duration_seconds": 900},
+	"quiz":         {"title": "Which boiler?", "questions": []any{map[string]any{"text": "Rooms?", "options": []any{"1-2", "3+"}}}},
+	"social_proof": {},
+}
+
+// proseDefaults are the documented defaults that are not one literal value,
+// each with the value it means for a site in region RU.
+var proseDefaults = map[string]any{
+	"callback.allowed_calling_codes": []any{7.0},
+}
+
+// TestDocumentedDefaultsAreApplied creates a site and each widget type with
+// only what is required, through the admin API, and checks that GET returns
+// every default docs/API.md promises: the doc's tables are the test's input,
+// so the doc and the code cannot drift apart.
+func TestDocumentedDefaultsAreApplied(t *testing.T) {
+	siteRows, typeRows := documentedDefaults(t)
+	if len(siteRows) < 5 {
+		t.Fatalf("docs/API.md: found %d rows in the Sites table; has its layout changed?", len(siteRows))
+	}
+	for name := range widgets.Types {
+		if len(typeRows[name]) == 0 {
+			t.Errorf("docs/API.md documents no settings table for widget type %q", name)
+		}
+	}
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		r := ts.admin("POST", "/api/v1/sites", map[string]any{"name": "Shop", "origins": []string{"https://shop.example"}})
+		expectStatus(t, r, http.StatusCreated)
+		siteID := r.json(t)["id"].(string)
+		got := ts.admin("GET", "/api/v1/sites/"+siteID, nil).json(t)
+		for _, row := range siteRows {
+			def, ok := strings.CutPrefix(row.def, "no (")
+			if !ok {
+				continue // required
+			}
+			want, _ := literal(strings.TrimSuffix(def, ")"))
+			if !matches(want, got[row.names[0]]) {
+				t.Errorf("site %s: docs/API.md says %v, GET says %v", row.names[0], want, got[row.names[0]])
+			}
+		}
+		// The widgets' checks read the site's region: make it RU.
+		expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"region": "RU"}), http.StatusOK)
+
+		for typ, rows := range typeRows {
+			body, known := requiredSettings[typ]
+			if !known {
+				t.Errorf("docs/API.md documents widget type %q, which the test does not know", typ)
+				continue
+			}
+			w := ts.createWidget(siteID, map[string]any{"type": typ, "settings": body})
+			r := ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
+			expectStatus(t, r, http.StatusOK)
+			settings, _ := r.json(t)["settings"].(map[string]any)
+			for _, row := range rows {
+				for _, name := range row.names {
+					checkDocumentedSetting(t, ts, siteID, typ, name, row.def, body, settings)
+				}
+			}
+		}
+	})
+}
+
+func checkDocumentedSetting(t *testing.T, ts *testServer, siteID, typ, name, def string, body, settings map[string]any) {
+	t.Helper()
+	field := typ + "." + name
+	switch want, isLiteral := literal(def); {
+	case def == "required":
+		// Leaving it out must be refused, naming it.
+		without := map[string]any{}
+		for k, v := range body {
+			if k != name {
+				without[k] = v
+			}
+		}
+		r := ts.admin("POST", "/api/v1/sites/"+siteID+"/widgets", map[string]any{"type": typ, "settings": without})
+		if r.Status != http.StatusUnprocessableEntity || r.errorField(t) != "settings."+name {
+			t.Errorf("%s is documented as required, but leaving it out gives %d %s", field, r.Status, r.Body)
+		}
+	case def == "":
+		// Depends on another setting (a countdown's mode): no default.
+	case isLiteral:
+		if got := at(settings, name); !matches(want, got) {
+			t.Errorf("%s: docs/API.md says the default is %s, GET returns %v", field, def, got)
+		}
+	default:
+		want, known := proseDefaults[field]
+		if !known {
+			t.Errorf("%s: docs/API.md gives the default %q, which is not a JSON value this test can check; write it as one (`…`) or add it to proseDefaults", field, def)
+			return
+		}
+		if got := at(settings, name); !matches(want, got) {
+			t.Errorf("%s: docs/API.md says %q (%v here), GET returns %v", field, def, want, got)
+		}
+	}
+}
