@@ -98,7 +98,6 @@ func (e *Engine) dialManager(ctx context.Context, sc scope, c store.Callback, l 
 		Ref:          LegRef{SiteID: c.SiteID, CallbackID: c.ID, LegID: l.ID},
 		ManagerName:  m.Name,
 		ManagerPhone: m.Phone,
-		CallerID:     sc.set.CallerID,
 		Whisper:      whisper(sc.site.Locale, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit, sc.set.Record),
 		Language:     sc.site.Locale,
 		ConfirmDigit: confirmDigit,

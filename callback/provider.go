@@ -38,12 +38,13 @@ type LegRef struct {
 }
 
 // ManagerCall is everything a provider needs to ring a manager and, once the
-// manager confirms, to ask for the visitor's leg.
+// manager confirms, to ask for the visitor's leg. Managers see the
+// provider's own number (BECKON_TWILIO_FROM), never the widget's
+// caller_id: that one is for visitors (Reply.CallerID).
 type ManagerCall struct {
 	Ref          LegRef
 	ManagerName  string
 	ManagerPhone string        // E.164
-	CallerID     string        // the number the manager sees; the provider's default when empty
 	Whisper      string        // read to the manager, in the site's language
 	Language     string        // ru, uk or en: the voice of the whisper
 	ConfirmDigit string        // "1"
@@ -84,7 +85,13 @@ const (
 	ManagerEnded EventKind = "manager_ended"
 	// VisitorRinging: the visitor's phone rings.
 	VisitorRinging EventKind = "visitor_ringing"
-	// VisitorAnswered: the visitor picked up and the two are bridged.
+	// VisitorPickedUp: the visitor's line picked up while machine
+	// detection still listens (Twilio's asynchronous detection): who
+	// answered is not known yet. VisitorAnswered (a person) or
+	// VisitorEnded with OutcomeMachine follows.
+	VisitorPickedUp EventKind = "visitor_picked_up"
+	// VisitorAnswered: a person picked up (or the provider cannot tell)
+	// and the two are bridged.
 	VisitorAnswered EventKind = "visitor_answered"
 	// VisitorEnded: the visitor's leg ended (Outcome says how).
 	VisitorEnded EventKind = "visitor_ended"
@@ -96,7 +103,10 @@ type Event struct {
 	Kind    EventKind
 	CallID  string  // the provider's id of the call, when it has one
 	Outcome Outcome // for *Ended
-	At      time.Time
+	// ProviderAt is when the provider says it happened, when it says so
+	// (Twilio: whole seconds, from its own clock). It is kept beside
+	// Beckon's own time of receipt and never orders anything.
+	ProviderAt time.Time
 }
 
 // Reply tells a provider what to do after an event:

@@ -27,10 +27,9 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	at := ev.At
-	if at.IsZero() {
-		at = e.now()
-	}
+	// Beckon's own clock orders the timeline: providers' clocks may be
+	// skewed or in whole seconds (ev.ProviderAt is kept beside it).
+	at := e.now()
 	lang := textsFor(sc.site.Locale)
 	var (
 		reply   Reply
@@ -45,7 +44,7 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 			unknown = true
 			return errSkip
 		}
-		before, statusBefore, legsBefore := *leg, c.Status, len(c.Legs)
+		before, statusBefore, legsBefore, stepsBefore := *leg, c.Status, len(c.Legs), len(c.Timeline)
 		if ev.CallID != "" && leg.CallID == "" {
 			leg.CallID = ev.CallID
 		}
@@ -58,17 +57,16 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 			hangup = e.managerConfirmed(c, sc, leg, at, &reply)
 		case ManagerEnded:
 			wakeAt = e.managerEnded(c, leg, ev.Outcome, at)
+		case VisitorPickedUp:
+			wakeAt = visitorPickedUp(c, leg, at)
 		case VisitorAnswered:
-			if moveLeg(leg, legAnswered) && c.Status == StatusCallingVisitor && leg.Attempt == c.Attempt {
-				setStatus(c, StatusConnected, "", at)
-				c.NextAt = at.Add(connectedRecheck)
-				wakeAt = c.NextAt
-			}
+			wakeAt = visitorAnswered(c, leg, at)
 		case VisitorEnded:
 			wakeAt = e.visitorEnded(c, sc, leg, ev.Outcome, at, &reply)
 		default:
 			return fmt.Errorf("callback: unknown event kind %q", ev.Kind)
 		}
+		stampProviderTime(c, ev, before.Status, stepsBefore)
 		if *leg == before && c.Status == statusBefore && len(c.Legs) == legsBefore {
 			return errSkip // a repeated or late event: store nothing
 		}
@@ -95,6 +93,43 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 		}
 	}
 	return reply, nil
+}
+
+// stampProviderTime keeps the provider's time of ev on the steps it added
+// and on its leg when the leg ended.
+func stampProviderTime(c *store.Callback, ev Event, legBefore string, stepsBefore int) {
+	if ev.ProviderAt.IsZero() {
+		return
+	}
+	for i := stepsBefore; i < len(c.Timeline); i++ {
+		c.Timeline[i].ProviderAt = ev.ProviderAt
+	}
+	if l := legByID(c, ev.Ref.LegID); l != nil && legBefore != legEnded && l.Status == legEnded {
+		l.ProviderEndedAt = ev.ProviderAt
+	}
+}
+
+// visitorPickedUp: the visitor's line answered, machine detection still
+// listens. The request stays calling_visitor, so a voicemail never counts
+// as connected; the verdict is given more time than the ring window.
+func visitorPickedUp(c *store.Callback, leg *store.Leg, at time.Time) (wakeAt time.Time) {
+	if !moveLeg(leg, legAnswered) || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
+		return time.Time{}
+	}
+	c.NextAt = at.Add(connectedRecheck)
+	return c.NextAt
+}
+
+// visitorAnswered: a person is on the line (machine detection said so, or
+// none runs); the request is connected.
+func visitorAnswered(c *store.Callback, leg *store.Leg, at time.Time) (wakeAt time.Time) {
+	moveLeg(leg, legAnswered) // already there when VisitorPickedUp came first
+	if leg.Status != legAnswered || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
+		return time.Time{}
+	}
+	setStatus(c, StatusConnected, "", at)
+	c.NextAt = at.Add(connectedRecheck)
+	return c.NextAt
 }
 
 // unknownCallback answers an event for a request that does not exist (a
@@ -208,31 +243,40 @@ func (e *Engine) visitorEnded(c *store.Callback, sc scope, leg *store.Leg, out O
 }
 
 // settleVisitor moves the request on after its visitor's leg ended.
+//
+// A machine is nobody reached, even on a request already connected: with
+// asynchronous detection a provider may bridge a voicemail before its
+// verdict. Such a request goes back to queued (or fails), and the leg's
+// outcome says machine.
 func (e *Engine) settleVisitor(c *store.Callback, sc scope, leg *store.Leg, out Outcome, at time.Time) (wakeAt time.Time) {
-	switch {
+	if c.Status != StatusCallingVisitor && c.Status != StatusConnected {
+		return time.Time{}
+	}
 	// "completed" means the visitor answered, even when the "answered"
 	// event was lost.
-	case c.Status == StatusConnected || c.Status == StatusCallingVisitor && out == OutcomeCompleted:
+	if out != OutcomeMachine && (c.Status == StatusConnected || out == OutcomeCompleted) {
 		if c.Status != StatusConnected {
 			setStatus(c, StatusConnected, "", at)
 		}
 		setStatus(c, StatusCompleted, "", at)
 		c.NextAt = time.Time{}
 		return time.Time{}
-	case c.Status != StatusCallingVisitor:
-		return time.Time{}
 	}
-	reason := ReasonVisitorNoAnswer
+	reason := ReasonVisitorNoAnswer // a machine too, once the retries are spent
 	switch out {
 	case OutcomeBusy:
 		reason = ReasonVisitorBusy
 	case OutcomeFailed:
 		reason = ReasonProviderError
 	}
+	why := reason
+	if out == OutcomeMachine {
+		why = "visitor_machine"
+	}
 	if c.Attempt <= sc.set.VisitorRetries && reason != ReasonProviderError {
 		c.DueAt = at.Add(time.Duration(sc.set.RetryDelaySeconds) * time.Second)
 		c.NextAt = c.DueAt
-		setStatus(c, StatusQueued, fmt.Sprintf("%s, retry %d of %d", reason, c.Attempt, sc.set.VisitorRetries), at)
+		setStatus(c, StatusQueued, fmt.Sprintf("%s, retry %d of %d", why, c.Attempt, sc.set.VisitorRetries), at)
 		return c.DueAt
 	}
 	fail(c, reason, at)

@@ -49,6 +49,10 @@ func Final(status string) bool { return status == StatusCompleted || status == S
 // setStatus moves c to status and records the transition; a final status
 // also records when the request ended.
 func setStatus(c *store.Callback, status, detail string, at time.Time) {
+	// A timeline never runs backwards, whatever the clocks of replicas.
+	if n := len(c.Timeline); n > 0 && at.Before(c.Timeline[n-1].At) {
+		at = c.Timeline[n-1].At
+	}
 	c.Status = status
 	if Final(status) {
 		c.EndedAt = at
@@ -88,7 +92,7 @@ func endLeg(l *store.Leg, outcome Outcome, at time.Time) bool {
 	if l.Status == legEnded {
 		return false
 	}
-	l.Status, l.Outcome, l.EndedAt = legEnded, string(outcome), at
+	l.Status, l.Outcome, l.EndedAt = legEnded, string(outcome), maxTime(at, l.StartedAt)
 	return true
 }
 
@@ -101,4 +105,11 @@ func activeLegs(c *store.Callback, kind string) int {
 		}
 	}
 	return n
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }

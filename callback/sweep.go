@@ -101,11 +101,13 @@ func (e *Engine) sweepBridge(ctx context.Context, sc scope, c store.Callback) er
 		callID = manager.CallID // the visitor is dialled from inside the manager's call
 	}
 	ifRunning := OutcomeNoAnswer
-	if c.Status == StatusConnected {
+	// A visitor who picked up may be talking while machine detection's
+	// verdict is late or lost: that call is never hung up either.
+	if c.Status == StatusConnected || visitor.Status == legAnswered {
 		st, err := e.prov.CallState(ctx, callID)
 		if err == nil && !st.Ended {
 			_, err := e.update(ctx, sc, c, func(c *store.Callback) error {
-				if c.Status != StatusConnected {
+				if c.Status != StatusConnected && c.Status != StatusCallingVisitor {
 					return errSkip
 				}
 				c.NextAt = e.now().Add(connectedRecheck)

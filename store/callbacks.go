@@ -59,8 +59,11 @@ type Consent struct {
 // Transition is one step of a request's state machine.
 type Transition struct {
 	Status string    `json:"status"`
-	At     time.Time `json:"at"`
+	At     time.Time `json:"at"` // Beckon's clock (ms): timelines are ordered by it
 	Detail string    `json:"detail,omitempty"`
+	// ProviderAt is the telephony provider's time of the event that caused
+	// the step, when it gave one (Twilio: whole seconds, its own clock).
+	ProviderAt time.Time `json:"provider_at,omitzero"`
 }
 
 // Leg is one phone call the provider placed for a request.
@@ -74,7 +77,10 @@ type Leg struct {
 	Status    string    `json:"status"` // dialing, ringing, answered, confirmed, ended …
 	Outcome   string    `json:"outcome,omitempty"`
 	StartedAt time.Time `json:"started_at"`
-	EndedAt   time.Time `json:"ended_at,omitzero"`
+	EndedAt   time.Time `json:"ended_at,omitzero"` // Beckon's clock, never before StartedAt
+	// ProviderEndedAt is the provider's time of the leg's end, when it
+	// gave one.
+	ProviderEndedAt time.Time `json:"provider_ended_at,omitzero"`
 }
 
 // Callbacks keeps callback requests, scoped by site.

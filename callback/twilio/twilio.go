@@ -11,8 +11,8 @@
 //	CallManager      POST Calls.json {To: manager, Url: answer, StatusCallback: status}
 //	answer           Report(ManagerAnswered)  → <Gather action=confirm><Say>whisper</Say></Gather>
 //	confirm          Report(ManagerConfirmed) → <Say/><Dial action=dialed><Number statusCallback=visitor-status>visitor</Number></Dial>
-//	visitor-status   Report(VisitorRinging | VisitorAnswered | VisitorEnded)
-//	amd              Report(VisitorEnded machine), then hang the visitor's leg up
+//	visitor-status   Report(VisitorRinging | VisitorPickedUp | VisitorAnswered | VisitorEnded)
+//	amd              Report(VisitorAnswered), or Report(VisitorEnded machine) and hang the visitor's leg up
 //	dialed           Report(VisitorEnded) → <Say/><Hangup/>
 //	status           Report(ManagerRinging | ManagerEnded)
 package twilio
@@ -38,9 +38,9 @@ import (
 type Options struct {
 	AccountSID string
 	AuthToken  string
-	// From is the caller id of the manager's leg (a Twilio number or a
-	// verified caller id) when the call names none; it is also the visitor
-	// leg's caller id when the reply names none.
+	// From is the caller id of every manager's leg (a Twilio number or a
+	// verified caller id); it is also the visitor leg's caller id when the
+	// reply names none (the widget has no caller_id).
 	From string
 	// PublicURL is Beckon's public base URL (BECKON_PUBLIC_URL), with any
 	// path prefix a reverse proxy adds. Webhook URLs are built from it and
@@ -148,12 +148,11 @@ func (p *Provider) CallManager(ctx context.Context, call callback.ManagerCall) (
 	if call.ManagerPhone == "" {
 		return "", errors.New("twilio: call manager: no phone number")
 	}
-	from := call.CallerID
+	// Managers see the account's own number, whatever the widget shows
+	// visitors: they learn it as "the callback line".
+	from := p.opts.From
 	if from == "" {
-		from = p.opts.From
-	}
-	if from == "" {
-		return "", errors.New("twilio: call manager: no caller id (set the widget's caller id or the provider's From)")
+		return "", errors.New("twilio: call manager: no caller id (set the provider's From, BECKON_TWILIO_FROM)")
 	}
 	q := refQuery(call.Ref)
 	answer := copyQuery(q)

@@ -121,6 +121,11 @@ type envConfig struct {
 	public string // PublicURL; default: the listener's URL
 	from   string
 	engine engine
+	voices map[string]string // Options.Voices
+	// syncAMD: the fake decides machine or human before the bridge (the
+	// in-progress callback carries AnsweredBy); default: Twilio's
+	// asynchronous order, the verdict after in-progress.
+	syncAMD bool
 }
 
 // newEnv starts a Fiber app with the provider's webhooks on 127.0.0.1, a
@@ -147,6 +152,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		Second:     10 * time.Millisecond,
 		Step:       2 * time.Millisecond,
 		AMDAfter:   20 * time.Millisecond,
+		SyncAMD:    cfg.syncAMD,
 	})
 	from := cfg.from
 	if from == "" {
@@ -159,6 +165,7 @@ func newEnv(t *testing.T, cfg envConfig) *env {
 		PublicURL:  e.public,
 		APIBaseURL: e.fake.URL(),
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Voices:     cfg.voices,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -317,11 +324,15 @@ func TestBridge(t *testing.T) {
 
 			// The events, in order. The visitor's end comes twice: from its
 			// status callback and from the <Dial> action.
-			want := []callback.EventKind{
-				callback.ManagerRinging, callback.ManagerAnswered, callback.ManagerConfirmed,
-				callback.VisitorRinging, callback.VisitorAnswered, callback.VisitorEnded, callback.VisitorEnded,
-				callback.ManagerEnded,
+			// With detection, picking up is not yet an answer: the
+			// verdict ("human") comes after it.
+			answered := []callback.EventKind{callback.VisitorAnswered}
+			if tc.engine.detectMachine {
+				answered = []callback.EventKind{callback.VisitorPickedUp, callback.VisitorAnswered}
 			}
+			want := slices.Concat([]callback.EventKind{
+				callback.ManagerRinging, callback.ManagerAnswered, callback.ManagerConfirmed, callback.VisitorRinging,
+			}, answered, []callback.EventKind{callback.VisitorEnded, callback.VisitorEnded, callback.ManagerEnded})
 			if got := kinds(evs); !slices.Equal(got, want) {
 				t.Fatalf("events %v, want %v", got, want)
 			}
@@ -339,8 +350,10 @@ func TestBridge(t *testing.T) {
 				if ended && ev.Outcome != callback.OutcomeCompleted || !ended && ev.Outcome != "" {
 					t.Errorf("%s: outcome %q", ev.Kind, ev.Outcome)
 				}
-				if ev.At.IsZero() {
-					t.Errorf("%s: no time", ev.Kind)
+				// Status callbacks carry Twilio's time, in whole seconds.
+				fromStatus := ev.Kind == callback.ManagerRinging || ev.Kind == callback.ManagerEnded || ev.Kind == callback.VisitorRinging
+				if fromStatus && (ev.ProviderAt.IsZero() || ev.ProviderAt.Nanosecond() != 0) {
+					t.Errorf("%s: provider time %v", ev.Kind, ev.ProviderAt)
 				}
 			}
 		})
@@ -421,45 +434,93 @@ func TestVisitorDoesNotTalk(t *testing.T) {
 	}
 }
 
+// TestVisitorMachine: whatever the order of the events (asynchronous
+// detection: in-progress, then the verdict; synchronous: the verdict in
+// in-progress) and whichever machine answered, the visitor's leg is
+// reported ended by a machine, never answered, and hung up at once.
 func TestVisitorMachine(t *testing.T) {
-	e := newEnv(t, envConfig{engine: engine{detectMachine: true}})
-	// The machine would talk for an hour: only detection ends it.
-	e.fake.Script(visitorPhone, twiliofake.Behavior{Answer: true, Machine: true, TalkFor: time.Hour})
-	m, evs := e.call(managerCall())
-	e.noErrors()
-	v := e.child(m)
-	if v.AnsweredBy != "machine_start" || v.EndedAt.Sub(v.AnsweredAt) > 2*time.Second {
-		t.Errorf("visitor leg answered by %q, lasted %s", v.AnsweredBy, v.EndedAt.Sub(v.AnsweredAt))
-	}
-	var ends int
-	for _, ev := range evs {
-		if ev.Kind == callback.VisitorEnded {
-			ends++
-			if ev.Outcome != callback.OutcomeMachine || ev.CallID != v.SID {
-				t.Errorf("visitor_ended %+v, want machine", ev)
-			}
+	for _, order := range []struct {
+		name string
+		sync bool
+	}{{"asynchronous", false}, {"synchronous", true}} {
+		for _, verdict := range []string{"machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"} {
+			t.Run(order.name+"/"+verdict, func(t *testing.T) {
+				e := newEnv(t, envConfig{engine: engine{detectMachine: true}, syncAMD: order.sync})
+				// The machine would talk for an hour: only detection ends it.
+				e.fake.Script(visitorPhone, twiliofake.Behavior{Answer: true, AnsweredBy: verdict, TalkFor: time.Hour})
+				m, evs := e.call(managerCall())
+				e.noErrors()
+				v := e.child(m)
+				if v.AnsweredBy != verdict || v.EndedAt.Sub(v.AnsweredAt) > 2*time.Second {
+					t.Errorf("visitor leg answered by %q, lasted %s", v.AnsweredBy, v.EndedAt.Sub(v.AnsweredAt))
+				}
+				var ends int
+				for _, ev := range evs {
+					switch ev.Kind {
+					case callback.VisitorEnded:
+						ends++
+						if ev.Outcome != callback.OutcomeMachine || ev.CallID != v.SID {
+							t.Errorf("visitor_ended %+v, want machine", ev)
+						}
+					case callback.VisitorAnswered:
+						t.Errorf("a machine reported as answered: %v", kinds(evs))
+					}
+				}
+				if ends == 0 {
+					t.Fatalf("no visitor_ended in %v", kinds(evs))
+				}
+				_, pickedUp := e.rep.find(callback.VisitorPickedUp)
+				if pickedUp == order.sync {
+					t.Errorf("picked-up reported %v with synchronous detection %v: %v", pickedUp, order.sync, kinds(evs))
+				}
+				if got := m.SaidTexts(); got[len(got)-1] != noAnswerSay {
+					t.Errorf("manager heard %q", got)
+				}
+			})
 		}
-	}
-	if ends == 0 {
-		t.Fatalf("no visitor_ended in %v", kinds(evs))
-	}
-	if got := m.SaidTexts(); got[len(got)-1] != noAnswerSay {
-		t.Errorf("manager heard %q", got)
 	}
 }
 
+// TestVisitorHumanWithDetection: a person (or a verdict of unknown) is
+// answered, in both orders; asynchronously the pick-up comes first.
 func TestVisitorHumanWithDetection(t *testing.T) {
-	e := newEnv(t, envConfig{engine: engine{detectMachine: true}})
-	e.fake.Script(visitorPhone, twiliofake.Behavior{Answer: true, TalkFor: 100 * time.Millisecond})
-	m, evs := e.call(managerCall())
-	e.noErrors()
-	if v := e.child(m); v.AnsweredBy != "human" {
-		t.Errorf("answered by %q", v.AnsweredBy)
-	}
-	for _, ev := range evs {
-		if ev.Kind == callback.VisitorEnded && ev.Outcome != callback.OutcomeCompleted {
-			t.Errorf("visitor_ended %+v", ev)
-		}
+	for _, tc := range []struct {
+		name    string
+		sync    bool
+		verdict string
+		want    []callback.EventKind
+	}{
+		{"asynchronous human", false, "human", []callback.EventKind{callback.VisitorRinging, callback.VisitorPickedUp, callback.VisitorAnswered}},
+		{"asynchronous unknown", false, "unknown", []callback.EventKind{callback.VisitorRinging, callback.VisitorPickedUp, callback.VisitorAnswered}},
+		{"synchronous human", true, "human", []callback.EventKind{callback.VisitorRinging, callback.VisitorAnswered}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{engine: engine{detectMachine: true}, syncAMD: tc.sync})
+			e.fake.Script(visitorPhone, twiliofake.Behavior{Answer: true, AnsweredBy: tc.verdict, TalkFor: 100 * time.Millisecond})
+			m, evs := e.call(managerCall())
+			e.noErrors()
+			if v := e.child(m); v.AnsweredBy != tc.verdict {
+				t.Errorf("answered by %q", v.AnsweredBy)
+			}
+			var got []callback.EventKind
+			for _, ev := range evs {
+				switch ev.Kind {
+				case callback.VisitorEnded:
+					if ev.Outcome != callback.OutcomeCompleted {
+						t.Errorf("visitor_ended %+v", ev)
+					}
+				case callback.VisitorRinging, callback.VisitorPickedUp, callback.VisitorAnswered:
+					// The synchronous verdict comes twice (in-progress and
+					// the amd webhook): the engine sees it once.
+					if !slices.Contains(got, ev.Kind) {
+						got = append(got, ev.Kind)
+					}
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("visitor events %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -471,9 +532,9 @@ func TestConfirmDigit(t *testing.T) {
 		confirmed   bool
 		heard       []string
 	}{
-		{"wrong, then right", "21", 0, true, []string{whisper, "Неверная клавиша. Нажмите 1, чтобы соединиться с клиентом.", connecting}},
-		{"wrong twice", "23", 0, false, []string{whisper, "Неверная клавиша. Нажмите 1, чтобы соединиться с клиентом.", "До свидания."}},
-		{"no key", "", 0, false, []string{whisper, "Вы не нажали клавишу. До свидания."}},
+		{"wrong, then right", "21", 0, true, []string{whisper, "Это не та клавиша. Нажмите 1, чтобы соединиться с клиентом.", connecting}},
+		{"wrong twice", "23", 0, false, []string{whisper, "Это не та клавиша. Нажмите 1, чтобы соединиться с клиентом.", "До свидания."}},
+		{"no key: the prompt once more, then goodbye", "", 0, false, []string{whisper, "Нажмите 1, чтобы соединиться с клиентом.", "Клавиша не нажата. До свидания."}},
 		{"hangs up instead", "", 30 * time.Millisecond, false, []string{whisper}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -677,16 +738,16 @@ func TestCreateFails(t *testing.T) {
 	}
 }
 
+// TestCallerID: the manager sees the provider's own number; the visitor
+// sees the reply's (the widget's caller_id).
 func TestCallerID(t *testing.T) {
 	e := newEnv(t, envConfig{})
-	mc := managerCall()
-	mc.CallerID = siteNumber
-	m, _ := e.call(mc)
-	if m.From != siteNumber {
-		t.Errorf("from %s", m.From)
+	m, _ := e.call(managerCall())
+	if v := e.child(m); m.From != defaultFrom || v.From != siteNumber {
+		t.Errorf("manager saw %s, visitor saw %s; want %s and %s", m.From, v.From, defaultFrom, siteNumber)
 	}
 
-	// No caller id anywhere: nothing is sent.
+	// No number: nothing is sent.
 	p, err := twilio.New(twilio.Options{AccountSID: e.fake.AccountSID(), AuthToken: e.fake.AuthToken(),
 		PublicURL: e.public, APIBaseURL: e.fake.URL()})
 	if err != nil {

@@ -182,12 +182,12 @@ func (p *Provider) render(w *webhook, reply callback.Reply) []byte {
 func (p *Provider) dialVerb(manager callback.LegRef, lang string, reply callback.Reply) dialVerb {
 	visitor := callback.LegRef{SiteID: manager.SiteID, CallbackID: manager.CallbackID, LegID: reply.VisitorLegID}
 	q := refQuery(visitor)
+	if reply.DetectMachine {
+		q.Set(qAMD, "1") // in-progress alone is not yet an answer: the verdict follows
+	}
 	action := copyQuery(q)
 	if lang != "" {
 		action.Set(qLang, lang)
-	}
-	if reply.DetectMachine {
-		action.Set(qAMD, "1")
 	}
 	callerID := reply.CallerID
 	if callerID == "" {

@@ -56,10 +56,11 @@ func TestRender(t *testing.T) {
 			"dial with recording and machine detection",
 			callback.Reply{Action: callback.ActionDial, Say: "Connecting", Language: "en", VisitorLegID: "v1", VisitorPhone: "+79990000002",
 				CallerID: "+74950000000", DialTimeout: 25 * time.Second, DetectMachine: true, Record: true},
-			`<Response><Say language="en-US">Connecting</Say>` +
+			`<Response><Say language="en-US" voice="Google.en-US-Standard-C">Connecting</Say>` +
 				`<Dial answerOnBridge="true" callerId="+74950000000" timeout="25" action="https://b.example/hooks/twilio/dialed?amd=1&amp;callback_id=c1&amp;lang=en&amp;leg_id=v1&amp;site_id=s1" method="POST" record="record-from-answer-dual">` +
-				`<Number statusCallback="https://b.example/hooks/twilio/visitor-status?callback_id=c1&amp;leg_id=v1&amp;site_id=s1" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST" ` +
-				`machineDetection="Enable" amdStatusCallback="https://b.example/hooks/twilio/amd?callback_id=c1&amp;leg_id=v1&amp;site_id=s1" amdStatusCallbackMethod="POST">+79990000002</Number></Dial></Response>`,
+				`<Number statusCallback="https://b.example/hooks/twilio/visitor-status?amd=1&amp;callback_id=c1&amp;leg_id=v1&amp;site_id=s1" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST" ` +
+				`url="https://b.example/hooks/twilio/visitor-notice?amd=1&amp;callback_id=c1&amp;lang=en&amp;leg_id=v1&amp;site_id=s1" ` +
+				`machineDetection="Enable" amdStatusCallback="https://b.example/hooks/twilio/amd?amd=1&amp;callback_id=c1&amp;leg_id=v1&amp;site_id=s1" amdStatusCallbackMethod="POST">+79990000002</Number></Dial></Response>`,
 		},
 		{
 			"dial: the provider's number, Twilio's default timeout, nothing said",

@@ -24,8 +24,11 @@ import (
 //	                (TwiML from the reply); a wrong one asks once more
 //	dialed          <Dial> action: VisitorEnded (DialCallStatus); TwiML from the reply
 //	status          the manager's call progress: ManagerRinging, ManagerEnded
-//	visitor-status  the visitor's call progress: VisitorRinging, VisitorAnswered, VisitorEnded
-//	amd             machine detection on the visitor's leg: a machine ends it
+//	visitor-status  the visitor's call progress: VisitorRinging, VisitorPickedUp
+//	                (detection still listens), VisitorAnswered, VisitorEnded
+//	amd             machine detection's verdict on the visitor's leg: a person
+//	                is VisitorAnswered; a machine is VisitorEnded, then hung up
+//	visitor-notice  the visitor answered a recorded call: "may be recorded"
 //
 // r must be the app's root router: Twilio is given PublicURL + the paths
 // above. Every webhook first checks X-Twilio-Signature against PublicURL +
@@ -64,14 +67,15 @@ type webhook struct {
 	ref   callback.LegRef
 }
 
-// at is when Twilio saw the event: status callbacks carry a Timestamp.
-func (w *webhook) at() time.Time {
+// providerAt is when Twilio says the event happened: status callbacks
+// carry a Timestamp, in whole seconds of Twilio's clock. Zero when absent.
+func (w *webhook) providerAt() time.Time {
 	if ts := w.form["Timestamp"]; ts != "" {
 		if t, err := time.Parse(time.RFC1123Z, ts); err == nil {
 			return t
 		}
 	}
-	return time.Now()
+	return time.Time{}
 }
 
 func (w *webhook) attrs() []any {
@@ -145,7 +149,7 @@ func (h *hooks) verify(c *fiber.Ctx, name string) (*webhook, bool) {
 func (h *hooks) report(c *fiber.Ctx, w *webhook, kind callback.EventKind, callID string, out callback.Outcome) (callback.Reply, error) {
 	ctx, cancel := context.WithTimeout(c.UserContext(), reportTimeout)
 	defer cancel()
-	ev := callback.Event{Ref: w.ref, Kind: kind, CallID: callID, Outcome: out, At: w.at()}
+	ev := callback.Event{Ref: w.ref, Kind: kind, CallID: callID, Outcome: out, ProviderAt: w.providerAt()}
 	reply, err := h.rep.Report(ctx, ev)
 	if err != nil {
 		return callback.Reply{}, fmt.Errorf("report %s: %w", kind, err)
@@ -259,6 +263,11 @@ func (h *hooks) ended(w *webhook, status string) (callback.Outcome, bool) {
 // visitorStatus: the visitor's call progress (<Number statusCallback>).
 // The end is reported here as well as by the dialed webhook: whichever
 // comes first, the engine sees it once.
+//
+// With machine detection, in-progress comes in two orders. Asynchronous
+// (Twilio's order for a <Number>): in-progress without AnsweredBy, the
+// verdict later to the amd webhook; that is VisitorPickedUp, and the
+// verdict decides. Synchronous: in-progress already carries AnsweredBy.
 func (h *hooks) visitorStatus(c *fiber.Ctx, w *webhook) error {
 	st := w.form["CallStatus"]
 	var (
@@ -269,10 +278,15 @@ func (h *hooks) visitorStatus(c *fiber.Ctx, w *webhook) error {
 	case "ringing":
 		kind = callback.VisitorRinging
 	case "in-progress":
-		if isMachine(w.form["AnsweredBy"]) {
-			return c.SendStatus(http.StatusNoContent) // the amd webhook ends it
+		answeredBy := w.form["AnsweredBy"]
+		switch {
+		case isMachine(answeredBy):
+			return h.machine(c, w)
+		case answeredBy == "" && w.query.Get(qAMD) == "1":
+			kind = callback.VisitorPickedUp
+		default:
+			kind = callback.VisitorAnswered
 		}
-		kind = callback.VisitorAnswered
 	case "queued", "initiated":
 		return c.SendStatus(http.StatusNoContent)
 	default:
@@ -288,13 +302,23 @@ func (h *hooks) visitorStatus(c *fiber.Ctx, w *webhook) error {
 	return c.SendStatus(http.StatusNoContent)
 }
 
-// amd: machine detection's verdict on the visitor's leg. A machine is
-// reported first, then its leg is hung up, so the engine knows why the leg
-// ends before the dialed webhook asks what the manager hears.
+// amd: machine detection's verdict on the visitor's leg. A person (human,
+// or unknown: Twilio could not tell, and leans to people) is the answer
+// the engine waited for; a machine ends the leg.
 func (h *hooks) amd(c *fiber.Ctx, w *webhook) error {
-	if !isMachine(w.form["AnsweredBy"]) {
-		return c.SendStatus(http.StatusNoContent)
+	if isMachine(w.form["AnsweredBy"]) {
+		return h.machine(c, w)
 	}
+	if _, err := h.report(c, w, callback.VisitorAnswered, w.form["CallSid"], ""); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// machine: a machine answered the visitor's leg. It is reported first,
+// then the leg is hung up, so the engine knows why the leg ends before the
+// dialed webhook asks what the manager hears.
+func (h *hooks) machine(c *fiber.Ctx, w *webhook) error {
 	sid := w.form["CallSid"]
 	_, rerr := h.report(c, w, callback.VisitorEnded, sid, callback.OutcomeMachine)
 	// Hang up even when the report failed: nobody wants the manager talking
