@@ -12,7 +12,6 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
-	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -179,15 +178,7 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := s.normalizeBlocklist(site); err != nil {
 		return err
 	}
-	if s.NotifyURL != "" {
-		if err := notify.CheckURL(s.NotifyURL); err != nil {
-			return validate.Field("notify_url", "%v", err)
-		}
-		if s.NotifySecret == "" {
-			s.NotifySecret = notify.NewSecret()
-		}
-	}
-	return nil
+	return s.normalizeNotify()
 }
 
 // Defaults implements widgets.Defaulter: settings where 0 is a valid

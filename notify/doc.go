@@ -23,14 +23,25 @@
 //
 // # Delivery
 //
-// [Sender.Send] checks and encodes a message, then hands it to a fixed pool
-// of workers through a bounded queue; it never waits for the network. An
-// attempt that fails on the network, times out, or gets 408, 429 or a 5xx is
-// retried after the delays in [Options.Schedule] (jittered, and never sooner
-// than a Retry-After asks); any other answer is final. 2xx is success.
-// A message that cannot be admitted (queue full) is dropped, logged and
-// counted rather than blocking the caller; deliveries live in memory only,
-// so retries still pending when the process stops are given up.
+// Messages go through the store's durable outbox (store.Outbox).
+// [Sender.Send] stores the message and returns once it is stored, so an
+// event is never acknowledged before its notification is safe; it never
+// waits for the network. [Sender.Run] claims due messages (each replica
+// claims with a lease, so a message whose sender died is taken over after
+// it) and makes the attempts, up to [Options.Workers] at once. Each attempt
+// reads the widget's current notify_url and notify_secret ([Endpoint]) and
+// is written to the site's delivery log with its time, URL, status or
+// error, duration and next attempt.
+//
+// An attempt that fails on the network, times out, or gets 408, 429 or a
+// 5xx is retried after [Options.FirstRetry] (5 s), doubling each time up to
+// [Options.MaxRetry] (1 h), jittered ±20 % and never sooner than a
+// Retry-After asks, for [Options.GiveUpAfter] (24 h) after the event, across
+// restarts. Any other answer (404, 410, a redirect that is not 307/308, an
+// internal address, a malformed secret) ends the message as failed; the
+// owner fixes the receiver and replays it. Delivery is at least once: a
+// sender that dies between an attempt and its record repeats it, with the
+// same webhook-id.
 //
 // # Address guard
 //
@@ -41,14 +52,17 @@
 // reserved addresses, including their IPv4-mapped forms. The check runs in the
 // dialer, on the address actually being connected to after DNS resolution, so
 // it also covers redirects and hostnames that resolve (or re-resolve, DNS
-// rebinding) to an internal address. [CheckURL] only checks the URL's shape,
-// for a friendly 422 when the URL is saved.
+// rebinding) to an internal address. [CheckURL] gives the friendly 422 when
+// a URL is saved: its shape, and (unless private addresses are allowed)
+// hosts that can only ever be internal: literal internal addresses,
+// localhost and local-only names. [CheckSecret] does the same for secrets.
 //
 // # Observability
 //
-// beckon_webhook_deliveries_total{result} counts outcomes: ok, retry (an
-// attempt failed and another is scheduled), failed, refused (internal
-// address) and dropped (queue full, or given up at shutdown). Every outcome is
-// logged with the message id, event type and receiver host (never the full
-// URL, which may embed a token), and reported to [Options.OnResult] if set.
+// beckon_webhook_deliveries_total{result} counts attempts: ok, retry (another
+// is scheduled), failed, refused (internal address), cancelled (the widget
+// has no notify_url any more), and dropped for messages the store did not
+// take. beckon_webhook_outbox_pending is how many wait, across replicas.
+// Every attempt is logged with the message id, site, event type and the
+// receiver's host (never the full URL, which may embed a token).
 package notify

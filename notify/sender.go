@@ -1,149 +1,104 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
+	"crypto/sha256"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	mathrand "math/rand/v2"
-	"net"
-	"net/http"
-	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/beckonhq/beckon/store"
 )
 
 // Defaults of Options.
 const (
-	DefaultWorkers   = 8
-	DefaultQueueSize = 1024
-	DefaultTimeout   = 10 * time.Second
+	DefaultWorkers     = 8
+	DefaultTimeout     = 10 * time.Second
+	DefaultFirstRetry  = 5 * time.Second
+	DefaultMaxRetry    = time.Hour
+	DefaultGiveUpAfter = 24 * time.Hour
+	DefaultLease       = time.Minute
+	DefaultPoll        = time.Second
 )
 
-// DefaultSchedule is the delay before each retry: six retries over about
-// 1 h 43 min, each jittered by ±20 %.
-var DefaultSchedule = []time.Duration{
-	5 * time.Second, 30 * time.Second, 2 * time.Minute,
-	10 * time.Minute, 30 * time.Minute, time.Hour,
+// depthEvery is how often the outbox's depth is read for the gauge.
+const depthEvery = 10 * time.Second
+
+// Outbox is what the sender needs from the store.
+type Outbox interface {
+	EnqueueNotification(ctx context.Context, n store.Notification) error
+	ClaimNotifications(ctx context.Context, now time.Time, max int, lease time.Duration) ([]store.Notification, error)
+	RecordDelivery(ctx context.Context, n store.Notification, a store.DeliveryAttempt) error
+	PendingNotifications(ctx context.Context) (int64, error)
 }
 
-const (
-	maxRedirects     = 3
-	maxRetryAfter    = time.Hour // a Retry-After beyond this is read as this
-	maxResponseBytes = 64 << 10  // read (and discard) at most this much of a reply
-	userAgent        = "Beckon-Webhooks/1"
-)
+// Endpoint tells where a widget's notifications go now: its notify_url and
+// notify_secret, read at every attempt, so an owner who fixes a URL or
+// rotates a secret gets the retries (and replays) there. ErrNoEndpoint
+// when the widget, or its notify_url, is gone.
+type Endpoint func(ctx context.Context, siteID, widgetID string) (Webhook, error)
 
-// Outcomes of a message, as in Result.Outcome and the metric's result label.
-const (
-	OutcomeOK      = "ok"
-	OutcomeFailed  = "failed"  // a final answer (4xx, redirect trouble) or retries used up
-	OutcomeRefused = "refused" // the receiver's address is internal
-	OutcomeDropped = "dropped" // queue full, or given up at shutdown
-	resultRetry    = "retry"   // metric only: an attempt failed, another is scheduled
-)
-
-// Errors of Send, and of Result.Err for dropped messages.
-var (
-	ErrClosed    = errors.New("notify: sender is closed")
-	ErrQueueFull = errors.New("notify: delivery queue is full")
-	errShutdown  = errors.New("notify: sender closed before delivery finished")
-)
-
-var deliveries = promauto.NewCounterVec(prometheus.CounterOpts{
-	Name: "beckon_webhook_deliveries_total",
-	Help: "Outgoing webhook outcomes: ok, retry (an attempt failed, another is scheduled), failed, refused (internal address), dropped (queue full or shutdown).",
-}, []string{"result"})
-
-func init() {
-	// Export every series from the start, so rate() and alerts see zeros.
-	for _, r := range []string{OutcomeOK, resultRetry, OutcomeFailed, OutcomeRefused, OutcomeDropped} {
-		deliveries.WithLabelValues(r)
-	}
-}
+// ErrNoEndpoint ends a notification as cancelled.
+var ErrNoEndpoint = errors.New("notify: the widget has no notify_url any more")
 
 // Options configure a Sender; zero values take the defaults.
 type Options struct {
 	// AllowPrivate lets deliveries reach internal addresses (loopback,
 	// private, link-local …). Off by default: webhook URLs come from site
-	// owners. Operators whose receivers live on a private network turn it
-	// on (BECKON_WEBHOOK_ALLOW_PRIVATE).
+	// owners (BECKON_WEBHOOK_ALLOW_PRIVATE).
 	AllowPrivate bool
-	// Workers is how many attempts may run at once (DefaultWorkers).
+	// Workers bounds the attempts under way at once (DefaultWorkers).
 	Workers int
-	// QueueSize bounds the messages held at once, whether waiting for a
-	// worker, in flight or waiting for a retry (DefaultQueueSize). Send
-	// drops messages beyond it.
-	QueueSize int
-	// Schedule is the delay before each retry, so a message gets
-	// len(Schedule)+1 attempts. nil means DefaultSchedule; an empty
-	// non-nil slice means no retries.
-	Schedule []time.Duration
-	// Timeout bounds one attempt: connect, send, and read the reply
-	// (DefaultTimeout).
+	// Timeout bounds one attempt: connect, redirects, send and read the
+	// reply (DefaultTimeout).
 	Timeout time.Duration
-	// Logger gets one record per outcome (slog.Default() when nil).
-	Logger *slog.Logger
-	// OnResult, if set, is called once per message when its delivery
-	// ends, from a worker (or from Send for a message dropped on arrival,
-	// or from Close for given-up retries). It must not block for long.
-	// Use it to keep a delivery log or to disable an endpoint that
-	// answered 410 Gone.
-	OnResult func(Result)
+	// FirstRetry is the delay after the first failed attempt; each further
+	// one doubles it, up to MaxRetry, with ±20 % jitter
+	// (DefaultFirstRetry, DefaultMaxRetry).
+	FirstRetry, MaxRetry time.Duration
+	// GiveUpAfter is how long after the event (or a replay) attempts go on
+	// (DefaultGiveUpAfter).
+	GiveUpAfter time.Duration
+	// Lease is how long a claimed notification stays hidden from other
+	// replicas; one whose sender died is taken over after it (DefaultLease;
+	// keep it well above Timeout).
+	Lease time.Duration
+	// Poll is how often an idle sender looks for due notifications; a Send
+	// in this process wakes it at once (DefaultPoll).
+	Poll time.Duration
+	// Now is the clock of the schedule (time.Now); tests move it. The
+	// signature's webhook-timestamp is always the real time, because
+	// receivers compare it with theirs.
+	Now    func() time.Time
+	Logger *slog.Logger // slog.Default() when nil
 }
 
-// Result is how one message's delivery ended.
-type Result struct {
-	ID        string // webhook-id
-	EventType string
-	URL       string
-	Outcome   string // OutcomeOK, OutcomeFailed, OutcomeRefused or OutcomeDropped
-	Attempts  int    // attempts made
-	Status    int    // HTTP status of the last attempt; 0 when none came back
-	Err       error  // why it did not succeed; nil for OutcomeOK
+// Message is an event for a site owner.
+type Message struct {
+	// ID is the webhook-id; empty: a random one. A stable ID (MessageID)
+	// makes repeating a Send after an error harmless.
+	ID        string
+	SiteID    string
+	WidgetID  string // whose notify_url receives it
+	EventType string // "callback.missed"
+	Payload   any    // the envelope's data
+	At        time.Time
 }
 
-// Sender delivers webhooks in the background. It is safe for concurrent use.
+// Sender delivers messages through the store's outbox: Send stores them,
+// Run delivers them. It is safe for concurrent use.
 type Sender struct {
-	opts   Options
-	log    *slog.Logger
-	client *http.Client
-
-	// queue holds messages due for an attempt. Its capacity is QueueSize
-	// and at most QueueSize messages are pending in all, so sends to it
-	// never block.
-	queue   chan *delivery
-	base    context.Context // parent of every attempt; cancelled when Close gives up
-	cancel  context.CancelFunc
-	workers sync.WaitGroup
-
-	mu      sync.Mutex
-	closed  bool
-	pending int                       // messages admitted and not finished
-	timers  map[*delivery]*time.Timer // messages waiting for a retry
-
-	closeOnce sync.Once
-	done      chan struct{} // closed when every worker has returned
-}
-
-// delivery is one message on its way.
-type delivery struct {
-	id, eventType string
-	url, host     string // host only for logs: paths and queries may hold tokens
-	key           []byte
-	body          []byte
-	attempts      int
-	lastStatus    int
-	lastErr       error
+	opts     Options
+	ob       Outbox
+	endpoint Endpoint
+	log      *slog.Logger
+	client   *httpClient
+	wake     chan struct{}
 }
 
 // envelope is the body of every webhook, the spec's recommended shape.
@@ -153,350 +108,238 @@ type envelope struct {
 	Data      any       `json:"data"`
 }
 
-// New starts a Sender with opts.Workers workers. Stop it with Close.
-func New(opts Options) *Sender {
+// New makes a Sender over ob; Run starts delivering.
+func New(ob Outbox, endpoint Endpoint, opts Options) *Sender {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = DefaultWorkers
 	}
-	if opts.QueueSize <= 0 {
-		opts.QueueSize = DefaultQueueSize
-	}
-	if opts.Schedule == nil {
-		opts.Schedule = DefaultSchedule
-	}
-	opts.Schedule = append([]time.Duration(nil), opts.Schedule...)
-	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultTimeout
+	def(&opts.Timeout, DefaultTimeout)
+	def(&opts.FirstRetry, DefaultFirstRetry)
+	def(&opts.MaxRetry, DefaultMaxRetry)
+	def(&opts.GiveUpAfter, DefaultGiveUpAfter)
+	def(&opts.Lease, DefaultLease)
+	def(&opts.Poll, DefaultPoll)
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	base, cancel := context.WithCancel(context.Background())
-	s := &Sender{
-		opts:   opts,
+	return &Sender{
+		opts: opts, ob: ob, endpoint: endpoint,
 		log:    log.With(slog.String("component", "webhooks")),
-		client: newClient(opts.AllowPrivate, opts.Timeout),
-		queue:  make(chan *delivery, opts.QueueSize),
-		base:   base,
-		cancel: cancel,
-		timers: make(map[*delivery]*time.Timer),
-		done:   make(chan struct{}),
-	}
-	s.workers.Add(opts.Workers)
-	for range opts.Workers {
-		go s.work()
-	}
-	return s
-}
-
-// newClient builds the HTTP client of all deliveries. The address guard
-// lives in its dialer, so no request can get around it (see guardDial).
-func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
-	if !allowPrivate {
-		dialer.Control = guardDial
-	}
-	return &http.Client{
-		Transport: &http.Transport{
-			// No proxy, deliberately: through a proxy the dialer would
-			// check the proxy's address, not the receiver's.
-			Proxy:                  nil,
-			DialContext:            dialer.DialContext,
-			ForceAttemptHTTP2:      true,
-			TLSHandshakeTimeout:    timeout,
-			ResponseHeaderTimeout:  timeout,
-			MaxResponseHeaderBytes: 64 << 10,
-			MaxIdleConns:           64,
-			MaxIdleConnsPerHost:    2,
-			IdleConnTimeout:        90 * time.Second,
-		},
-		CheckRedirect: checkRedirect,
+		client: newHTTPClient(opts.AllowPrivate, opts.Timeout),
+		wake:   make(chan struct{}, 1),
 	}
 }
 
-var (
-	errTooManyRedirects = fmt.Errorf("notify: more than %d redirects", maxRedirects)
-	errRedirectToGet    = errors.New("notify: the redirect would turn the POST into a GET and drop the body (only 307 and 308 are followed); update the webhook URL")
-)
+// GiveUpAfter is how long attempts go on, for replays.
+func (s *Sender) GiveUpAfter() time.Duration { return s.opts.GiveUpAfter }
 
-// checkRedirect follows at most maxRedirects redirects, and only those that
-// keep the POST and its body (307, 308). Where a redirect leads is checked
-// by the dialer like any other connection.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > maxRedirects {
-		return errTooManyRedirects
+// Send stores m in the outbox and returns its webhook-id once it is
+// stored: from then on it is delivered at least once, whatever crashes. It
+// fails when m is invalid or the store does not take it (the caller's work
+// is then not done: it should fail too, or log loudly).
+func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
+	if !validEventType(m.EventType) {
+		return "", fmt.Errorf("notify: event type %q is not dot-separated [a-zA-Z0-9_] words", m.EventType)
 	}
-	if req.Method != via[0].Method {
-		return errRedirectToGet
+	now := s.opts.Now().UTC()
+	if m.At.IsZero() {
+		m.At = now
 	}
-	return nil
-}
-
-// Send queues a message of type eventType ("callback.connected") with
-// payload as its data for hook, and returns at once; delivery happens in
-// the background. It fails when the hook or the message is invalid
-// (hook.URL fails CheckURL, the secret is malformed, the payload does not
-// encode), with ErrClosed after Close, and with ErrQueueFull when too many
-// messages are pending (the message is then dropped, counted and logged).
-// ctx is used only for that log record: the delivery outlives it.
-func (s *Sender) Send(ctx context.Context, hook Webhook, eventType string, payload any) error {
-	if err := CheckURL(hook.URL); err != nil {
-		return err
-	}
-	u, _ := url.Parse(hook.URL)
-	key, err := parseSecret(hook.Secret)
+	body, err := json.Marshal(envelope{Type: m.EventType, Timestamp: m.At.UTC(), Data: m.Payload})
 	if err != nil {
-		return err
+		return "", fmt.Errorf("notify: encode %s payload: %w", m.EventType, err)
 	}
-	if !validEventType(eventType) {
-		return fmt.Errorf("notify: event type %q is not dot-separated [a-zA-Z0-9_] words", eventType)
+	if m.ID == "" {
+		m.ID = "msg_" + rand.Text()
 	}
-	body, err := json.Marshal(envelope{Type: eventType, Timestamp: time.Now().UTC(), Data: payload})
+	n := store.Notification{ID: m.ID, SiteID: m.SiteID, WidgetID: m.WidgetID, EventType: m.EventType,
+		Body: body, CreatedAt: now, GiveUpAt: now.Add(s.opts.GiveUpAfter), NextAt: now}
+	err = s.ob.EnqueueNotification(ctx, n)
+	if errors.Is(err, store.ErrConflict) {
+		return m.ID, nil // stored before: this is a repeat
+	}
 	if err != nil {
-		return fmt.Errorf("notify: encode %s payload: %w", eventType, err)
+		deliveries.WithLabelValues(OutcomeDropped).Inc()
+		return "", fmt.Errorf("notify: store %s for site %s: %w", m.EventType, m.SiteID, err)
 	}
-	d := &delivery{id: newMessageID(), eventType: eventType, url: hook.URL, host: u.Host, key: key, body: body}
-
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return ErrClosed
-	}
-	if s.pending >= cap(s.queue) {
-		s.mu.Unlock()
-		s.report(ctx, d, OutcomeDropped, ErrQueueFull)
-		return ErrQueueFull
-	}
-	s.pending++
-	s.queue <- d
-	s.mu.Unlock()
-	return nil
+	s.Wake()
+	return m.ID, nil
 }
 
-// Close stops accepting messages, gives up retries that are waiting for
-// their time, lets the workers finish what is queued, and waits for them
-// until ctx ends. Then it cancels the attempts still running, waits for
-// them to return, and returns ctx.Err(). Messages given up are reported as
-// dropped.
-func (s *Sender) Close(ctx context.Context) error {
-	s.closeOnce.Do(func() {
-		s.mu.Lock()
-		s.closed = true
-		abandoned := make([]*delivery, 0, len(s.timers))
-		for d, t := range s.timers {
-			t.Stop()
-			abandoned = append(abandoned, d)
-		}
-		clear(s.timers)
-		close(s.queue)
-		s.mu.Unlock()
-		for _, d := range abandoned {
-			s.finish(d, OutcomeDropped, errShutdown)
-		}
-		go func() {
-			s.workers.Wait()
-			s.client.CloseIdleConnections()
-			close(s.done)
-		}()
-	})
+// Wake makes an idle Run look for due notifications now (after a Send, or
+// a replay).
+func (s *Sender) Wake() {
 	select {
-	case <-s.done:
-		s.cancel()
-		return nil
-	case <-ctx.Done():
-		s.cancel()
-		<-s.done // attempts return promptly once cancelled
-		return ctx.Err()
-	}
-}
-
-func (s *Sender) work() {
-	defer s.workers.Done()
-	for d := range s.queue {
-		s.attempt(d)
-	}
-}
-
-// attempt makes one attempt and decides what comes next.
-func (s *Sender) attempt(d *delivery) {
-	if s.base.Err() != nil {
-		s.finish(d, OutcomeDropped, errShutdown)
-		return
-	}
-	d.attempts++
-	status, retryAfter, err := s.post(d)
-	d.lastStatus, d.lastErr = status, err
-	switch {
-	case err == nil:
-		s.finish(d, OutcomeOK, nil)
-	case errors.Is(err, ErrForbiddenAddress):
-		s.finish(d, OutcomeRefused, err)
-	case s.base.Err() != nil:
-		s.finish(d, OutcomeDropped, errShutdown)
-	case !retryable(status, err):
-		s.finish(d, OutcomeFailed, err)
-	case d.attempts > len(s.opts.Schedule):
-		s.finish(d, OutcomeFailed, fmt.Errorf("gave up after %d attempts: %w", d.attempts, err))
+	case s.wake <- struct{}{}:
 	default:
-		s.retry(d, retryAfter)
 	}
 }
 
-// post makes one HTTP attempt, signed with this attempt's timestamp. err is
-// nil only for a 2xx; retryAfter is the reply's Retry-After, if any.
-func (s *Sender) post(d *delivery) (status int, retryAfter time.Duration, err error) {
-	ctx, cancel := context.WithTimeout(s.base, s.opts.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(d.body))
-	if err != nil {
-		return 0, 0, err
+// Run claims due notifications and delivers them, up to Options.Workers at
+// once, until ctx ends; then it waits for the attempts under way, which
+// end within Options.Timeout.
+func (s *Sender) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	// Attempts outlive ctx by at most a Timeout, so that one under way at
+	// shutdown is finished and recorded, not repeated after the restart.
+	attemptCtx := context.WithoutCancel(ctx)
+	slots := make(chan struct{}, s.opts.Workers)
+	ticker := time.NewTicker(s.opts.Poll)
+	defer ticker.Stop()
+	var depthAt time.Time
+	for ctx.Err() == nil {
+		free := cap(slots) - len(slots)
+		var batch []store.Notification
+		if free > 0 {
+			var err error
+			batch, err = s.ob.ClaimNotifications(ctx, s.opts.Now().UTC(), free, s.opts.Lease)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("claim webhooks", slog.Any("err", err))
+			}
+		}
+		for _, n := range batch {
+			slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-slots; s.Wake() }()
+				s.attempt(attemptCtx, n)
+			})
+		}
+		if time.Since(depthAt) >= depthEvery {
+			depthAt = time.Now()
+			if n, err := s.ob.PendingNotifications(ctx); err == nil {
+				pending.Set(float64(n))
+			}
+		}
+		if free > 0 && len(batch) == free {
+			continue // there may be more due
+		}
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-ticker.C:
+		}
 	}
-	unix := time.Now().Unix()
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	req.Header.Set(HeaderID, d.id)
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(unix, 10))
-	req.Header.Set(HeaderSignature, "v1,"+base64.StdEncoding.EncodeToString(mac(d.key, d.id, unix, d.body)))
-
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer resp.Body.Close()
-	// Read a bounded amount so the connection can be reused without letting
-	// a receiver make us read forever.
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBytes))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp.StatusCode, 0, nil
-	}
-	return resp.StatusCode, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
-		fmt.Errorf("receiver answered %s", resp.Status)
 }
 
-// retryable says whether a failed attempt is worth repeating: network
-// errors and timeouts, 408, 429 and 5xx. Other answers (404, 410 Gone …)
-// and redirect trouble will not change by asking again.
-func retryable(status int, err error) bool {
-	if status == 0 {
-		return !errors.Is(err, errTooManyRedirects) && !errors.Is(err, errRedirectToGet)
-	}
-	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
-}
-
-// retry schedules d's next attempt: the schedule's delay with ±20 % jitter,
-// or the receiver's Retry-After when that is longer.
-func (s *Sender) retry(d *delivery, retryAfter time.Duration) {
-	delay := jitter(s.opts.Schedule[d.attempts-1])
-	if retryAfter > delay {
-		delay = min(retryAfter, maxRetryAfter)
-	}
-	// Take the log attributes now: once the timer fires, d belongs to a worker.
-	attrs := append(d.attrs(), slog.Duration("retry_in", delay.Round(time.Millisecond)))
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		s.finish(d, OutcomeDropped, errShutdown)
+// attempt makes one attempt of n and records it with what comes next.
+func (s *Sender) attempt(ctx context.Context, n store.Notification) {
+	hook, err := s.endpoint(ctx, n.SiteID, n.WidgetID)
+	at := s.opts.Now().UTC()
+	if err != nil && !errors.Is(err, ErrNoEndpoint) && !at.After(n.GiveUpAt) {
+		// The store is unavailable: no attempt was made. The claim's lease
+		// ends and the notification is taken again.
+		s.log.Warn("webhook endpoint lookup", slog.String("webhook_id", n.ID), slog.Any("err", err))
 		return
 	}
-	// The timer's function takes mu, so it cannot run before the map has d.
-	s.timers[d] = time.AfterFunc(delay, func() { s.requeue(d) })
-	s.mu.Unlock()
-
-	deliveries.WithLabelValues(resultRetry).Inc()
-	s.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed, will retry", attrs...)
-}
-
-// requeue puts d back in the queue when its retry is due, unless Close has
-// given it up meanwhile.
-func (s *Sender) requeue(d *delivery) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.timers[d]; !ok {
-		return
+	n.Attempts++
+	a := store.DeliveryAttempt{NotificationID: n.ID, EventType: n.EventType, Attempt: n.Attempts, At: at, URL: hook.URL}
+	var res attemptResult
+	switch {
+	case errors.Is(err, ErrNoEndpoint):
+		res = attemptResult{outcome: OutcomeCancelled, err: err}
+	case err != nil:
+		res = attemptResult{outcome: OutcomeFailed, err: fmt.Errorf("gave up: %w", err)}
+	default:
+		start := time.Now()
+		res = s.deliver(ctx, n, hook)
+		a.Duration = time.Since(start)
 	}
-	delete(s.timers, d)
-	s.queue <- d // never blocks: pending ≤ cap(queue), and Close has not run
+	a.Status = res.status
+	n.State, n.NextAt = store.NotificationFailed, time.Time{}
+	switch res.outcome {
+	case OutcomeOK:
+		n.State = store.NotificationDelivered
+	case OutcomeCancelled:
+		n.State = store.NotificationCancelled
+	case resultRetry:
+		next := at.Add(s.backoff(n.Attempts, res.retryAfter))
+		if next.After(n.GiveUpAt) {
+			res.outcome = OutcomeFailed
+			res.err = fmt.Errorf("gave up after %d attempts since %s: %w", n.Attempts, n.CreatedAt.Format(time.RFC3339), res.err)
+		} else {
+			n.State, n.NextAt = store.NotificationPending, next
+		}
+	}
+	a.NextAt = n.NextAt
+	if res.err != nil {
+		a.Error = res.err.Error()
+	}
+	deliveries.WithLabelValues(res.outcome).Inc()
+	s.logAttempt(n, a, res.outcome)
+	if err := s.ob.RecordDelivery(ctx, n, a); err != nil {
+		// The attempt stands; the notification comes back after its lease
+		// and may be delivered twice, which webhook-id lets receivers see.
+		s.log.Warn("record webhook attempt", slog.String("webhook_id", n.ID), slog.Any("err", err))
+	}
 }
 
-// finish ends d's delivery: releases its place, counts, logs and reports.
-func (s *Sender) finish(d *delivery, outcome string, err error) {
-	s.mu.Lock()
-	s.pending--
-	s.mu.Unlock()
-	s.report(context.Background(), d, outcome, err)
+// backoff is the delay after the attempts-th failed attempt: FirstRetry
+// doubled per attempt up to MaxRetry, jittered ±20 %, or the receiver's
+// Retry-After when that is longer (at most MaxRetry).
+func (s *Sender) backoff(attempts int, retryAfter time.Duration) time.Duration {
+	d := s.opts.FirstRetry
+	for i := 1; i < attempts && d < s.opts.MaxRetry; i++ {
+		d *= 2
+	}
+	d = jitter(min(d, s.opts.MaxRetry))
+	if retryAfter > d {
+		d = min(retryAfter, s.opts.MaxRetry)
+	}
+	return d
 }
 
-func (s *Sender) report(ctx context.Context, d *delivery, outcome string, err error) {
-	deliveries.WithLabelValues(outcome).Inc()
+func (s *Sender) logAttempt(n store.Notification, a store.DeliveryAttempt, outcome string) {
 	level := slog.LevelWarn
 	switch outcome {
 	case OutcomeOK:
 		level = slog.LevelDebug
-	case OutcomeDropped:
-		level = slog.LevelError
+	case resultRetry:
+		level = slog.LevelInfo
 	}
-	if s.log.Enabled(ctx, level) {
-		attrs := append(d.attrs(), slog.String("outcome", outcome))
-		if outcome == OutcomeRefused {
-			attrs = append(attrs, slog.String("hint", "the receiver is on an internal address; operators may allow it with BECKON_WEBHOOK_ALLOW_PRIVATE"))
-		}
-		s.log.LogAttrs(ctx, level, "webhook "+outcome, attrs...)
+	ctx := context.Background()
+	if !s.log.Enabled(ctx, level) {
+		return
 	}
-	if s.opts.OnResult != nil {
-		s.opts.OnResult(Result{
-			ID: d.id, EventType: d.eventType, URL: d.url, Outcome: outcome,
-			Attempts: d.attempts, Status: d.lastStatus, Err: err,
-		})
+	attrs := []slog.Attr{
+		slog.String("webhook_id", n.ID), slog.String("site_id", n.SiteID), slog.String("event", n.EventType),
+		slog.String("host", hostOf(a.URL)), // never the whole URL: paths and queries may hold tokens
+		slog.Int("attempt", a.Attempt), slog.String("outcome", outcome),
 	}
+	if a.Status != 0 {
+		attrs = append(attrs, slog.Int("status", a.Status))
+	}
+	if a.Error != "" {
+		attrs = append(attrs, slog.String("error", a.Error))
+	}
+	if !a.NextAt.IsZero() {
+		attrs = append(attrs, slog.Time("next_at", a.NextAt))
+	}
+	if outcome == OutcomeRefused {
+		attrs = append(attrs, slog.String("hint", "the receiver is on an internal address; operators may allow it with BECKON_WEBHOOK_ALLOW_PRIVATE"))
+	}
+	s.log.LogAttrs(ctx, level, "webhook "+outcome, attrs...)
 }
 
-func (d *delivery) attrs() []slog.Attr {
-	a := []slog.Attr{
-		slog.String("webhook_id", d.id),
-		slog.String("event", d.eventType),
-		slog.String("host", d.host),
-		slog.Int("attempt", d.attempts),
-	}
-	if d.lastStatus != 0 {
-		a = append(a, slog.Int("status", d.lastStatus))
-	}
-	if d.lastErr != nil {
-		a = append(a, slog.String("error", d.lastErr.Error()))
-	}
-	return a
+// MessageID is a stable webhook-id for an event named by key (the site, the
+// event type and what it is about), so that sending it again is a repeat,
+// not a second message.
+func MessageID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "msg_" + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16])
 }
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when
-// absent, malformed or in the past.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// jitter spreads d by ±20 % so receivers that failed together are not
-// retried together.
-func jitter(d time.Duration) time.Duration {
-	return time.Duration(float64(d) * (0.8 + 0.4*mathrand.Float64()))
-}
-
-// newMessageID returns "msg_" and 26 base32 characters (128 random bits);
-// it never contains '.', which the signed content uses as separator.
-func newMessageID() string { return "msg_" + rand.Text() }
 
 // validEventType accepts dot-separated words of [a-zA-Z0-9_], as the spec
-// recommends: "callback.connected", "lead.created".
+// recommends: "callback.missed", "lead.created".
 func validEventType(t string) bool {
 	if t == "" || len(t) > 100 {
 		return false

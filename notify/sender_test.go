@@ -3,12 +3,8 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -16,95 +12,8 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/store"
 )
-
-// receiver is a webhook endpoint that records what it gets and answers
-// with respond(n, w, r), n counting requests from 1.
-type receiver struct {
-	srv     *httptest.Server
-	respond func(n int, w http.ResponseWriter, r *http.Request)
-
-	mu   sync.Mutex
-	got  []received
-	hits int
-}
-
-type received struct {
-	path   string
-	header http.Header
-	body   []byte
-	at     time.Time
-}
-
-func newReceiver(t *testing.T, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
-	t.Helper()
-	rc := &receiver{respond: respond}
-	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rc.mu.Lock()
-		rc.hits++
-		n := rc.hits
-		rc.got = append(rc.got, received{r.URL.Path, r.Header.Clone(), body, time.Now()})
-		rc.mu.Unlock()
-		rc.respond(n, w, r)
-	}))
-	t.Cleanup(rc.srv.Close)
-	return rc
-}
-
-func (rc *receiver) received() []received {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]received(nil), rc.got...)
-}
-
-func status(code int) func(int, http.ResponseWriter, *http.Request) {
-	return func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
-}
-
-// newSender starts a Sender whose results go to the returned channel.
-// Unless the test sets them, it reaches loopback (httptest listens there)
-// and retries after milliseconds.
-func newSender(t *testing.T, opts Options) (*Sender, chan Result) {
-	t.Helper()
-	results := make(chan Result, 16)
-	if opts.Schedule == nil {
-		opts.Schedule = []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond}
-	}
-	if opts.Timeout == 0 {
-		opts.Timeout = 2 * time.Second
-	}
-	opts.Logger = slog.New(slog.DiscardHandler)
-	opts.OnResult = func(r Result) { results <- r }
-	s := New(opts)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.Close(ctx); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return s, results
-}
-
-func waitResult(t *testing.T, results <-chan Result) Result {
-	t.Helper()
-	select {
-	case r := <-results:
-		return r
-	case <-time.After(5 * time.Second):
-		t.Fatal("no delivery result within 5s")
-		return Result{}
-	}
-}
-
-func send(t *testing.T, s *Sender, hook Webhook) {
-	t.Helper()
-	if err := s.Send(context.Background(), hook, "callback.connected", map[string]any{"id": "cb_1", "manager": "Ольга"}); err != nil {
-		t.Fatalf("Send: %v", err)
-	}
-}
 
 func counter(result string) float64 {
 	var m dto.Metric
@@ -112,212 +21,158 @@ func counter(result string) float64 {
 	return m.GetCounter().GetValue()
 }
 
-func TestDeliveryRetriesUntilSuccess(t *testing.T) {
-	rc := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n <= 2 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	okBefore, retryBefore := counter(OutcomeOK), counter(resultRetry)
-	s, results := newSender(t, Options{AllowPrivate: true})
-	hook := Webhook{URL: rc.srv.URL + "/hooks/beckon", Secret: NewSecret()}
-	send(t, s, hook)
-
-	r := waitResult(t, results)
-	if r.Outcome != OutcomeOK || r.Attempts != 3 || r.Status != http.StatusNoContent || r.Err != nil {
-		t.Fatalf("result %+v, want ok after 3 attempts", r)
+func send(t *testing.T, s *Sender, m Message) string {
+	t.Helper()
+	id, err := s.Send(context.Background(), m)
+	if err != nil {
+		t.Fatalf("Send: %v", err)
 	}
-	got := rc.received()
-	if len(got) != 3 {
-		t.Fatalf("receiver got %d requests, want 3", len(got))
-	}
-	for i, req := range got {
-		if id := req.header.Get(HeaderID); id != r.ID || !strings.HasPrefix(id, "msg_") {
-			t.Errorf("attempt %d: webhook-id %q, want %q for every attempt", i+1, id, r.ID)
-		}
-		if err := Verify(hook.Secret, req.header, req.body, time.Minute); err != nil {
-			t.Errorf("attempt %d: signature does not verify: %v", i+1, err)
-		}
-		if ct := req.header.Get("Content-Type"); ct != "application/json" {
-			t.Errorf("attempt %d: Content-Type %q", i+1, ct)
-		}
-		if string(req.body) != string(got[0].body) {
-			t.Errorf("attempt %d: body changed between attempts", i+1)
-		}
-	}
-	var env struct {
-		Type      string         `json:"type"`
-		Timestamp time.Time      `json:"timestamp"`
-		Data      map[string]any `json:"data"`
-	}
-	if err := json.Unmarshal(got[0].body, &env); err != nil {
-		t.Fatalf("body %s: %v", got[0].body, err)
-	}
-	if env.Type != "callback.connected" || env.Data["manager"] != "Ольга" || time.Since(env.Timestamp) > time.Minute {
-		t.Fatalf("envelope %+v", env)
-	}
-	if d := counter(OutcomeOK) - okBefore; d != 1 {
-		t.Errorf("ok counter grew by %v, want 1", d)
-	}
-	if d := counter(resultRetry) - retryBefore; d != 2 {
-		t.Errorf("retry counter grew by %v, want 2", d)
-	}
+	return id
 }
 
-func TestDeliveryStatuses(t *testing.T) {
-	tests := []struct {
-		status   int
-		attempts int // 1: final; 3: retried until the schedule ran out
-	}{
-		{http.StatusBadRequest, 1},
-		{http.StatusUnauthorized, 1},
-		{http.StatusNotFound, 1},
-		{http.StatusGone, 1},
-		{http.StatusUnprocessableEntity, 1},
-		{http.StatusNotModified, 1},
-		{http.StatusRequestTimeout, 3},
-		{http.StatusTooManyRequests, 3},
-		{http.StatusInternalServerError, 3},
-		{http.StatusBadGateway, 3},
-		{http.StatusServiceUnavailable, 3},
-	}
-	for _, tc := range tests {
-		t.Run(http.StatusText(tc.status), func(t *testing.T) {
-			rc := newReceiver(t, status(tc.status))
-			s, results := newSender(t, Options{AllowPrivate: true, Schedule: []time.Duration{time.Millisecond, time.Millisecond}})
-			send(t, s, Webhook{URL: rc.srv.URL, Secret: NewSecret()})
+// TestDeliveredAfterRestart: a message stored by one process is delivered
+// by the next one after the store was closed and opened again, signed, with
+// the webhook-id and body it was stored with.
+func TestDeliveredAfterRestart(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		rc := newReceiver(t, status(http.StatusNoContent))
+		var eps endpoints
+		eps.set("w1", rc.hook("/hooks/beckon"))
+		clk := newClock()
 
-			r := waitResult(t, results)
-			if r.Outcome != OutcomeFailed || r.Attempts != tc.attempts || r.Status != tc.status {
-				t.Fatalf("result %+v, want failed after %d attempts with %d", r, tc.attempts, tc.status)
+		before := open()
+		id := send(t, New(before, eps.lookup, testOptions(clk)), message("w1")) // never runs: the process "dies"
+		if err := before.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		after := open()
+		run(t, New(after, eps.lookup, testOptions(clk)))
+		log := waitLog(t, after, "site-1", 1)
+		got := rc.received()
+		if len(got) != 1 || got[0].id != id || got[0].path != "/hooks/beckon" {
+			t.Fatalf("receiver got %+v, want one delivery of %s", got, id)
+		}
+		var env struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal(got[0].body, &env); err != nil || env.Type != "callback.missed" || env.Data["phone"] != "+79161234567" || env.Data["name"] != "Ольга" {
+			t.Fatalf("body %s (%v)", got[0].body, err)
+		}
+		if a := log[0]; a.NotificationID != id || a.Status != http.StatusNoContent || a.Attempt != 1 || !a.NextAt.IsZero() ||
+			a.URL != rc.srv.URL+"/hooks/beckon" || a.EventType != "callback.missed" || a.Error != "" || a.Duration <= 0 {
+			t.Fatalf("log entry %+v", a)
+		}
+		if n := notification(t, after, "site-1", id); n.State != store.NotificationDelivered || n.Attempts != 1 {
+			t.Fatalf("notification %+v, want delivered after 1 attempt", n)
+		}
+	})
+}
+
+// TestRetriesWithBackoffUntilSuccess: a receiver that fails three times
+// gets the same message (same webhook-id, same body, a fresh valid
+// signature) again after about 5 s, 10 s and 20 s of the schedule's clock,
+// and nothing after it answered 2xx.
+func TestRetriesWithBackoffUntilSuccess(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		const failures = 3
+		rc := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+			if n <= failures {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
 			}
-			// The result comes after the last attempt, with nothing scheduled.
-			if n := len(rc.received()); n != tc.attempts {
-				t.Fatalf("receiver got %d requests, want %d", n, tc.attempts)
-			}
+			w.WriteHeader(http.StatusOK)
 		})
-	}
-}
+		var eps endpoints
+		eps.set("w1", rc.hook("/hook"))
+		clk := newClock()
+		st := open()
+		s := New(st, eps.lookup, testOptions(clk))
+		run(t, s)
+		retriesBefore := counter(resultRetry)
+		id := send(t, s, message("w1"))
 
-func TestDeliveryRetriesNetworkErrors(t *testing.T) {
-	rc := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n == 1 { // drop the connection without an answer
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				conn.Close()
+		want := []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second}
+		for i, delay := range want {
+			a := waitLog(t, st, "site-1", i+1)[0]
+			if a.Attempt != i+1 || a.Status != http.StatusServiceUnavailable || !strings.Contains(a.Error, "503") {
+				t.Fatalf("attempt %d: %+v", i+1, a)
 			}
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	s, results := newSender(t, Options{AllowPrivate: true})
-	send(t, s, Webhook{URL: rc.srv.URL, Secret: NewSecret()})
-	if r := waitResult(t, results); r.Outcome != OutcomeOK || r.Attempts != 2 {
-		t.Fatalf("result %+v, want ok on the second attempt", r)
-	}
-}
-
-func TestDeliveryHonoursRetryAfter(t *testing.T) {
-	rc := newReceiver(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n == 1 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	s, results := newSender(t, Options{AllowPrivate: true}) // schedule: milliseconds
-	hook := Webhook{URL: rc.srv.URL, Secret: NewSecret()}
-	send(t, s, hook)
-	if r := waitResult(t, results); r.Outcome != OutcomeOK || r.Attempts != 2 {
-		t.Fatalf("result %+v, want ok on the second attempt", r)
-	}
-	got := rc.received()
-	if gap := got[1].at.Sub(got[0].at); gap < 950*time.Millisecond {
-		t.Fatalf("second attempt came %v after the first; Retry-After asked for 1s", gap)
-	}
-	if err := Verify(hook.Secret, got[1].header, got[1].body, time.Minute); err != nil {
-		t.Fatalf("retry's signature: %v", err)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{
-		"":                              0,
-		"30":                            30 * time.Second,
-		"0":                             0,
-		"-5":                            0,
-		"soon":                          0,
-		"999999999":                     maxRetryAfter,
-		"Sun, 01 Mar 2026 10:02:00 GMT": 2 * time.Minute,
-		"Sun, 01 Mar 2026 09:00:00 GMT": 0,
-	} {
-		if got := parseRetryAfter(v, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-// TestRefusesInternalAddresses sends to live servers on loopback and to
-// internal addresses with the guard on: every delivery is refused before a
-// connection is made, and no server sees a request.
-func TestRefusesInternalAddresses(t *testing.T) {
-	rc := newReceiver(t, status(http.StatusOK))
-	_, port, _ := net.SplitHostPort(rc.srv.Listener.Addr().String())
-
-	targets := []string{
-		rc.srv.URL,                           // http://127.0.0.1:port
-		"http://localhost:" + port + "/hook", // a name resolving to loopback
-		"http://[::ffff:127.0.0.1]:" + port + "/hook",
-		"http://10.20.30.40/hook",
-		"http://169.254.169.254/latest/meta-data/",
-		"http://[::1]:" + port + "/hook",
-	}
-	var rc6 *receiver
-	if ln, err := net.Listen("tcp", "[::1]:0"); err == nil { // a live IPv6 loopback server, where available
-		rc6 = &receiver{respond: status(http.StatusOK)}
-		rc6.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rc6.mu.Lock()
-			rc6.hits++
-			rc6.mu.Unlock()
-		}))
-		rc6.srv.Listener.Close()
-		rc6.srv.Listener = ln
-		rc6.srv.Start()
-		t.Cleanup(rc6.srv.Close)
-		targets = append(targets, rc6.srv.URL)
-	}
-
-	refusedBefore := counter(OutcomeRefused)
-	s, results := newSender(t, Options{AllowPrivate: false})
-	for _, target := range targets {
-		t.Run(target, func(t *testing.T) {
-			send(t, s, Webhook{URL: target, Secret: NewSecret()})
-			r := waitResult(t, results)
-			if r.Outcome != OutcomeRefused || r.Attempts != 1 || !errors.Is(r.Err, ErrForbiddenAddress) {
-				t.Fatalf("result %+v, want refused at once", r)
+			if got := a.NextAt.Sub(a.At); got < delay*8/10 || got > delay*12/10 {
+				t.Fatalf("attempt %d: next in %v, want %v ±20%%", i+1, got, delay)
 			}
-		})
-	}
-	if n := len(rc.received()); n != 0 {
-		t.Fatalf("the loopback server got %d requests, want none", n)
-	}
-	if rc6 != nil {
-		rc6.mu.Lock()
-		defer rc6.mu.Unlock()
-		if rc6.hits != 0 {
-			t.Fatalf("the [::1] server got %d requests, want none", rc6.hits)
+			if n := notification(t, st, "site-1", id); n.State != store.NotificationPending || !n.NextAt.Equal(a.NextAt) {
+				t.Fatalf("after attempt %d: %+v", i+1, n)
+			}
+			if got := len(rc.received()); got != i+1 {
+				t.Fatalf("receiver got %d requests before the retry was due, want %d", got, i+1)
+			}
+			clk.set(a.NextAt)
 		}
+		last := waitLog(t, st, "site-1", failures+1)[0]
+		if last.Status != http.StatusOK || !last.NextAt.IsZero() || last.Attempt != failures+1 {
+			t.Fatalf("last attempt %+v", last)
+		}
+		if n := notification(t, st, "site-1", id); n.State != store.NotificationDelivered || n.Attempts != failures+1 {
+			t.Fatalf("notification %+v", n)
+		}
+		got := rc.received()
+		for _, r := range got {
+			if r.id != id || string(r.body) != string(got[0].body) {
+				t.Fatalf("a retry changed the message: %+v vs %+v", r, got[0])
+			}
+		}
+		if d := counter(resultRetry) - retriesBefore; d != failures {
+			t.Fatalf("retry counter grew by %v, want %d", d, failures)
+		}
+		// Long after, nothing is due any more.
+		clk.set(clk.Now().Add(48 * time.Hour))
+		if claimed, err := st.ClaimNotifications(context.Background(), clk.Now(), 10, time.Minute); err != nil || len(claimed) != 0 {
+			t.Fatalf("claimable after delivery: %+v %v", claimed, err)
+		}
+	})
+}
+
+// TestGivesUpAfterADay: against a receiver that is always down, attempts
+// go on with growing delays (at most an hour apart) until a day after the
+// event, then the notification ends failed with the reason in the log.
+func TestGivesUpAfterADay(t *testing.T) {
+	rc := newReceiver(t, status(http.StatusBadGateway))
+	var eps endpoints
+	eps.set("w1", rc.hook("/"))
+	clk := newClock()
+	st := backings["embedded"](t)()
+	s := New(st, eps.lookup, testOptions(clk))
+	run(t, s)
+	start := clk.Now()
+	id := send(t, s, message("w1"))
+	var prev time.Duration
+	for i := 1; ; i++ {
+		a := waitLog(t, st, "site-1", i)[0]
+		if a.At.After(start.Add(DefaultGiveUpAfter)) {
+			t.Fatalf("attempt %d at %v, more than a day after %v", i, a.At, start)
+		}
+		if a.NextAt.IsZero() {
+			if !strings.Contains(a.Error, "gave up after") || i < 20 || i > 40 {
+				t.Fatalf("attempt %d ended it: %+v", i, a)
+			}
+			break
+		}
+		delay := a.NextAt.Sub(a.At)
+		if delay > DefaultMaxRetry*12/10 || delay < prev*8/10/2 {
+			t.Fatalf("attempt %d: next in %v after %v", i, delay, prev)
+		}
+		prev = delay
+		clk.set(a.NextAt)
 	}
-	if d := counter(OutcomeRefused) - refusedBefore; d != float64(len(targets)) {
-		t.Fatalf("refused counter grew by %v, want %d", d, len(targets))
+	if n := notification(t, st, "site-1", id); n.State != store.NotificationFailed {
+		t.Fatalf("notification %+v, want failed", n)
 	}
 }
 
-func TestRedirects(t *testing.T) {
+// TestAnswers: which answers end a notification and which are retried.
+func TestAnswers(t *testing.T) {
 	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case p == "/ok":
@@ -328,156 +183,262 @@ func TestRedirects(t *testing.T) {
 			http.Redirect(w, r, "/ok", http.StatusFound)
 		case strings.HasPrefix(p, "/chain/"):
 			http.Redirect(w, r, p+"x", http.StatusPermanentRedirect)
+		case p == "/busy":
+			w.Header().Set("Retry-After", "600")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default: // "/status/NNN"
+			var code int
+			json.Unmarshal([]byte(strings.TrimPrefix(p, "/status/")), &code)
+			w.WriteHeader(code)
 		}
 	})
-	hook := Webhook{Secret: NewSecret()}
-	tests := []struct {
-		path    string
-		outcome string
-		paths   []string // what the receiver saw
+	clk := newClock()
+	st := backings["embedded"](t)()
+	var eps endpoints
+	s := New(st, eps.lookup, testOptions(clk))
+	run(t, s)
+	entries := 0
+	for _, tc := range []struct {
+		path  string
+		state string
+		err   string
 	}{
-		{"/moved-307", OutcomeOK, []string{"/moved-307", "/ok"}},
-		{"/moved-302", OutcomeFailed, []string{"/moved-302"}},
-		{"/chain/", OutcomeFailed, []string{"/chain/", "/chain/x", "/chain/xx", "/chain/xxx"}},
-	}
-	for _, tc := range tests {
+		{"/ok", store.NotificationDelivered, ""},
+		{"/moved-307", store.NotificationDelivered, ""},
+		{"/moved-302", store.NotificationFailed, "only 307 and 308"},
+		{"/chain/", store.NotificationFailed, "redirects"},
+		{"/status/400", store.NotificationFailed, "400"},
+		{"/status/404", store.NotificationFailed, "404"},
+		{"/status/410", store.NotificationFailed, "410"},
+		{"/status/408", store.NotificationPending, "408"},
+		{"/status/500", store.NotificationPending, "500"},
+		{"/busy", store.NotificationPending, "429"},
+	} {
 		t.Run(tc.path, func(t *testing.T) {
-			rc.mu.Lock()
-			rc.got = nil
-			rc.mu.Unlock()
-			s, results := newSender(t, Options{AllowPrivate: true})
-			hook.URL = rc.srv.URL + tc.path
-			send(t, s, hook)
-			if r := waitResult(t, results); r.Outcome != tc.outcome || r.Attempts != 1 {
-				t.Fatalf("result %+v, want %s after one attempt", r, tc.outcome)
+			widget := "w" + tc.path
+			eps.set(widget, rc.hook(tc.path))
+			id := send(t, s, message(widget))
+			entries++
+			a := waitLog(t, st, "site-1", entries)[0]
+			if a.NotificationID != id || !strings.Contains(a.Error, tc.err) {
+				t.Fatalf("log entry %+v, want an error mentioning %q", a, tc.err)
 			}
-			got := rc.received()
-			var paths []string
-			for _, g := range got {
-				paths = append(paths, g.path)
+			if n := notification(t, st, "site-1", id); n.State != tc.state {
+				t.Fatalf("state %s, want %s", n.State, tc.state)
 			}
-			if strings.Join(paths, " ") != strings.Join(tc.paths, " ") {
-				t.Fatalf("receiver saw %v, want %v", paths, tc.paths)
-			}
-			if last := got[len(got)-1]; tc.outcome == OutcomeOK {
-				if err := Verify(hook.Secret, last.header, last.body, time.Minute); err != nil {
-					t.Fatalf("redirected delivery does not verify: %v", err)
-				}
+			if tc.path == "/busy" && a.NextAt.Sub(a.At) < 600*time.Second {
+				t.Fatalf("Retry-After: 600 ignored: next in %v", a.NextAt.Sub(a.At))
 			}
 		})
 	}
 }
 
-// blocking returns a receiver that holds each request until release is
-// called (or the client gives up), and a channel that says when one arrived.
-func blocking(t *testing.T) (rc *receiver, entered chan struct{}, release func()) {
-	entered, released := make(chan struct{}, 16), make(chan struct{})
-	rc = newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		entered <- struct{}{}
-		select {
-		case <-released:
-			w.WriteHeader(http.StatusOK)
-		case <-r.Context().Done():
+// TestRefusesInternalAddresses: with the guard on, a URL that resolves to
+// loopback is refused before any connection; the receiver sees nothing and
+// the log says why.
+func TestRefusesInternalAddresses(t *testing.T) {
+	rc := newReceiver(t, status(http.StatusOK))
+	_, port, _ := net.SplitHostPort(rc.srv.Listener.Addr().String())
+	clk := newClock()
+	st := backings["embedded"](t)()
+	var eps endpoints
+	opts := testOptions(clk)
+	opts.AllowPrivate = false
+	s := New(st, eps.lookup, opts)
+	run(t, s)
+	refusedBefore := counter(OutcomeRefused)
+	for i, target := range []string{rc.srv.URL + "/hook", "http://localhost:" + port + "/hook", "http://[::ffff:127.0.0.1]:" + port + "/"} {
+		widget := "w" + target
+		eps.set(widget, Webhook{URL: target, Secret: rc.secret})
+		id := send(t, s, message(widget))
+		a := waitLog(t, st, "site-1", i+1)[0]
+		if a.NotificationID != id || !strings.Contains(a.Error, "internal") {
+			t.Fatalf("%s: log entry %+v", target, a)
 		}
+		if n := notification(t, st, "site-1", id); n.State != store.NotificationFailed {
+			t.Fatalf("%s: state %s, want failed", target, n.State)
+		}
+	}
+	if got := rc.received(); len(got) != 0 {
+		t.Fatalf("the loopback receiver got %d requests, want none", len(got))
+	}
+	if d := counter(OutcomeRefused) - refusedBefore; d != 3 {
+		t.Fatalf("refused counter grew by %v, want 3", d)
+	}
+}
+
+// TestEndpointAtEachAttempt: retries go to the URL and secret the widget
+// has at the time (an owner who fixes the URL gets them there); a widget
+// without a notify_url any more cancels the notification; a secret that is
+// not whsec_ (saved before secrets were checked) ends it with the reason.
+func TestEndpointAtEachAttempt(t *testing.T) {
+	down := newReceiver(t, status(http.StatusServiceUnavailable))
+	fixed := newReceiver(t, status(http.StatusOK))
+	clk := newClock()
+	st := backings["embedded"](t)()
+	var eps endpoints
+	s := New(st, eps.lookup, testOptions(clk))
+	run(t, s)
+
+	eps.set("moved", down.hook("/"))
+	id := send(t, s, message("moved"))
+	a := waitLog(t, st, "site-1", 1)[0]
+	eps.set("moved", fixed.hook("/new"))
+	clk.set(a.NextAt)
+	if a := waitLog(t, st, "site-1", 2)[0]; a.URL != fixed.srv.URL+"/new" || a.Status != http.StatusOK {
+		t.Fatalf("retry went to %+v", a)
+	}
+	if got := fixed.received(); len(got) != 1 || got[0].id != id {
+		t.Fatalf("fixed receiver got %+v", got)
+	}
+
+	id = send(t, s, message("gone"))
+	if a := waitLog(t, st, "site-1", 3)[0]; a.NotificationID != id || !strings.Contains(a.Error, "no notify_url") {
+		t.Fatalf("log entry %+v", a)
+	}
+	if n := notification(t, st, "site-1", id); n.State != store.NotificationCancelled {
+		t.Fatalf("state %s, want cancelled", n.State)
+	}
+
+	eps.set("bad-secret", Webhook{URL: fixed.srv.URL, Secret: "nope"})
+	id = send(t, s, message("bad-secret"))
+	if a := waitLog(t, st, "site-1", 4)[0]; a.NotificationID != id || !strings.Contains(a.Error, "notify_secret") {
+		t.Fatalf("log entry %+v", a)
+	}
+	if got := len(fixed.received()); got != 1 {
+		t.Fatalf("a message with a bad secret reached the receiver (%d requests)", got)
+	}
+}
+
+// TestShutdownFinishesAttemptInFlight: when Run's context ends during an
+// attempt, the attempt completes and is recorded before Run returns, so it
+// is not made again after the restart.
+func TestShutdownFinishesAttemptInFlight(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		close(arrived)
+		<-release
+		w.WriteHeader(http.StatusOK)
 	})
-	var once sync.Once
-	release = func() { once.Do(func() { close(released) }) }
-	t.Cleanup(release) // runs before the server closes
-	return rc, entered, release
-}
-
-func TestCloseWaitsForInFlight(t *testing.T) {
-	rc, entered, release := blocking(t)
-	s, results := newSender(t, Options{AllowPrivate: true})
-	send(t, s, Webhook{URL: rc.srv.URL, Secret: NewSecret()})
-	<-entered
-
-	closed := make(chan error, 1)
-	go func() { closed <- s.Close(context.Background()) }()
+	var eps endpoints
+	eps.set("w1", rc.hook("/"))
+	clk := newClock()
+	st := backings["embedded"](t)()
+	s := New(st, eps.lookup, testOptions(clk))
+	stop := run(t, s)
+	id := send(t, s, message("w1"))
+	<-arrived
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
 	select {
-	case err := <-closed:
-		t.Fatalf("Close returned (%v) while an attempt was in flight", err)
-	case <-time.After(100 * time.Millisecond):
+	case <-stopped:
+		t.Fatal("Run returned with an attempt under way")
+	case <-time.After(50 * time.Millisecond):
 	}
-	if err := s.Send(context.Background(), Webhook{URL: rc.srv.URL, Secret: NewSecret()}, "lead.created", nil); !errors.Is(err, ErrClosed) {
-		t.Fatalf("Send while closing: %v, want ErrClosed", err)
-	}
-	release()
-	if err := <-closed; err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if r := waitResult(t, results); r.Outcome != OutcomeOK {
-		t.Fatalf("result %+v, want the in-flight delivery to finish ok", r)
+	close(release)
+	<-stopped
+	if n := notification(t, st, "site-1", id); n.State != store.NotificationDelivered {
+		t.Fatalf("state %s after shutdown, want delivered", n.State)
 	}
 }
 
-func TestCloseGivesUpAtDeadline(t *testing.T) {
-	rc, entered, _ := blocking(t)
-	failing := newReceiver(t, status(http.StatusServiceUnavailable))
-	s, results := newSender(t, Options{AllowPrivate: true, Schedule: []time.Duration{time.Hour}})
-	send(t, s, Webhook{URL: failing.srv.URL, Secret: NewSecret()}) // will wait an hour for its retry
-	for len(failing.received()) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	send(t, s, Webhook{URL: rc.srv.URL, Secret: NewSecret()}) // will hang
-	<-entered
-
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if err := s.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Close: %v, want DeadlineExceeded", err)
-	}
-	if took := time.Since(start); took > time.Second {
-		t.Fatalf("Close took %v, want about 100ms", took)
-	}
+// TestSend: a repeated Send of one MessageID stores one message; invalid
+// event types and a store that does not take the message are errors the
+// caller sees (nothing is acknowledged that is not stored).
+func TestSend(t *testing.T) {
+	clk := newClock()
+	open := backings["embedded"](t)
+	st := open()
+	var eps endpoints
+	s := New(st, eps.lookup, testOptions(clk))
+	m := message("w1")
+	m.ID = MessageID("site-1/callback.missed/cb_1")
 	for range 2 {
-		if r := waitResult(t, results); r.Outcome != OutcomeDropped || r.Attempts != 1 {
-			t.Fatalf("result %+v, want dropped after one attempt", r)
+		if id := send(t, s, m); id != m.ID {
+			t.Fatalf("Send returned %s, want %s", id, m.ID)
 		}
 	}
-}
-
-func TestQueueFull(t *testing.T) {
-	rc, entered, release := blocking(t)
-	s, results := newSender(t, Options{AllowPrivate: true, Workers: 1, QueueSize: 1})
-	hook := Webhook{URL: rc.srv.URL, Secret: NewSecret()}
-	send(t, s, hook)
-	<-entered
-
-	droppedBefore := counter(OutcomeDropped)
-	if err := s.Send(context.Background(), hook, "lead.created", nil); !errors.Is(err, ErrQueueFull) {
-		t.Fatalf("Send over capacity: %v, want ErrQueueFull", err)
+	if n, err := st.PendingNotifications(context.Background()); err != nil || n != 1 {
+		t.Fatalf("pending %d (%v), want 1", n, err)
 	}
-	if r := waitResult(t, results); r.Outcome != OutcomeDropped || r.Attempts != 0 {
-		t.Fatalf("result %+v, want dropped before any attempt", r)
+	if strings.ContainsAny(m.ID[4:], ".=") || len(m.ID) != 4+26 {
+		t.Fatalf("MessageID %q", m.ID)
+	}
+	bad := message("w1")
+	bad.EventType = "callback missed"
+	if _, err := s.Send(context.Background(), bad); err == nil {
+		t.Fatal("an event type with a space was accepted")
+	}
+	droppedBefore := counter(OutcomeDropped)
+	st.Close()
+	if _, err := s.Send(context.Background(), message("w1")); err == nil {
+		t.Fatal("Send to a closed store succeeded")
 	}
 	if d := counter(OutcomeDropped) - droppedBefore; d != 1 {
 		t.Fatalf("dropped counter grew by %v, want 1", d)
 	}
-	release()
-	if r := waitResult(t, results); r.Outcome != OutcomeOK {
-		t.Fatalf("result %+v, want the first delivery ok", r)
-	}
-	send(t, s, hook) // room again
 }
 
-func TestSendRejectsBadInput(t *testing.T) {
-	s, _ := newSender(t, Options{})
-	good := Webhook{URL: "https://shop.example/hook", Secret: NewSecret()}
-	var ve *validate.Error
-	if err := s.Send(context.Background(), Webhook{URL: "ftp://x", Secret: good.Secret}, "lead.created", nil); !errors.As(err, &ve) {
-		t.Errorf("bad URL: %v, want a *validate.Error", err)
-	}
-	if err := s.Send(context.Background(), Webhook{URL: good.URL, Secret: "hunter2"}, "lead.created", nil); !errors.Is(err, ErrBadSecret) {
-		t.Errorf("bad secret: %v, want ErrBadSecret", err)
-	}
-	for _, typ := range []string{"", "lead created", "lead..created", ".lead", "lead."} {
-		if err := s.Send(context.Background(), good, typ, nil); err == nil {
-			t.Errorf("event type %q accepted", typ)
+// TestConcurrentSenders: two replicas' senders on one store deliver each of
+// many messages once (while nothing fails, at least once is exactly once).
+func TestConcurrentSenders(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		rc := newReceiver(t, status(http.StatusOK))
+		var eps endpoints
+		eps.set("w1", rc.hook("/"))
+		clk := newClock()
+		a := open()
+		b := a // the embedded store's file is one process's
+		if a.Kind() == "redis" {
+			b = open()
 		}
-	}
-	if err := s.Send(context.Background(), good, "lead.created", make(chan int)); err == nil {
-		t.Error("a payload that cannot be encoded was accepted")
+		sa, sb := New(a, eps.lookup, testOptions(clk)), New(b, eps.lookup, testOptions(clk))
+		run(t, sa)
+		run(t, sb)
+		const total = 40
+		var wg sync.WaitGroup
+		for i := range total {
+			wg.Go(func() {
+				s := sa
+				if i%2 == 1 {
+					s = sb
+				}
+				if _, err := s.Send(context.Background(), message("w1")); err != nil {
+					t.Errorf("Send: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		waitLog(t, a, "site-1", total)
+		seen := map[string]int{}
+		for _, r := range rc.received() {
+			seen[r.id]++
+		}
+		if len(seen) != total {
+			t.Fatalf("%d distinct messages delivered, want %d", len(seen), total)
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("%s delivered %d times", id, n)
+			}
+		}
+	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"30":                            30 * time.Second,
+		"0":                             0,
+		"-5":                            0,
+		"soon":                          0,
+		"999999999":                     24 * time.Hour,
+		"Sun, 01 Mar 2026 10:02:00 GMT": 2 * time.Minute,
+		"Sun, 01 Mar 2026 09:00:00 GMT": 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", v, got, want)
+		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/beckonhq/beckon/validate"
 )
 
 // Header names and defaults of the Standard Webhooks spec.
@@ -27,9 +29,10 @@ const (
 	DefaultTolerance = 5 * time.Minute
 )
 
-// The spec asks for at least 24 random bytes; NewSecret makes 32.
+// The spec asks for 24 to 64 random bytes; NewSecret makes 32.
 const (
 	minKeyLen    = 24
+	maxKeyLen    = 64
 	newSecretLen = 32
 )
 
@@ -54,6 +57,24 @@ func NewSecret() string {
 	key := make([]byte, newSecretLen)
 	_, _ = rand.Read(key) // never fails (crypto/rand crashes the program instead)
 	return SecretPrefix + base64.StdEncoding.EncodeToString(key)
+}
+
+// CheckSecret checks a secret an owner saves: "whsec_" and the standard
+// base64 of 24 to 64 bytes, as the spec's libraries expect. It returns a
+// *validate.Error without a field name (the caller names it; HTTP 422).
+func CheckSecret(secret string) error {
+	encoded, ok := strings.CutPrefix(secret, SecretPrefix)
+	if !ok {
+		return validate.Field("", "must start with %s (leave it empty and one is generated)", SecretPrefix)
+	}
+	key, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return validate.Field("", "must be %s followed by standard base64 (A-Z, a-z, 0-9, +, / and = padding)", SecretPrefix)
+	}
+	if len(key) < minKeyLen || len(key) > maxKeyLen {
+		return validate.Field("", "must encode %d to %d random bytes, not %d", minKeyLen, maxKeyLen, len(key))
+	}
+	return nil
 }
 
 // Sign returns the webhook-signature value ("v1,<base64>") for a message

@@ -156,3 +156,30 @@ func TestVerify(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckSecret: what an owner may save as notify_secret. "nope" (the
+// case that used to be accepted and silently broke every webhook) and
+// other malformed secrets are refused; the spec's own example and
+// generated ones pass.
+func TestCheckSecret(t *testing.T) {
+	for _, ok := range []string{NewSecret(), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 64))} {
+		if err := CheckSecret(ok); err != nil {
+			t.Errorf("CheckSecret(%q): %v", ok, err)
+		}
+	}
+	for secret, want := range map[string]string{
+		"nope":                             "must start with whsec_",
+		"":                                 "must start with whsec_",
+		"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw": "must start with whsec_",
+		"whsec_":                           "not 0",
+		"whsec_!!!":                        "base64",
+		"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw=":                      "base64",
+		"whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 16)): "24 to 64",
+		"whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 65)): "24 to 64",
+	} {
+		err := CheckSecret(secret)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckSecret(%q) = %v, want an error mentioning %q", secret, err, want)
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 // Scopes a per-site API key may be granted. The operator's admin token may
 // do everything on every site.
-var knownScopes = []string{"site:read", "widgets:read", "widgets:write", "leads:read", "events:write"}
+var knownScopes = []string{"site:read", "widgets:read", "widgets:write", "leads:read", "events:write", "deliveries:read", "deliveries:write"}
 
 // principal is who made an admin API request.
 type principal struct {

@@ -15,7 +15,6 @@ import (
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
-	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
 )
@@ -55,7 +54,7 @@ type Server struct {
 
 	engine     *callback.Engine
 	intake     *callback.Intake
-	notifier   *notify.Sender
+	notifier   *notifications
 	hub        *callbackHub
 	engineDone chan struct{}
 	gifs       *emailgif.Renderer
@@ -184,6 +183,8 @@ func (s *Server) routes() {
 	api(fiber.MethodGet, "/sites/:id/callbacks/:cid", s.getCallbackAdmin)
 	api(fiber.MethodGet, "/sites/:id/analytics/callbacks", s.callbackAnalytics)
 	api(fiber.MethodGet, "/sites/:id/widgets/:wid/timer-stats", s.timerStats)
+	api(fiber.MethodGet, "/sites/:id/deliveries", s.listDeliveries)
+	api(fiber.MethodPost, "/sites/:id/deliveries/:did/replay", s.replayDelivery)
 
 	pub := func(method, path string, h fiber.Handler) {
 		app.Add(method, "/w/v1/:siteKey"+path, s.rateLimit, s.publicSite, h)
