@@ -1,0 +1,65 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// TestCallbackRefusesNumbersOfNoCountry: satellite phones, international
+// networks and international premium-rate or shared-cost numbers bill at
+// premium rates (or reach no person); they are refused with a 422 naming
+// the phone and the calling code even when the site allows that code.
+func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
+	numbers := map[string]string{ // phonenumbers' example number of each code
+		"+870301234567":    "satellite",    // Inmarsat
+		"+881612345678":    "satellite",    // global mobile satellite system
+		"+8823421234":      "network",      // international networks
+		"+883510012345":    "network",      //
+		"+8829999":         "network",      // not even a valid number there: still this refusal
+		"+979123456789":    "premium-rate", // international premium rate
+		"+80812345678":     "shared-cost",  // international shared cost
+		"+80012345678":     "freephone",    // international freephone
+		"+878101234567890": "personal",     // universal personal telecommunications
+		"+88812345678901":  "humanitarian", // OCHA
+	}
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		siteID, key, _ := ts.callbackSite(`,"allowed_calling_codes":[7,800,808,870,878,881,882,883,888,979],
+			"limits":{"per_ip":1000,"per_visitor":1000}`)
+		for phone, kind := range numbers {
+			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": "v-1"})
+			expectStatus(t, r, http.StatusUnprocessableEntity)
+			msg := r.json(t)["error"].(map[string]any)["message"].(string)
+			if r.errorField(t) != "phone" || !strings.Contains(msg, phone[:4]) || !strings.Contains(msg, kind) {
+				t.Errorf("%s: %s; want a phone error naming %s and %q", phone, r.Body, phone[:4], kind)
+			}
+		}
+		if list := ts.listCallbacks(siteID); len(list) != 0 {
+			t.Fatalf("refused numbers were stored: %+v", list)
+		}
+	})
+}
+
+// TestCallbackPhoneInFullWidthDigits: a number typed with full-width
+// digits and plus sign (a Japanese or Chinese keyboard, a phone's
+// autofill) is the same number, not "too long".
+func TestCallbackPhoneInFullWidthDigits(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		siteID, key, _ := ts.callbackSite("")
+		r := ts.postCallback(key, map[string]any{"phone": "＋７ （９１６） １２３－４５－６７", "visitor_id": "v-1"})
+		expectStatus(t, r, http.StatusAccepted)
+		if got := ts.adminCallback(siteID, r.json(t)["id"].(string)).Phone; got != "+79161234567" {
+			t.Fatalf("stored phone %q, want +79161234567", got)
+		}
+		// Still bounded: 33 full-width digits are too long.
+		long := ts.postCallback(key, map[string]any{"phone": strings.Repeat("９", 33), "visitor_id": "v-1"})
+		expectStatus(t, long, http.StatusUnprocessableEntity)
+		if long.errorField(t) != "phone" || !strings.Contains(string(long.Body), "too long") {
+			t.Fatalf("33 digits: %s", long.Body)
+		}
+	})
+}

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/beckonhq/beckon/config"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// TestCallbackTryAgainAfterTheCallEnded: a request that ended absorbs no
+// repeat of its number. "Try again" after a failure calls again, and
+// another visitor typing a number whose call just ended gets a call of
+// their own, not "the call has ended" at once; a request still in progress
+// does absorb repeats.
+func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		// The test polls the visitor's view often: room for it.
+		ts := newTestServer(t, newStore(t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1000, 1000 })
+		_, key, _ := ts.callbackSite(`,"visitor_retries":0`)
+		post := func(phone, visitor string) map[string]any {
+			t.Helper()
+			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor})
+			expectStatus(t, r, http.StatusAccepted)
+			return r.json(t)
+		}
+
+		const busy = "+79161230002" // the simulator's visitor …02 is busy
+		first := post(busy, "v-1")
+		if got := ts.waitStatus(key, first["id"].(string), "v-1"); got["status"] != "failed" || got["reason"] != "visitor_busy" {
+			t.Fatalf("first try: %v", got)
+		}
+		retry := post(busy, "v-1")
+		if retry["duplicate"] != false || retry["id"] == first["id"] || retry["status"] != "queued" {
+			t.Fatalf("try again after a failure returned %v; want a new queued request, not %v", retry, first["id"])
+		}
+		got := ts.waitStatus(key, retry["id"].(string), "v-1")
+		if got["status"] != "failed" || !reached(got, "calling_visitor") {
+			t.Fatalf("the new try was not dialled: %v", got)
+		}
+
+		const answers = "+79161230055"
+		done := post(answers, "v-2")
+		if got := ts.waitStatus(key, done["id"].(string), "v-2"); got["status"] != "completed" {
+			t.Fatalf("first visitor's call: %v", got)
+		}
+		other := post(answers, "v-3")
+		if other["duplicate"] != false || other["status"] != "queued" {
+			t.Fatalf("another visitor typing a number whose call ended got %v", other)
+		}
+		if got := ts.waitStatus(key, other["id"].(string), "v-3"); got["status"] != "completed" {
+			t.Fatalf("second visitor's call: %v", got)
+		}
+
+		// In progress (a slot later on): the repeat is the same request.
+		avail := ts.request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
+		expectStatus(t, avail, http.StatusOK)
+		slots := avail.json(t)["slots"].([]any)
+		if len(slots) == 0 {
+			t.Fatalf("no slots: %s", avail.Body)
+		}
+		slot := slots[len(slots)-1].(string)
+		later := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-4", "scheduled_at": slot})
+		expectStatus(t, later, http.StatusAccepted)
+		repeat := post("+79161230066", "v-4")
+		if repeat["duplicate"] != true || repeat["id"] != later.json(t)["id"] {
+			t.Fatalf("a repeat of a request in progress made %v", repeat)
+		}
+	})
+}
+
+// reached reports whether the visitor's view of a request passed status.
+func reached(view map[string]any, status string) bool {
+	for _, s := range view["timeline"].([]any) {
+		if s.(map[string]any)["status"] == status {
+			return true
+		}
+	}
+	return false
+}
