@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
@@ -167,4 +168,57 @@ func TestBudgetAlertAndConsentRecord(t *testing.T) {
 			t.Fatal("no budget alert")
 		}
 	}
+}
+
+// TestCallbackAnalyticsCountFromAcceptance: the visitor missed the first
+// call and took the retry. The request's waits count from its acceptance,
+// not from the retry: the wait to connect includes the retry delay, the
+// wait for the first ring is the first attempt's.
+func TestCallbackAnalyticsCountFromAcceptance(t *testing.T) {
+	const visitor, retryDelay = "+79161234567", 10 * time.Second
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		t.Parallel() // most of it is the retry delay
+		ts, fake := twilioServer(t, newStore(t))
+		fake.Script(visitor, twiliofake.Behavior{NoAnswer: true})
+		siteID, key, _ := ts.callbackSite(`,"visitor_retries":1,"retry_delay_seconds":10,"visitor_ring_seconds":5`)
+		r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
+		expectStatus(t, r, http.StatusAccepted)
+		id := r.json(t)["id"].(string)
+
+		// The first attempt ends unanswered; the retry is scheduled.
+		deadline := time.Now().Add(10 * time.Second)
+		for cb := ts.adminCallback(siteID, id); cb.Attempt != 1 || cb.Status != "queued"; cb = ts.adminCallback(siteID, id) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no retry scheduled: %s, attempt %d", cb.Status, cb.Attempt)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		fake.Script(visitor, twiliofake.DefaultBehavior) // picks up this time
+		cb := ts.settled(siteID, id, fake)
+		if cb.Status != "completed" || cb.Attempt != 2 {
+			t.Fatalf("%s after %d attempts, want completed after 2", cb.Status, cb.Attempt)
+		}
+		if !cb.FirstDueAt.Equal(cb.CreatedAt) || cb.DueAt.Sub(cb.FirstDueAt) < retryDelay {
+			t.Fatalf("first_due_at %v, due_at %v, created %v: want the first at acceptance, the second moved by the retry",
+				cb.FirstDueAt, cb.DueAt, cb.CreatedAt)
+		}
+
+		a := ts.admin("GET", "/api/v1/sites/"+siteID+"/analytics/callbacks", nil)
+		expectStatus(t, a, http.StatusOK)
+		var an struct {
+			Analytics struct {
+				Total struct {
+					Connected int
+					ToRing    *float64 `json:"median_seconds_to_manager_ring"`
+					ToConnect *float64 `json:"median_seconds_to_connect"`
+				}
+			}
+		}
+		json.Unmarshal(a.Body, &an)
+		tot := an.Analytics.Total
+		if tot.Connected != 1 || tot.ToRing == nil || tot.ToConnect == nil ||
+			*tot.ToConnect < retryDelay.Seconds() || *tot.ToRing > 5 {
+			t.Fatalf("analytics %s: want the first ring within seconds of acceptance and the connection after the %v retry delay", a.Body, retryDelay)
+		}
+	})
 }
