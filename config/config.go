@@ -38,6 +38,10 @@ type Config struct {
 	CallbackWorkers int
 	// WebhookAllowPrivate lets owners' webhooks reach internal addresses.
 	WebhookAllowPrivate bool
+	// MaxConns and MaxConnsPerIP bound open client connections, in all and
+	// per client address; connections over either are closed at once.
+	MaxConns      int
+	MaxConnsPerIP int
 }
 
 // Var documents one setting.
@@ -57,6 +61,8 @@ var Vars = []Var{
 	{"BECKON_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", setLevel},
 	{"BECKON_PUBLIC_RATE", "public-rate", "10", "public widget API: requests per second per client IP", setRate},
 	{"BECKON_PUBLIC_BURST", "public-burst", "40", "public widget API: requests per client IP allowed at once", setBurst},
+	{"BECKON_MAX_CONNS", "max-conns", "16000", "open client connections at most (lowered to fit the open-files limit, ulimit -n); more are closed at once", setConnLimit(func(c *Config) *int { return &c.MaxConns })},
+	{"BECKON_MAX_CONNS_PER_IP", "max-conns-per-ip", "256", "open connections per client address at most; trusted proxies are exempt", setConnLimit(func(c *Config) *int { return &c.MaxConnsPerIP })},
 	{"BECKON_TWILIO_ACCOUNT_SID", "twilio-account-sid", "", "Twilio account; unset: simulated telephony", func(c *Config, v string) error { c.TwilioSID = v; return nil }},
 	{"BECKON_TWILIO_AUTH_TOKEN", "twilio-auth-token", "", "Twilio auth token", func(c *Config, v string) error { c.TwilioToken = v; return nil }},
 	{"BECKON_TWILIO_FROM", "twilio-from", "", "Twilio number managers see calling (E.164); a widget's caller_id shows to visitors", func(c *Config, v string) error { c.TwilioFrom = v; return nil }},
@@ -89,6 +95,18 @@ func setWorkers(c *Config, v string) error {
 	}
 	c.CallbackWorkers = n
 	return nil
+}
+
+// setConnLimit sets a connection cap.
+func setConnLimit(field func(c *Config) *int) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return fmt.Errorf("want a number from 1 to 1000000")
+		}
+		*field(c) = n
+		return nil
+	}
 }
 
 func setAllowPrivate(c *Config, v string) error {

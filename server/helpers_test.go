@@ -133,7 +133,7 @@ func serve(t testing.TB, srv *Server, st store.Store) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.App().Listener(ln)
+	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	return &testServer{t: t, srv: srv, store: st, base: "http://" + ln.Addr().String()}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -217,7 +218,26 @@ func withStoreDeadline(c *fiber.Ctx) error {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Listen serves on addr until Shutdown.
-func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen(s.app.Config().Network, addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln until Shutdown, within the connection caps
+// (BECKON_MAX_CONNS, lowered to fit the open-files limit, and
+// BECKON_MAX_CONNS_PER_IP).
+func (s *Server) Serve(ln net.Listener) error {
+	total := connCap(s.cfg.MaxConns, openFilesLimit())
+	if total < s.cfg.MaxConns {
+		s.log.Warn("connection cap lowered to fit the open-files limit (raise ulimit -n for more)",
+			slog.Int("max_conns", total), slog.Uint64("open_files_limit", openFilesLimit()))
+	}
+	return s.app.Listener(newConnLimitListener(ln, total, s.cfg.MaxConnsPerIP, s.trusted, s.log))
+}
+
 
 // Shutdown stops accepting connections, waits for in-flight requests up to
 // ctx's deadline, and stops background work. The caller closes the store
