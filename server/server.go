@@ -238,7 +238,6 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.app.Listener(newConnLimitListener(ln, total, s.cfg.MaxConnsPerIP, s.trusted, s.log))
 }
 
-
 // Shutdown stops accepting connections, waits for in-flight requests up to
 // ctx's deadline, and stops background work. The caller closes the store
 // afterwards.
