@@ -30,7 +30,10 @@ type Request struct {
 	UTM         map[string]string `json:"utm"`
 	ScheduledAt string            `json:"scheduled_at"` // RFC 3339; empty: call now
 	Consent     bool              `json:"consent"`
-	Website     string            `json:"website"` // the honeypot: people never see it, bots fill it
+	// ConsentTextID is the id of the consent text the visitor saw
+	// (Public's consent.text_ids).
+	ConsentTextID string `json:"consent_text_id"`
+	Website       string `json:"website"` // the honeypot: people never see it, bots fill it
 }
 
 // DedupeWindow: the same number again within it, while the request already
@@ -122,7 +125,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 		Legs: []store.Leg{}, CreatedAt: now, UpdatedAt: now,
 	}
 	if set.Consent.Required {
-		c.Consent = &store.Consent{Version: set.Consent.Version, At: now, IP: ip}
+		c.Consent = set.Consent.record(r.ConsentTextID, ip, now)
 	}
 	stored, created, err := in.St.CreateCallback(ctx, c, now.Add(-DedupeWindow))
 	if err != nil {

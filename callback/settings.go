@@ -66,10 +66,11 @@ type Hours struct {
 	To   string `json:"to"`   // HH:MM, after From
 }
 
-// Consent is the checkbox a site may require.
+// Consent is the checkbox a site may require (see consent.go).
 type Consent struct {
 	Required bool              `json:"required"`
-	Text     map[string]string `json:"text"`          // per language
+	Text     map[string]string `json:"text"`          // per language; a language left out gets the default
+	Operator string            `json:"operator"`      // who processes the data, named in the default text; default: the site's name
 	Version  string            `json:"version"`       // stored with each request
 	URL      string            `json:"url,omitempty"` // the owner's privacy policy, linked from the form
 }
@@ -112,7 +113,7 @@ type Public struct {
 	Color        string            `json:"color"`
 	ButtonText   map[string]string `json:"button_text,omitempty"`
 	Title        map[string]string `json:"title,omitempty"`
-	Consent      Consent           `json:"consent"`
+	Consent      PublicConsent     `json:"consent"`
 	CallingCodes []int             `json:"calling_codes"` // accepted country calling codes
 }
 
@@ -167,7 +168,7 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := validateHours("working_hours", s.WorkingHours); err != nil {
 		return err
 	}
-	if err := s.normalizeConsent(); err != nil {
+	if err := s.normalizeConsent(site); err != nil {
 		return err
 	}
 	for i, code := range s.AllowedCallingCodes {
@@ -255,22 +256,6 @@ func (s *Settings) normalizeManagers(site store.Site) error {
 	return nil
 }
 
-func (s *Settings) normalizeConsent() error {
-	if err := validate.LocalizedText("consent.text", s.Consent.Text, 1000); err != nil {
-		return err
-	}
-	if s.Consent.Required && len(s.Consent.Text) == 0 {
-		return validate.Field("consent.text", "is required when consent is required")
-	}
-	if s.Consent.Required && s.Consent.Version == "" {
-		s.Consent.Version = "1"
-	}
-	if err := validatePolicyURL("consent.url", s.Consent.URL); err != nil {
-		return err
-	}
-	return validate.Text("consent.version", s.Consent.Version, false, 40)
-}
-
 func (s *Settings) normalizeBlocklist(site store.Site) error {
 	for i, n := range s.Blocklist.Numbers {
 		p, err := e164(n, site.Region)
@@ -325,7 +310,7 @@ func validateHours(field string, hours []Hours) error {
 // Public implements widgets.Settings.
 func (s *Settings) Public() any {
 	return Public{Position: s.Position, Color: s.Color, ButtonText: s.ButtonText, Title: s.Title,
-		Consent: s.Consent, CallingCodes: s.AllowedCallingCodes}
+		Consent: s.Consent.public(), CallingCodes: s.AllowedCallingCodes}
 }
 
 // e164 parses a phone number as typed in region and formats it as E.164.

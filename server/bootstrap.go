@@ -69,14 +69,13 @@ func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key
 		return "", false, fmt.Errorf("create demo site: %w", err)
 	}
 	// The demo's managers are simulated numbers (see callback/sim): they
-	// answer and press 1, so a newcomer sees the whole bridge.
+	// answer and press 1, so a newcomer sees the whole bridge. The consent
+	// text is Beckon's default naming the site as operator: what an owner
+	// gets without writing one (see callback/consent.go).
 	const demoCallbackSettings = `{"position":"bottom-right","color":"#16a34a",
 		"managers":[{"name":"Анна","phone":"+79000000010"},{"name":"Иван","phone":"+79000000020"}],
 		"allowed_calling_codes":[7,375,380],
-		"consent":{"required":true,"version":"demo-1","text":{
-			"ru":"Согласен на обработку персональных данных и обратный звонок",
-			"uk":"Погоджуюся на обробку персональних даних і зворотний дзвінок",
-			"en":"I agree to the processing of my personal data and to be called back"}}}`
+		"consent":{"required":true,"version":"demo-2"}}`
 	demoWidgets := []struct {
 		typ      string
 		settings string

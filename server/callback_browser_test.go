@@ -18,7 +18,7 @@ import (
 )
 
 // callbackTexts are the widget's words the tests look for
-// (embed/src/widgets/callback/texts.ts).
+// (i18n/callback_widget.json).
 type callbackTexts struct {
 	button, callNow, connected, completed, errPhone, errConsent, scheduled string
 }
@@ -29,27 +29,27 @@ var callbackWords = map[string]callbackTexts{
 		callNow:    "Перезвоните мне сейчас",
 		connected:  "Вы на связи с менеджером",
 		completed:  "Разговор завершён. Спасибо, что обратились!",
-		errPhone:   "Проверьте номер — кажется, в нём ошибка",
-		errConsent: "Поставьте галочку — без согласия мы не можем позвонить",
-		scheduled:  "Договорились! Перезвоним вам ",
+		errPhone:   "Проверьте номер — кажется, в нём ошибка.",
+		errConsent: "Поставьте галочку: без согласия на обработку данных мы не можем принять заявку.",
+		scheduled:  "Договорились! Время звонка: ",
 	},
 	"uk": {
 		button:     "Передзвоніть мені",
 		callNow:    "Передзвоніть мені зараз",
 		connected:  "Ви на зв’язку з менеджером",
 		completed:  "Розмову завершено. Дякуємо, що звернулися!",
-		errPhone:   "Перевірте номер — здається, у ньому помилка",
-		errConsent: "Поставте позначку — без згоди ми не можемо зателефонувати",
-		scheduled:  "Домовилися! Передзвонимо вам ",
+		errPhone:   "Перевірте номер — здається, у ньому помилка.",
+		errConsent: "Поставте позначку: без згоди на обробку даних ми не можемо прийняти заявку.",
+		scheduled:  "Домовилися! Час дзвінка: ",
 	},
 	"en": {
 		button:     "Call me back",
 		callNow:    "Call me now",
 		connected:  "You’re talking to a manager",
 		completed:  "The call has ended. Thank you for reaching out!",
-		errPhone:   "Please check the number — it doesn’t look right",
-		errConsent: "Please tick the box — we can’t call you without your consent",
-		scheduled:  "All set! We’ll call you ",
+		errPhone:   "Please check the number — it doesn’t look right.",
+		errConsent: "Please tick the box: we can’t take your request without your consent to data processing.",
+		scheduled:  "All set! Call time: ",
 	},
 }
 
@@ -439,7 +439,7 @@ func TestCallbackWidgetLater(t *testing.T) {
 	}
 	screenshot(ctx, t, "callback-later-phone")
 	clickInWidget(ctx, t, "button[type=submit]")
-	want := callbackWords["ru"].scheduled + st.Slot
+	want := callbackWords["ru"].scheduled + st.Slot + "."
 	st = waitCallback(ctx, t, "the scheduled request", 10*time.Second, func(s callbackState) bool { return strings.HasPrefix(s.Status, callbackWords["ru"].scheduled) }, nil)
 	if st.Status != want {
 		t.Errorf("status %q, want %q", st.Status, want)

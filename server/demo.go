@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/i18n"
 )
 
 var (
@@ -19,39 +21,18 @@ var (
 	demoTemplate = template.Must(template.New("demo").Parse(demoHTML))
 )
 
+// demoTexts are the demo page's words (i18n/demo.json).
 type demoTexts struct {
-	Title, Intro, Snippet, Button, CallMe, Events, NoSite string
+	Title   string `json:"title"`
+	Intro   string `json:"intro"`
+	Snippet string `json:"snippet"`
+	Button  string `json:"button"`
+	CallMe  string `json:"call_me"`
+	Events  string `json:"events"`
+	NoSite  string `json:"no_site"`
 }
 
-var demoTranslations = map[string]demoTexts{
-	"ru": {
-		Title:   "Демо Beckon",
-		Intro:   "Эта страница — сайт демо-площадки. Виджеты подключены одной строкой ниже: загрузчик прочитал настройки площадки и показал включённые виджеты.",
-		Snippet: "Код для вставки",
-		Button:  "Собственные кнопки сайта открывают виджеты через API страницы:",
-		CallMe:  "Перезвоните мне",
-		Events:  "События для вашей аналитики",
-		NoSite:  "Демо-площадки нет: её удалили. Создайте площадку через API администратора.",
-	},
-	"uk": {
-		Title:   "Демо Beckon",
-		Intro:   "Ця сторінка — сайт демо-майданчика. Віджети підключено одним рядком нижче: завантажувач прочитав налаштування майданчика й показав увімкнені віджети.",
-		Snippet: "Код для вставлення",
-		Button:  "Власні кнопки сайту відкривають віджети через API сторінки:",
-		CallMe:  "Передзвоніть мені",
-		Events:  "Події для вашої аналітики",
-		NoSite:  "Демо-майданчика немає: його видалили. Створіть майданчик через API адміністратора.",
-	},
-	"en": {
-		Title:   "Beckon demo",
-		Intro:   "This page is the demo site. Its widgets come from the one line below: the loader read the site's settings and showed the enabled widgets.",
-		Snippet: "The snippet",
-		Button:  "The site's own buttons open widgets through the page API:",
-		CallMe:  "Call me back",
-		Events:  "Events for your analytics",
-		NoSite:  "There is no demo site: it was deleted. Create a site through the admin API.",
-	},
-}
+var demoTranslations = i18n.MustLoad[demoTexts]("demo")
 
 // demoLang picks ?lang=, else the browser's first supported language, else ru
 // (the demo site's own locale).

@@ -12,12 +12,18 @@ export function lang(locale: string): Locale {
  * visitor's language, else the site's, else any other, else fallback.
  */
 export function pick(map: Record<string, string> | null | undefined, locale: string, siteLocale: string, fallback = ''): string {
-  if (!map) return fallback;
+  const k = pickKey(map, locale, siteLocale);
+  return k && map ? map[k] : fallback;
+}
+
+/** The language pick() takes its text from, or '' when there is none. */
+export function pickKey(map: Record<string, string> | null | undefined, locale: string, siteLocale: string): string {
+  if (!map) return '';
   for (const l of [locale, siteLocale, 'ru', 'uk', 'en']) {
-    if (typeof map[l] === 'string' && map[l].trim()) return map[l];
+    if (typeof map[l] === 'string' && map[l].trim()) return l;
   }
-  for (const k in map) if (typeof map[k] === 'string' && map[k].trim()) return map[k];
-  return fallback;
+  for (const k in map) if (typeof map[k] === 'string' && map[k].trim()) return k;
+  return '';
 }
 
 /** Fills {name} placeholders: fill('через {n} мин', {n: 3}). */

@@ -14,7 +14,7 @@
 import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
 import { adoptStyle, focusables, h, icon } from '../_shared/dom';
-import { fill, lang, pick } from '../_shared/i18n';
+import { fill, lang, pick, pickKey } from '../_shared/i18n';
 import { codeOfRegion, compose, example, regionOfCode } from './phone';
 import { css } from './style';
 import { texts } from './texts';
@@ -25,7 +25,7 @@ interface Settings {
   color?: string;
   button_text?: Record<string, string>;
   title?: Record<string, string>;
-  consent?: { required?: boolean; text?: Record<string, string>; version?: string };
+  consent?: { required?: boolean; text?: Record<string, string>; text_ids?: Record<string, string>; version?: string };
   calling_codes?: number[];
 }
 
@@ -348,6 +348,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
       referrer: document.referrer.slice(0, 2048),
       utm,
       consent: consentBox.checked,
+      // Which consent text was shown: the request keeps that exact text.
+      consent_text_id: consentRequired ? (settings.consent!.text_ids || {})[pickKey(settings.consent!.text, ctx.locale, site.locale)] || '' : '',
       website: honeypot.value,
     };
     if (slot) body.scheduled_at = slot;

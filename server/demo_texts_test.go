@@ -1,0 +1,76 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/beckonhq/beckon/callback"
+)
+
+// TestDemoTexts: the demo page speaks plainly in ru, uk and en (no
+// ad-tech «площадка», no calque «майданчик»), and the demo's consent is the
+// gender-neutral default naming its operator, about the data only.
+func TestDemoTexts(t *testing.T) {
+	st := storeFactories["embedded"](t)
+	cfg := testConfig()
+	ctx := context.Background()
+	key, _, err := EnsureDemoSite(ctx, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _, _ := EnsureAdminToken(ctx, st, cfg)
+	srv, err := New(ctx, cfg, st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminTokenHash: hash, DemoSiteKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := serve(t, srv, st)
+	for lang, want := range map[string]string{
+		"ru": "Это демонстрационный сайт. Виджеты подключены одной строкой кода ниже",
+		"uk": "Це демонстраційний сайт. Віджети підключено одним рядком коду нижче",
+		"en": "This is a demo site. Its widgets come from the one line of code below",
+	} {
+		r := ts.request("GET", "/demo?lang="+lang, nil)
+		expectStatus(t, r, http.StatusOK)
+		body := string(r.Body)
+		if !strings.Contains(body, want) {
+			t.Errorf("%s demo page lacks %q", lang, want)
+		}
+		for _, jargon := range []string{"площадк", "майданчик"} {
+			if strings.Contains(body, jargon) {
+				t.Errorf("%s demo page says %q", lang, jargon)
+			}
+		}
+	}
+
+	r := ts.request("GET", "/w/v1/"+key+"/config", nil, "Origin", cfg.PublicOrigin())
+	expectStatus(t, r, http.StatusOK)
+	var conf struct {
+		Widgets []struct {
+			Type     string
+			Settings struct{ Consent callback.PublicConsent }
+		}
+	}
+	if err := json.Unmarshal(r.Body, &conf); err != nil {
+		t.Fatal(err)
+	}
+	var c callback.PublicConsent
+	for _, w := range conf.Widgets {
+		if w.Type == "callback" {
+			c = w.Settings.Consent
+		}
+	}
+	for lang, prefix := range map[string]string{
+		"ru": "Даю согласие Beckon demo на обработку моих персональных данных",
+		"uk": "Даю згоду Beckon demo на обробку моїх персональних даних",
+		"en": "I consent to Beckon demo processing my personal data",
+	} {
+		if !c.Required || !strings.HasPrefix(c.Text[lang], prefix) || c.TextIDs[lang] == "" {
+			t.Errorf("demo consent %s: %q (ids %v)", lang, c.Text[lang], c.TextIDs)
+		}
+	}
+}
