@@ -25,7 +25,17 @@ import (
 // server's webhooks back signed the way Twilio signs them.
 func twilioServer(t testing.TB, st store.Store, mutate ...func(*config.Config)) (*testServer, *twiliofake.Fake) {
 	t.Helper()
-	fake := twiliofake.New(twiliofake.Options{Second: 20 * time.Millisecond})
+	return twilioServerWith(t, st, twiliofake.Options{}, mutate...)
+}
+
+// twilioServerWith is twilioServer with the fake's options (its Second is
+// 20 ms unless set).
+func twilioServerWith(t testing.TB, st store.Store, fo twiliofake.Options, mutate ...func(*config.Config)) (*testServer, *twiliofake.Fake) {
+	t.Helper()
+	if fo.Second == 0 {
+		fo.Second = 20 * time.Millisecond
+	}
+	fake := twiliofake.New(fo)
 	t.Cleanup(fake.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -119,6 +129,15 @@ func TestTwilioBridge(t *testing.T) {
 					t.Fatalf("webhook %s answered %d", w.Kind, w.Status)
 				}
 			}
+			// Managers see BECKON_TWILIO_FROM, the visitor the widget's caller_id.
+			for _, c := range fake.Creates() {
+				if c.From != "+15005550006" {
+					t.Fatalf("the manager's call to %s came from %s, want BECKON_TWILIO_FROM", c.To, c.From)
+				}
+			}
+			if v, _ := fake.Call(mgr.Children[0]); v.From != "+74950000000" {
+				t.Fatalf("the visitor saw %s, want the widget's caller_id", v.From)
+			}
 		}},
 		{name: "manager never answers", script: map[string]twiliofake.Behavior{anna: {NoAnswer: true}}, status: "completed", manager: "Boris",
 			check: func(t *testing.T, _ *twiliofake.Fake, cb store.Callback) {
@@ -130,8 +149,8 @@ func TestTwilioBridge(t *testing.T) {
 		{name: "visitor busy", script: map[string]twiliofake.Behavior{visitor: {Busy: true}}, status: "failed", reason: "visitor_busy",
 			check: func(t *testing.T, fake *twiliofake.Fake, cb store.Callback) {
 				for _, c := range fake.Calls() {
-					if c.To == anna && !slices.ContainsFunc(c.SaidTexts(), func(s string) bool { return strings.Contains(s, "не ответил") }) {
-						t.Fatalf("Anna was not told the client did not answer: %q", c.SaidTexts())
+					if c.To == anna && !slices.ContainsFunc(c.SaidTexts(), func(s string) bool { return strings.Contains(s, "занята") }) {
+						t.Fatalf("Anna was not told the client's line is busy: %q", c.SaidTexts())
 					}
 				}
 			}},
