@@ -82,31 +82,20 @@ type Intake struct {
 // *validate.Error (422), *LimitError (429), ErrBlocked.
 func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Location, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
 	now := in.Now().UTC()
-	if err := in.limit(ctx, site.ID, "ip:"+ip, set.Limits.PerIP); err != nil {
-		return store.Callback{}, false, err
+	phone, due, scheduled, err := check(&r, site, set, now, loc)
+	if err != nil {
+		return store.Callback{}, false, in.invalid(ctx, site.ID, ip, set, err)
 	}
-	if err := validate.Line("visitor_id", r.VisitorID, true, 64); err != nil {
+	if set.blocks(phone, r.VisitorID) {
+		return store.Callback{}, false, ErrBlocked
+	}
+	// Only a request that passed every check counts against the hourly
+	// limits: a visitor who mistypes a number is not locked out.
+	if err := in.limit(ctx, site.ID, "ip:"+ip, set.Limits.PerIP); err != nil {
 		return store.Callback{}, false, err
 	}
 	if err := in.limit(ctx, site.ID, "visitor:"+r.VisitorID, set.Limits.PerVisitor); err != nil {
 		return store.Callback{}, false, err
-	}
-	phone, err := checkPhone(r.Phone, site.Region, set.AllowedCallingCodes)
-	if err != nil {
-		return store.Callback{}, false, err
-	}
-	if err := checkDetails(&r); err != nil {
-		return store.Callback{}, false, err
-	}
-	if set.Consent.Required && !r.Consent {
-		return store.Callback{}, false, validate.Field("consent", "must be given: tick the box to agree to be called")
-	}
-	due, scheduled, err := checkSchedule(r.ScheduledAt, set, now, loc)
-	if err != nil {
-		return store.Callback{}, false, err
-	}
-	if set.blocks(phone, r.VisitorID) {
-		return store.Callback{}, false, ErrBlocked
 	}
 	if err := in.limit(ctx, site.ID, "number:"+phone, set.Limits.PerNumber); err != nil {
 		return store.Callback{}, false, err
@@ -139,6 +128,40 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 		}
 	}
 	return stored, created, nil
+}
+
+// check validates r and returns its phone in E.164 and when to call.
+func check(r *Request, site store.Site, set Settings, now time.Time, loc *time.Location) (phone string, due time.Time, scheduled bool, err error) {
+	if err := validate.Line("visitor_id", r.VisitorID, true, 64); err != nil {
+		return "", time.Time{}, false, err
+	}
+	if phone, err = checkPhone(r.Phone, site.Region, set.AllowedCallingCodes); err != nil {
+		return "", time.Time{}, false, err
+	}
+	if err := checkDetails(r); err != nil {
+		return "", time.Time{}, false, err
+	}
+	if set.Consent.Required && !r.Consent {
+		return "", time.Time{}, false, validate.Field("consent", "must be given: tick the box to agree to be called")
+	}
+	due, scheduled, err = checkSchedule(r.ScheduledAt, set, now, loc)
+	return phone, due, scheduled, err
+}
+
+// InvalidPerIPFactor makes the hourly cap on invalid requests from one IP
+// that many times limits.per_ip: looser than the cap on accepted ones, so
+// typos cost a visitor nothing, yet a script cannot probe forever.
+const InvalidPerIPFactor = 3
+
+// invalid counts a request that failed its checks and returns err, or a
+// LimitError once the IP has sent too many invalid ones this hour.
+// A count that fails (the store is out) does not hide which field is wrong.
+func (in *Intake) invalid(ctx context.Context, siteID, ip string, set Settings, err error) error {
+	var le *LimitError
+	if lerr := in.limit(ctx, siteID, "invalid:ip:"+ip, InvalidPerIPFactor*set.Limits.PerIP); errors.As(lerr, &le) {
+		return lerr
+	}
+	return err
 }
 
 // limit counts one more request under name and refuses past max per hour.
