@@ -88,3 +88,30 @@ func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestUkrainianPhoneExample: the placeholder groups a Ukrainian number
+// the usual way, 50 123 45 67 (the copy review's item 29).
+func TestUkrainianPhoneExample(t *testing.T) {
+	embedDir, _ := filepath.Abs("../embed")
+	esbuild := filepath.Join(embedDir, "node_modules", "esbuild")
+	node, err := exec.LookPath("node")
+	if _, serr := os.Stat(esbuild); err != nil || serr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node or embed/node_modules is missing")
+		}
+		t.Skip("node or embed/node_modules is missing")
+	}
+	script := fmt.Sprintf(`
+const src = require(%q).buildSync({entryPoints: [%q], bundle: true, format: 'cjs', platform: 'node', write: false}).outputFiles[0].text;
+const m = {exports: {}};
+new Function('module', 'exports', 'require', src)(m, m.exports, require);
+console.log(JSON.stringify([m.exports.example(380, 'UA'), m.exports.example(7, 'RU')]));`,
+		esbuild, filepath.Join(embedDir, "src/widgets/callback/phone.ts"))
+	out, err := exec.Command(node, "-e", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != `["50 123 45 67","912 345-67-89"]` {
+		t.Fatalf("examples %s", got)
+	}
+}
