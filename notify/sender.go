@@ -26,8 +26,12 @@ const (
 	DefaultPoll        = time.Second
 )
 
-// depthEvery is how often the outbox's depth is read for the gauge.
-const depthEvery = 10 * time.Second
+// depthEvery is how often the outbox's depth is read for the gauge, and
+// claimWarnEvery how often a failing claim is logged.
+const (
+	depthEvery     = 10 * time.Second
+	claimWarnEvery = 30 * time.Second
+)
 
 // Outbox is what the sender needs from the store.
 type Outbox interface {
@@ -196,14 +200,16 @@ func (s *Sender) Run(ctx context.Context) {
 	slots := make(chan struct{}, s.opts.Workers)
 	ticker := time.NewTicker(s.opts.Poll)
 	defer ticker.Stop()
-	var depthAt time.Time
+	var depthAt, warnedAt time.Time
 	for ctx.Err() == nil {
 		free := cap(slots) - len(slots)
 		var batch []store.Notification
 		if free > 0 {
 			var err error
 			batch, err = s.ob.ClaimNotifications(ctx, s.opts.Now().UTC(), free, s.opts.Lease)
-			if err != nil && ctx.Err() == nil {
+			// During a store outage every poll fails; one record in a while says so.
+			if err != nil && ctx.Err() == nil && time.Since(warnedAt) >= claimWarnEvery {
+				warnedAt = time.Now()
 				s.log.Warn("claim webhooks", slog.Any("err", err))
 			}
 		}

@@ -442,3 +442,23 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingGauge: the outbox's depth is exported as soon as a sender
+// runs.
+func TestPendingGauge(t *testing.T) {
+	clk := newClock()
+	st := backings["embedded"](t)()
+	var eps endpoints
+	s := New(st, eps.lookup, testOptions(clk))
+	for range 3 {
+		send(t, s, message("w1"))
+	}
+	clk.set(clk.Now().Add(-time.Hour)) // none is due yet, so all three wait
+	pending.Set(-1)
+	run(t, s)
+	waitFor(t, "the gauge to show 3 pending", func() bool {
+		var m dto.Metric
+		_ = pending.Write(&m)
+		return m.GetGauge().GetValue() == 3
+	})
+}
