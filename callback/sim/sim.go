@@ -201,7 +201,7 @@ func (p *Provider) answer(c *call) {
 // it (its store is down, say): it is sent again with backoff, as a real
 // provider retries a webhook, until it is taken, GiveUp passes or the
 // simulator closes. ok is false when it was never taken.
-func (p *Provider) report(ev callback.Event) (reply callback.Reply, ok bool) {
+func (p *Provider) report(ev callback.Event) (callback.Reply, bool) {
 	wait := p.delays.Retry
 	giveUp := time.Now().Add(p.delays.GiveUp)
 	for {
