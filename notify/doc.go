@@ -15,8 +15,9 @@
 //	webhook-signature: v1,<base64 of the MAC>
 //
 // Secrets are "whsec_" followed by the base64 of the key bytes ([NewSecret]).
-// [Sign] is the sender's half and [Verify] the receiver's: our tests use
-// Verify to prove the signatures are right, and a Go receiver can use it as is.
+// [Sign] is the sender's half and [Verify] the receiver's; a Go receiver can
+// use Verify as is. The tests check deliveries with their own reading of the
+// spec, and Sign against the spec's published example.
 //
 // The body is the spec's envelope: {"type": ..., "timestamp": ..., "data": ...},
 // where timestamp is when the event happened, not when this attempt was made.

@@ -35,8 +35,8 @@ var prefixCounter atomic.Int64
 
 // backings are the two stores; Redis is the real server when
 // BECKON_TEST_REDIS_URL is set, else miniredis.
-var backings = map[string]func(t *testing.T) opener{
-	"embedded": func(t *testing.T) opener {
+var backings = map[string]func(t testing.TB) opener{
+	"embedded": func(t testing.TB) opener {
 		dir := t.TempDir()
 		return func() store.Store {
 			st, err := embedded.Open(dir)
@@ -47,7 +47,7 @@ var backings = map[string]func(t *testing.T) opener{
 			return st
 		}
 	},
-	"redis": func(t *testing.T) opener {
+	"redis": func(t testing.TB) opener {
 		opts := &redis.Options{}
 		if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
 			var err error
@@ -108,7 +108,6 @@ func (c *clock) set(t time.Time) {
 // package's Verify), records it, and answers with respond(n, w, r), n
 // counting requests from 1.
 type receiver struct {
-	t       *testing.T
 	srv     *httptest.Server
 	secret  string
 	respond func(n int, w http.ResponseWriter, r *http.Request)
@@ -122,9 +121,9 @@ type received struct {
 	body     []byte
 }
 
-func newReceiver(t *testing.T, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
+func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
 	t.Helper()
-	rc := &receiver{t: t, secret: NewSecret(), respond: respond}
+	rc := &receiver{secret: NewSecret(), respond: respond}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if err := specVerify(rc.secret, r.Header, body); err != nil {
