@@ -53,6 +53,9 @@
 //	                       in Unix ns}; consumer group "workers"; or field wake (see below)
 //	<prefix>:{cbq}:later   sorted set: the payloads of jobs due later, by due time (Unix ms)
 //
+// Owners' notifications (the outbox) live in a slot of their own, {ntf}, with
+// each site's delivery log; outbox.go lists the keys.
+//
 // Indexes are written after the data on create and removed before the data on
 // delete. A crash between the two steps therefore leaves at worst data that no
 // index points to (an invisible orphan, which a repeated delete removes), never
