@@ -12,13 +12,13 @@ import (
 // TestCallbackTryAgainAfterTheCallEnded: a request that ended absorbs no
 // repeat of its number. "Try again" after a failure calls again, and
 // another visitor typing a number whose call just ended gets a call of
-// their own, not "the call has ended" at once; a request still in progress
-// does absorb repeats.
+// their own, not "the call has ended" at once; every try counts against
+// the number's limit; a request still in progress does absorb repeats.
 func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		// The test polls the visitor's view often: room for it.
 		ts := newTestServer(t, newStore(t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1000, 1000 })
-		_, key, _ := ts.callbackSite(`,"visitor_retries":0`)
+		_, key, _ := ts.callbackSite(`,"visitor_retries":0,"limits":{"per_number":2}`)
 		post := func(phone, visitor string) map[string]any {
 			t.Helper()
 			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor})
@@ -38,6 +38,12 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 		got := ts.waitStatus(key, retry["id"].(string), "v-1")
 		if got["status"] != "failed" || !reached(got, "calling_visitor") {
 			t.Fatalf("the new try was not dialled: %v", got)
+		}
+		// Each try counts against the number's limit (2 an hour here).
+		third := ts.postCallback(key, map[string]any{"phone": busy, "visitor_id": "v-1"})
+		expectStatus(t, third, http.StatusTooManyRequests)
+		if third.errorCode(t) != "rate_limited" {
+			t.Fatalf("third try: %s", third.Body)
 		}
 
 		const answers = "+79161230055"
