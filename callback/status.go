@@ -25,7 +25,7 @@ const (
 	ReasonVisitorBusy        = "visitor_busy"         // after every retry
 	ReasonProviderError      = "provider_error"       // the telephony provider failed us
 	ReasonCancelled          = "cancelled"            // the manager hung up before the visitor answered
-	ReasonExpired            = "expired"              // stored during a crash and found too late to call (see unqueued.go)
+	ReasonExpired            = "expired"              // an attempt would have started over MaxLate late (an outage, a crash)
 )
 
 // Leg kinds and statuses. A leg's status only moves forward (legRank), so a
