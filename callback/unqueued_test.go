@@ -181,10 +181,17 @@ func acceptAndDie(t *testing.T, k killable, cs crashSite, phone string, ago time
 // runEngine starts a fresh engine (a restarted process) on st.
 func runEngine(t *testing.T, st store.Store, sweep time.Duration) (missed chan store.Callback) {
 	t.Helper()
+	return runEngineAt(t, st, sweep, 0)
+}
+
+// runEngineAt is runEngine with the engine's clock ahead by skew.
+func runEngineAt(t *testing.T, st store.Store, sweep, skew time.Duration) (missed chan store.Callback) {
+	t.Helper()
 	missed = make(chan store.Callback, 10)
 	prov := sim.New(fast)
 	eng := callback.NewEngine(st, prov, callback.Options{Consumer: "fresh-" + callback.NewID(), Lease: time.Second,
 		UnqueuedSweep: sweep, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:    func() time.Time { return time.Now().Add(skew) },
 		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) { missed <- c }})
 	prov.Bind(eng)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -265,5 +272,25 @@ func TestKilledBeforeQueueingIsFoundByARunningEngine(t *testing.T) {
 				t.Fatalf("%s/%s, want completed", got.Status, got.Reason)
 			}
 		})
+	}
+}
+
+// TestUnqueuedMarkIsLeftToItsCreatorForAWhile: a mark younger than the
+// grace may belong to a creator still queueing the job, so sweeps leave
+// it; once the grace has passed, the request is queued and called.
+func TestUnqueuedMarkIsLeftToItsCreatorForAWhile(t *testing.T) {
+	k := killableStores["redis"](t)
+	cs := newCrashSite(t, k)
+	runEngine(t, k, 20*time.Millisecond)
+	young := acceptAndDie(t, k, cs, "+79161234561", 0)
+	old := acceptAndDie(t, k, cs, "+79161234562", time.Minute)
+	finalOf(t, k, old, 5*time.Second) // sweeps ran after both were stored
+	if got, err := k.GetCallback(context.Background(), young.SiteID, young.ID); err != nil || got.Status != callback.StatusQueued {
+		t.Fatalf("a mark younger than the grace was swept: %s (%v)", got.Status, err)
+	}
+	// Half a minute on (the engine's clock), the grace has passed.
+	runEngineAt(t, k, time.Hour, 31*time.Second)
+	if got := finalOf(t, k, young, 5*time.Second); got.Status != callback.StatusCompleted {
+		t.Fatalf("after the grace: %s/%s, want completed", got.Status, got.Reason)
 	}
 }
