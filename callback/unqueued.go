@@ -57,7 +57,8 @@ func (e *Engine) requeueUnqueued(ctx context.Context) error {
 		return fmt.Errorf("callback: list requests not yet queued: %w", err)
 	}
 	for _, c := range list {
-		if !Final(c.Status) {
+		queue := !Final(c.Status)
+		if queue {
 			if err := e.wake(ctx, c, c.DueAt); err != nil {
 				return err
 			}
@@ -65,9 +66,11 @@ func (e *Engine) requeueUnqueued(ctx context.Context) error {
 		if err := e.st.MarkQueued(ctx, c.SiteID, c.ID); err != nil {
 			return fmt.Errorf("callback: clear the mark of %s: %w", c.ID, err)
 		}
-		unqueuedRequeued.Inc()
-		e.log.Warn("queued a request a crash left unqueued", slog.String("site_id", c.SiteID),
-			slog.String("callback_id", c.ID), slog.String("status", c.Status), slog.Time("due_at", c.DueAt))
+		if queue {
+			unqueuedRequeued.Inc()
+			e.log.Warn("queued a request a crash left unqueued", slog.String("site_id", c.SiteID),
+				slog.String("callback_id", c.ID), slog.String("status", c.Status), slog.Time("due_at", c.DueAt))
+		}
 	}
 	return nil
 }
