@@ -45,15 +45,20 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 
 // TestCallbackPhoneInFullWidthDigits: a number typed with full-width
 // digits and plus sign (a Japanese or Chinese keyboard, a phone's
-// autofill) is the same number, not "too long".
+// autofill), or other Unicode digits, is the same number, not "too long".
 func TestCallbackPhoneInFullWidthDigits(t *testing.T) {
 	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := newTestServer(t, newStore(t), nil)
 		siteID, key, _ := ts.callbackSite("")
-		r := ts.postCallback(key, map[string]any{"phone": "＋７ （９１６） １２３－４５－６７", "visitor_id": "v-1"})
-		expectStatus(t, r, http.StatusAccepted)
-		if got := ts.adminCallback(siteID, r.json(t)["id"].(string)).Phone; got != "+79161234567" {
-			t.Fatalf("stored phone %q, want +79161234567", got)
+		for typed, want := range map[string]string{
+			"＋７ （９１６） １２３－４５－６７": "+79161234567", // full-width
+			"+٧ ٩١٦ ١٢٣ ٤٥ ٦٨":   "+79161234568", // Arabic-Indic digits
+		} {
+			r := ts.postCallback(key, map[string]any{"phone": typed, "visitor_id": "v-1"})
+			expectStatus(t, r, http.StatusAccepted)
+			if got := ts.adminCallback(siteID, r.json(t)["id"].(string)).Phone; got != want {
+				t.Fatalf("%q stored as %q, want %s", typed, got, want)
+			}
 		}
 		// Still bounded: 33 full-width digits are too long.
 		long := ts.postCallback(key, map[string]any{"phone": strings.Repeat("９", 33), "visitor_id": "v-1"})
