@@ -5,14 +5,18 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/beckonhq/beckon/validate"
 )
 
 // Config is the process configuration.
@@ -56,7 +60,7 @@ var Vars = []Var{
 	{"BECKON_DATA_DIR", "data-dir", "./data", "embedded store directory", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"BECKON_REDIS_URL", "redis-url", "", "use Redis instead of the embedded store: redis://, rediss://, redis+sentinel://, redis+cluster://", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"BECKON_ADMIN_TOKEN", "admin-token", "", "bearer token of the operator; when unset one is generated on first start, printed once and stored hashed", func(c *Config, v string) error { c.AdminToken = v; return nil }},
-	{"BECKON_PUBLIC_URL", "public-url", "http://localhost:8080", "public base URL (webhooks, links in emails, the demo site's origin)", setPublicURL},
+	{"BECKON_PUBLIC_URL", "public-url", "", "public base URL (webhooks, links in emails, the demo site's origin); unset: http://localhost with BECKON_ADDR's port (its host, when it names one)", setPublicURL},
 	{"BECKON_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", setProxies},
 	{"BECKON_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", setLevel},
 	{"BECKON_PUBLIC_RATE", "public-rate", "10", "public widget API: requests per second per client IP", setRate},
@@ -119,31 +123,47 @@ func setAllowPrivate(c *Config, v string) error {
 }
 
 // Load builds the configuration from defaults, then the environment
-// (getenv), then command-line args.
+// (getenv), then command-line args. For -h or -help it returns
+// flag.ErrHelp: the caller prints Usage and exits 0.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	var c Config
 	fs := flag.NewFlagSet("beckon serve", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	values := make([]*string, len(Vars))
+	// The flag package would print every default, and a default taken from
+	// the environment may be a secret: Usage prints help, errors are returned.
+	fs.SetOutput(io.Discard)
+	flags := make([]*string, len(Vars))
+	for i, v := range Vars {
+		flags[i] = fs.String(v.Flag, v.Default, v.Help)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, fmt.Errorf("%w (beckon serve -h lists the flags)", err)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for i, v := range Vars {
 		value := v.Default
 		if env := getenv(v.Env); env != "" {
 			value = env
 		}
-		values[i] = fs.String(v.Flag, value, v.Help+" ($"+v.Env+")")
-	}
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	for i, v := range Vars {
-		if err := v.set(&c, *values[i]); err != nil {
-			return c, fmt.Errorf("config: %s=%q: %w", v.Env, *values[i], err)
+		if given[v.Flag] {
+			value = *flags[i]
+		}
+		if err := v.set(&c, value); err != nil {
+			return c, fmt.Errorf("config: %s=%s: %w", v.Env, v.display(value), err)
 		}
 	}
 	return c, nil
 }
 
+// setPublicURL runs after BECKON_ADDR is set (Vars' order), so an unset
+// public URL can follow the listen address.
 func setPublicURL(c *Config, v string) error {
+	if v == "" {
+		v = DefaultPublicURL(c.Addr)
+	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("want an absolute http(s) URL")
@@ -196,11 +216,29 @@ func setBurst(c *Config, v string) error {
 	return nil
 }
 
-// PublicOrigin is the origin (scheme://host[:port]) of PublicURL.
+// PublicOrigin is the origin of PublicURL as a browser sends it (no
+// default port, punycode host).
 func (c Config) PublicOrigin() string {
 	u, err := url.Parse(c.PublicURL)
 	if err != nil {
 		return c.PublicURL
 	}
-	return u.Scheme + "://" + u.Host
+	origin := u.Scheme + "://" + u.Host
+	if o, err := validate.Origin("", origin); err == nil {
+		return o
+	}
+	return origin
+}
+
+// DefaultPublicURL is where a server listening on addr is reached from this
+// machine: addr's host when it names one, else localhost, with addr's port.
+func DefaultPublicURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "http://localhost:8080"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -68,5 +70,59 @@ func TestREADMEDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README lacks the row:\n%s", row)
 		}
+	}
+}
+
+// TestPublicURLFollowsTheListenAddress: with BECKON_PUBLIC_URL unset, the
+// public URL (the demo's origin, the printed link) is where the server
+// listens, not a fixed localhost:8080.
+func TestPublicURLFollowsTheListenAddress(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080":          "http://localhost:8080",
+		":9123":          "http://localhost:9123",
+		"127.0.0.1:9123": "http://127.0.0.1:9123",
+		"0.0.0.0:9123":   "http://localhost:9123",
+		"[::]:9123":      "http://localhost:9123",
+		"[::1]:9123":     "http://[::1]:9123",
+		"beckon.lan:80":  "http://beckon.lan:80",
+	} {
+		c, err := Load(nil, func(k string) string { return map[string]string{"BECKON_ADDR": addr}[k] })
+		if err != nil || c.PublicURL != want {
+			t.Errorf("BECKON_ADDR=%s: public URL %q (%v), want %q", addr, c.PublicURL, err, want)
+		}
+	}
+	env := map[string]string{"BECKON_ADDR": ":9123", "BECKON_PUBLIC_URL": "https://beckon.example:443/"}
+	c, err := Load(nil, func(k string) string { return env[k] })
+	if err != nil || c.PublicURL != "https://beckon.example:443" || c.PublicOrigin() != "https://beckon.example" {
+		t.Fatalf("a set public URL must win: %q %q %v", c.PublicURL, c.PublicOrigin(), err)
+	}
+}
+
+// TestHelpNeverShowsSecrets: -h is ErrHelp (the binary exits 0 on it), and
+// the help shows a secret from the environment only as "set".
+func TestHelpNeverShowsSecrets(t *testing.T) {
+	env := map[string]string{"BECKON_ADMIN_TOKEN": "admin-s3cret", "BECKON_TWILIO_AUTH_TOKEN": "twilio-s3cret",
+		"BECKON_REDIS_URL": "redis://beckon:redis-s3cret@10.0.0.5:6379/0", "BECKON_ADDR": ":9123"}
+	getenv := func(k string) string { return env[k] }
+	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}} {
+		if _, err := Load(args, getenv); !errors.Is(err, flag.ErrHelp) {
+			t.Fatalf("%v: %v, want flag.ErrHelp", args, err)
+		}
+	}
+	var help strings.Builder
+	Usage(&help, getenv)
+	for _, s := range []string{"admin-s3cret", "twilio-s3cret", "redis-s3cret"} {
+		if strings.Contains(help.String(), s) {
+			t.Fatalf("help shows a secret %q:\n%s", s, help.String())
+		}
+	}
+	for _, want := range []string{"-addr  $BECKON_ADDR", `from the environment: ":9123"`, "-admin-token  $BECKON_ADMIN_TOKEN", "set (not shown)", "redis://beckon:xxxxx@10.0.0.5:6379/0"} {
+		if !strings.Contains(help.String(), want) {
+			t.Fatalf("help lacks %q:\n%s", want, help.String())
+		}
+	}
+	_, err := Load([]string{"-nope"}, getenv)
+	if err == nil || !strings.Contains(err.Error(), "-h") {
+		t.Fatalf("unknown flag: %v", err)
 	}
 }

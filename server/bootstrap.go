@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/beckonhq/beckon/config"
@@ -42,15 +45,31 @@ func EnsureAdminToken(ctx context.Context, st store.Settings, cfg config.Config)
 
 // EnsureDemoSite creates, on a store without sites, a demo site whose origin
 // is the server itself, with a countdown and a callback widget, so /demo shows
-// Beckon working. It returns the demo site's key ("" when there is none) and
-// whether it was created now.
+// Beckon working. At every later start the demo site's origins follow the
+// public URL again, so moving the server to another port or host does not
+// leave the demo page refused by its own site. It returns the demo site's
+// key ("" when there is none) and whether it was created now.
 func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key string, created bool, err error) {
 	key, err = st.GetSetting(ctx, settingDemoSiteKey)
 	if err == nil {
-		if _, err := st.GetSiteByKey(ctx, key); err == nil {
+		site, err := st.GetSiteByKey(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", false, nil // the operator deleted it; respect that
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("read demo site: %w", err)
+		}
+		if slices.Equal(site.Origins, demoOrigins(cfg)) {
 			return key, false, nil
 		}
-		return "", false, nil // the operator deleted it; respect that
+		_, err = st.UpdateSite(ctx, site.ID, func(s *store.Site) error {
+			s.Origins, s.UpdatedAt = demoOrigins(cfg), time.Now().UTC()
+			return nil
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("demo site origins: %w", err)
+		}
+		return key, false, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return "", false, err
@@ -60,7 +79,7 @@ func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key
 		return "", false, err
 	}
 	now := time.Now().UTC()
-	site := store.Site{ID: newID("site"), Key: randomToken(10), Name: "Beckon demo", Origins: []string{cfg.PublicOrigin()},
+	site := store.Site{ID: newID("site"), Key: randomToken(10), Name: "Beckon demo", Origins: demoOrigins(cfg),
 		Timezone: "Europe/Moscow", Locale: "ru", Region: "RU", CreatedAt: now, UpdatedAt: now}
 	if ok, err := st.SetSettingIfAbsent(ctx, settingDemoSiteKey, site.Key); err != nil || !ok {
 		return "", false, err // another replica is creating it
@@ -95,4 +114,29 @@ func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key
 		}
 	}
 	return site.Key, true, nil
+}
+
+// demoOrigins are the pages the demo site serves: the public URL's origin,
+// and when that is this machine (localhost, 127.0.0.1, [::1]), the other
+// two names of it too, since a newcomer may type any of them.
+func demoOrigins(cfg config.Config) []string {
+	origin := cfg.PublicOrigin()
+	u, err := url.Parse(origin)
+	if err != nil {
+		return []string{origin}
+	}
+	if host := u.Hostname(); host != "localhost" && !net.ParseIP(host).IsLoopback() {
+		return []string{origin}
+	}
+	out := []string{origin}
+	for _, host := range []string{"localhost", "127.0.0.1", "[::1]"} {
+		o := u.Scheme + "://" + host
+		if p := u.Port(); p != "" {
+			o += ":" + p
+		}
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

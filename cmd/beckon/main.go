@@ -5,9 +5,18 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
+
+	"github.com/beckonhq/beckon/config"
 )
+
+const commands = `Usage: beckon [serve] [flags]   run the server (the default)
+       beckon healthcheck        exit 0 when the local server answers /healthz
+
+`
 
 func main() {
 	args := os.Args[1:]
@@ -17,12 +26,19 @@ func main() {
 	}
 	var err error
 	switch cmd {
+	case "help":
+		err = flag.ErrHelp
 	case "serve":
 		err = serve(args)
 	case "healthcheck":
 		err = healthcheck(args)
 	default:
-		err = fmt.Errorf("unknown command %q; commands: serve, healthcheck", cmd)
+		err = fmt.Errorf("unknown command %q; commands: serve, healthcheck, help", cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) { // -h, -help or help: asked for, so not a failure
+		fmt.Print(commands)
+		config.Usage(os.Stdout, os.Getenv)
+		return
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "beckon:", err)
