@@ -36,6 +36,11 @@ func TestVisitorHearsRecording(t *testing.T) {
 	if !strings.HasPrefix(notice, e.public+"/hooks/twilio/visitor-notice?") {
 		t.Fatalf("number url %q", notice)
 	}
+	// The fake plays the <Number url> to the visitor, as Twilio does.
+	if v := e.child(m); len(v.Said) != 1 || v.Said[0].Text != "Разговор может записываться." ||
+		v.Said[0].Language != "ru-RU" || v.Said[0].Voice != twilio.DefaultVoices["ru"] {
+		t.Errorf("the visitor heard %+v", v.Said)
+	}
 	u, _ := url.Parse(notice)
 	for lang, want := range map[string]string{"ru": "Разговор может записываться.", "uk": "Розмова може записуватися.", "en": "This call may be recorded."} {
 		q := u.Query()
@@ -53,8 +58,8 @@ func TestVisitorHearsRecording(t *testing.T) {
 	// Without recording, nothing is said to the visitor.
 	e2 := newEnv(t, envConfig{})
 	m2, _ := e2.call(managerCall())
-	if url := m2.Dials[0].NumberAttrs["url"]; url != "" {
-		t.Errorf("unrecorded call has a notice: %q", url)
+	if url := m2.Dials[0].NumberAttrs["url"]; url != "" || len(e2.child(m2).Said) != 0 {
+		t.Errorf("unrecorded call has a notice: %q, the visitor heard %q", url, e2.child(m2).SaidTexts())
 	}
 }
 

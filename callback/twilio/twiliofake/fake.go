@@ -165,7 +165,7 @@ type Dial struct {
 
 // Webhook is one request the fake made.
 type Webhook struct {
-	Kind   string // status, url, gather, dial-action, amd, redirect
+	Kind   string // status, url, gather, dial-action, amd, redirect, number-url
 	URL    string
 	Form   url.Values
 	Status int    // the response's status; 0 when the request failed
@@ -381,6 +381,9 @@ type call struct {
 	events   map[string]bool // status callback events asked for
 	seq      int             // SequenceNumber of status callbacks
 	amd      bool            // machine detection asked for
+	// numberURL is the <Number url> of a dialled leg: TwiML played to
+	// the called party once it answers, before the bridge.
+	numberURL string
 
 	ctx      context.Context // ends when the leg is hung up (API, parent, Close)
 	cancel   context.CancelFunc

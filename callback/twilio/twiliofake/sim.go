@@ -545,6 +545,7 @@ func (f *Fake) dial(ctx context.Context, parent *call, v *node, base string) (n 
 	child.amd = child.MachineDetection != ""
 	child.AsyncAmd = child.amd && !f.opts.SyncAMD
 	child.AmdStatusCallback = resolve(base, num.attr("amdStatusCallback"))
+	child.numberURL = resolve(base, num.attr("url"))
 	child.ctx, child.cancel = context.WithCancel(ctx)
 	defer child.cancel()
 
@@ -628,6 +629,11 @@ func (f *Fake) bridge(ctx context.Context, parent, child *call, timeout time.Dur
 	}
 	if sync {
 		f.detect(child)
+	}
+	if child.numberURL != "" {
+		// Twilio plays the <Number url> TwiML to the called party before
+		// bridging; what it says lands in the child's Said.
+		f.execute(child.ctx, child, next{url: child.numberURL, kind: "number-url"})
 	}
 
 	var talk, amd <-chan time.Time
