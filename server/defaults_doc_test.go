@@ -215,3 +215,32 @@ func checkDocumentedSetting(t *testing.T, ts *testServer, siteID, typ, name, def
 		}
 	}
 }
+
+// TestChosenZeroIsKept: where 0 is a valid choice with another default
+// (visitor_retries), an owner's explicit 0 is stored as 0, on create and on
+// update, while leaving it out gives the default.
+func TestChosenZeroIsKept(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := newTestServer(t, newStore(t), nil)
+		siteID := ts.createSite("Shop")["id"].(string)
+		w := ts.createWidget(siteID, map[string]any{"type": "callback", "settings": map[string]any{"visitor_retries": 0}})
+		retries := func() any {
+			r := ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
+			return at(r.json(t), "settings.visitor_retries")
+		}
+		if got := retries(); got != 0.0 {
+			t.Fatalf("visitor_retries 0 stored as %v", got)
+		}
+		patch := func(settings map[string]any) {
+			expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), map[string]any{"settings": settings}), http.StatusOK)
+		}
+		patch(map[string]any{"color": "#000000"})
+		if got := retries(); got != 2.0 {
+			t.Fatalf("settings without visitor_retries: %v, want the default 2", got)
+		}
+		patch(map[string]any{"visitor_retries": 0})
+		if got := retries(); got != 0.0 {
+			t.Fatalf("visitor_retries 0 by PATCH stored as %v", got)
+		}
+	})
+}

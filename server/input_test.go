@@ -112,6 +112,18 @@ func TestNamesAndOriginsThatCanNeverWork(t *testing.T) {
 				t.Fatalf("name %q stored as %q", name, got["name"])
 			}
 		}
+		// Escapes that are characters: a surrogate pair, and an escaped
+		// backslash before "ud800" (text, not an escape).
+		for body, want := range map[string]string{
+			`{"name":"Shop \ud83d\ude00","origins":["https://shop.example"]}`: "Shop 😀",
+			`{"name":"C:\\ud800","origins":["https://shop.example"]}`:         `C:\ud800`,
+		} {
+			r := ts.admin("POST", "/api/v1/sites", body)
+			expectStatus(t, r, http.StatusCreated)
+			if got := r.json(t)["name"]; got != want {
+				t.Fatalf("%s: name %q, want %q", body, got, want)
+			}
+		}
 	})
 }
 
