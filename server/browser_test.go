@@ -375,3 +375,20 @@ func screenshot(ctx context.Context, t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// screenshotViewport is screenshot of the window only, as scrolled: what a
+// visitor sees at that moment (a full-page capture resizes the window, which
+// unsticks and re-lays out what the test wants to show).
+func screenshotViewport(ctx context.Context, t *testing.T, name string) {
+	dir := os.Getenv("BECKON_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

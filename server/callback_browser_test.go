@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -263,7 +264,7 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 				if st.ConsentError != words.errConsent {
 					t.Errorf("consent message %q, want %q", st.ConsentError, words.errConsent)
 				}
-				clickInWidget(ctx, t, "label.consent")
+				clickInWidget(ctx, t, "input[name=consent]")
 			}
 			clickInWidget(ctx, t, "button[type=submit]")
 
@@ -395,7 +396,7 @@ func TestCallbackWidgetInvalidNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Consent {
-		clickInWidget(ctx, t, "label.consent")
+		clickInWidget(ctx, t, "input[name=consent]")
 	}
 	clickInWidget(ctx, t, "button[type=submit]")
 	st = waitCallback(ctx, t, "the phone message", 10*time.Second, func(s callbackState) bool { return s.PhoneError != "" }, nil)
@@ -435,7 +436,7 @@ func TestCallbackWidgetLater(t *testing.T) {
 		t.Errorf("tap targets under 44px: %v", st.Small)
 	}
 	if st.Consent {
-		clickInWidget(ctx, t, "label.consent")
+		clickInWidget(ctx, t, "input[name=consent]")
 	}
 	screenshot(ctx, t, "callback-later-phone")
 	clickInWidget(ctx, t, "button[type=submit]")
@@ -537,7 +538,7 @@ func TestCallbackWidgetClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "We’re not available right now — pick a time that suits you"; lead != want {
+	if want := "We’re not available right now — pick a time that suits you."; lead != want {
 		t.Errorf("lead %q, want %q", lead, want)
 	}
 	for _, label := range st.Slots {
@@ -546,5 +547,216 @@ func TestCallbackWidgetClosed(t *testing.T) {
 		}
 	}
 	screenshot(ctx, t, "callback-closed-desktop")
+	noProblems(t, problems())
+}
+
+// demoCallback changes the demo site's callback widget: settings are
+// merged into the current ones (a nil value deletes a key).
+func demoCallback(t *testing.T, base string, settings map[string]any) {
+	t.Helper()
+	site := demoSite(t, base)
+	var widgets struct {
+		Widgets []struct {
+			ID, Type string
+			Settings map[string]any
+		}
+	}
+	adminCall(t, "GET", base+"/api/v1/sites/"+site+"/widgets", nil, &widgets)
+	for _, w := range widgets.Widgets {
+		if w.Type == "callback" {
+			for k, v := range settings {
+				if v == nil {
+					delete(w.Settings, k)
+				} else {
+					w.Settings[k] = v
+				}
+			}
+			adminCall(t, "PATCH", base+"/api/v1/sites/"+site+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
+			return
+		}
+	}
+	t.Fatal("the demo site has no callback widget")
+}
+
+// consentState is the form's consent part and what the browser did with it.
+type consentState struct {
+	NoValidate     bool     // the form has novalidate
+	Reported       int      // calls of the native reportValidity (its bubble)
+	ErrorTexts     []string // every error text shown in the form
+	BoxInvalid     string   // aria-invalid of the checkbox
+	BoxDescribedBy string   // the text aria-describedby of the checkbox points at
+	Active         string
+	SubmitCovered  string // what covers the submit button's middle, if anything
+	Links          []struct{ Text, Href, Target, Rel, In string }
+	Checked        bool
+}
+
+const consentProbe = `(() => {
+  const s = document.querySelector('beckon-root').shadowRoot;
+  const form = s.querySelector('.bkcb form');
+  const box = form.querySelector('input[name=consent]');
+  const submit = form.querySelector('button[type=submit]');
+  const r = submit.getBoundingClientRect();
+  const hit = s.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  const active = s.activeElement;
+  return {
+    NoValidate: form.noValidate, Reported: window.__reported || 0,
+    ErrorTexts: Array.from(form.querySelectorAll('.err, .formerr'), (e) => e.textContent).filter((x) => x),
+    BoxInvalid: (box && box.getAttribute('aria-invalid')) || '',
+    BoxDescribedBy: box ? (s.getElementById(box.getAttribute('aria-describedby')) || {}).textContent || '' : '',
+    Active: active ? active.getAttribute('name') || active.className || active.tagName : '',
+    SubmitCovered: hit && (hit === submit || submit.contains(hit)) ? '' : (hit ? hit.outerHTML.slice(0, 80) : 'nothing'),
+    Links: Array.from(form.querySelectorAll('a'), (a) => ({Text: a.textContent, Href: a.href, Target: a.target, Rel: a.rel,
+      In: a.closest('label.consent') ? 'consent' : a.closest('.policy') ? 'policy' : 'elsewhere'})),
+    Checked: !!box && box.checked,
+  };
+})()`
+
+func readConsent(ctx context.Context, t *testing.T) consentState {
+	t.Helper()
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[consentState](consentProbe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// countNativeBubbles counts calls of reportValidity, which shows the
+// browser's validation bubble, in every page from now on.
+const countNativeBubbles = `for (const P of [HTMLFormElement, HTMLInputElement, HTMLSelectElement]) {
+  const f = P.prototype.reportValidity;
+  P.prototype.reportValidity = function () { window.__reported = (window.__reported || 0) + 1; return f.call(this); };
+}`
+
+// TestCallbackConsentError: submitting without the consent tick shows the
+// widget's own message once, on the checkbox (aria-invalid, described by
+// it, focused), and never the browser's bubble over it and the submit
+// button; by the button and by Enter in the phone field alike.
+func TestCallbackConsentError(t *testing.T) {
+	for _, tc := range desktopAndPhone {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, problems := browser(t)
+			base, _ := demoServer(t, nil)
+			demoCallback(t, base, map[string]any{"consent": map[string]any{"required": true, "version": "2",
+				"text": map[string]string{"ru": "Даю согласие на обработку моего номера телефона, чтобы мне перезвонили.",
+					"uk": "Даю згоду на обробку мого номера телефону, щоб мені передзвонили.",
+					"en": "I agree to the processing of my phone number so that you can call me back."}}})
+			onNewDocument(ctx, t, countNativeBubbles)
+			reduceMotion(ctx, t)
+			openDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			clickInWidget(ctx, t, ".fab")
+			waitCallback(ctx, t, "the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Active == "phone" }, nil)
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(demoNumber)); err != nil {
+				t.Fatal(err)
+			}
+			want := callbackWords[tc.lang].errConsent
+			for _, how := range []string{"the submit button", "Enter in the phone field"} {
+				if how == "the submit button" {
+					clickInWidget(ctx, t, "button[type=submit]")
+				} else {
+					if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('beckon-root').shadowRoot.querySelector('.bkcb input[type=tel]').focus(); true`)); err != nil {
+						t.Fatal(err)
+					}
+					if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				waitCallback(ctx, t, how+": the consent message", 5*time.Second, func(s callbackState) bool { return s.ConsentError != "" }, nil)
+				st := readConsent(ctx, t)
+				if !st.NoValidate || st.Reported != 0 {
+					t.Errorf("%s: novalidate %v, native bubbles asked for %d times; want the widget's message only", how, st.NoValidate, st.Reported)
+				}
+				if len(st.ErrorTexts) != 1 || st.ErrorTexts[0] != want || st.BoxDescribedBy != want || st.BoxInvalid != "true" {
+					t.Errorf("%s: messages %q, checkbox aria-invalid %q described by %q; want only %q on the checkbox", how, st.ErrorTexts, st.BoxInvalid, st.BoxDescribedBy, want)
+				}
+				if st.Active != "consent" {
+					t.Errorf("%s: focus on %q, want the consent checkbox", how, st.Active)
+				}
+				if st.SubmitCovered != "" {
+					t.Errorf("%s: the submit button is covered by %s", how, st.SubmitCovered)
+				}
+				if how == "the submit button" {
+					screenshotViewport(ctx, t, "callback-consent-error-"+tc.name)
+				}
+			}
+			// Ticked, the message goes and the request is sent.
+			clickInWidget(ctx, t, "input[name=consent]")
+			if st := readConsent(ctx, t); len(st.ErrorTexts) != 0 || st.BoxInvalid != "" || !st.Checked {
+				t.Errorf("after ticking: messages %q, aria-invalid %q, checked %v", st.ErrorTexts, st.BoxInvalid, st.Checked)
+			}
+			clickInWidget(ctx, t, "button[type=submit]")
+			waitCallback(ctx, t, "the request is accepted", 10*time.Second, func(s callbackState) bool { return s.Status != "" && !strings.Contains(s.Status, want) }, nil)
+			if events := pageEvents(ctx, t); !strings.Contains(events, "callback:requested") {
+				t.Errorf("no request after ticking the box:\n%s", events)
+			}
+			noProblems(t, problems())
+		})
+	}
+}
+
+// TestCallbackConsentPolicyLink: the owner's privacy policy (consent.url)
+// is linked from the form: the consent text's [bracketed] words, else a
+// link after the text, else (no consent asked) a line of its own; it opens
+// in a new tab, and following it does not tick the box.
+func TestCallbackConsentPolicyLink(t *testing.T) {
+	ctx, problems := browser(t)
+	base, _ := demoServer(t, nil)
+	const policy = "https://shop.example/privacy"
+	reduceMotion(ctx, t)
+	cases := []struct {
+		name, lang string
+		consent    map[string]any
+		wantText   string
+		wantIn     string
+	}{
+		{"bracketed words", "ru", map[string]any{"required": true, "url": policy, "text": map[string]string{
+			"ru": "Даю согласие на [обработку персональных данных] ООО «Магазин», чтобы мне перезвонили.",
+			"uk": "Даю згоду на [обробку персональних даних] ТОВ «Магазин», щоб мені передзвонили.",
+			"en": "I consent to Shop Ltd [processing my personal data] to call me back."}},
+			"обработку персональных данных", "consent"},
+		{"no brackets", "uk", map[string]any{"required": true, "url": policy, "text": map[string]string{
+			"ru": "Даю согласие на обработку моих данных.", "uk": "Даю згоду на обробку моїх даних.", "en": "I agree to the processing of my data."}},
+			"Політика конфіденційності", "consent"},
+		{"no consent asked", "en", map[string]any{"required": false, "url": policy}, "Privacy policy", "policy"},
+	}
+	for _, tc := range cases {
+		demoCallback(t, base, map[string]any{"consent": tc.consent})
+		for _, vp := range desktopAndPhone {
+			openDemo(ctx, t, base, tc.lang, vp.width, vp.height)
+			clickInWidget(ctx, t, ".fab")
+			waitCallback(ctx, t, tc.name+": the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Settled }, nil)
+			st := readConsent(ctx, t)
+			if len(st.Links) != 1 || st.Links[0].Text != tc.wantText || st.Links[0].Href != policy || st.Links[0].In != tc.wantIn ||
+				st.Links[0].Target != "_blank" || st.Links[0].Rel != "noopener" {
+				t.Errorf("%s (%s): links %+v; want one to %s reading %q in the %s part, opening a new tab", tc.name, vp.name, st.Links, policy, tc.wantText, tc.wantIn)
+			}
+			screenshotViewport(ctx, t, "callback-policy-"+strings.ReplaceAll(tc.name, " ", "-")+"-"+vp.name)
+		}
+		if tc.wantIn == "consent" {
+			// Following the link keeps the form as it was. The click goes to
+			// the link's first line (a link that wraps has a box wider than
+			// its words).
+			xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+  const s = document.querySelector('beckon-root').shadowRoot, a = s.querySelector('.bkcb .consent a');
+  const r = a.getClientRects()[0], x = r.x + Math.min(r.width / 2, 20), y = r.y + r.height / 2;
+  return a.contains(s.elementFromPoint(x, y)) ? [x, y] : [];
+})()`))
+			if err != nil || len(xy) != 2 {
+				t.Fatalf("%s: cannot click the policy link (%v)", tc.name, err)
+			}
+			opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.URL == policy })
+			if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-opened:
+			case <-time.After(5 * time.Second):
+				t.Errorf("%s: the policy link did not open %s in a new tab", tc.name, policy)
+			}
+			if st := readConsent(ctx, t); st.Checked {
+				t.Errorf("%s: following the policy link ticked the consent box", tc.name)
+			}
+		}
+	}
 	noProblems(t, problems())
 }

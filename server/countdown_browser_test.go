@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,6 +40,9 @@ type countdownState struct {
 	BodyPadding string
 	CLS         float64
 	Shifts      []string
+	PushShifts  []string // shifts of the page by a top bar's room (see layoutShiftObserver)
+	Margin      float64  // <html>'s margin-top: the room a top bar in push mode keeps
+	Reserved    *bool    // the room was first reserved before the widgets' host existed (nil: never reserved)
 	Events      []string
 	ViewportW   float64
 	ViewportH   float64
@@ -55,6 +59,8 @@ const countdownProbe = `(() => {
   const main = document.querySelector('main');
   const out = {
     Found: !!w, Fab: box(s && s.querySelector('.bkcb .fab')), CLS: window.__cls || 0, Shifts: window.__shifts || [],
+    PushShifts: window.__pushShifts || [], Margin: parseFloat(getComputedStyle(document.documentElement).marginTop) || 0,
+    Reserved: window.__reservedEarly === undefined ? null : window.__reservedEarly,
     Events: Array.from(document.querySelectorAll('#events li'), (li) => li.textContent),
     MainY: main ? main.getBoundingClientRect().y + scrollY : 0, BodyPadding: getComputedStyle(document.body).padding,
     ViewportW: innerWidth, ViewportH: innerHeight, ScrollW: document.documentElement.scrollWidth, Clipped: [],
@@ -103,19 +109,38 @@ const countdownProbe = `(() => {
 // whose every source only changed its own size (the demo page's button
 // getting its font a frame late, say) is the page's, not something the
 // widget pushed: a widget that takes room moves the content after it
-// without resizing it.
+// without resizing it. A shift whose every source moved straight down or up
+// by a change of <html>'s margin-top (a top bar in push mode taking or
+// giving back its room) is counted apart, in __pushShifts, with whether the
+// widgets' host was in the page when the room was first reserved.
 const layoutShiftObserver = `
-window.__cls = 0; window.__shifts = [];
+window.__cls = 0; window.__shifts = []; window.__pushShifts = []; window.__margins = [0];
+window.__reservedEarly = null;
+new MutationObserver(() => {
+  const m = parseFloat(document.documentElement.style.marginTop) || 0;
+  const last = window.__margins[window.__margins.length - 1];
+  if (m === last) return;
+  window.__margins.push(m);
+  if (window.__reservedEarly === null && m > 0) window.__reservedEarly = !document.querySelector('beckon-root');
+}).observe(document, {attributes: true, attributeFilter: ['style'], subtree: true});
+const byMargin = (dy) => window.__margins.some((m, i) => i > 0 && Math.abs(Math.abs(dy) - Math.abs(m - window.__margins[i - 1])) < 1);
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.hadRecentInput) continue;
-      const pushed = (e.sources || []).some((s) => !s.previousRect || !s.currentRect ||
+      const srcs = e.sources || [];
+      const pushed = srcs.some((s) => !s.previousRect || !s.currentRect ||
         (s.previousRect.width === s.currentRect.width && s.previousRect.height === s.currentRect.height));
       if (!pushed) continue;
+      const what = e.value.toFixed(4) + ': ' + srcs.map((s) => (s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?') +
+        ' ' + JSON.stringify(s.previousRect) + ' -> ' + JSON.stringify(s.currentRect)).join('; ');
+      if (srcs.length && srcs.every((s) => s.previousRect && s.currentRect && s.previousRect.x === s.currentRect.x &&
+          byMargin(s.currentRect.y - s.previousRect.y))) {
+        window.__pushShifts.push(what);
+        continue;
+      }
       window.__cls += e.value;
-      window.__shifts.push(e.value.toFixed(4) + ': ' + (e.sources || []).map((s) => (s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?') +
-        ' ' + JSON.stringify(s.previousRect) + ' -> ' + JSON.stringify(s.currentRect)).join('; '));
+      window.__shifts.push(what);
     }
   }).observe({type: 'layout-shift', buffered: true});
 } catch (e) { window.__cls = -1; }
@@ -289,8 +314,12 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			if st.Role != "timer" || st.Live != "off" || !strings.HasPrefix(st.Label, words.title+" 1") {
 				t.Errorf("timer semantics: role %q, aria-live %q, aria-label %q", st.Role, st.Live, st.Label)
 			}
-			if st.MainY != 0 || st.BodyPadding != "0px" {
-				t.Errorf("the bar pushed the page: <main> at %v, body padding %q", st.MainY, st.BodyPadding)
+			// Push mode, the default: the page starts below the bar.
+			if st.MainY != st.Rect.H || st.Margin != st.Rect.H || st.BodyPadding != "0px" {
+				t.Errorf("the %v px bar did not push the page down: <main> at %v, <html> margin-top %v, body padding %q", st.Rect.H, st.MainY, st.Margin, st.BodyPadding)
+			}
+			if len(st.PushShifts) > 1 {
+				t.Errorf("the page moved %d times for the bar, want at most once:\n%s", len(st.PushShifts), strings.Join(st.PushShifts, "\n"))
 			}
 			if n := widgetAnimations(ctx, t); n > 0 {
 				t.Errorf("%d animations run although the visitor prefers reduced motion", n)
@@ -314,6 +343,12 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			}
 			checkRemaining(t, st, deadline)
 			checkLayout(t, st)
+			// The loader kept the bar's room from before it asked for the
+			// config, so the page did not move again.
+			if st.Reserved == nil || !*st.Reserved || st.MainY != st.Rect.H {
+				t.Errorf("after a reload the room for the bar was not kept from the start (reserved early: %v; <main> at %v, bar %v px)", st.Reserved, st.MainY, st.Rect.H)
+			}
+			t.Logf("after a reload: page moved for the bar %d times %q", len(st.PushShifts), st.PushShifts)
 
 			// A second tab of the same browser (same visitor id).
 			tab, cancel := chromedp.NewContext(ctx)
@@ -609,4 +644,128 @@ func TestCountdownRecipient(t *testing.T) {
 		t.Errorf("another browser from the same link shows the deadline %v, the first %v", again, first)
 	}
 	noProblems(t, otherProblems())
+}
+
+// shopPage is the body of a shop's page whose header is fixed at the top,
+// with a sticky menu further down: what a top bar must not cover.
+const shopPage = `<header id="hdr" style="position:fixed;top:0;left:0;right:0;height:56px;display:flex;align-items:center;gap:16px;
+padding:0 16px;background:#1e3a8a;color:#fff;z-index:10"><b>Shop</b><a href="#cart" style="color:#fff">Cart</a></header>
+<main style="padding:72px 16px 0"><h1 style="margin:0 0 12px">Autumn sale</h1><p>Everything 30% off.</p>
+<nav id="menu" style="position:sticky;top:0;height:40px;background:#fde68a;display:flex;align-items:center;padding:0 8px">Boots · Coats · Hats</nav>
+<div style="height:2400px;background:linear-gradient(#fff,#ddd)"></div></main>`
+
+// shopState is where the shop page's own parts are.
+type shopState struct {
+	Header, Menu, Bar rect
+	HeaderCovered     bool // something else is on top of the header's middle
+	MainY             float64
+	Margin            string
+	Kept              string // localStorage beckon_top_<siteKey>
+}
+
+const shopProbe = `(() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return {X:r.x, Y:r.y, W:r.width, H:r.height}; };
+  const hdr = document.getElementById('hdr'), bar = document.querySelector('beckon-root').shadowRoot.querySelector('.bkcd');
+  const h = box(hdr);
+  const hit = document.elementFromPoint(h.X + h.W / 2, h.Y + h.H / 2);
+  return {Header: h, Menu: box(document.getElementById('menu')), Bar: bar ? box(bar) : {X:0,Y:0,W:0,H:0},
+    HeaderCovered: !hit || !hdr.contains(hit), MainY: document.querySelector('main').getBoundingClientRect().y + scrollY,
+    Margin: document.documentElement.style.marginTop,
+    Kept: Object.keys(localStorage).filter((k) => k.startsWith('beckon_top_')).map((k) => k + '=' + localStorage.getItem(k)).join(' ')};
+})()`
+
+func readShop(ctx context.Context, t *testing.T) shopState {
+	t.Helper()
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[shopState](shopProbe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestCountdownTopBarPush: on a shop page with a fixed header and a sticky
+// menu, the top bar (push, the default) moves the page and the header down
+// by its height and covers nothing, the menu sticks below it, a reload keeps
+// the room from the start, and closing the bar gives the room back. With
+// top_bar "overlay" the bar lies over the header and the page stays put.
+func TestCountdownTopBarPush(t *testing.T) {
+	for _, vp := range []viewport{{"desktop", "en", 1280, 800}, {"phone", "ru", 360, 740}} {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx, problems := countdownBrowser(t)
+			base, srv := demoServer(t, nil)
+			page := ownerPage(t, base, srv.demoKey) + "/?lang=" + vp.lang + "&body=" + url.QueryEscape(shopPage)
+			reduceMotion(ctx, t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, vp.height), chromedp.Navigate(page)); err != nil {
+				t.Fatal(err)
+			}
+			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
+			shop := readShop(ctx, t)
+			bar := shop.Bar.H
+			if st.Placement != "top_bar" || shop.Bar.Y != 0 || bar < 40 {
+				t.Fatalf("not a bar at the top: %s %+v", st.Placement, shop.Bar)
+			}
+			if shop.Header.Y != bar || shop.HeaderCovered || shop.MainY != bar || shop.Menu.Y < shop.Header.bottom() {
+				t.Errorf("the %v px bar did not push the page: header %+v (covered %v), <main> at %v, menu %+v", bar, shop.Header, shop.HeaderCovered, shop.MainY, shop.Menu)
+			}
+			if len(st.PushShifts) > 1 {
+				t.Errorf("the page moved %d times for the bar:\n%s", len(st.PushShifts), strings.Join(st.PushShifts, "\n"))
+			}
+			checkLayout(t, st)
+			screenshotViewport(ctx, t, "countdown-push-"+vp.name)
+
+			// Scrolled: the menu sticks below the bar, not under it.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`scrollTo(0, 600); true`)); err != nil {
+				t.Fatal(err)
+			}
+			var scrolled shopState
+			for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				if scrolled = readShop(ctx, t); scrolled.Menu.Y == bar {
+					break
+				}
+			}
+			if scrolled.Menu.Y != bar || scrolled.Header.Y != bar || scrolled.HeaderCovered {
+				t.Errorf("scrolled: the menu sticks at %v and the header is at %v (covered %v), want both at the bar's %v px", scrolled.Menu.Y, scrolled.Header.Y, scrolled.HeaderCovered, bar)
+			}
+			screenshotViewport(ctx, t, "countdown-push-scrolled-"+vp.name)
+
+			// A reload: the loader keeps the room before it asks for the config.
+			if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+				t.Fatal(err)
+			}
+			st = waitCountdown(ctx, t, "the bar after a reload", 15*time.Second, running)
+			if shop = readShop(ctx, t); st.Reserved == nil || !*st.Reserved || shop.Header.Y != bar || shop.MainY != bar {
+				t.Errorf("after a reload: room kept from the start %v, header at %v, <main> at %v; want the bar's %v px from the start", st.Reserved, shop.Header.Y, shop.MainY, bar)
+			}
+			t.Logf("after a reload the page moved for the bar %d times %q", len(st.PushShifts), st.PushShifts)
+
+			// Closed: the page gets its room back, and keeps it on the next view.
+			clickCountdown(ctx, t, ".x")
+			waitCountdown(ctx, t, "the bar closes", 5*time.Second, func(s countdownState) bool { return !s.Found })
+			if shop = readShop(ctx, t); shop.Header.Y != 0 || shop.MainY != 0 || shop.Margin != "" || shop.Kept != "" {
+				t.Errorf("after closing the bar: header at %v, <main> at %v, <html> margin-top %q, remembered %q; want the page as it was", shop.Header.Y, shop.MainY, shop.Margin, shop.Kept)
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.Sleep(1500*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+			if st, shop = readCountdown(ctx, t), readShop(ctx, t); st.Found || st.Reserved != nil || shop.Header.Y != 0 {
+				t.Errorf("the next view after closing: bar %v, room reserved %v, header at %v", st.Found, st.Reserved, shop.Header.Y)
+			}
+
+			// Overlay: the bar over the header, the page where it was.
+			demoCountdown(t, base, map[string]any{"top_bar": "overlay"})
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`sessionStorage.clear(); true`)); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+				t.Fatal(err)
+			}
+			st = waitCountdown(ctx, t, "the overlay bar", 15*time.Second, running)
+			if shop = readShop(ctx, t); shop.Header.Y != 0 || !shop.HeaderCovered || shop.MainY != 0 || shop.Margin != "" || len(st.PushShifts) > 0 {
+				t.Errorf("overlay: header at %v (covered %v), <main> at %v, <html> margin-top %q, page moved %q; want the bar over the page", shop.Header.Y, shop.HeaderCovered, shop.MainY, shop.Margin, st.PushShifts)
+			}
+			checkLayout(t, st)
+			screenshotViewport(ctx, t, "countdown-overlay-"+vp.name)
+			noProblems(t, problems())
+		})
+	}
 }

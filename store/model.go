@@ -13,12 +13,13 @@ type Site struct {
 	Origins   []string  `json:"origins"`  // e.g. https://shop.example; CORS allow-list
 	Timezone  string    `json:"timezone"` // IANA name
 	Locale    string    `json:"locale"`   // ru, uk or en
-	// FollowBrowserLanguage makes the widgets speak the visitor's browser
-	// language (ru, uk or en) rather than the page's <html lang>.
-	FollowBrowserLanguage bool `json:"follow_browser_language"`
 	Region    string    `json:"region"`   // ISO 3166 region for phone parsing
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// FollowBrowserLanguage makes the widgets speak the visitor's browser
+	// language (ru, uk or en) rather than the page's <html lang>.
+	FollowBrowserLanguage bool `json:"follow_browser_language"`
 }
 
 // Widget is one configured widget of a site. Settings are validated by the

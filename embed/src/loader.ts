@@ -45,6 +45,19 @@ if (!siteKey) {
   let visitorId: string;
   let site: SiteConfig['site'];
 
+  // A top bar that pushes the page down left its widget id and height (see
+  // widgets/countdown/push.ts): keep that room from the start, so the page
+  // does not jump when the bar comes back.
+  const topKey = 'beckon_top_' + siteKey;
+  const htmlStyle = d.documentElement.style;
+  let top: string[] = [];
+  try {
+    top = (localStorage.getItem(topKey) || '').split(' ');
+  } catch (e) {
+    // storage blocked: nothing remembered
+  }
+  if (+top[1] > 0 && +top[1] < 300) htmlStyle.marginTop = +top[1] + 'px';
+
   const call = (list: Hook[] | undefined, a: unknown, b?: unknown) => {
     if (list)
       for (const fn of list.slice())
@@ -117,10 +130,22 @@ if (!siteKey) {
   const newId = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b | 256).toString(16).slice(1)).join('');
 
+  // "ru", "uk" or "en" from a language tag such as "ru-RU"; else "".
+  const known = (tag: string | null) => {
+    const l = (tag || '').toLowerCase().split('-')[0];
+    return /^(ru|uk|en)$/.test(l) ? l : '';
+  };
+
   const apply = (cfg: SiteConfig) => {
     site = cfg.site;
-    const lang = (navigator.language || '').toLowerCase().split('-')[0];
-    locale = /^(ru|uk|en)$/.test(lang) ? lang : site.locale;
+    // The widgets speak the page's language, never the browser's unless the
+    // site asks for that: data-lang on the snippet, else the browser's when
+    // the site follows it, else <html lang>, else the site's locale.
+    locale =
+      known(script!.getAttribute('data-lang')) ||
+      (site.follow_browser_language && known(navigator.language)) ||
+      known(d.documentElement.lang) ||
+      site.locale;
     let id = '';
     try {
       id = localStorage.getItem('beckon_vid') || '';
@@ -130,9 +155,20 @@ if (!siteKey) {
       id = id || newId();
     }
     visitorId = id;
+    // The widget that kept the room is gone: give it back.
+    if (top[1] && !(cfg.widgets || []).some((wc) => wc.id == top[0])) {
+      htmlStyle.marginTop = '';
+      try {
+        localStorage.removeItem(topKey);
+      } catch (e) {
+        // storage blocked
+      }
+    }
 
     const host = d.createElement('beckon-root');
     host.setAttribute('data-beckon-site', siteKey);
+    // Screen readers pronounce the widgets in their language, not the page's.
+    host.lang = locale;
     host.style.cssText =
       'position:fixed;top:0;left:0;width:0;height:0;z-index:2147483000;overflow:visible';
     shadow = host.attachShadow({ mode: 'open' });

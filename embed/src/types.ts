@@ -21,6 +21,8 @@ export interface SiteInfo {
   timezone: string;
   /** Default region for phone numbers, e.g. "RU". */
   region: string;
+  /** The widgets speak the visitor's browser language (when ru, uk or en) rather than the page's. */
+  follow_browser_language?: boolean;
 }
 
 /** One enabled widget of the site, as GET /w/v1/{siteKey}/config lists it. */
@@ -63,7 +65,11 @@ export interface WidgetContext<S = Record<string, unknown>> {
   widget: { id: string; type: string; settings: S };
   /** The site: key, default locale, time zone, phone region. */
   site: SiteInfo;
-  /** The language to speak: the visitor's browser language when it is ru, uk or en, else the site's locale. */
+  /**
+   * The language to speak (ru, uk or en): the snippet's data-lang; else the
+   * browser's language when the site follows it; else the page's
+   * <html lang>; else the site's locale.
+   */
   locale: string;
   /** The visitor id: 32 lowercase hex digits, kept in localStorage "beckon_vid" (in memory when storage is blocked). */
   visitorId: string;

@@ -19,6 +19,7 @@ type Settings struct {
 	Time            string            `json:"time,omitempty"`             // recurring, HH:MM in the site's timezone
 	Weekdays        []int             `json:"weekdays,omitempty"`         // recurring, 0=Sunday; empty: every day
 	Placement       string            `json:"placement"`                  // top_bar, bottom_bar, inline, floating
+	TopBar          string            `json:"top_bar"`                    // top_bar placement: push (the page moves down below the bar) or overlay
 	Selector        string            `json:"selector,omitempty"`         // inline: CSS selector of the host element
 	Color           string            `json:"color"`
 	Title           map[string]string `json:"title,omitempty"`
@@ -33,6 +34,9 @@ const maxDuration = 366 * 24 * 60 * 60
 func (s *Settings) Normalize(site store.Site) error {
 	if s.Placement == "" {
 		s.Placement = "top_bar"
+	}
+	if s.TopBar == "" {
+		s.TopBar = "push"
 	}
 	if s.Color == "" {
 		s.Color = "#dc2626"
@@ -69,6 +73,9 @@ func (s *Settings) Normalize(site store.Site) error {
 		return validate.OneOf("mode", s.Mode, "fixed", "evergreen", "recurring")
 	}
 	if err := validate.OneOf("placement", s.Placement, "top_bar", "bottom_bar", "inline", "floating"); err != nil {
+		return err
+	}
+	if err := validate.OneOf("top_bar", s.TopBar, "push", "overlay"); err != nil {
 		return err
 	}
 	if s.Placement == "inline" {

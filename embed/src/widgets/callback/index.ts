@@ -15,6 +15,7 @@ import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
 import { adoptStyle, focusables, h, icon } from '../_shared/dom';
 import { fill, lang, pick, pickKey } from '../_shared/i18n';
+import { consentNodes, policyLink, policyURL } from './consent';
 import { codeOfRegion, compose, example, regionOfCode } from './phone';
 import { css } from './style';
 import { texts } from './texts';
@@ -25,7 +26,7 @@ interface Settings {
   color?: string;
   button_text?: Record<string, string>;
   title?: Record<string, string>;
-  consent?: { required?: boolean; text?: Record<string, string>; text_ids?: Record<string, string>; version?: string };
+  consent?: { required?: boolean; text?: Record<string, string>; text_ids?: Record<string, string>; version?: string; url?: string };
   calling_codes?: number[];
 }
 
@@ -151,17 +152,20 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const slotField = h('div', { class: 'field', hidden: true }, h('label', { class: 'lbl', for: uid + '-s' }, t.when), slotSelect);
 
   // Consent: an unticked box the visitor must tick, when the site asks for it.
+  // The owner's privacy policy is linked from the form whenever it is set:
+  // from the consent text, else on a line of its own.
   const consentRequired = !!(settings.consent && settings.consent.required);
+  const policy = policyURL(settings.consent && settings.consent.url);
   const consentBox = h('input', { type: 'checkbox', id: uid + '-c', name: 'consent', required: consentRequired, 'aria-describedby': uid + '-ce' });
   const consentErr = h('p', { class: 'err', id: uid + '-ce', role: 'alert' });
-  const consentField =
-    consentRequired &&
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { class: 'consent' }, consentBox, h('span', null, pick(settings.consent!.text, ctx.locale, site.locale))),
-      consentErr,
-    );
+  const consentField = consentRequired
+    ? h(
+        'div',
+        { class: 'field' },
+        h('label', { class: 'consent' }, consentBox, h('span', null, ...consentNodes(pick(settings.consent!.text, ctx.locale, site.locale), policy, t.privacy))),
+        consentErr,
+      )
+    : policy && h('p', { class: 'policy' }, policyLink(policy, t.privacy));
 
   // A field people never see; bots fill it in.
   const honeypot = h('input', { type: 'text', name: 'website', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true' });
@@ -169,9 +173,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const submit = h('button', { type: 'submit', class: 'primary' });
   const alt = h('button', { type: 'button', class: 'secondary', hidden: true });
   const formErr = h('p', { class: 'formerr', role: 'alert' });
+  // novalidate: the browser's own bubbles would cover the widget's messages
+  // and the submit button, and speak the browser's language; the widget
+  // checks the fields itself and says what is wrong next to each.
   const form = h(
     'form',
-    { class: 'form' },
+    { class: 'form', novalidate: true },
     lead,
     phoneField,
     nameField,
@@ -285,7 +292,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     consentBox.removeAttribute('aria-invalid');
   }
 
-  // Native validation speaks the widget's language, not the browser's.
+  // The constraint API still decides what is valid (checkValidity fires
+  // "invalid" per field, below); its messages are the widget's.
   const syncValidity = () => {
     phone.setCustomValidity(phone.value.replace(/\D/g, '') ? '' : t.errPhoneEmpty);
     consentBox.setCustomValidity(!consentRequired || consentBox.checked ? '' : t.errConsent);
@@ -330,7 +338,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     if (sending) return;
     clearErrors();
     syncValidity();
-    if (!form.reportValidity()) return;
+    if (!form.checkValidity()) {
+      // The first field to fix gets the focus; its message is read with it.
+      const bad = [phone, slotSelect, consentBox].filter((el) => !el.validity.valid)[0];
+      if (bad) bad.focus();
+      return;
+    }
     const slot = slotField.hidden ? '' : slotSelect.value;
     const utm: Record<string, string> = {};
     const query = new URLSearchParams(location.search);

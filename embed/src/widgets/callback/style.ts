@@ -62,6 +62,10 @@ export const css = `
 .bkcb .err{margin:6px 0 0;color:#b42318;font-size:14px;font-weight:500}
 .bkcb .consent{display:flex;gap:10px;align-items:flex-start;min-height:44px;padding:4px 0;font-size:14px;color:#374151;cursor:pointer}
 .bkcb .consent input{flex:none;width:22px;height:22px;margin:1px 0 0;accent-color:var(--bk-strong);cursor:pointer}
+.bkcb .consent a,.bkcb .policy a{color:var(--bk-strong);text-decoration:underline;text-underline-offset:2px}
+.bkcb .consent a:focus-visible,.bkcb .policy a:focus-visible{outline:2px solid var(--bk-strong);outline-offset:2px;border-radius:2px}
+.bkcb .policy{margin:-4px 0 8px;font-size:14px}
+.bkcb .policy a{display:inline-flex;align-items:center;min-height:44px}
 .bkcb .sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .bkcb .err:empty,.bkcb .formerr:empty{display:none}
 .bkcb .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}

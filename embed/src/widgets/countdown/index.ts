@@ -11,8 +11,10 @@
 // deadline - (Date.now() + offset), where offset is the server's clock minus
 // ours, measured on the response (half the round trip added).
 //
-// Placements: top_bar and bottom_bar (a full-width bar over the page, with
-// a close button that hides it for the browser session), floating (a card in
+// Placements: top_bar and bottom_bar (a full-width bar, with a close button
+// that hides it for the browser session; a top bar pushes the page down by
+// its height unless settings.top_bar is "overlay", see push.ts; a bottom bar
+// lifts the other widgets' buttons above itself), floating (a card in
 // the bottom-left corner, likewise closable) and inline (rendered into the
 // page's element matched by settings.selector, in a shadow root of its own,
 // its final height reserved from the moment it is inserted).
@@ -23,6 +25,7 @@ import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
 import { adoptStyle, h, icon } from '../_shared/dom';
 import { lang } from '../_shared/i18n';
+import { pagePush } from './push';
 import { css } from './style';
 import { texts } from './texts';
 import { allForms, plural, shown, split, spoken, UNITS } from './time';
@@ -30,6 +33,7 @@ import { allForms, plural, shown, split, spoken, UNITS } from './time';
 interface Settings {
   mode?: string;
   placement?: string;
+  top_bar?: string;
   selector?: string;
   color?: string;
   title?: Record<string, string>;
@@ -120,6 +124,14 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const onExpire = settings.on_expire || 'hide';
   const closedKey = 'beckon_cd_closed_' + id;
   const title = own(settings.title) || t.title;
+  const pusher = pagePush(ctx.site.key, id);
+  const push = placement === 'top_bar' && settings.top_bar !== 'overlay' ? pusher : null;
+  if (pusher.kept()) {
+    // The room the loader kept: the page's header moves into it now, or,
+    // when this widget no longer pushes, the page gets it back.
+    if (push) push.set(pusher.kept());
+    else pusher.clear();
+  }
 
   // ---- the widget ----------------------------------------------------------
   const pal = palette(settings.color || '', '#dc2626');
@@ -210,14 +222,21 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     inset();
   }
 
-  /** A bar at the bottom lifts the other widgets' buttons (--bk-inset-bottom on the host) above itself. */
+  /**
+   * A bar at the bottom lifts the other widgets' buttons (--bk-inset-bottom
+   * on the host) above itself; a bar at the top in push mode moves the page
+   * down. Both follow the bar's height as it changes.
+   */
   let resizeObs: ResizeObserver | null = null;
   function inset() {
-    if (placement !== 'bottom_bar') return;
+    if (placement !== 'bottom_bar' && !push) return;
     const hostEl = ctx.shadow.host as HTMLElement;
     const set = () => {
       const px = wrap.isConnected ? wrap.getBoundingClientRect().height : 0;
-      if (px) hostEl.style.setProperty('--bk-inset-bottom', Math.ceil(px) + 'px');
+      if (push) {
+        if (px) push.set(px);
+        else push.clear();
+      } else if (px) hostEl.style.setProperty('--bk-inset-bottom', Math.ceil(px) + 'px');
       else hostEl.style.removeProperty('--bk-inset-bottom');
     };
     set();
@@ -260,6 +279,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   function mountInline(target: Element) {
     host = document.createElement('beckon-countdown');
     host.setAttribute('data-beckon-widget', id);
+    host.lang = ctx.locale;
     host.style.display = 'block';
     const root = host.attachShadow({ mode: 'open' });
     adoptStyle(root, root, css);
@@ -457,6 +477,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   else {
     adoptStyle(ctx.shadow, ctx.root, css);
     if (!dismissed) load();
+    // Closed for this session: the room the loader kept for the bar goes back.
+    else if (push) push.clear();
   }
 
   return {
