@@ -45,7 +45,6 @@ type connLimitListener struct {
 	maxTotal, maxPerIP int
 	exempt             func(netip.Addr) bool // addresses without a per-IP cap (trusted proxies)
 	log                *slog.Logger
-	sleep              func(time.Duration) // time.Sleep, or a test's
 
 	mu    sync.Mutex
 	total int
@@ -54,7 +53,7 @@ type connLimitListener struct {
 
 func newConnLimitListener(inner net.Listener, maxTotal, maxPerIP int, exempt func(netip.Addr) bool, log *slog.Logger) *connLimitListener {
 	return &connLimitListener{Listener: inner, maxTotal: maxTotal, maxPerIP: maxPerIP, exempt: exempt,
-		log: log, sleep: time.Sleep, perIP: map[netip.Addr]int{}}
+		log: log, perIP: map[netip.Addr]int{}}
 }
 
 // Accept returns the next connection within the caps. It retries, with
@@ -72,7 +71,7 @@ func (l *connLimitListener) Accept() (net.Conn, error) {
 				l.log.Warn("out of file descriptors; accepting again when connections close", slog.Any("err", err))
 			}
 			acceptRetries.Inc()
-			l.sleep(backoff)
+			time.Sleep(backoff)
 			continue
 		}
 		backoff = 0
