@@ -2,14 +2,18 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -146,5 +150,53 @@ func TestProgressStreamResumes(t *testing.T) {
 	}
 	if strings.Join(ev.timeline[:len(seen.timeline)], ",") != strings.Join(seen.timeline, ",") {
 		t.Fatalf("steps before the break are missing: %v, had %v", ev.timeline, seen.timeline)
+	}
+}
+
+// slowRead is a store whose next GetCallback, once armed, answers with
+// what it read only after the request has become final: every change of
+// the call lands while a progress stream is reading the request.
+type slowRead struct {
+	store.Store
+	armed atomic.Bool
+}
+
+func (s *slowRead) GetCallback(ctx context.Context, siteID, id string) (store.Callback, error) {
+	cb, err := s.Store.GetCallback(ctx, siteID, id)
+	if err != nil || !s.armed.CompareAndSwap(true, false) {
+		return cb, err
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if now, err := s.Store.GetCallback(context.Background(), siteID, id); err == nil && callback.Final(now.Status) {
+			break
+		}
+	}
+	return cb, err
+}
+
+// TestProgressStreamSeesChangesDuringItsFirstRead: changes published while
+// the stream reads the request are not lost (it watches before it reads).
+// One replica takes the request and serves the stream; another one's
+// workers bridge the call, so only the stream's reads are slowed.
+func TestProgressStreamSeesChangesDuringItsFirstRead(t *testing.T) {
+	st := storeFactories["embedded"](t)
+	slow := &slowRead{Store: st}
+	web := newTestServer(t, slow, func(c *config.Config) { c.CallbackWorkers = 0 })
+	_, key, _ := web.callbackSite("")
+	id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+	newTestServerWith(t, st, nil, Options{Telephony: sim.New(sim.Delays{Ring: 100 * time.Millisecond,
+		Answer: 100 * time.Millisecond, Press: 100 * time.Millisecond, Talk: 500 * time.Millisecond})})
+	slow.armed.Store(true)
+	stream := web.openStream(t, key, id, "")
+	var events []sseEvent
+	for {
+		ev, ok := stream.next()
+		if !ok {
+			break
+		}
+		events = append(events, ev)
+	}
+	if len(events) < 2 || events[0].status == "completed" || events[len(events)-1].status != "completed" {
+		t.Fatalf("the stream showed %+v; want the state first read, then the final one", events)
 	}
 }
