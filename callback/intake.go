@@ -142,7 +142,7 @@ func check(r *Request, site store.Site, set Settings, now time.Time, loc *time.L
 		return "", time.Time{}, false, err
 	}
 	if set.Consent.Required && !r.Consent {
-		return "", time.Time{}, false, validate.Field("consent", "must be given: tick the box to agree to be called")
+		return "", time.Time{}, false, validate.Field("consent", "must be given: the visitor ticks the box to consent to the processing of their personal data")
 	}
 	due, scheduled, err = checkSchedule(r.ScheduledAt, set, now, loc)
 	return phone, due, scheduled, err
