@@ -191,9 +191,11 @@ func TestStoreOutage(t *testing.T) {
 		t.Helper()
 		start := time.Now()
 		r := send()
-		if took := time.Since(start); took > outageBound {
+		took := time.Since(start)
+		if took > outageBound {
 			t.Fatalf("%s took %v during the outage", what, took)
 		}
+		t.Logf("%s: %d in %v", what, r.Status, took.Round(time.Millisecond))
 		return r
 	}
 	unavailable := func(t *testing.T, what string, r response) {
