@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"slices"
@@ -12,12 +13,14 @@ import (
 
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets"
 )
 
 const (
-	settingAdminTokenHash = "admin_token_hash"
-	settingDemoSiteKey    = "demo_site_key"
+	settingAdminTokenHash    = "admin_token_hash"
+	settingDemoSiteKey       = "demo_site_key"
+	settingOriginsNormalized = "origins_normalized_v1"
 )
 
 // EnsureAdminToken returns the hash the admin API checks bearer tokens
@@ -133,6 +136,58 @@ func demoOrigins(cfg config.Config) []string {
 		o := u.Scheme + "://" + host
 		if p := u.Port(); p != "" {
 			o += ":" + p
+		}
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// NormalizeStoredOrigins rewrites, once per store, the origins of sites
+// saved before origins were normalised: "https://shop.example:443" was kept
+// as typed and never matched what browsers send. An entry that no browser
+// can send is kept as it is and logged, so nothing an owner typed vanishes.
+func NormalizeStoredOrigins(ctx context.Context, st store.Store, log *slog.Logger) error {
+	if _, err := st.GetSetting(ctx, settingOriginsNormalized); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("read %s: %w", settingOriginsNormalized, err)
+	}
+	sites, err := st.ListSites(ctx)
+	if err != nil {
+		return fmt.Errorf("normalise origins: %w", err)
+	}
+	for _, site := range sites {
+		if slices.Equal(site.Origins, browserOrigins(site.Origins, nil)) {
+			continue
+		}
+		_, err := st.UpdateSite(ctx, site.ID, func(s *store.Site) error {
+			s.Origins = browserOrigins(s.Origins, func(raw string, err error) {
+				log.Warn("a site's origin can never match a browser's; fix it through the admin API",
+					slog.String("site", s.ID), slog.String("origin", raw), slog.Any("err", err))
+			})
+			return nil
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("normalise origins of %s: %w", site.ID, err)
+		}
+	}
+	_, err = st.SetSettingIfAbsent(ctx, settingOriginsNormalized, time.Now().UTC().Format(time.RFC3339))
+	return err
+}
+
+// browserOrigins is origins in the form browsers send, without duplicates;
+// an entry that cannot be put in that form stays as it was, told to bad.
+func browserOrigins(origins []string, bad func(raw string, err error)) []string {
+	out := make([]string, 0, len(origins))
+	for _, raw := range origins {
+		o, err := validate.Origin("", raw)
+		if err != nil {
+			if bad != nil {
+				bad(raw, err)
+			}
+			o = raw
 		}
 		if !slices.Contains(out, o) {
 			out = append(out, o)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/store"
 )
 
 func TestDemoPage(t *testing.T) {
@@ -86,4 +87,43 @@ func TestAdminTokenGeneratedOnce(t *testing.T) {
 	if h, tok, _ := EnsureAdminToken(ctx, st, cfg); h != hashSecret("from-env") || tok != "" {
 		t.Fatal("BECKON_ADMIN_TOKEN must win")
 	}
+}
+
+// TestStoredOriginsAreNormalizedOnce: sites saved before origins were
+// normalised (with a default port, capitals) are served to the browsers
+// they were meant for after the next start; an origin no browser can send
+// is kept as it was, not dropped.
+func TestStoredOriginsAreNormalizedOnce(t *testing.T) {
+	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		ctx := context.Background()
+		old := store.Site{ID: "site_old", Key: "oldkey", Name: "Old shop", Timezone: "UTC", Locale: "en", Region: "US",
+			Origins: []string{"https://Shop.Example:443", "https://shop.example", "https://*.shop.example"}}
+		if err := st.CreateSite(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		if err := NormalizeStoredOrigins(ctx, st, log); err != nil {
+			t.Fatal(err)
+		}
+		site, err := st.GetSite(ctx, old.ID)
+		if err != nil || !slices.Equal(site.Origins, []string{"https://shop.example", "https://*.shop.example"}) {
+			t.Fatalf("origins after a start: %q %v", site.Origins, err)
+		}
+		ts := newTestServer(t, st, nil)
+		ts.createWidget(old.ID, map[string]any{"type": "social_proof"})
+		expectStatus(t, ts.request("GET", "/w/v1/oldkey/config", nil, "Origin", "https://shop.example"), http.StatusOK)
+
+		// Once per store: the mark is stored, so later starts do not list
+		// every site again.
+		if _, err := st.UpdateSite(ctx, old.ID, func(s *store.Site) error { s.Origins = []string{"https://shop.example:443"}; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := NormalizeStoredOrigins(ctx, st, log); err != nil {
+			t.Fatal(err)
+		}
+		if site, _ := st.GetSite(ctx, old.ID); site.Origins[0] != "https://shop.example:443" {
+			t.Fatalf("a second start rewrote origins again: %q", site.Origins)
+		}
+	})
 }

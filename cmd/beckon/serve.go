@@ -47,6 +47,9 @@ func serve(args []string) error {
 	if generated != "" {
 		fmt.Printf("\nAdmin token (shown only this once; keep it, or set BECKON_ADMIN_TOKEN):\n\n    %s\n\n", generated)
 	}
+	if err := server.NormalizeStoredOrigins(ctx, st, log); err != nil {
+		return err
+	}
 	demoKey, created, err := server.EnsureDemoSite(ctx, st, cfg)
 	if err != nil {
 		return err
