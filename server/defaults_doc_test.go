@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets"
 )
 
@@ -243,4 +245,25 @@ func TestChosenZeroIsKept(t *testing.T) {
 			t.Fatalf("visitor_retries 0 by PATCH stored as %v", got)
 		}
 	})
+}
+
+// TestAPIDocCallbackExampleIsARequest: the visitor's request shown in
+// docs/API.md names only fields the intake reads, with the right types.
+func TestAPIDocCallbackExampleIsARequest(t *testing.T) {
+	doc, err := os.ReadFile("../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range strings.Split(string(doc), "```json\n")[1:] {
+		example, _, _ := strings.Cut(block, "```")
+		if !strings.HasPrefix(example, `{"phone"`) {
+			continue
+		}
+		var req callback.Request
+		if err := validate.DecodeJSON([]byte(example), &req); err != nil {
+			t.Fatalf("docs/API.md's callback request example: %v\n%s", err, example)
+		}
+		return
+	}
+	t.Fatal(`docs/API.md has no callback request example ({"phone"…) any more`)
 }

@@ -32,7 +32,7 @@ func newID(prefix string) string { return prefix + "_" + randomToken(10) }
 
 // decodeBody strictly decodes the request's JSON body into v. A body sent
 // with no Content-Type is read as JSON (curl -d with a JSON body, scripts);
-// any other type than application/json is refused before reading.
+// any other type than application/json is refused before decoding.
 func decodeBody(c *fiber.Ctx, v any) error {
 	if err := checkJSONContentType(string(c.Request().Header.ContentType())); err != nil {
 		return err
