@@ -288,8 +288,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
 
   function clearErrors() {
     for (const el of [phoneErr, consentErr, formErr]) el.textContent = '';
-    phone.removeAttribute('aria-invalid');
-    consentBox.removeAttribute('aria-invalid');
+    for (const el of [phone, consentBox, slotSelect]) el.removeAttribute('aria-invalid');
   }
 
   // The constraint API still decides what is valid (checkValidity fires
@@ -305,7 +304,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
       const el = e.target;
       if (el === phone) showError(phoneErr, phone.validationMessage, phone);
       else if (el === consentBox) showError(consentErr, t.errConsent, consentBox);
-      else if (el === slotSelect) showError(formErr, t.errSlot);
+      else if (el === slotSelect) showError(formErr, t.errSlot, slotSelect);
     },
     true,
   );

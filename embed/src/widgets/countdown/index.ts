@@ -126,12 +126,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const title = own(settings.title) || t.title;
   const pusher = pagePush(ctx.site.key, id);
   const push = placement === 'top_bar' && settings.top_bar !== 'overlay' ? pusher : null;
-  if (pusher.kept()) {
-    // The room the loader kept: the page's header moves into it now, or,
-    // when this widget no longer pushes, the page gets it back.
-    if (push) push.set(pusher.kept());
-    else pusher.clear();
-  }
+  // This widget kept room on an earlier view but no longer pushes: give it back.
+  if (!push && pusher.kept()) pusher.clear();
 
   // ---- the widget ----------------------------------------------------------
   const pal = palette(settings.color || '', '#dc2626');
@@ -476,7 +472,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   if (isInline) findTarget();
   else {
     adoptStyle(ctx.shadow, ctx.root, css);
-    if (!dismissed) load();
+    if (!dismissed) {
+      // The room the loader kept: the page's fixed header moves into it now,
+      // not only once the server has answered.
+      if (push && pusher.kept()) push.set(pusher.kept());
+      load();
+    }
     // Closed for this session: the room the loader kept for the bar goes back.
     else if (push) push.clear();
   }
