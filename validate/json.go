@@ -99,18 +99,23 @@ func article(kind string) string {
 // \uD800-\uDFFF escape that is not half of a surrogate pair: both would
 // reach the store as U+FFFD instead of what the client meant.
 func checkUTF8(data []byte) error {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return &SyntaxError{Message: fmt.Sprintf("request body is not valid UTF-8 (byte %d); send JSON encoded as UTF-8", i)}
+	if !utf8.Valid(data) {
+		at := 0
+		for at < len(data) {
+			r, size := utf8.DecodeRune(data[at:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			at += size
 		}
-		i += size
+		return &SyntaxError{Message: fmt.Sprintf("request body is not valid UTF-8 (byte %d); send JSON encoded as UTF-8", at)}
 	}
 	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' || i+1 >= len(data) {
-			continue
+		next := bytes.IndexByte(data[i:], '\\')
+		if next < 0 || i+next+1 >= len(data) {
+			return nil
 		}
-		i++ // the escaped character; a backslash outside a string is the decoder's to report
+		i += next + 1 // the escaped character; a backslash outside a string is the decoder's to report
 		if data[i] != 'u' {
 			continue
 		}

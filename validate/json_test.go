@@ -1,0 +1,70 @@
+package validate
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDecodeJSONRefusesWhatWouldBecomeU+FFFD: encoding/json would turn
+// these into U+FFFD without a word; DecodeJSON says what is wrong instead.
+func TestDecodeJSONRefusesWhatWouldBecomeReplacement(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"name":"a` + "\xff" + `"}`:     "not valid UTF-8 (byte 10)",
+		`{"name":"a` + "\xc3\x28" + `"}`: "not valid UTF-8 (byte 10)",
+		`{"name":"\ud800"}`:              "unpaired UTF-16 surrogate escape at byte 9",
+		`{"name":"\udc00\ud800"}`:        "unpaired",
+		`{"name":"\uD83D"}`:              "unpaired",
+		`{"name":"\ud83dx\ude00"}`:       "unpaired",
+		`{"name":"ok","x":"\\\ud800"}`:   "unpaired",
+		`{"name":"\ud83d\u0041"}`:        "unpaired",
+		`{"name":"\ud83d\u"}`:            "unpaired",
+	} {
+		var v map[string]string
+		err := DecodeJSON([]byte(body), &v)
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Message, want) {
+			t.Errorf("%q: %v, want a SyntaxError with %q", body, err, want)
+		}
+	}
+	for body, want := range map[string]string{
+		`{"name":"\ud83d\ude00"}`:     "😀",
+		`{"name":"\\ud800"}`:          `\ud800`,
+		`{"name":"\\\\\ud83d\ude00"}`: `\\😀`,
+		`{"name":"\ufffd"}`:           "\ufffd",
+		`{"name":"Ünïcödé ✓"}`:        "Ünïcödé ✓",
+	} {
+		var v map[string]string
+		if err := DecodeJSON([]byte(body), &v); err != nil || v["name"] != want {
+			t.Errorf("%q: %q %v, want %q", body, v["name"], err, want)
+		}
+	}
+}
+
+func BenchmarkDecodeJSONCallbackRequest(b *testing.B) {
+	body := []byte(`{"phone":"8 916 123-45-67","visitor_id":"v_3f1c9a0e5b7d2c48","name":"Иван Петров","page_url":"https://shop.example/boilers?utm_source=yandex","page_title":"Котлы — купить в Москве","referrer":"https://yandex.ru/","utm":{"utm_source":"yandex","utm_campaign":"winter"},"consent":true}`)
+	b.Run("DecodeJSON", func(b *testing.B) {
+		for b.Loop() {
+			var v map[string]any
+			if err := DecodeJSON(body, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding/json alone", func(b *testing.B) {
+		for b.Loop() {
+			var v map[string]any
+			if err := json.Unmarshal(body, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("checkUTF8 alone", func(b *testing.B) {
+		for b.Loop() {
+			if err := checkUTF8(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
