@@ -211,4 +211,14 @@ func TestJSONContentType(t *testing.T) {
 	if len(list.Sites) != 4 {
 		t.Fatalf("%d sites stored, want the 4 accepted", len(list.Sites))
 	}
+
+	// The public API reads bodies the same way.
+	siteID, key, _ := ts.callbackSite("")
+	visitor := `{"phone":"+79161234567","visitor_id":"vis-1"}`
+	r := ts.request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/jsonfoo")
+	expectStatus(t, r, http.StatusUnsupportedMediaType)
+	if len(ts.listCallbacks(siteID)) != 0 {
+		t.Fatal("a refused request was stored")
+	}
+	expectStatus(t, ts.request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/json; charset=utf-8"), http.StatusAccepted)
 }
