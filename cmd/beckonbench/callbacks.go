@@ -20,11 +20,13 @@ type bodies struct {
 
 // callbackBodies: unique numbers (+7 916 …) and visitors, so the
 // per-number and per-visitor limits and the 2-minute dedupe do not merge
-// requests; run keeps the warm-up's numbers apart from the measured run's.
+// requests; run keeps the warm-up's numbers apart from the measured run's
+// (each run has half of the 10^7 numbers, far more than it posts).
 func callbackBodies(run int64) *bodies {
 	return &bodies{accepted: map[string]bool{}, make: func(i int) []byte {
 		n := run*10_000_000 + int64(i)
-		return fmt.Appendf(nil, `{"phone":"+7916%07d","visitor_id":"bench-%d","name":"Load","page_url":"https://bench.example/p"}`, n%10_000_000, n)
+		phone := (run*5_000_000 + int64(i)%5_000_000) % 10_000_000
+		return fmt.Appendf(nil, `{"phone":"+7916%07d","visitor_id":"bench-%d","name":"Load","page_url":"https://bench.example/p"}`, phone, n)
 	}}
 }
 
