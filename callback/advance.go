@@ -16,7 +16,7 @@ import (
 // or taken-over job) never both ring someone.
 func (e *Engine) advance(ctx context.Context, c store.Callback) error {
 	if Final(c.Status) {
-		return nil
+		return e.missedAgain(ctx, c)
 	}
 	now := e.now()
 	if c.Status == StatusQueued && now.Before(c.DueAt) {

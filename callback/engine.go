@@ -39,8 +39,10 @@ type Options struct {
 	Lease  time.Duration
 	Logger *slog.Logger
 	// Missed is told about every request that ended failed (the site's
-	// missed-callback notification).
-	Missed func(ctx context.Context, site store.Site, set Settings, c store.Callback)
+	// missed-callback notification), at least once: again by every later
+	// job of the request, and until it returns nil, so it must be
+	// idempotent (the notifier keys the message by the request).
+	Missed func(ctx context.Context, site store.Site, set Settings, c store.Callback) error
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// UnqueuedSweep is how often the engine looks for requests a crash
@@ -282,8 +284,35 @@ func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before
 	e.log.Info("callback status", slog.String("site_id", c.SiteID), slog.String("callback_id", c.ID),
 		slog.String("from", before), slog.String("to", c.Status), slog.String("reason", c.Reason))
 	if c.Status == StatusFailed && e.opts.Missed != nil {
-		e.opts.Missed(ctx, sc.site, sc.set, c)
+		if err := e.opts.Missed(ctx, sc.site, sc.set, c); err != nil {
+			// A job of the request tries again (see missedAgain).
+			e.log.Error("missed-callback notification", slog.String("callback_id", c.ID), slog.Any("err", err))
+			if err := e.wake(ctx, c, e.now().Add(e.opts.Lease)); err != nil {
+				e.log.Error("schedule missed-callback notification", slog.String("callback_id", c.ID), slog.Any("err", err))
+			}
+		}
 	}
+}
+
+// missedAgain tells Missed about a failed request once more. A process that
+// died between failing the request and storing the owner's notification, or
+// a notification the store refused, leaves a job of the request behind;
+// that job lands here, and its error keeps the job for another try.
+func (e *Engine) missedAgain(ctx context.Context, c store.Callback) error {
+	if c.Status != StatusFailed || e.opts.Missed == nil {
+		return nil
+	}
+	sc, err := e.scopeOf(ctx, c)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the widget is gone, and its notify_url with it
+	}
+	if err != nil {
+		return err
+	}
+	if err := e.opts.Missed(ctx, sc.site, sc.set, c); err != nil {
+		return fmt.Errorf("callback: missed-callback notification of %s: %w", c.ID, err)
+	}
+	return nil
 }
 
 // errSkip aborts an update whose premise no longer holds (another worker

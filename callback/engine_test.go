@@ -3,10 +3,12 @@ package callback_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +30,9 @@ type env struct {
 	sim    *sim.Provider
 	engine *callback.Engine
 	missed chan store.Callback
+	// refuseMissed is how many missed-callback notifications to refuse,
+	// as a store that is down would.
+	refuseMissed atomic.Int32
 }
 
 // newEnv makes a site whose callback widget has settings (stored as given:
@@ -68,7 +73,16 @@ func newEnv(t *testing.T, settings string) *env {
 func (e *env) newEngine(consumer string) *callback.Engine {
 	eng := callback.NewEngine(e.st, e.sim, callback.Options{Consumer: consumer, Lease: time.Second,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) { e.missed <- c }})
+		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) error {
+			if e.refuseMissed.Add(-1) >= 0 {
+				return errors.New("outbox unavailable")
+			}
+			select { // told again by later jobs of the request: keep the first ones
+			case e.missed <- c:
+			default:
+			}
+			return nil
+		}})
 	e.sim.Bind(eng)
 	return eng
 }
@@ -175,6 +189,29 @@ func TestAllManagersBusy(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("no missed-callback hook for a failed request")
+	}
+}
+
+// TestMissedNotificationUntilStored: a missed-callback notification the
+// store refuses is not lost: a job of the request tells it again.
+func TestMissedNotificationUntilStored(t *testing.T) {
+	settings := strings.NewReplacer("+79000000010", "+79000000002", "+79000000020", "+79000000102").Replace(twoManagers)
+	e := newEnv(t, settings)
+	e.refuseMissed.Store(2)
+	c := e.request("+79161234567", time.Now())
+	if got := e.waitFinal(c.ID, 5*time.Second); got.Status != callback.StatusFailed {
+		t.Fatalf("%s/%s, want failed", got.Status, got.Reason)
+	}
+	select {
+	case m := <-e.missed:
+		if m.ID != c.ID || m.Status != callback.StatusFailed {
+			t.Fatalf("missed hook for %s (%s)", m.ID, m.Status)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("a refused missed-callback notification was never told again")
+	}
+	if left := e.refuseMissed.Load(); left >= 0 {
+		t.Fatalf("%d refusals left: the hook was not retried", left+1)
 	}
 }
 

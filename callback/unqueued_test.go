@@ -191,8 +191,14 @@ func runEngineAt(t *testing.T, st store.Store, sweep, skew time.Duration) (misse
 	prov := sim.New(fast)
 	eng := callback.NewEngine(st, prov, callback.Options{Consumer: "fresh-" + callback.NewID(), Lease: time.Second,
 		UnqueuedSweep: sweep, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:    func() time.Time { return time.Now().Add(skew) },
-		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) { missed <- c }})
+		Now: func() time.Time { return time.Now().Add(skew) },
+		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) error {
+			select { // told again by later jobs of the request: keep the first ones
+			case missed <- c:
+			default:
+			}
+			return nil
+		}})
 	prov.Bind(eng)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -52,6 +52,12 @@ func (s *Server) createCallback(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	if !created && stored.VisitorID != in.VisitorID {
+		// Someone else's request to this number is under way. Its id would
+		// only show this visitor a 404, and its progress is not theirs to see.
+		return &apiError{Status: http.StatusConflict, Code: "call_in_progress",
+			Message: "a call to this number is already under way"}
+	}
 	return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": stored.ID, "status": stored.Status, "duplicate": !created})
 }
 

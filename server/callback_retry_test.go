@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/config"
@@ -59,7 +60,9 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 			t.Fatalf("second visitor's call: %v", got)
 		}
 
-		// In progress (a slot later on): the repeat is the same request.
+		// In progress (a slot later on): the repeat is the same request. A
+		// site of its own, so the tries above do not count.
+		siteID, key, _ := ts.callbackSite(`,"limits":{"per_number":10}`)
 		avail := ts.request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
 		expectStatus(t, avail, http.StatusOK)
 		slots := avail.json(t)["slots"].([]any)
@@ -72,6 +75,18 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 		repeat := post("+79161230066", "v-4")
 		if repeat["duplicate"] != true || repeat["id"] != later.json(t)["id"] {
 			t.Fatalf("a repeat of a request in progress made %v", repeat)
+		}
+		// Another visitor typing that number is told a call is under way:
+		// the request is not theirs to follow, and nothing new is stored.
+		stranger := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-5"})
+		expectStatus(t, stranger, http.StatusConflict)
+		if stranger.errorCode(t) != "call_in_progress" {
+			t.Fatalf("another visitor repeating a number in progress: %s", stranger.Body)
+		}
+		list := ts.request("GET", "/api/v1/sites/"+siteID+"/callbacks", nil, "Authorization", "Bearer "+testAdminToken)
+		expectStatus(t, list, http.StatusOK)
+		if n := strings.Count(string(list.Body), "+79161230066"); n != 1 {
+			t.Fatalf("the number is in %d stored requests, want 1: %s", n, list.Body)
 		}
 	})
 }

@@ -85,9 +85,9 @@ type missedEvent struct {
 // conversation, so somebody calls the visitor by hand. The message is in
 // the outbox when this returns; its ID is the request's, so telling twice
 // is one message.
-func (s *Server) missedCallback(ctx context.Context, site store.Site, set callback.Settings, c store.Callback) {
+func (s *Server) missedCallback(ctx context.Context, site store.Site, set callback.Settings, c store.Callback) error {
 	if set.NotifyURL == "" {
-		return
+		return nil
 	}
 	_, err := s.notifier.Send(ctx, notify.Message{
 		ID:     notify.MessageID(site.ID + "/callback.missed/" + c.ID),
@@ -95,10 +95,7 @@ func (s *Server) missedCallback(ctx context.Context, site store.Site, set callba
 		Payload: missedEvent{SiteID: site.ID, WidgetID: c.WidgetID, Callback: c.ID, Phone: c.Phone, Name: c.Name,
 			PageURL: c.PageURL, Reason: c.Reason, CreatedAt: c.CreatedAt, Timeline: c.Timeline},
 	})
-	if err != nil {
-		s.log.Error("missed-callback webhook not stored", slog.String("site_id", site.ID),
-			slog.String("callback_id", c.ID), slog.Any("err", err))
-	}
+	return err
 }
 
 // budgetSpent alerts the owner once a day when intake pauses.

@@ -5,7 +5,7 @@
 //
 // Server endpoints (under ctx.base + /w/v1/{siteKey}):
 //   GET  /callbacks/availability?widget_id=…   {open, timezone, slots[]}
-//   POST /callbacks                             202 {id, status}; 422 / 429 errors
+//   POST /callbacks                             202 {id, status}; 409 / 422 / 429 errors
 //   GET  /callbacks/{id}/events?visitor_id=…    SSE, "state" events until a final status
 //   GET  /callbacks/{id}?visitor_id=…           the same state, for polling
 //
@@ -389,6 +389,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
           showError(formErr, t.errSlotGone);
           availabilityAt = 0;
           loadAvailability();
+        } else if (r.status === 409 && err.code === 'call_in_progress') {
+          showError(formErr, t.errInProgress);
         } else if (r.status === 429) {
           const secs = parseInt(r.headers.get('Retry-After') || '', 10);
           showError(formErr, fill(t.errTooMany, { n: Math.max(1, Math.ceil((secs > 0 ? secs : 60) / 60)) }));
