@@ -172,8 +172,14 @@ func (s *Settings) Normalize(site store.Site) error {
 		return err
 	}
 	for i, code := range s.AllowedCallingCodes {
-		if phonenumbers.GetRegionCodeForCountryCode(code) == phonenumbers.UNKNOWN_REGION {
+		switch phonenumbers.GetRegionCodeForCountryCode(code) {
+		case phonenumbers.UNKNOWN_REGION:
 			return validate.Field(fmt.Sprintf("allowed_calling_codes[%d]", i), "%d is not a country calling code", code)
+		case phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+			// The intake refuses these numbers anyway (see nonGeographic):
+			// an allowlist that names them would promise what never happens.
+			return validate.Field(fmt.Sprintf("allowed_calling_codes[%d]", i),
+				"+%d is the code of no country (satellite phones, international networks): such numbers are never called back", code)
 		}
 	}
 	if err := s.normalizeBlocklist(site); err != nil {

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beckonhq/beckon/callback"
@@ -21,6 +19,7 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
 	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
 )
 
 // errKilled is what a "killed" step answers.
@@ -54,25 +53,12 @@ var killableStores = map[string]func(t *testing.T) killable{
 		}}
 	},
 	"redis": func(t *testing.T) killable {
-		opts := &redis.Options{}
-		if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
-			var err error
-			if opts, err = redis.ParseURL(url); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			opts.Addr = miniredis.RunT(t).Addr()
-		}
-		client := redis.NewClient(opts)
+		client := redis.NewClient(storetest.RedisOptions(t))
 		prefix := "beckontest:unqueued:" + callback.NewID()
 		hook := &killBeforeQueue{queue: prefix + ":{cbq}:"}
 		client.AddHook(hook)
 		t.Cleanup(func() {
-			ctx := context.Background()
-			iter := client.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-			for iter.Next(ctx) {
-				client.Del(ctx, iter.Val())
-			}
+			storetest.DeleteKeys(client, prefix)
 			client.Close()
 		})
 		st := redisstore.New(client, prefix)

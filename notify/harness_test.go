@@ -18,12 +18,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
 	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
 )
 
 // opener opens a store on one backing (a directory, a Redis key prefix) as
@@ -48,23 +48,11 @@ var backings = map[string]func(t testing.TB) opener{
 		}
 	},
 	"redis": func(t testing.TB) opener {
-		opts := &redis.Options{}
-		if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
-			var err error
-			if opts, err = redis.ParseURL(url); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			opts.Addr = miniredis.RunT(t).Addr()
-		}
+		opts := storetest.RedisOptions(t)
 		prefix := fmt.Sprintf("beckontest:notify:%d:%d", os.Getpid(), prefixCounter.Add(1))
 		cleanup := redis.NewClient(opts)
 		t.Cleanup(func() {
-			ctx := context.Background()
-			iter := cleanup.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-			for iter.Next(ctx) {
-				cleanup.Del(ctx, iter.Val())
-			}
+			storetest.DeleteKeys(cleanup, prefix)
 			cleanup.Close()
 		})
 		return func() store.Store {

@@ -11,7 +11,7 @@ import (
 // TestCallbackRefusesNumbersOfNoCountry: satellite phones, international
 // networks and international premium-rate or shared-cost numbers bill at
 // premium rates (or reach no person); they are refused with a 422 naming
-// the phone and the calling code even when the site allows that code.
+// the phone and the calling code, and a site cannot allow those codes.
 func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 	numbers := map[string]string{ // phonenumbers' example number of each code
 		"+870301234567":    "satellite",    // Inmarsat
@@ -27,8 +27,17 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 	}
 	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := newTestServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite(`,"allowed_calling_codes":[7,800,808,870,878,881,882,883,888,979],
-			"limits":{"per_ip":1000,"per_visitor":1000}`)
+		site := ts.createSite("Shop", shopOrigin)
+		for _, code := range []int{800, 808, 870, 878, 881, 882, 883, 888, 979} {
+			r := ts.request("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
+				"settings": map[string]any{"managers": []any{map[string]any{"name": "Anna", "phone": "+79000000010"}},
+					"allowed_calling_codes": []int{7, code}}}, "Authorization", "Bearer "+testAdminToken)
+			expectStatus(t, r, http.StatusUnprocessableEntity)
+			if r.errorField(t) != "settings.allowed_calling_codes[1]" {
+				t.Errorf("allowing +%d: %s", code, r.Body)
+			}
+		}
+		siteID, key, _ := ts.callbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for phone, kind := range numbers {
 			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": "v-1"})
 			expectStatus(t, r, http.StatusUnprocessableEntity)

@@ -44,7 +44,7 @@ func (ts *testServer) openStream(t *testing.T, key, id, lastEventID string) *sse
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
 	}
-	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +82,38 @@ func (r *sseReader) next() (ev sseEvent, ok bool) {
 		}
 	}
 	return ev, false
+}
+
+// TestProgressStreamOfALongCallWithDefaults: a conversation of 35 s, more
+// than twice the server's default write timeout, followed on one stream
+// with the server as operators run it (no timeout shortened), with the
+// default heartbeats between changes.
+func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
+	t.Parallel()
+	longCall := sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
+		Press: 40 * time.Millisecond, Talk: 35 * time.Second}
+	ts := newTestServerWith(t, storeFactories["embedded"](t), nil, Options{Telephony: sim.New(longCall)})
+	_, key, _ := ts.callbackSite("")
+	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+	opened := time.Now()
+	stream := ts.openStream(t, key, id, "")
+	var last sseEvent
+	for {
+		ev, ok := stream.next()
+		if !ok {
+			break
+		}
+		last = ev
+	}
+	if last.status != "completed" {
+		t.Fatalf("the stream ended at %q after %v", last.status, time.Since(opened))
+	}
+	if open := time.Since(opened); open < 30*time.Second {
+		t.Fatalf("the call took only %v; the test must outlive the 15 s write timeout", open)
+	}
+	if stream.pings < 2 {
+		t.Fatalf("%d heartbeats in a 35 s conversation, want 2 (every 15 s)", stream.pings)
+	}
 }
 
 // TestProgressStreamOutlivesWriteTimeout: a bridge that lasts more than

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beckonhq/beckon/callback/sim"
@@ -25,6 +24,7 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
 	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
 )
 
 const testAdminToken = "test-admin-token"
@@ -48,23 +48,10 @@ var prefixCounter atomic.Int64
 
 func newRedisStore(t testing.TB) store.Store {
 	t.Helper()
-	var opts *redis.Options
-	if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
-		var err error
-		if opts, err = redis.ParseURL(url); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		opts = &redis.Options{Addr: miniredis.RunT(t).Addr()}
-	}
-	client := redis.NewClient(opts)
+	client := redis.NewClient(storetest.RedisOptions(t))
 	prefix := fmt.Sprintf("beckontest:%d:%d", os.Getpid(), prefixCounter.Add(1))
 	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := client.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			client.Del(ctx, iter.Val())
-		}
+		storetest.DeleteKeys(client, prefix)
 		client.Close()
 	})
 	return redisstore.New(client, prefix)

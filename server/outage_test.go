@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
 )
 
 // redisProxy stands between the store and Redis and can make Redis freeze
@@ -141,15 +140,7 @@ func (p *redisProxy) restore() {
 // the client options an operator's BECKON_REDIS_URL gets (ParseURL).
 func newProxiedRedisStore(t testing.TB) (store.Store, *redisProxy) {
 	t.Helper()
-	target := &redis.Options{}
-	if url := os.Getenv("BECKON_TEST_REDIS_URL"); url != "" {
-		var err error
-		if target, err = redis.ParseURL(url); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		target.Addr = miniredis.RunT(t).Addr()
-	}
+	target := storetest.RedisOptions(t)
 	p := startRedisProxy(t, target.Addr)
 	opts, err := redisstore.ParseURL("redis://" + p.ln.Addr().String() + "/" + strconv.Itoa(target.DB))
 	if err != nil {
@@ -159,11 +150,7 @@ func newProxiedRedisStore(t testing.TB) (store.Store, *redisProxy) {
 	direct := redis.NewClient(target)
 	prefix := fmt.Sprintf("beckontest:%d:%d", os.Getpid(), prefixCounter.Add(1))
 	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := direct.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			direct.Del(ctx, iter.Val())
-		}
+		storetest.DeleteKeys(direct, prefix)
 		direct.Close()
 		client.Close()
 	})

@@ -22,6 +22,7 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
 	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
 )
 
 // fast makes simulated calls take milliseconds and retries start at 10 ms.
@@ -122,23 +123,10 @@ var stores = map[string]func(t *testing.T) callback.Store{
 		return st
 	},
 	"redis": func(t *testing.T) callback.Store {
-		opts := &redis.Options{}
-		if u := os.Getenv("BECKON_TEST_REDIS_URL"); u != "" {
-			var err error
-			if opts, err = redis.ParseURL(u); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			opts.Addr = miniredis.RunT(t).Addr()
-		}
-		client := redis.NewClient(opts)
+		client := redis.NewClient(storetest.RedisOptions(t))
 		prefix := fmt.Sprintf("beckonsimtest:%d:%d", os.Getpid(), time.Now().UnixNano())
 		t.Cleanup(func() {
-			ctx := context.Background()
-			keys, _ := client.Keys(ctx, prefix+"*").Result()
-			if len(keys) > 0 {
-				client.Del(ctx, keys...)
-			}
+			storetest.DeleteKeys(client, prefix)
 			client.Close()
 		})
 		return redisstore.New(client, prefix)
