@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/store"
@@ -13,6 +14,7 @@ import (
 // configured, the embedded store otherwise. Everything else sees store.Store.
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.RedisURL != "" {
+		redisstore.LogTo(slog.Default())
 		return redisstore.Open(ctx, cfg.RedisURL)
 	}
 	return embedded.Open(cfg.DataDir)
