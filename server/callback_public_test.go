@@ -183,10 +183,12 @@ func TestCallbackAbuse(t *testing.T) {
 			return ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor}, ip(n)...)
 		}
 
-		// The same number again within two minutes: the same request.
+		// The same number again within two minutes, from the same visitor
+		// (another address: a phone that changed networks): the same request.
+		// Another visitor gets 409 (TestCallbackTryAgainAfterTheCallEnded).
 		first := req("+79161110001", "v-a", 1)
 		expectStatus(t, first, http.StatusAccepted)
-		again := req("+7 916 111-00-01", "v-b", 2)
+		again := req("+7 916 111-00-01", "v-a", 2)
 		expectStatus(t, again, http.StatusAccepted)
 		if again.json(t)["id"] != first.json(t)["id"] || again.json(t)["duplicate"] != true {
 			t.Fatalf("repeat within 2 minutes made a new request: %s vs %s", again.Body, first.Body)
