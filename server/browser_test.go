@@ -392,3 +392,43 @@ func screenshotViewport(ctx context.Context, t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// demoSite is the id of the demo site, the only site of a demoServer.
+func demoSite(t *testing.T, base string) string {
+	t.Helper()
+	var sites struct{ Sites []struct{ ID string } }
+	adminCall(t, "GET", base+"/api/v1/sites", nil, &sites)
+	if len(sites.Sites) != 1 {
+		t.Fatalf("want the demo site only, got %+v", sites.Sites)
+	}
+	return sites.Sites[0].ID
+}
+
+// demoWidget changes the demo site's widget of type typ: settings are
+// merged into the current ones (a nil value deletes a key).
+func demoWidget(t *testing.T, base, typ string, settings map[string]any) {
+	t.Helper()
+	site := demoSite(t, base)
+	var widgets struct {
+		Widgets []struct {
+			ID, Type string
+			Settings map[string]any
+		}
+	}
+	adminCall(t, "GET", base+"/api/v1/sites/"+site+"/widgets", nil, &widgets)
+	for _, w := range widgets.Widgets {
+		if w.Type != typ {
+			continue
+		}
+		for k, v := range settings {
+			if v == nil {
+				delete(w.Settings, k)
+			} else {
+				w.Settings[k] = v
+			}
+		}
+		adminCall(t, "PATCH", base+"/api/v1/sites/"+site+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
+		return
+	}
+	t.Fatalf("the demo site has no %s widget", typ)
+}

@@ -550,34 +550,6 @@ func TestCallbackWidgetClosed(t *testing.T) {
 	noProblems(t, problems())
 }
 
-// demoCallback changes the demo site's callback widget: settings are
-// merged into the current ones (a nil value deletes a key).
-func demoCallback(t *testing.T, base string, settings map[string]any) {
-	t.Helper()
-	site := demoSite(t, base)
-	var widgets struct {
-		Widgets []struct {
-			ID, Type string
-			Settings map[string]any
-		}
-	}
-	adminCall(t, "GET", base+"/api/v1/sites/"+site+"/widgets", nil, &widgets)
-	for _, w := range widgets.Widgets {
-		if w.Type == "callback" {
-			for k, v := range settings {
-				if v == nil {
-					delete(w.Settings, k)
-				} else {
-					w.Settings[k] = v
-				}
-			}
-			adminCall(t, "PATCH", base+"/api/v1/sites/"+site+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
-			return
-		}
-	}
-	t.Fatal("the demo site has no callback widget")
-}
-
 // consentState is the form's consent part and what the browser did with it.
 type consentState struct {
 	NoValidate     bool     // the form has novalidate
@@ -637,7 +609,7 @@ func TestCallbackConsentError(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, problems := browser(t)
 			base, _ := demoServer(t, nil)
-			demoCallback(t, base, map[string]any{"consent": map[string]any{"required": true, "version": "2",
+			demoWidget(t, base, "callback", map[string]any{"consent": map[string]any{"required": true, "version": "2",
 				"text": map[string]string{"ru": "Даю согласие на обработку моего номера телефона, чтобы мне перезвонили.",
 					"uk": "Даю згоду на обробку мого номера телефону, щоб мені передзвонили.",
 					"en": "I agree to the processing of my phone number so that you can call me back."}}})
@@ -720,7 +692,7 @@ func TestCallbackConsentPolicyLink(t *testing.T) {
 		{"no consent asked", "en", map[string]any{"required": false, "url": policy}, "Privacy policy", "policy"},
 	}
 	for _, tc := range cases {
-		demoCallback(t, base, map[string]any{"consent": tc.consent})
+		demoWidget(t, base, "callback", map[string]any{"consent": tc.consent})
 		for _, vp := range desktopAndPhone {
 			openDemo(ctx, t, base, tc.lang, vp.width, vp.height)
 			clickInWidget(ctx, t, ".fab")

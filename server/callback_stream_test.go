@@ -84,6 +84,23 @@ func (r *sseReader) next() (ev sseEvent, ok bool) {
 	return ev, false
 }
 
+// follow reads the stream to its end and returns its last state event,
+// checking that event ids only grow.
+func (r *sseReader) follow() sseEvent {
+	r.t.Helper()
+	var last sseEvent
+	for {
+		ev, ok := r.next()
+		if !ok {
+			return last
+		}
+		if ev.id <= last.id {
+			r.t.Fatalf("event id %d after %d", ev.id, last.id)
+		}
+		last = ev
+	}
+}
+
 // TestProgressStreamOfALongCallWithDefaults: a conversation of 35 s, more
 // than twice the server's default write timeout, followed on one stream
 // with the server as operators run it (no timeout shortened), with the
@@ -97,14 +114,7 @@ func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
 	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
 	opened := time.Now()
 	stream := ts.openStream(t, key, id, "")
-	var last sseEvent
-	for {
-		ev, ok := stream.next()
-		if !ok {
-			break
-		}
-		last = ev
-	}
+	last := stream.follow()
 	if last.status != "completed" {
 		t.Fatalf("the stream ended at %q after %v", last.status, time.Since(opened))
 	}
@@ -127,17 +137,7 @@ func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
 		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
 		opened := time.Now()
 		stream := ts.openStream(t, key, id, "")
-		var last sseEvent
-		for {
-			ev, ok := stream.next()
-			if !ok {
-				break
-			}
-			if ev.id <= last.id {
-				t.Fatalf("event id %d after %d", ev.id, last.id)
-			}
-			last = ev
-		}
+		last := stream.follow()
 		if last.status != "completed" {
 			t.Fatalf("the stream ended at %q after %v", last.status, time.Since(opened))
 		}

@@ -242,39 +242,6 @@ var countdownWords = map[string]struct {
 	"en": {"Offer ends in", "14 minutes", "The offer has ended", "2 days", "05 hours", "2 days 5 hours"},
 }
 
-// demoCountdown changes the demo site's countdown widget: settings are
-// merged into the current ones (a nil value deletes a key).
-func demoCountdown(t *testing.T, base string, settings map[string]any) {
-	t.Helper()
-	var sites struct{ Sites []struct{ ID string } }
-	adminCall(t, "GET", base+"/api/v1/sites", nil, &sites)
-	if len(sites.Sites) != 1 {
-		t.Fatalf("want the demo site only, got %+v", sites.Sites)
-	}
-	siteID := sites.Sites[0].ID
-	var widgets struct {
-		Widgets []struct {
-			ID, Type string
-			Settings map[string]any
-		}
-	}
-	adminCall(t, "GET", base+"/api/v1/sites/"+siteID+"/widgets", nil, &widgets)
-	for _, w := range widgets.Widgets {
-		if w.Type == "countdown" {
-			for k, v := range settings {
-				if v == nil {
-					delete(w.Settings, k)
-				} else {
-					w.Settings[k] = v
-				}
-			}
-			adminCall(t, "PATCH", base+"/api/v1/sites/"+siteID+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
-			return
-		}
-	}
-	t.Fatal("the demo site has no countdown widget")
-}
-
 // countdownBrowser is browser(t) with the layout shift observer in every
 // page, from before its first paint.
 func countdownBrowser(t *testing.T) (context.Context, func() []string) {
@@ -397,7 +364,7 @@ func TestCountdownPlurals(t *testing.T) {
 	base, _ := demoServer(t, nil)
 	reduceMotion(ctx, t)
 	deadline := time.Now().Add(53*time.Hour + 40*time.Second).Truncate(time.Second)
-	demoCountdown(t, base, map[string]any{"mode": "fixed", "deadline": deadline.Format(time.RFC3339)})
+	demoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": deadline.Format(time.RFC3339)})
 	for _, lang := range []string{"ru", "uk", "en"} {
 		words := countdownWords[lang]
 		loadDemo(ctx, t, base, lang, 360, 740)
@@ -452,7 +419,7 @@ func TestCountdownInline(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
 			base, _ := demoServer(t, nil)
-			demoCountdown(t, base, map[string]any{"placement": "inline", "selector": "#promo"})
+			demoWidget(t, base, "countdown", map[string]any{"placement": "inline", "selector": "#promo"})
 			reduceMotion(ctx, t)
 			onNewDocument(ctx, t, promoPage)
 			loadDemo(ctx, t, base, tc.lang, tc.width, tc.height)
@@ -497,7 +464,7 @@ func TestCountdownExpired(t *testing.T) {
 	ctx, problems := countdownBrowser(t)
 	base, _ := demoServer(t, nil)
 	reduceMotion(ctx, t)
-	demoCountdown(t, base, map[string]any{"mode": "fixed", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339), "on_expire": "message"})
+	demoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339), "on_expire": "message"})
 	loadDemo(ctx, t, base, "ru", 360, 740)
 	st := waitCountdown(ctx, t, "the expired message", 15*time.Second, func(s countdownState) bool { return s.Message != "" })
 	if st.Message != countdownWords["ru"].expired || !st.Done || st.Placement != "top_bar" {
@@ -511,7 +478,7 @@ func TestCountdownExpired(t *testing.T) {
 
 	// Running out while the visitor watches, with the owner's message.
 	deadline := time.Now().Add(4 * time.Second).Truncate(time.Second).Add(time.Second)
-	demoCountdown(t, base, map[string]any{"deadline": deadline.Format(time.RFC3339), "expired_message": map[string]any{"en": "Too late — see you next time"}})
+	demoWidget(t, base, "countdown", map[string]any{"deadline": deadline.Format(time.RFC3339), "expired_message": map[string]any{"en": "Too late — see you next time"}})
 	loadDemo(ctx, t, base, "en", 1280, 800)
 	st = waitCountdown(ctx, t, "the last seconds", 10*time.Second, running)
 	if !regexp.MustCompile(`^0 minutes 0\d seconds?$`).MatchString(st.Text) {
@@ -528,7 +495,7 @@ func TestCountdownExpired(t *testing.T) {
 	screenshot(ctx, t, "countdown-expired-desktop")
 
 	// on_expire hide: nothing at all.
-	demoCountdown(t, base, map[string]any{"on_expire": "hide", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339)})
+	demoWidget(t, base, "countdown", map[string]any{"on_expire": "hide", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339)})
 	loadDemo(ctx, t, base, "ru", 1280, 800)
 	st = waitCountdown(ctx, t, "the expired event", 15*time.Second, func(s countdownState) bool { return hasEvent(s, "countdown:expired") })
 	if st.Found {
@@ -537,7 +504,7 @@ func TestCountdownExpired(t *testing.T) {
 
 	// on_expire redirect: to the owner's page, but never in a loop to this one.
 	target := base + "/demo?lang=en&from=countdown"
-	demoCountdown(t, base, map[string]any{"on_expire": "redirect", "redirect_url": target})
+	demoWidget(t, base, "countdown", map[string]any{"on_expire": "redirect", "redirect_url": target})
 	loadDemo(ctx, t, base, "ru", 1280, 800)
 	var url string
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && url != target; time.Sleep(100 * time.Millisecond) {
@@ -561,7 +528,7 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 	ctx, problems := countdownBrowser(t)
 	base, _ := demoServer(t, nil)
 	reduceMotion(ctx, t)
-	demoCountdown(t, base, map[string]any{"placement": "bottom_bar"})
+	demoWidget(t, base, "countdown", map[string]any{"placement": "bottom_bar"})
 	loadDemo(ctx, t, base, "uk", 360, 740)
 	st := waitCountdown(ctx, t, "the bar and the callback button", 15*time.Second, func(s countdownState) bool { return running(s) && s.Fab.W > 0 })
 	if st.Placement != "bottom_bar" || st.Rect.bottom() != st.ViewportH || st.Rect.W != st.ViewportW {
@@ -591,7 +558,7 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 	checkLayout(t, st)
 
 	// Floating: a card in the bottom-left corner, clear of the callback button.
-	demoCountdown(t, base, map[string]any{"placement": "floating"})
+	demoWidget(t, base, "countdown", map[string]any{"placement": "floating"})
 	for _, vp := range []struct {
 		name string
 		w, h int64
@@ -752,7 +719,7 @@ func TestCountdownTopBarPush(t *testing.T) {
 			}
 
 			// Overlay: the bar over the header, the page where it was.
-			demoCountdown(t, base, map[string]any{"top_bar": "overlay"})
+			demoWidget(t, base, "countdown", map[string]any{"top_bar": "overlay"})
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`sessionStorage.clear(); true`)); err != nil {
 				t.Fatal(err)
 			}

@@ -44,17 +44,6 @@ func ownerPage(t *testing.T, base, siteKey string) string {
 	return page.URL
 }
 
-// demoSite is the id of the demo site, the only site of a demoServer.
-func demoSite(t *testing.T, base string) string {
-	t.Helper()
-	var sites struct{ Sites []struct{ ID string } }
-	adminCall(t, "GET", base+"/api/v1/sites", nil, &sites)
-	if len(sites.Sites) != 1 {
-		t.Fatalf("want the demo site only, got %+v", sites.Sites)
-	}
-	return sites.Sites[0].ID
-}
-
 // widgetLanguage reads the language the loader chose (its host's lang) and
 // the countdown bar's title once the bar runs.
 func widgetLanguage(ctx context.Context, t *testing.T, url string) (lang, title string) {
