@@ -3,7 +3,6 @@ package callback
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,12 +10,11 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Store is what the bridge needs from the store.
 type Store interface {
-	GetSite(ctx context.Context, id string) (store.Site, error)
-	GetWidget(ctx context.Context, siteID, id string) (store.Widget, error)
 	store.Callbacks
 	store.Jobs
 	store.PubSub
@@ -62,29 +60,22 @@ const (
 // Engine is the callback bridge: it works queued requests through the state
 // machine, placing calls with the provider and following its events.
 type Engine struct {
-	st   Store
-	prov Provider
-	opts Options
-	log  *slog.Logger
-	wg   sync.WaitGroup
+	st    Store
+	sites widgets.Sites // a request's site and its widget's settings
+	prov  Provider
+	opts  Options
+	log   *slog.Logger
+	wg    sync.WaitGroup
 
-	scopesMu sync.Mutex
-	scopes   map[string]cachedScope // siteID/widgetID → site and settings
-	widgets  map[string]string      // callbackID → widgetID of requests under way here
+	widgetsMu sync.Mutex
+	widgets   map[string]string // callbackID → widgetID of requests under way here
 }
 
-// scopeTTL is how long a request's site and settings are reused: every
-// event of a bridge needs them, and an owner's edit reaches calls already
-// under way within this time.
-const scopeTTL = 2 * time.Second
-
-type cachedScope struct {
-	sc      scope
-	expires time.Time
-}
-
-// NewEngine makes an engine; Run starts its workers.
-func NewEngine(st Store, prov Provider, opts Options) *Engine {
+// NewEngine makes an engine; Run starts its workers. sites is the
+// server's cache of sites (widgets.Sites): every event of a bridge needs
+// the request's site and settings, and an owner's edit reaches calls
+// already under way as soon as the cache drops the site.
+func NewEngine(st Store, sites widgets.Sites, prov Provider, opts Options) *Engine {
 	if opts.Workers <= 0 {
 		opts.Workers = 64
 	}
@@ -103,8 +94,8 @@ func NewEngine(st Store, prov Provider, opts Options) *Engine {
 	if opts.UnqueuedSweep <= 0 {
 		opts.UnqueuedSweep = time.Minute
 	}
-	return &Engine{st: st, prov: prov, opts: opts, log: opts.Logger.With("component", "callback"),
-		scopes: map[string]cachedScope{}, widgets: map[string]string{}}
+	return &Engine{st: st, sites: sites, prov: prov, opts: opts, log: opts.Logger.With("component", "callback"),
+		widgets: map[string]string{}}
 }
 
 // Provider is the engine's telephony provider.
@@ -185,44 +176,19 @@ type scope struct {
 }
 
 func (e *Engine) scopeOf(ctx context.Context, c store.Callback) (scope, error) {
-	key, now := c.SiteID+"/"+c.WidgetID, time.Now()
-	e.scopesMu.Lock()
-	cached, ok := e.scopes[key]
-	e.scopesMu.Unlock()
-	if ok && now.Before(cached.expires) {
-		return cached.sc, nil
-	}
-	sc, err := e.loadScope(ctx, c)
-	if err != nil {
-		return sc, err
-	}
-	e.scopesMu.Lock()
-	if len(e.scopes) > 10_000 { // many sites: start over rather than grow
-		clear(e.scopes)
-	}
-	e.scopes[key] = cachedScope{sc: sc, expires: now.Add(scopeTTL)}
-	e.scopesMu.Unlock()
-	return sc, nil
-}
-
-func (e *Engine) loadScope(ctx context.Context, c store.Callback) (scope, error) {
-	site, err := e.st.GetSite(ctx, c.SiteID)
+	site, err := e.sites.ByID(ctx, c.SiteID)
 	if err != nil {
 		return scope{}, fmt.Errorf("callback: site of %s: %w", c.ID, err)
 	}
-	w, err := e.st.GetWidget(ctx, c.SiteID, c.WidgetID)
-	if err != nil {
-		return scope{}, fmt.Errorf("callback: widget of %s: %w", c.ID, err)
+	w, ok := site.Widget(c.WidgetID)
+	if !ok {
+		return scope{}, fmt.Errorf("callback: widget of %s: %w", c.ID, store.ErrNotFound)
 	}
-	var set Settings
-	if err := json.Unmarshal(w.Settings, &set); err != nil {
-		return scope{}, fmt.Errorf("callback: settings of widget %s: %w", w.ID, err)
+	set, ok := w.Parsed.(*Settings)
+	if !ok {
+		return scope{}, fmt.Errorf("callback: widget %s of %s is a %s widget", w.ID, c.ID, w.Type)
 	}
-	loc, err := time.LoadLocation(site.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return scope{site: site, set: set, loc: loc}, nil
+	return scope{site: site.Site, set: *set, loc: site.Loc}, nil
 }
 
 // update applies fn to the stored request and, when its status changed,
@@ -251,8 +217,8 @@ func (e *Engine) update(ctx context.Context, sc scope, c store.Callback, fn func
 // provider's event for it needs no read before its update; a final
 // request is forgotten.
 func (e *Engine) remember(c store.Callback) {
-	e.scopesMu.Lock()
-	defer e.scopesMu.Unlock()
+	e.widgetsMu.Lock()
+	defer e.widgetsMu.Unlock()
 	if Final(c.Status) {
 		delete(e.widgets, c.ID)
 		return
@@ -267,9 +233,9 @@ func (e *Engine) remember(c store.Callback) {
 // ids and widget, from memory when this replica placed the call, else
 // read.
 func (e *Engine) requestRef(ctx context.Context, ref LegRef) (store.Callback, error) {
-	e.scopesMu.Lock()
+	e.widgetsMu.Lock()
 	widget, ok := e.widgets[ref.CallbackID]
-	e.scopesMu.Unlock()
+	e.widgetsMu.Unlock()
 	if ok {
 		return store.Callback{ID: ref.CallbackID, SiteID: ref.SiteID, WidgetID: widget}, nil
 	}

@@ -70,8 +70,8 @@ type Intake struct {
 	St  IntakeStore
 	Now func() time.Time
 	// BudgetSpent is told once per site and day when the daily budget runs
-	// out (the owner's alert).
-	BudgetSpent func(ctx context.Context, site store.Site, set Settings)
+	// out (the owner's alert); day is the site's date.
+	BudgetSpent func(ctx context.Context, site store.Site, w store.Widget, set Settings, day string)
 }
 
 // Accept checks r for widget w of site (whose time zone is loc), made from
@@ -123,7 +123,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 	if created {
 		// The request is stored and queued: a failed count must not turn
 		// it into an error the visitor would retry.
-		if err := in.spend(ctx, site, set, now, loc); err != nil {
+		if err := in.spend(ctx, site, w, set, now, loc); err != nil {
 			slog.Default().Warn("count a callback request against the budget", slog.Any("err", err))
 		}
 	}
@@ -198,13 +198,13 @@ func (in *Intake) budget(ctx context.Context, site store.Site, set Settings, now
 
 // spend counts a new request against the day's budget and alerts the owner
 // when it was the last one.
-func (in *Intake) spend(ctx context.Context, site store.Site, set Settings, now time.Time, loc *time.Location) error {
+func (in *Intake) spend(ctx context.Context, site store.Site, w store.Widget, set Settings, now time.Time, loc *time.Location) error {
 	n, _, err := in.St.Incr(ctx, site.ID, budgetCounter(now, loc), 26*time.Hour)
 	if err != nil {
 		return fmt.Errorf("callback: count the daily budget: %w", err)
 	}
 	if n == int64(set.Limits.DailyBudget) && in.BudgetSpent != nil {
-		in.BudgetSpent(ctx, site, set)
+		in.BudgetSpent(ctx, site, w, set, now.In(loc).Format(time.DateOnly))
 	}
 	return nil
 }

@@ -25,6 +25,10 @@ var (
 		Help:    "Time the telephony provider took to accept a manager call.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"provider", "result"})
+	honeypotHits = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "beckon_callback_honeypot_total",
+		Help: "Callback requests that filled the honeypot field: answered as usual, dropped.",
+	})
 )
 
 func resultLabel(err error) string {

@@ -1,20 +1,14 @@
 package callback
 
 import (
-	"sync/atomic"
-
 	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/validate"
 )
 
-// AllowPrivateWebhooks mirrors BECKON_WEBHOOK_ALLOW_PRIVATE for the check of
-// notify_url on save: without it, a URL the sender's address guard would
-// refuse at every attempt is refused at once. An operator's process-wide
-// setting, set once at start (server.New).
-var AllowPrivateWebhooks atomic.Bool
-
-// normalizeNotify checks the owner's webhook: a URL the sender can reach,
-// and a Standard Webhooks secret, generated when the URL comes without one.
+// normalizeNotify checks the owner's webhook: a URL the sender can reach
+// (allowPrivate mirrors BECKON_WEBHOOK_ALLOW_PRIVATE: a URL the sender's
+// address guard would refuse at every attempt is refused at once), and a
+// Standard Webhooks secret, generated when the URL comes without one.
 // A malformed secret used to be stored and then silently broke every
 // delivery.
 func (s *Settings) normalizeNotify() error {
@@ -26,11 +20,16 @@ func (s *Settings) normalizeNotify() error {
 	if s.NotifyURL == "" {
 		return nil
 	}
-	if err := notify.CheckURL(s.NotifyURL, AllowPrivateWebhooks.Load()); err != nil {
+	if err := notify.CheckURL(s.NotifyURL, s.allowPrivate); err != nil {
 		return validate.Prefix("notify_url", err)
 	}
 	if s.NotifySecret == "" {
 		s.NotifySecret = notify.NewSecret()
 	}
 	return nil
+}
+
+// Webhook implements widgets.Webhooker: where the owner's webhooks go.
+func (s *Settings) Webhook() (url, secret string, ok bool) {
+	return s.NotifyURL, s.NotifySecret, s.NotifyURL != ""
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Provider places phone calls. A request is bridged in one provider call per
@@ -147,3 +149,18 @@ const (
 type Reporter interface {
 	Report(ctx context.Context, ev Event) (Reply, error)
 }
+
+// Optional features of a provider, found by type assertion when the
+// callback module mounts and stops.
+type (
+	// Binder is a provider that must be told where its events go before
+	// it places a call (the simulator, which makes them up).
+	Binder interface{ Bind(Reporter) }
+	// WebhookMounter is a provider that hears of its calls through
+	// webhooks (Twilio): Mount adds them to the app's root.
+	WebhookMounter interface {
+		Mount(r widgets.Router, rep Reporter)
+	}
+	// Closer is a provider with resources to release at shutdown.
+	Closer interface{ Close() }
+)

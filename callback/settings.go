@@ -49,6 +49,10 @@ type Settings struct {
 	// Missed-callback notification to the site's own endpoint.
 	NotifyURL    string `json:"notify_url"`
 	NotifySecret string `json:"notify_secret"` // whsec_…; generated when a URL is set without one
+
+	// allowPrivate is the operator's BECKON_WEBHOOK_ALLOW_PRIVATE, set by
+	// the module that made the value (Module.NewSettings).
+	allowPrivate bool
 }
 
 // Manager is a person whose phone rings first.

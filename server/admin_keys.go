@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beckonhq/beckon/api"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/store"
@@ -38,17 +40,17 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 		return err
 	}
 	var in keyInput
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := validate.Line("name", in.Name, true, 100); err != nil {
 		return err
 	}
 	if len(in.Scopes) == 0 {
-		return validate.Field("scopes", "at least one scope is required: %s", strings.Join(knownScopes, ", "))
+		return validate.Field("scopes", "at least one scope is required: %s", strings.Join(api.Scopes, ", "))
 	}
 	for i, sc := range in.Scopes {
-		if err := validate.OneOf("scopes["+itoa(i)+"]", sc, knownScopes...); err != nil {
+		if err := validate.OneOf("scopes["+itoa(i)+"]", sc, api.Scopes...); err != nil {
 			return err
 		}
 	}
@@ -56,7 +58,7 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 	k := store.APIKey{ID: newID("key"), SiteID: site.ID, Name: in.Name, Prefix: secret[:9],
 		Hash: hashSecret(secret), Scopes: in.Scopes, CreatedAt: time.Now().UTC()}
 	if err := s.store.CreateAPIKey(c.UserContext(), k); err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	view := viewKey(k)
 	view.Secret = secret
@@ -85,7 +87,7 @@ func (s *Server) revokeKey(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.store.RevokeAPIKey(c.UserContext(), site.ID, c.Params("kid")); err != nil {
-		return notFoundAs(err, "api key")
+		return api.NotFoundAs(err, "api key")
 	}
 	return c.SendStatus(http.StatusNoContent)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beckonhq/beckon/api"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/nyaruka/phonenumbers"
 
@@ -98,11 +100,11 @@ func normalizeOrigins(in []string) ([]string, error) {
 }
 
 func (s *Server) createSite(c *fiber.Ctx) error {
-	if err := requireAdmin(c); err != nil {
+	if err := api.RequireAdmin(c); err != nil {
 		return err
 	}
 	var in siteInput
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	now := time.Now().UTC()
@@ -118,7 +120,7 @@ func (s *Server) createSite(c *fiber.Ctx) error {
 }
 
 func (s *Server) listSites(c *fiber.Ctx) error {
-	if err := requireAdmin(c); err != nil {
+	if err := api.RequireAdmin(c); err != nil {
 		return err
 	}
 	sites, err := s.store.ListSites(c.UserContext())
@@ -133,23 +135,23 @@ func (s *Server) listSites(c *fiber.Ctx) error {
 
 func (s *Server) getSite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, "site:read"); err != nil {
+	if err := api.Authorize(c, id, "site:read"); err != nil {
 		return err
 	}
 	site, err := s.store.GetSite(c.UserContext(), id)
 	if err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	return c.JSON(site)
 }
 
 func (s *Server) updateSite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, ""); err != nil {
+	if err := api.Authorize(c, id, ""); err != nil {
 		return err
 	}
 	var in siteInput
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	site, err := s.store.UpdateSite(c.UserContext(), id, func(site *store.Site) error {
@@ -157,7 +159,7 @@ func (s *Server) updateSite(c *fiber.Ctx) error {
 		return in.apply(site)
 	})
 	if err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	s.configChanged(c, site.Key)
 	return c.JSON(site)
@@ -165,15 +167,15 @@ func (s *Server) updateSite(c *fiber.Ctx) error {
 
 func (s *Server) deleteSite(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, ""); err != nil {
+	if err := api.Authorize(c, id, ""); err != nil {
 		return err
 	}
 	site, err := s.store.GetSite(c.UserContext(), id)
 	if err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	if err := s.store.DeleteSite(c.UserContext(), id); err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	s.configChanged(c, site.Key)
 	return c.SendStatus(http.StatusNoContent)

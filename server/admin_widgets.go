@@ -3,8 +3,11 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/beckonhq/beckon/api"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,22 +22,34 @@ type widgetInput struct {
 	Settings json.RawMessage `json:"settings"`
 }
 
-func widgetType(name string) (widgets.Type, error) {
-	t, ok := widgets.Types[name]
+// moduleOf is the module of a widget type; a type this server does not
+// serve is refused by name, with the types it does.
+func (s *Server) moduleOf(name string) (widgets.Module, error) {
+	m, ok := s.modules[name]
 	if !ok {
-		return t, validate.Field("type", "unknown widget type %q; known types: %s", name, strings.Join(widgets.Names(), ", "))
+		return nil, validate.Field("type", "unknown widget type %q; known types: %s", name, strings.Join(s.typeNames(), ", "))
 	}
-	return t, nil
+	return m, nil
+}
+
+// typeNames lists the served widget types, sorted.
+func (s *Server) typeNames() []string {
+	names := make([]string, 0, len(s.modules))
+	for n := range s.modules {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // siteFor loads the site a widget request is about, after authorization.
 func (s *Server) siteFor(c *fiber.Ctx, scope string) (store.Site, error) {
 	id := c.Params("id")
-	if err := authorize(c, id, scope); err != nil {
+	if err := api.Authorize(c, id, scope); err != nil {
 		return store.Site{}, err
 	}
 	site, err := s.store.GetSite(c.UserContext(), id)
-	return site, notFoundAs(err, "site")
+	return site, api.NotFoundAs(err, "site")
 }
 
 func (s *Server) createWidget(c *fiber.Ctx) error {
@@ -43,17 +58,17 @@ func (s *Server) createWidget(c *fiber.Ctx) error {
 		return err
 	}
 	var in widgetInput
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	if in.Type == nil {
-		return validate.Field("type", "is required; known types: %s", strings.Join(widgets.Names(), ", "))
+		return validate.Field("type", "is required; known types: %s", strings.Join(s.typeNames(), ", "))
 	}
-	t, err := widgetType(*in.Type)
+	m, err := s.moduleOf(*in.Type)
 	if err != nil {
 		return err
 	}
-	settings, err := t.Normalize(in.Settings, site)
+	settings, err := widgets.Normalize(m, in.Settings, site)
 	if err != nil {
 		return err
 	}
@@ -63,7 +78,7 @@ func (s *Server) createWidget(c *fiber.Ctx) error {
 		w.Enabled = *in.Enabled
 	}
 	if err := s.store.CreateWidget(c.UserContext(), w); err != nil {
-		return notFoundAs(err, "site")
+		return api.NotFoundAs(err, "site")
 	}
 	s.configChanged(c, site.Key)
 	return c.Status(http.StatusCreated).JSON(w)
@@ -91,7 +106,7 @@ func (s *Server) getWidget(c *fiber.Ctx) error {
 	}
 	w, err := s.store.GetWidget(c.UserContext(), site.ID, c.Params("wid"))
 	if err != nil {
-		return notFoundAs(err, "widget")
+		return api.NotFoundAs(err, "widget")
 	}
 	return c.JSON(w)
 }
@@ -102,7 +117,7 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 		return err
 	}
 	var in widgetInput
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	w, err := s.store.UpdateWidget(c.UserContext(), site.ID, c.Params("wid"), func(w *store.Widget) error {
@@ -113,11 +128,11 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 			w.Enabled = *in.Enabled
 		}
 		if in.Settings != nil {
-			t, err := widgetType(w.Type)
+			m, err := s.moduleOf(w.Type)
 			if err != nil {
 				return err
 			}
-			settings, err := t.Normalize(in.Settings, site)
+			settings, err := widgets.Normalize(m, in.Settings, site)
 			if err != nil {
 				return err
 			}
@@ -127,7 +142,7 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 		return nil
 	})
 	if err != nil {
-		return notFoundAs(err, "widget")
+		return api.NotFoundAs(err, "widget")
 	}
 	s.configChanged(c, site.Key)
 	return c.JSON(w)
@@ -139,7 +154,7 @@ func (s *Server) deleteWidget(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.store.DeleteWidget(c.UserContext(), site.ID, c.Params("wid")); err != nil {
-		return notFoundAs(err, "widget")
+		return api.NotFoundAs(err, "widget")
 	}
 	s.configChanged(c, site.Key)
 	return c.SendStatus(http.StatusNoContent)

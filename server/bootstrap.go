@@ -47,12 +47,12 @@ func EnsureAdminToken(ctx context.Context, st store.Settings, cfg config.Config)
 }
 
 // EnsureDemoSite creates, on a store without sites, a demo site whose origin
-// is the server itself, with a countdown and a callback widget, so /demo shows
-// Beckon working. At every later start the demo site's origins follow the
+// is the server itself, with a widget of every module that has a demo (see
+// widgets.Demo), so /demo shows Beckon working. At every later start the demo site's origins follow the
 // public URL again, so moving the server to another port or host does not
 // leave the demo page refused by its own site. It returns the demo site's
 // key ("" when there is none) and whether it was created now.
-func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key string, created bool, err error) {
+func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config, modules []widgets.Module) (key string, created bool, err error) {
 	key, err = st.GetSetting(ctx, settingDemoSiteKey)
 	if err == nil {
 		site, err := st.GetSiteByKey(ctx, key)
@@ -90,27 +90,16 @@ func EnsureDemoSite(ctx context.Context, st store.Store, cfg config.Config) (key
 	if err := st.CreateSite(ctx, site); err != nil {
 		return "", false, fmt.Errorf("create demo site: %w", err)
 	}
-	// The demo's managers are simulated numbers (see callback/sim): they
-	// answer and press 1, so a newcomer sees the whole bridge. The consent
-	// text is Beckon's default naming the site as operator: what an owner
-	// gets without writing one (see callback/consent.go).
-	const demoCallbackSettings = `{"position":"bottom-right","color":"#16a34a",
-		"managers":[{"name":"Анна","phone":"+79000000010"},{"name":"Иван","phone":"+79000000020"}],
-		"allowed_calling_codes":[7,375,380],
-		"consent":{"required":true,"version":"demo-2"}}`
-	demoWidgets := []struct {
-		typ      string
-		settings string
-	}{
-		{"countdown", `{"mode":"evergreen","duration_seconds":900,"placement":"top_bar"}`},
-		{"callback", demoCallbackSettings},
-	}
-	for i, dw := range demoWidgets {
-		settings, err := widgets.Types[dw.typ].Normalize(json.RawMessage(dw.settings), site)
-		if err != nil {
-			return "", false, fmt.Errorf("demo %s settings: %w", dw.typ, err)
+	for i, m := range modules {
+		demo, ok := m.(widgets.Demo)
+		if !ok {
+			continue
 		}
-		w := store.Widget{ID: newID("wdg"), SiteID: site.ID, Type: dw.typ, Enabled: true,
+		settings, err := widgets.Normalize(m, json.RawMessage(demo.DemoSettings()), site)
+		if err != nil {
+			return "", false, fmt.Errorf("demo %s settings: %w", m.Type(), err)
+		}
+		w := store.Widget{ID: newID("wdg"), SiteID: site.ID, Type: m.Type(), Enabled: true,
 			Settings: settings, CreatedAt: now.Add(time.Duration(i) * time.Millisecond), UpdatedAt: now}
 		if err := st.CreateWidget(ctx, w); err != nil {
 			return "", false, fmt.Errorf("create demo widget: %w", err)

@@ -6,16 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
-	"github.com/beckonhq/beckon/widgets/countdown"
 )
 
 // configChannel carries the public key of a site whose public config changed.
@@ -25,40 +22,36 @@ const configChannel = "config-changed"
 // lost (pub/sub is best effort, e.g. while a Redis connection reconnects).
 const cacheTTL = 30 * time.Second
 
-// publicConfig is a site's public config, rendered once and served from
-// memory until it changes.
+// publicConfig is a site as every part of the server uses it: the site
+// with its widgets' parsed settings (what modules get from widgets.Sites),
+// and its public config rendered once and served from memory until it
+// changes.
 type publicConfig struct {
-	site    store.Site // zero when the key is unknown (negative entry)
-	found   bool
+	site    *widgets.Site // nil when the key is unknown (negative entry)
 	origins map[string]bool
 	body    []byte // JSON of GET /w/v1/{key}/config
 	etag    string
 	expires time.Time
-	// callbacks are the enabled callback widgets with their full settings,
-	// so intake needs no store read for them.
-	callbacks []callbackWidget
-	// timers are the enabled countdown widgets; loc is the site's zone.
-	timers []timerWidget
-	loc    *time.Location
 }
 
-type callbackWidget struct {
-	widget store.Widget
-	set    callback.Settings
-}
+func (e *publicConfig) found() bool { return e.site != nil }
 
-// configCache maps site keys to rendered public configs. Every replica keeps
-// its own; a change anywhere publishes the site key on configChannel and
-// every replica drops its entry.
+// configCache maps site keys to sites and their rendered public configs:
+// the one cache of sites, serving /config and every module. Every replica
+// keeps its own; a change anywhere publishes the site key on configChannel
+// and every replica drops its entry.
 type configCache struct {
 	mu         sync.RWMutex
 	entries    map[string]*publicConfig
-	generation atomic.Uint64 // bumped by every invalidation; see get
+	keys       map[string]string // site id → key, for ByID
+	generation atomic.Uint64     // bumped by every invalidation; see get
 	load       func(ctx context.Context, key string) (*publicConfig, error)
+	keyOf      func(ctx context.Context, id string) (string, error)
 }
 
-func newConfigCache(load func(ctx context.Context, key string) (*publicConfig, error)) *configCache {
-	return &configCache{entries: make(map[string]*publicConfig), load: load}
+func newConfigCache(load func(ctx context.Context, key string) (*publicConfig, error),
+	keyOf func(ctx context.Context, id string) (string, error)) *configCache {
+	return &configCache{entries: make(map[string]*publicConfig), keys: make(map[string]string), load: load, keyOf: keyOf}
 }
 
 // Serving a stale config while the store is out (stale-if-error): after a
@@ -101,9 +94,39 @@ func (cc *configCache) get(ctx context.Context, key string, now time.Time) (*pub
 	cc.mu.Lock()
 	if cc.generation.Load() == gen {
 		cc.entries[key] = e
+		if e.found() {
+			cc.keys[e.site.ID] = key
+		}
 	}
 	cc.mu.Unlock()
 	return e, nil
+}
+
+// ByKey implements widgets.Sites.
+func (cc *configCache) ByKey(ctx context.Context, key string) (*widgets.Site, error) {
+	e, err := cc.get(ctx, key, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if !e.found() {
+		return nil, store.ErrNotFound
+	}
+	return e.site, nil
+}
+
+// ByID implements widgets.Sites. A site's key never changes, so the id's
+// key is read from the store once and then found in memory.
+func (cc *configCache) ByID(ctx context.Context, id string) (*widgets.Site, error) {
+	cc.mu.RLock()
+	key, ok := cc.keys[id]
+	cc.mu.RUnlock()
+	if !ok {
+		var err error
+		if key, err = cc.keyOf(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return cc.ByKey(ctx, key)
 }
 
 // peek returns what the cache holds for key, expired or not, without
@@ -152,55 +175,35 @@ type publicSite struct {
 type publicWidget struct {
 	ID       string `json:"id"`
 	Type     string `json:"type"`
-	Bundle   string `json:"bundle,omitempty"`
+	Bundle   string `json:"bundle"`
 	Settings any    `json:"settings"`
 }
 
-// loadPublicConfig renders a site's public config from the store.
+// loadPublicConfig reads a site with its widgets and renders its public
+// config: every enabled widget with its module's public settings.
 func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfig, error) {
-	site, err := s.store.GetSiteByKey(ctx, key)
+	st, err := s.store.GetSiteByKey(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return &publicConfig{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.store.ListWidgets(ctx, site.ID)
+	site, err := widgets.Load(ctx, s.store, st, s.modules)
 	if err != nil {
 		return nil, err
 	}
-	var callbacks []callbackWidget
-	var timers []timerWidget
 	resp := configResponse{
 		Site: publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region,
 			FollowBrowserLanguage: site.FollowBrowserLanguage},
 		Widgets: []publicWidget{},
 	}
-	for _, w := range list {
-		t, ok := widgets.Types[w.Type]
-		if !w.Enabled || !ok {
+	for _, w := range site.Widgets {
+		if !w.Enabled {
 			continue
 		}
-		settings, err := t.Public(w.Settings)
-		if err != nil {
-			return nil, err
-		}
-		if w.Type == "callback" {
-			var set callback.Settings
-			if err := json.Unmarshal(w.Settings, &set); err != nil {
-				return nil, fmt.Errorf("server: settings of callback widget %s: %w", w.ID, err)
-			}
-			callbacks = append(callbacks, callbackWidget{widget: w, set: set})
-		}
-		if w.Type == "countdown" {
-			var set countdown.Settings
-			if err := json.Unmarshal(w.Settings, &set); err != nil {
-				return nil, fmt.Errorf("server: settings of countdown widget %s: %w", w.ID, err)
-			}
-			timers = append(timers, timerWidget{widget: w, set: set})
-		}
-		bundle, _ := s.assets.BundleURL(w.Type)
-		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: settings})
+		bundle, _ := s.assets.BundleURL(s.modules[w.Type].Bundle())
+		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public()})
 	}
 	body, err := json.Marshal(resp)
 	if err != nil {
@@ -211,12 +214,16 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	for _, o := range site.Origins {
 		origins[o] = true
 	}
-	loc, err := time.LoadLocation(site.Timezone)
+	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+}
+
+// siteKeyOf is the public key of the site with id, for configCache.ByID.
+func (s *Server) siteKeyOf(ctx context.Context, id string) (string, error) {
+	site, err := s.store.GetSite(ctx, id)
 	if err != nil {
-		loc = time.UTC
+		return "", err
 	}
-	return &publicConfig{site: site, found: true, origins: origins, body: body,
-		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, callbacks: callbacks, timers: timers, loc: loc}, nil
+	return site.Key, nil
 }
 
 // subscribeConfigChanges keeps this replica's cache in step with the others.

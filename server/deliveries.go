@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/beckonhq/beckon/api"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/store"
@@ -71,7 +73,7 @@ func (s *Server) replayDelivery(c *fiber.Ctx) error {
 	now := time.Now().UTC()
 	n, err := s.store.ReplayNotification(c.UserContext(), site.ID, c.Params("did"), now, now.Add(s.notifier.GiveUpAfter()))
 	if err != nil {
-		return notFoundAs(err, "delivery")
+		return api.NotFoundAs(err, "delivery")
 	}
 	s.notifier.Wake()
 	return c.Status(http.StatusAccepted).JSON(fiber.Map{

@@ -11,29 +11,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
-
-// apiError is an error with its HTTP status and a stable machine-readable
-// code. Handlers return one; errorHandler renders it.
-type apiError struct {
-	Status     int
-	Code       string
-	Message    string
-	Field      string
-	RetryAfter int // seconds, for 429 and 503
-}
-
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
-
-func errNotFound(what string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: what + " not found"}
-}
-
-func errForbidden(msg string) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
-}
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -46,8 +27,8 @@ type errorDetail struct {
 }
 
 // asAPIError maps any error a handler returns to what the client is told.
-func asAPIError(err error) *apiError {
-	var ae *apiError
+func asAPIError(err error) *api.Error {
+	var ae *api.Error
 	var ve *validate.Error
 	var se *validate.SyntaxError
 	var fe *fiber.Error
@@ -55,20 +36,20 @@ func asAPIError(err error) *apiError {
 	case errors.As(err, &ae):
 		return ae
 	case errors.As(err, &ve):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: ve.Message, Field: ve.Field}
+		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: ve.Message, Field: ve.Field}
 	case errors.As(err, &se):
-		return &apiError{Status: http.StatusBadRequest, Code: "bad_request", Message: se.Message, Field: se.Field}
+		return &api.Error{Status: http.StatusBadRequest, Code: "bad_request", Message: se.Message, Field: se.Field}
 	case errors.Is(err, store.ErrNotFound):
-		return errNotFound("resource")
+		return api.NotFound("resource")
 	case errors.Is(err, store.ErrConflict):
-		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "conflicting change, try again"}
+		return &api.Error{Status: http.StatusConflict, Code: "conflict", Message: "conflicting change, try again"}
 	case errors.As(err, &fe):
-		return &apiError{Status: fe.Code, Code: codeForStatus(fe.Code), Message: fe.Message}
+		return &api.Error{Status: fe.Code, Code: codeForStatus(fe.Code), Message: fe.Message}
 	case storeUnavailable(err):
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		return &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
 			Message: "the service is briefly unavailable; retry later", RetryAfter: unavailableRetryAfter}
 	}
-	return &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; see the server log with this request's id"}
+	return &api.Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; see the server log with this request's id"}
 }
 
 // unavailableRetryAfter is the Retry-After (seconds) of a 503: long enough
@@ -119,13 +100,4 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	s.corsOnError(c)
 	return c.Status(ae.Status).JSON(errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field}})
-}
-
-// notFoundAs names what was not found, so clients read "site not found"
-// rather than a generic message.
-func notFoundAs(err error, what string) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound(what)
-	}
-	return err
 }

@@ -26,10 +26,6 @@ var (
 		Name: "beckon_config_stale_served_total",
 		Help: "Public configs served from an expired cache entry because the store did not answer.",
 	})
-	honeypotHits = promauto.NewCounter(prometheus.CounterOpts{
-		Name: "beckon_callback_honeypot_total",
-		Help: "Callback requests that filled the honeypot field: answered as usual, dropped.",
-	})
 )
 
 // routeLabel is the matched route template, never the raw path, so metric

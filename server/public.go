@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/widgets"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -45,8 +48,8 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !cfg.found {
-		return errNotFound("site")
+	if !cfg.found() {
+		return api.NotFound("site")
 	}
 	c.Vary(fiber.HeaderOrigin)
 	// No Origin: not a cross-origin browser request (a same-origin page, an
@@ -54,11 +57,12 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 	// so such requests are served and rate limited like any other.
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
 		if !cfg.origins[origin] {
-			return errForbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
+			return api.Forbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
 		}
 		allowCORS(c, origin)
 	}
 	c.Locals(siteLocal, cfg)
+	widgets.SetSite(c, cfg.site)
 	return c.Next()
 }
 
@@ -78,7 +82,7 @@ func (s *Server) cachedOriginAllowed(path, origin string) bool {
 	}
 	key, _, _ := strings.Cut(rest, "/")
 	cfg := s.cache.peek(key)
-	return cfg != nil && cfg.found && cfg.origins[origin]
+	return cfg != nil && cfg.found() && cfg.origins[origin]
 }
 
 // corsOnError gives an error of the public API the CORS headers a success

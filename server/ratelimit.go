@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/beckonhq/beckon/api"
+
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/time/rate"
 )
@@ -91,7 +93,7 @@ func (s *Server) rateLimit(c *fiber.Ctx) error {
 			allowCORS(c, origin)
 			return preflight(c)
 		}
-		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "too many requests from this address; retry later", RetryAfter: retry}
 	}
 	return c.Next()

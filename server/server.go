@@ -13,31 +13,16 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/store"
-	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
+	"github.com/beckonhq/beckon/widgets"
 )
-
-// gifCachedFrames bounds the e-mail timer frames kept in memory (about
-// 400 bytes each, so up to ~100 MB when full; it fills only with use).
-// Evergreen recipients each see their own second, so the cache should
-// cover the spread of a campaign's deadlines: 250,000 frames hold about two
-// days of distinct seconds for one style, where the renderer serves a GIF
-// in microseconds instead of redrawing it.
-const gifCachedFrames = 250_000
 
 // adminBodyLimit bounds admin API bodies (a quiz with many questions is the
 // largest); the public API has its own, smaller limit.
 const adminBodyLimit = 1 << 20
-
-// storeDeadline bounds the store calls of one request, all together: a
-// store that does not answer by then gets the client a 503 (see
-// storeUnavailable) well within two seconds, instead of a request that
-// hangs for as long as the store does. A healthy store answers a request's
-// calls in milliseconds, analytics over 20,000 requests in a few hundred.
-const storeDeadline = 1500 * time.Millisecond
 
 // Server wires the store, caches and handlers into a Fiber app.
 type Server struct {
@@ -53,15 +38,11 @@ type Server struct {
 	ctx       context.Context // ends at Shutdown
 	stop      context.CancelFunc
 
-	engine     *callback.Engine
-	intake     *callback.Intake
-	notifier   *notifications
-	hub        *callbackHub
-	engineDone chan struct{}
-	gifs       *emailgif.Renderer
-
-	writeTimeout    time.Duration
-	streamHeartbeat time.Duration
+	// modules are the widget types served, by type name; order is the
+	// module list's, kept for mounting and starting.
+	modules  map[string]widgets.Module
+	order    []widgets.Module
+	notifier *notifications
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -73,17 +54,12 @@ type Options struct {
 	AdminTokenHash string
 	// DemoSiteKey is the site the /demo page embeds; see EnsureDemoSite.
 	DemoSiteKey string
-	// Telephony places the callback bridge's calls; nil: the simulator.
-	Telephony callback.Provider
-	// Consumer names this replica in the callback queue; default: host,
-	// pid and a random suffix.
-	Consumer string
-	// WriteTimeout bounds writing a response (default 15 s); a progress
-	// stream, which lasts minutes, bounds each of its writes by it instead.
+	// Modules are the widget types this server offers, in order (see
+	// cmd/beckon/modules.go). Each must have its bundle in Assets.
+	Modules []widgets.Module
+	// WriteTimeout bounds writing a response (default 15 s); a response
+	// that streams for minutes bounds each of its writes by it instead.
 	WriteTimeout time.Duration
-	// StreamHeartbeat is how often an idle progress stream sends a comment
-	// line (default 15 s).
-	StreamHeartbeat time.Duration
 }
 
 // New builds the server and starts its background work (cache invalidation
@@ -98,11 +74,12 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 15 * time.Second
 	}
-	if opts.StreamHeartbeat <= 0 {
-		opts.StreamHeartbeat = defaultStreamHeartbeat
-	}
 	if opts.AdminTokenHash == "" {
 		return nil, fmt.Errorf("server: no admin token hash")
+	}
+	modules, err := moduleSet(opts.Modules, opts.Assets)
+	if err != nil {
+		return nil, err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	s := &Server{
@@ -115,21 +92,15 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		demoKey:   opts.DemoSiteKey,
 		ctx:       ctx,
 		stop:      stop,
-		hub:       newCallbackHub(),
-		gifs:      emailgif.NewRenderer(gifCachedFrames),
-
-		writeTimeout:    opts.WriteTimeout,
-		streamHeartbeat: opts.StreamHeartbeat,
+		modules:   modules,
+		order:     opts.Modules,
 	}
-	s.cache = newConfigCache(s.loadPublicConfig)
+	s.cache = newConfigCache(s.loadPublicConfig, s.siteKeyOf)
 	if err := s.subscribeConfigChanges(ctx); err != nil {
 		stop()
 		return nil, fmt.Errorf("server: subscribe to config changes: %w", err)
 	}
-	if err := s.startCallbacks(ctx, opts); err != nil {
-		stop()
-		return nil, fmt.Errorf("server: start the callback bridge: %w", err)
-	}
+	s.startNotifier(ctx)
 	go s.sweepLimiter(ctx)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "beckon",
@@ -145,11 +116,19 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		IdleTimeout:  120 * time.Second,
 	})
 	s.app.Server().HeaderReceived = publicRequestLimits
-	s.routes()
+	if err := s.routes(opts.WriteTimeout); err != nil {
+		stop()
+		return nil, err
+	}
+	if err := s.startModules(ctx); err != nil {
+		stop()
+		s.waitModules(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 
-func (s *Server) routes() {
+func (s *Server) routes(writeTimeout time.Duration) error {
 	app := s.app
 	app.Use(requestid.New(), s.observe, recover.New(), withStoreDeadline)
 
@@ -162,53 +141,40 @@ func (s *Server) routes() {
 	app.Get("/demo.css", s.demoStyle)
 	app.Get("/api/openapi.json", serveOpenAPI)
 
-	// Middleware is attached per route, not per group, so a request refused
-	// by it (401, 403, 429) is still counted under its route in /metrics.
-	api := func(method, path string, h fiber.Handler) {
-		app.Add(method, "/api/v1"+path, s.authenticate, h)
+	admin := adminRouter{app: app, auth: s.authenticate}
+	adm := func(method, path string, h fiber.Handler) { admin.Add(method, path, h) }
+	adm(fiber.MethodGet, "/sites", s.listSites)
+	adm(fiber.MethodPost, "/sites", s.createSite)
+	adm(fiber.MethodGet, "/sites/:id", s.getSite)
+	adm(fiber.MethodPatch, "/sites/:id", s.updateSite)
+	adm(fiber.MethodDelete, "/sites/:id", s.deleteSite)
+	adm(fiber.MethodGet, "/sites/:id/widgets", s.listWidgets)
+	adm(fiber.MethodPost, "/sites/:id/widgets", s.createWidget)
+	adm(fiber.MethodGet, "/sites/:id/widgets/:wid", s.getWidget)
+	adm(fiber.MethodPatch, "/sites/:id/widgets/:wid", s.updateWidget)
+	adm(fiber.MethodDelete, "/sites/:id/widgets/:wid", s.deleteWidget)
+	adm(fiber.MethodGet, "/sites/:id/keys", s.listKeys)
+	adm(fiber.MethodPost, "/sites/:id/keys", s.createKey)
+	adm(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
+	adm(fiber.MethodGet, "/sites/:id/deliveries", s.listDeliveries)
+	adm(fiber.MethodPost, "/sites/:id/deliveries/:did/replay", s.replayDelivery)
+
+	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
+	pub.Add(fiber.MethodOptions, "/*", preflight)
+	pub.Add(fiber.MethodGet, "/config", getConfig)
+
+	if err := s.mountModules(widgets.Routes{Public: pub, Admin: admin, Hooks: app}, writeTimeout); err != nil {
+		return err
 	}
-	api(fiber.MethodGet, "/sites", s.listSites)
-	api(fiber.MethodPost, "/sites", s.createSite)
-	api(fiber.MethodGet, "/sites/:id", s.getSite)
-	api(fiber.MethodPatch, "/sites/:id", s.updateSite)
-	api(fiber.MethodDelete, "/sites/:id", s.deleteSite)
-	api(fiber.MethodGet, "/sites/:id/widgets", s.listWidgets)
-	api(fiber.MethodPost, "/sites/:id/widgets", s.createWidget)
-	api(fiber.MethodGet, "/sites/:id/widgets/:wid", s.getWidget)
-	api(fiber.MethodPatch, "/sites/:id/widgets/:wid", s.updateWidget)
-	api(fiber.MethodDelete, "/sites/:id/widgets/:wid", s.deleteWidget)
-	api(fiber.MethodGet, "/sites/:id/keys", s.listKeys)
-	api(fiber.MethodPost, "/sites/:id/keys", s.createKey)
-	api(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
-	api(fiber.MethodGet, "/sites/:id/callbacks", s.listCallbacks)
-	api(fiber.MethodGet, "/sites/:id/callbacks/:cid", s.getCallbackAdmin)
-	api(fiber.MethodGet, "/sites/:id/analytics/callbacks", s.callbackAnalytics)
-	api(fiber.MethodGet, "/sites/:id/widgets/:wid/timer-stats", s.timerStats)
-	api(fiber.MethodGet, "/sites/:id/deliveries", s.listDeliveries)
-	api(fiber.MethodPost, "/sites/:id/deliveries/:did/replay", s.replayDelivery)
-
-	pub := func(method, path string, h fiber.Handler) {
-		app.Add(method, "/w/v1/:siteKey"+path, s.rateLimit, s.publicSite, h)
-	}
-	pub(fiber.MethodOptions, "/*", preflight)
-	pub(fiber.MethodGet, "/config", getConfig)
-	pub(fiber.MethodPost, "/callbacks", s.createCallback)
-	pub(fiber.MethodGet, "/callbacks/availability", s.callbackAvailability)
-	pub(fiber.MethodGet, "/callbacks/:id", s.getCallback)
-	pub(fiber.MethodGet, "/callbacks/:id/events", s.callbackEvents)
-	pub(fiber.MethodPost, "/timers/:widgetId", s.startTimer)
-	pub(fiber.MethodGet, "/timers/:widgetId/email.gif", s.timerGIF)
-
-	s.mountTelephony(app)
-
-	app.Use(func(c *fiber.Ctx) error { return errNotFound("route " + c.Method() + " " + c.Path()) })
+	app.Use(func(c *fiber.Ctx) error { return api.NotFound("route " + c.Method() + " " + c.Path()) })
+	return nil
 }
 
 // withStoreDeadline gives the request's context (c.UserContext, which
 // handlers pass to the store) its deadline. A progress stream outlives its
 // handler and uses contexts of its own.
 func withStoreDeadline(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), storeDeadline)
+	ctx, cancel := context.WithTimeout(c.UserContext(), api.StoreDeadline)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()
@@ -242,9 +208,10 @@ func (s *Server) Serve(ln net.Listener) error {
 // ctx's deadline, and stops background work. The caller closes the store
 // afterwards.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.stop() // ends progress streams and the workers' claiming
+	s.stop() // ends the modules' background work and long responses
 	err := s.app.ShutdownWithContext(ctx)
-	s.waitCallbacks(ctx)
+	s.waitModules(ctx)
+	s.notifier.wait(ctx)
 	return err
 }
 

@@ -1,98 +1,96 @@
-// Package widgets knows every widget type Beckon serves: it validates a
-// type's settings and says which part of them visitors' browsers may see. The
-// types themselves live in their own packages (callback, countdown, quiz,
-// socialproof); adding a type is one line in Types.
+// Package widgets is the contract between Beckon's server and its widget
+// types. Each type is a Module in a package of its own (callback,
+// widgets/countdown, …); cmd/beckon lists the modules a binary serves and
+// hands the list to the server, which builds its API from them and knows
+// no widget by name. See docs/ADDING_A_WIDGET.md.
 package widgets
 
 import (
-	"encoding/json"
-	"errors"
-	"sort"
+	"context"
+	"log/slog"
+	"time"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
-	"github.com/beckonhq/beckon/validate"
-	"github.com/beckonhq/beckon/widgets/countdown"
-	"github.com/beckonhq/beckon/widgets/quiz"
-	"github.com/beckonhq/beckon/widgets/socialproof"
 )
 
-// Settings is what a widget type's settings struct implements.
-type Settings interface {
-	// Normalize fills defaults and checks the settings for site; errors are
-	// *validate.Error naming the field relative to the settings object.
-	Normalize(site store.Site) error
-	// Public is the part sent to browsers in the site's public config.
-	Public() any
+// Module is one widget type: its name, its settings, its routes.
+type Module interface {
+	// Type is the API's name of the type ("callback"): widgets are created
+	// with it and /config lists them under it.
+	Type() string
+	// Bundle names the browser bundle embed/dist/widgets/<bundle>.js that
+	// shows the widget. The server refuses to start with a module whose
+	// bundle is not built: a type visitors cannot see is not offered.
+	Bundle() string
+	// NewSettings returns an empty settings value of the type, for stored
+	// or submitted JSON to be decoded into.
+	NewSettings() Settings
+	// Texts names the i18n catalogue files (i18n/<name>.json) of the type's
+	// visitor- and owner-facing texts; each holds ru, uk and en.
+	Texts() []string
+	// Mount gives the module its dependencies and lets it add its routes.
+	// It is called once, in the module list's order, before the server
+	// serves; an error stops the server from starting.
+	Mount(d Deps, r Routes) error
 }
 
-// Defaulter is implemented by settings with a default that differs from a
-// value the owner may choose on purpose (visitor_retries: 2 by default, 0
-// allowed). Defaults fills them in before the owner's JSON is decoded over
-// them, so a field left out gets its default and an explicit 0 stays 0.
-type Defaulter interface {
-	Defaults(site store.Site)
+// Runner is a module with background work (workers, subscriptions). The
+// server calls Start after every module is mounted; the work runs until
+// ctx ends (the server's shutdown), and Wait returns once it has stopped,
+// or when waitCtx ends first.
+type Runner interface {
+	Start(ctx context.Context) error
+	Wait(waitCtx context.Context)
 }
 
-// Type validates and projects the settings of one widget type.
-type Type struct {
-	newSettings func() Settings
+// Demo is a module that shows itself on the demo page: the settings of the
+// widget the demo site gets when it is first created.
+type Demo interface {
+	DemoSettings() string
 }
 
-func typeOf[T any, PT interface {
-	*T
-	Settings
-}]() Type {
-	return Type{newSettings: func() Settings { return PT(new(T)) }}
+// Deps are what the server hands every module: one explicit struct, no
+// globals. Module-specific dependencies (the callback bridge's telephony
+// provider) are given to the module's constructor in cmd/beckon instead.
+type Deps struct {
+	Store store.Store
+	Log   *slog.Logger
+	// Now is the clock; tests may move it.
+	Now func() time.Time
+	// Sites finds a site with its widgets' parsed settings, from the
+	// server's one cache (the same that serves /config).
+	Sites Sites
+	// Notifier delivers owners' webhooks (Standard Webhooks, durable
+	// outbox); a widget's endpoint comes from its settings (see Webhooker).
+	Notifier *notify.Sender
+	// ClientIP is the visitor's address, through trusted proxies only.
+	ClientIP func(c *fiber.Ctx) string
+	// WriteTimeout bounds writing one response; a response that streams
+	// for minutes bounds each of its writes by it instead.
+	WriteTimeout time.Duration
+	// PublicURL is where browsers and providers reach this server.
+	PublicURL string
 }
 
-// Types maps the API's type names to their settings.
-var Types = map[string]Type{
-	"callback":     typeOf[callback.Settings](),
-	"countdown":    typeOf[countdown.Settings](),
-	"quiz":         typeOf[quiz.Settings](),
-	"social_proof": typeOf[socialproof.Settings](),
+// Router adds routes; fiber.Router satisfies it. The server's routers put
+// their middleware in front of every route they add.
+type Router interface {
+	Add(method, path string, handlers ...fiber.Handler) fiber.Router
 }
 
-// Names lists the known type names, sorted.
-func Names() []string {
-	names := make([]string, 0, len(Types))
-	for n := range Types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Normalize decodes raw settings strictly, validates them for site and
-// returns them with defaults filled in. Errors are *validate.Error with the
-// field under "settings".
-func (t Type) Normalize(raw json.RawMessage, site store.Site) (json.RawMessage, error) {
-	s := t.newSettings()
-	if len(raw) == 0 || string(raw) == "null" {
-		raw = json.RawMessage("{}")
-	}
-	if d, ok := s.(Defaulter); ok {
-		d.Defaults(site)
-	}
-	if err := validate.DecodeJSON(raw, s); err != nil {
-		var se *validate.SyntaxError
-		if errors.As(err, &se) {
-			return nil, validate.Prefix("settings", &validate.Error{Field: se.Field, Message: se.Message})
-		}
-		return nil, err
-	}
-	if err := s.Normalize(site); err != nil {
-		return nil, validate.Prefix("settings", err)
-	}
-	return json.Marshal(s)
-}
-
-// Public returns the browser-visible part of stored settings.
-func (t Type) Public(stored json.RawMessage) (any, error) {
-	s := t.newSettings()
-	if err := json.Unmarshal(stored, s); err != nil {
-		return nil, err
-	}
-	return s.Public(), nil
+// Routes are the three places a module may add routes.
+type Routes struct {
+	// Public is /w/v1/{siteKey}: every route runs behind the per-IP rate
+	// limit, the site lookup (SiteOf gives the site) and its Origin check,
+	// CORS, and the public body limit (16 KiB).
+	Public Router
+	// Admin is /api/v1, behind bearer authentication; handlers call
+	// api.Authorize with the scope they need.
+	Admin Router
+	// Hooks is the app's root, for third parties that call Beckon back
+	// (a telephony provider's webhooks) and check their own signatures.
+	Hooks Router
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/i18n"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Mount registers Twilio's webhooks, all POST, under /hooks/twilio/:
@@ -34,15 +35,15 @@ import (
 // above. Every webhook first checks X-Twilio-Signature against PublicURL +
 // the request's path and query and the form; a missing or wrong signature
 // gets 403 and reports nothing. A failed Report gets 500.
-func (p *Provider) Mount(r fiber.Router, rep callback.Reporter) {
+func (p *Provider) Mount(r widgets.Router, rep callback.Reporter) {
 	h := &hooks{p: p, rep: rep}
-	r.Post(hookPrefix+hookAnswer, h.handle(hookAnswer, h.answer))
-	r.Post(hookPrefix+hookConfirm, h.handle(hookConfirm, h.confirm))
-	r.Post(hookPrefix+hookDialed, h.handle(hookDialed, h.dialed))
-	r.Post(hookPrefix+hookStatus, h.handle(hookStatus, h.status))
-	r.Post(hookPrefix+hookVisitorStatus, h.handle(hookVisitorStatus, h.visitorStatus))
-	r.Post(hookPrefix+hookAMD, h.handle(hookAMD, h.amd))
-	r.Post(hookPrefix+hookVisitorNotice, h.handle(hookVisitorNotice, h.visitorNotice))
+	r.Add(fiber.MethodPost, hookPrefix+hookAnswer, h.handle(hookAnswer, h.answer))
+	r.Add(fiber.MethodPost, hookPrefix+hookConfirm, h.handle(hookConfirm, h.confirm))
+	r.Add(fiber.MethodPost, hookPrefix+hookDialed, h.handle(hookDialed, h.dialed))
+	r.Add(fiber.MethodPost, hookPrefix+hookStatus, h.handle(hookStatus, h.status))
+	r.Add(fiber.MethodPost, hookPrefix+hookVisitorStatus, h.handle(hookVisitorStatus, h.visitorStatus))
+	r.Add(fiber.MethodPost, hookPrefix+hookAMD, h.handle(hookAMD, h.amd))
+	r.Add(fiber.MethodPost, hookPrefix+hookVisitorNotice, h.handle(hookVisitorNotice, h.visitorNotice))
 }
 
 // visitorNotice: the visitor answered a recorded call; before the bridge

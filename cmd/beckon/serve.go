@@ -50,7 +50,12 @@ func serve(args []string) error {
 	if err := server.NormalizeStoredOrigins(ctx, st, log); err != nil {
 		return err
 	}
-	demoKey, created, err := server.EnsureDemoSite(ctx, st, cfg)
+	prov, err := telephony(cfg, log)
+	if err != nil {
+		return err
+	}
+	mods := modules(cfg, prov)
+	demoKey, created, err := server.EnsureDemoSite(ctx, st, cfg, mods)
 	if err != nil {
 		return err
 	}
@@ -59,11 +64,7 @@ func serve(args []string) error {
 			cfg.PublicURL, cfg.PublicOrigin(), cfg.PublicURL, demoKey)
 	}
 
-	prov, err := telephony(cfg, log)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(ctx, cfg, st, server.Options{Logger: log, AdminTokenHash: adminHash, DemoSiteKey: demoKey, Telephony: prov})
+	srv, err := server.New(ctx, cfg, st, server.Options{Logger: log, AdminTokenHash: adminHash, DemoSiteKey: demoKey, Modules: mods})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package server
+package countdown
 
 import (
 	"encoding/json"
@@ -8,25 +8,18 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/validate"
-	"github.com/beckonhq/beckon/widgets/countdown"
+	"github.com/beckonhq/beckon/widgets"
 )
 
-// timerWidget is an enabled countdown widget with its settings, from the
-// public config cache.
-type timerWidget struct {
-	widget store.Widget
-	set    countdown.Settings
-}
-
-func timerWidgetOf(cfg *publicConfig, id string) (timerWidget, error) {
-	for _, tw := range cfg.timers {
-		if tw.widget.ID == id {
-			return tw, nil
-		}
+// timerOf finds the site's enabled countdown widget id.
+func timerOf(site *widgets.Site, id string) (widgets.Widget, *Settings, error) {
+	w, ok := site.Enabled(widgetType, id)
+	if !ok || id == "" {
+		return widgets.Widget{}, nil, api.NotFound("countdown widget")
 	}
-	return timerWidget{}, errNotFound("countdown widget")
+	return w, w.Parsed.(*Settings), nil
 }
 
 // timerSubject names whose deadline an evergreen timer keeps: an e-mail
@@ -47,13 +40,13 @@ func timerSubject(recipient, visitor string) (string, error) {
 
 // deadlineOf is the subject's deadline: computed for fixed and recurring
 // timers, got or started in the store for evergreen ones.
-func (s *Server) deadlineOf(c *fiber.Ctx, cfg *publicConfig, tw timerWidget, subject string, now time.Time) (time.Time, error) {
-	if !tw.set.Evergreen() {
-		return tw.set.SharedDeadline(now, cfg.loc), nil
+func (m *Module) deadlineOf(c *fiber.Ctx, site *widgets.Site, w widgets.Widget, set *Settings, subject string, now time.Time) (time.Time, error) {
+	if !set.Evergreen() {
+		return set.SharedDeadline(now, site.Loc), nil
 	}
-	d, _, err := s.store.StartDeadline(c.UserContext(), cfg.site.ID, tw.widget.ID, subject, now, tw.set.Duration(), tw.set.Cooldown())
+	d, _, err := m.deps.Store.StartDeadline(c.UserContext(), site.ID, w.ID, subject, now, set.Duration(), set.Cooldown())
 	if err != nil {
-		return time.Time{}, fmt.Errorf("server: timer deadline: %w", err)
+		return time.Time{}, fmt.Errorf("countdown: timer deadline: %w", err)
 	}
 	return d, nil
 }
@@ -66,49 +59,49 @@ type timerRequest struct {
 // startTimer is POST /w/v1/{siteKey}/timers/{widgetId}: the visitor's
 // deadline, started on the first call for evergreen timers, with the
 // server's clock so the widget does not trust the visitor's.
-func (s *Server) startTimer(c *fiber.Ctx) error {
-	cfg := publicConfigOf(c)
-	tw, err := timerWidgetOf(cfg, c.Params("widgetId"))
+func (m *Module) startTimer(c *fiber.Ctx) error {
+	site := widgets.SiteOf(c)
+	w, set, err := timerOf(site, c.Params("widgetId"))
 	if err != nil {
 		return err
 	}
 	var in timerRequest
-	if err := decodeBody(c, &in); err != nil {
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	subject, err := timerSubject(in.Recipient, in.VisitorID)
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	deadline, err := s.deadlineOf(c, cfg, tw, subject, now)
+	now := m.deps.Now().UTC()
+	deadline, err := m.deadlineOf(c, site, w, set, subject, now)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"deadline": deadline.UTC().Format(time.RFC3339), "now": now.Format(time.RFC3339Nano),
-		"state": countdown.StateAt(deadline, now)})
+		"state": StateAt(deadline, now)})
 }
 
 // timerStats is GET /api/v1/sites/{id}/widgets/{wid}/timer-stats: how many
 // visitors started an evergreen timer, and how many still run or expired.
-func (s *Server) timerStats(c *fiber.Ctx) error {
+func (m *Module) timerStats(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, "widgets:read"); err != nil {
+	if err := api.Authorize(c, id, "widgets:read"); err != nil {
 		return err
 	}
-	w, err := s.store.GetWidget(c.UserContext(), id, c.Params("wid"))
+	w, err := m.deps.Store.GetWidget(c.UserContext(), id, c.Params("wid"))
 	if err != nil {
-		return notFoundAs(err, "widget")
+		return api.NotFoundAs(err, "widget")
 	}
-	if w.Type != "countdown" {
-		return errNotFound("countdown widget")
+	if w.Type != widgetType {
+		return api.NotFound("countdown widget")
 	}
-	var set countdown.Settings
+	var set Settings
 	if err := json.Unmarshal(w.Settings, &set); err != nil {
 		return err
 	}
-	stats, err := s.store.TimerStats(c.UserContext(), id, w.ID, time.Now())
+	stats, err := m.deps.Store.TimerStats(c.UserContext(), id, w.ID, m.deps.Now())
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package server
+package callback
 
 import (
 	"net/http"
@@ -7,16 +7,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
 
 // listCallbacks is GET /api/v1/sites/{id}/callbacks?before=…&limit=…: the
 // site's requests with their timelines, newest first. next_before pages on.
-func (s *Server) listCallbacks(c *fiber.Ctx) error {
+func (m *Module) listCallbacks(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, "leads:read"); err != nil {
+	if err := api.Authorize(c, id, "leads:read"); err != nil {
 		return err
 	}
 	limit := 50
@@ -35,10 +35,10 @@ func (s *Server) listCallbacks(c *fiber.Ctx) error {
 		}
 		before = t
 	}
-	if _, err := s.store.GetSite(c.UserContext(), id); err != nil {
-		return notFoundAs(err, "site")
+	if _, err := m.deps.Store.GetSite(c.UserContext(), id); err != nil {
+		return api.NotFoundAs(err, "site")
 	}
-	list, err := s.store.ListCallbacks(c.UserContext(), id, before, limit)
+	list, err := m.deps.Store.ListCallbacks(c.UserContext(), id, before, limit)
 	if err != nil {
 		return err
 	}
@@ -51,14 +51,14 @@ func (s *Server) listCallbacks(c *fiber.Ctx) error {
 
 // getCallbackAdmin is GET /api/v1/sites/{id}/callbacks/{cid}: one request
 // with its timeline and legs.
-func (s *Server) getCallbackAdmin(c *fiber.Ctx) error {
+func (m *Module) getCallbackAdmin(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, "leads:read"); err != nil {
+	if err := api.Authorize(c, id, "leads:read"); err != nil {
 		return err
 	}
-	cb, err := s.store.GetCallback(c.UserContext(), id, c.Params("cid"))
+	cb, err := m.deps.Store.GetCallback(c.UserContext(), id, c.Params("cid"))
 	if err != nil {
-		return notFoundAs(err, "callback request")
+		return api.NotFoundAs(err, "callback request")
 	}
 	return c.JSON(cb)
 }
@@ -66,12 +66,12 @@ func (s *Server) getCallbackAdmin(c *fiber.Ctx) error {
 // analyticsWindowMax bounds how many requests one analytics call reads.
 const analyticsWindowMax = 20000
 
-// callbackAnalytics is GET /api/v1/sites/{id}/analytics/callbacks?days=30:
+// analytics is GET /api/v1/sites/{id}/analytics/callbacks?days=30:
 // requests, connected rate and median seconds to the manager's ring and to
 // the connection, in total, per manager and per traffic source.
-func (s *Server) callbackAnalytics(c *fiber.Ctx) error {
+func (m *Module) analytics(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if err := authorize(c, id, "leads:read"); err != nil {
+	if err := api.Authorize(c, id, "leads:read"); err != nil {
 		return err
 	}
 	days := 30
@@ -82,14 +82,14 @@ func (s *Server) callbackAnalytics(c *fiber.Ctx) error {
 		}
 		days = n
 	}
-	if _, err := s.store.GetSite(c.UserContext(), id); err != nil {
-		return notFoundAs(err, "site")
+	if _, err := m.deps.Store.GetSite(c.UserContext(), id); err != nil {
+		return api.NotFoundAs(err, "site")
 	}
 	since := time.Now().AddDate(0, 0, -days)
 	var window []store.Callback
 	var before time.Time
 	for len(window) < analyticsWindowMax {
-		page, err := s.store.ListCallbacks(c.UserContext(), id, before, 500)
+		page, err := m.deps.Store.ListCallbacks(c.UserContext(), id, before, 500)
 		if err != nil {
 			return err
 		}
@@ -107,5 +107,5 @@ func (s *Server) callbackAnalytics(c *fiber.Ctx) error {
 		before = page[len(page)-1].CreatedAt
 	}
 	return c.Status(http.StatusOK).JSON(fiber.Map{"days": days, "since": since.UTC().Format(time.RFC3339),
-		"analytics": callback.Analyze(window)})
+		"analytics": Analyze(window)})
 }

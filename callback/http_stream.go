@@ -1,4 +1,4 @@
-package server
+package callback
 
 import (
 	"bufio"
@@ -10,22 +10,20 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Bounds of one progress stream: a bridge takes a few minutes at most, and
 // the widget reconnects (or polls) if a stream ends early.
 const (
 	streamMaxAge = 15 * time.Minute
-	// defaultStreamHeartbeat is how often an idle stream sends a comment
-	// line: proxies keep it open, and a visitor who left is noticed.
-	defaultStreamHeartbeat = 15 * time.Second
 	// streamRetryMillis tells the browser how soon to reconnect.
 	streamRetryMillis = 2000
 )
 
-// callbackEvents is GET /w/v1/{siteKey}/callbacks/{id}/events?visitor_id=…:
+// events is GET /w/v1/{siteKey}/callbacks/{id}/events?visitor_id=…:
 // Server-Sent Events with the request's state, now and at every change,
 // until it is final. Changes reach every replica through the store's
 // pub/sub (see callbackHub).
@@ -34,31 +32,31 @@ const (
 // the number of steps in the timeline. A browser that reconnects sends the
 // last id it saw (Last-Event-ID) and gets the state again only if it moved
 // on since, so nothing is missed and nothing repeated.
-func (s *Server) callbackEvents(c *fiber.Ctx) error {
-	key := publicConfigOf(c).site.ID + "/" + c.Params("id")
+func (m *Module) events(c *fiber.Ctx) error {
+	key := widgets.SiteOf(c).ID + "/" + c.Params("id")
 	// Watch before reading: a change that lands between the read and the
 	// watch would otherwise go unseen until the next one.
-	changed := s.hub.watch(key)
-	cb, err := s.visitorsCallback(c)
+	changed := m.hub.watch(key)
+	cb, err := m.visitorsCallback(c)
 	if err != nil {
-		s.hub.unwatch(key, changed)
+		m.hub.unwatch(key, changed)
 		return err
 	}
 	seen := c.Get("Last-Event-ID")
 	// The stream outlives the server's WriteTimeout, which would cut it:
 	// a deadline set here replaces it, and each write below sets its own.
-	if err := c.Context().SetWriteDeadline(time.Now().Add(s.writeTimeout)); err != nil {
-		s.hub.unwatch(key, changed)
+	if err := c.Context().SetWriteDeadline(time.Now().Add(m.deps.WriteTimeout)); err != nil {
+		m.hub.unwatch(key, changed)
 		return err
 	}
-	out := &sseWriter{conn: c.Context().Conn(), timeout: s.writeTimeout}
+	out := &sseWriter{conn: c.Context().Conn(), timeout: m.deps.WriteTimeout}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer s.hub.unwatch(key, changed)
+		defer m.hub.unwatch(key, changed)
 		out.w = w
-		s.streamCallback(out, cb, seen, changed)
+		m.stream(out, cb, seen, changed)
 	})
 	return nil
 }
@@ -92,7 +90,7 @@ func (o *sseWriter) state(cb store.Callback) error {
 	return o.send("id: " + eventID(cb) + "\nevent: state\ndata: " + string(body) + "\n\n")
 }
 
-func (s *Server) streamCallback(out *sseWriter, cb store.Callback, seen string, changed <-chan struct{}) {
+func (m *Module) stream(out *sseWriter, cb store.Callback, seen string, changed <-chan struct{}) {
 	if out.send("retry: "+strconv.Itoa(streamRetryMillis)+"\n\n") != nil {
 		return
 	}
@@ -101,26 +99,26 @@ func (s *Server) streamCallback(out *sseWriter, cb store.Callback, seen string, 
 			return
 		}
 	}
-	if callback.Final(cb.Status) {
+	if Final(cb.Status) {
 		return
 	}
 	deadline := time.NewTimer(streamMaxAge)
 	defer deadline.Stop()
-	ping := time.NewTicker(s.streamHeartbeat)
+	ping := time.NewTicker(m.opts.StreamHeartbeat)
 	defer ping.Stop()
 	last := cb.Status + "/" + eventID(cb)
 	for {
 		select {
 		case <-changed:
-			ctx, cancel := context.WithTimeout(s.ctx, storeDeadline)
-			fresh, err := s.store.GetCallback(ctx, cb.SiteID, cb.ID)
+			ctx, cancel := context.WithTimeout(m.ctx, api.StoreDeadline)
+			fresh, err := m.deps.Store.GetCallback(ctx, cb.SiteID, cb.ID)
 			cancel()
 			if err != nil {
 				continue // the next change or ping tries again
 			}
 			if now := fresh.Status + "/" + eventID(fresh); now != last {
 				last = now
-				if out.state(fresh) != nil || callback.Final(fresh.Status) {
+				if out.state(fresh) != nil || Final(fresh.Status) {
 					return
 				}
 			}
@@ -132,7 +130,7 @@ func (s *Server) streamCallback(out *sseWriter, cb store.Callback, seen string, 
 			}
 		case <-deadline.C:
 			return
-		case <-s.ctx.Done():
+		case <-m.ctx.Done():
 			return
 		}
 	}

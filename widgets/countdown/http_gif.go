@@ -1,15 +1,15 @@
-package server
+package countdown
 
 import (
 	"image/color"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/countdown/emailgif"
 )
 
@@ -37,14 +37,14 @@ func countdownText(field func(i18n.CountdownTexts) string) map[string]string {
 // the site's language. For an evergreen timer the first open starts the
 // recipient's deadline, the same one links with ?bk_r= show on the site.
 // No script, no cookie; every open is fetched afresh.
-func (s *Server) timerGIF(c *fiber.Ctx) error {
-	cfg := publicConfigOf(c)
-	tw, err := timerWidgetOf(cfg, c.Params("widgetId"))
+func (m *Module) timerGIF(c *fiber.Ctx) error {
+	site := widgets.SiteOf(c)
+	w, set, err := timerOf(site, c.Params("widgetId"))
 	if err != nil {
 		return err
 	}
 	r := c.Query("r")
-	if tw.set.Evergreen() && r == "" {
+	if set.Evergreen() && r == "" {
 		return validate.Field("r", "is required: the recipient's id, the same as bk_r in the e-mail's links")
 	}
 	subject := "r:" + r
@@ -53,19 +53,19 @@ func (s *Server) timerGIF(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	now := time.Now()
-	deadline, err := s.deadlineOf(c, cfg, tw, subject, now)
+	now := m.deps.Now()
+	deadline, err := m.deadlineOf(c, site, w, set, subject, now)
 	if err != nil {
 		return err
 	}
-	lang := cfg.site.Locale
-	style := emailgif.Style{Accent: hexColor(tw.set.Color), Labels: emailgif.DefaultLabels(lang),
-		Title: textIn(tw.set.Title, lang, gifTitle)}
+	lang := site.Locale
+	style := emailgif.Style{Accent: hexColor(set.Color), Labels: emailgif.DefaultLabels(lang),
+		Title: textIn(set.Title, lang, gifTitle)}
 	var img []byte
 	if remaining := deadline.Sub(now); remaining > 0 {
-		img = s.gifs.Countdown(style, remaining, gifFrames)
+		img = m.gifs.Countdown(style, remaining, gifFrames)
 	} else {
-		img = s.gifs.Ended(style, textIn(tw.set.ExpiredMessage, lang, gifEnded))
+		img = m.gifs.Ended(style, textIn(set.ExpiredMessage, lang, gifEnded))
 	}
 	// Mail proxies (Gmail's among them) cache what they may: forbid it, so
 	// each open shows the time left at that open.

@@ -1,24 +1,24 @@
-package server
+package callback
 
 import "sync"
 
-// callbackHub tells this replica's open progress streams that their request
+// hub tells this replica's open progress streams that their request
 // changed. The engine publishes every change on the store's pub/sub
 // (callback.ChangesChannel); each replica subscribes once and fans out here,
 // so a thousand open streams cost one subscription, not a thousand.
-type callbackHub struct {
+type hub struct {
 	mu       sync.Mutex
 	watchers map[string]map[chan struct{}]struct{}
 }
 
-func newCallbackHub() *callbackHub {
-	return &callbackHub{watchers: map[string]map[chan struct{}]struct{}{}}
+func newHub() *hub {
+	return &hub{watchers: map[string]map[chan struct{}]struct{}{}}
 }
 
 // watch returns a channel that receives a signal after each change of key
 // ("siteID/callbackID"). Signals coalesce: a slow reader sees one, then
 // reads the latest state.
-func (h *callbackHub) watch(key string) chan struct{} {
+func (h *hub) watch(key string) chan struct{} {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -29,7 +29,7 @@ func (h *callbackHub) watch(key string) chan struct{} {
 	return ch
 }
 
-func (h *callbackHub) unwatch(key string, ch chan struct{}) {
+func (h *hub) unwatch(key string, ch chan struct{}) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.watchers[key], ch)
@@ -38,7 +38,7 @@ func (h *callbackHub) unwatch(key string, ch chan struct{}) {
 	}
 }
 
-func (h *callbackHub) notify(key string) {
+func (h *hub) notify(key string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ch := range h.watchers[key] {

@@ -1,4 +1,4 @@
-package server
+package callback
 
 import (
 	"errors"
@@ -8,30 +8,30 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
 )
 
-// callbackWidgetOf finds the site's enabled callback widget: the one asked
-// for, or the first when the request names none.
-func callbackWidgetOf(cfg *publicConfig, id string) (callbackWidget, error) {
-	for _, cw := range cfg.callbacks {
-		if id == "" || cw.widget.ID == id {
-			return cw, nil
-		}
+// widgetOf finds the site's enabled callback widget: the one asked for,
+// or the first when the request names none.
+func widgetOf(site *widgets.Site, id string) (widgets.Widget, *Settings, error) {
+	w, ok := site.Enabled(widgetType, id)
+	if !ok {
+		return widgets.Widget{}, nil, api.NotFound("callback widget")
 	}
-	return callbackWidget{}, errNotFound("callback widget")
+	return w, w.Parsed.(*Settings), nil
 }
 
 // createCallback is POST /w/v1/{siteKey}/callbacks: the visitor's request,
 // stored before the 202.
-func (s *Server) createCallback(c *fiber.Ctx) error {
-	cfg := publicConfigOf(c)
-	var in callback.Request
-	if err := decodeBody(c, &in); err != nil {
+func (m *Module) createCallback(c *fiber.Ctx) error {
+	site := widgets.SiteOf(c)
+	var in Request
+	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
-	cw, err := callbackWidgetOf(cfg, in.WidgetID)
+	w, set, err := widgetOf(site, in.WidgetID)
 	if err != nil {
 		return err
 	}
@@ -39,23 +39,23 @@ func (s *Server) createCallback(c *fiber.Ctx) error {
 		// The honeypot: a bot filled the field people never see. It is told
 		// what a person would be told, and nothing is stored or dialled.
 		honeypotHits.Inc()
-		return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": callback.NewID(), "status": callback.StatusQueued})
+		return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": NewID(), "status": StatusQueued})
 	}
-	stored, created, err := s.intake.Accept(c.UserContext(), cfg.site, cfg.loc, cw.widget, cw.set, in, s.clientIP(c))
-	var le *callback.LimitError
+	stored, created, err := m.intake.Accept(c.UserContext(), site.Site, site.Loc, w.Widget, *set, in, m.deps.ClientIP(c))
+	var le *LimitError
 	switch {
 	case errors.As(err, &le):
-		return &apiError{Status: http.StatusTooManyRequests, Code: le.Code, Message: le.Message,
+		return &api.Error{Status: http.StatusTooManyRequests, Code: le.Code, Message: le.Message,
 			RetryAfter: max(1, int(math.Ceil(le.RetryAfter.Seconds())))}
-	case errors.Is(err, callback.ErrBlocked):
-		return &apiError{Status: http.StatusForbidden, Code: "blocked", Message: err.Error()}
+	case errors.Is(err, ErrBlocked):
+		return &api.Error{Status: http.StatusForbidden, Code: "blocked", Message: err.Error()}
 	case err != nil:
 		return err
 	}
 	if !created && stored.VisitorID != in.VisitorID {
 		// Someone else's request to this number is under way. Its id would
 		// only show this visitor a 404, and its progress is not theirs to see.
-		return &apiError{Status: http.StatusConflict, Code: "call_in_progress",
+		return &api.Error{Status: http.StatusConflict, Code: "call_in_progress",
 			Message: "a call to this number is already under way"}
 	}
 	return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": stored.ID, "status": stored.Status, "duplicate": !created})
@@ -90,22 +90,21 @@ func viewOf(cb store.Callback) callbackView {
 
 // visitorsCallback loads a request for the visitor who made it; anyone
 // else gets 404, the same as for an id that does not exist.
-func (s *Server) visitorsCallback(c *fiber.Ctx) (store.Callback, error) {
-	cfg := publicConfigOf(c)
-	cb, err := s.store.GetCallback(c.UserContext(), cfg.site.ID, c.Params("id"))
+func (m *Module) visitorsCallback(c *fiber.Ctx) (store.Callback, error) {
+	cb, err := m.deps.Store.GetCallback(c.UserContext(), widgets.SiteOf(c).ID, c.Params("id"))
 	if err != nil {
-		return store.Callback{}, notFoundAs(err, "callback request")
+		return store.Callback{}, api.NotFoundAs(err, "callback request")
 	}
 	if vid := c.Query("visitor_id"); vid == "" || vid != cb.VisitorID {
-		return store.Callback{}, errNotFound("callback request")
+		return store.Callback{}, api.NotFound("callback request")
 	}
 	return cb, nil
 }
 
 // getCallback is GET /w/v1/{siteKey}/callbacks/{id}?visitor_id=…, the
 // widget's polling fallback.
-func (s *Server) getCallback(c *fiber.Ctx) error {
-	cb, err := s.visitorsCallback(c)
+func (m *Module) getCallback(c *fiber.Ctx) error {
+	cb, err := m.visitorsCallback(c)
 	if err != nil {
 		return err
 	}
@@ -113,19 +112,19 @@ func (s *Server) getCallback(c *fiber.Ctx) error {
 	return c.JSON(viewOf(cb))
 }
 
-// callbackAvailability is GET /w/v1/{siteKey}/callbacks/availability:
+// availability is GET /w/v1/{siteKey}/callbacks/availability:
 // whether "call me now" is possible, and the slots for "call me at …".
-func (s *Server) callbackAvailability(c *fiber.Ctx) error {
-	cfg := publicConfigOf(c)
-	cw, err := callbackWidgetOf(cfg, c.Query("widget_id"))
+func (m *Module) availability(c *fiber.Ctx) error {
+	site := widgets.SiteOf(c)
+	_, set, err := widgetOf(site, c.Query("widget_id"))
 	if err != nil {
 		return err
 	}
-	loc, now := cfg.loc, time.Now()
+	loc, now := site.Loc, m.deps.Now()
 	slots := []string{}
-	for _, t := range cw.set.Slots(now, loc, 24) {
+	for _, t := range set.Slots(now, loc, 24) {
 		slots = append(slots, t.Format(time.RFC3339))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"open": cw.set.OpenAt(now, loc), "timezone": loc.String(), "slots": slots})
+	return c.JSON(fiber.Map{"open": set.OpenAt(now, loc), "timezone": loc.String(), "slots": slots})
 }
