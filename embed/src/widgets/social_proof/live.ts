@@ -1,0 +1,144 @@
+// The live feed: one connection per tab to
+//   GET {base}/w/v1/{siteKey}/live          WebSocket (JSON text messages)
+//   GET {base}/w/v1/{siteKey}/live/events   Server-Sent Events, the same messages
+//   GET {base}/w/v1/{siteKey}/live/poll     {events, viewers}, every 15–30 s
+// each with ?widget_id&visitor_id&page&since. The server sends
+// {"type":"hello",events,viewers} on connect, then "event", "delete",
+// "viewers", and "reconnect" just before it shuts down.
+//
+// A connection that closes after it worked is opened again after a jittered,
+// growing delay (1 s, 2 s, 4 s … 30 s, each times 0.5–1), with `since`: the
+// newest event time seen, so the server sends only what was missed. Where a
+// WebSocket never opens (a proxy or a firewall that blocks it) the feed falls
+// back to SSE after WS_TRIES failures, and to polling after SSE_TRIES.
+
+import type { Msg } from './model';
+
+const WS_TRIES = 3;
+const SSE_TRIES = 2;
+const MAX_DELAY = 30e3;
+
+export interface FeedOptions {
+  /** The WebSocket URL without the query. */
+  ws: string;
+  /** The http(s) URL of the live routes without the query: + '/events', + '/poll'. */
+  http: string;
+  /** The query, with the current `since` unless for a poll. */
+  query(poll: boolean): string;
+  /** Every message; poll answers arrive as {type: "poll", events, viewers}. */
+  on(m: Msg): void;
+}
+
+/** Opens the feed; the returned function closes it for good. */
+export function feed(o: FeedOptions): () => void {
+  let mode: 'ws' | 'sse' | 'poll' = typeof WebSocket === 'function' ? 'ws' : typeof EventSource === 'function' ? 'sse' : 'poll';
+  let fails = 0; // consecutive failures to open in this mode
+  let attempt = 0; // consecutive reconnects, for the backoff
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let close: (() => void) | null = null;
+  let stopped = false;
+
+  const backoff = () => Math.min(MAX_DELAY, 1e3 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
+
+  function later(ms: number) {
+    clearTimeout(timer);
+    if (close) close();
+    close = null;
+    if (!stopped) timer = setTimeout(open, ms);
+  }
+
+  /** A connection ended; opened tells whether it had worked. */
+  function ended(opened: boolean) {
+    if (opened) fails = 0;
+    else if (++fails >= (mode === 'ws' ? WS_TRIES : SSE_TRIES) && mode !== 'poll') {
+      mode = mode === 'ws' && typeof EventSource === 'function' ? 'sse' : 'poll';
+      fails = 0;
+      attempt = 0;
+      return later(0);
+    }
+    later(backoff());
+  }
+
+  function message(data: string) {
+    let m: Msg;
+    try {
+      m = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (!m || typeof m !== 'object') return;
+    attempt = 0;
+    // The server is going away: reconnect soon, spread over a second or two
+    // so that its visitors do not all arrive at once.
+    if (m.type === 'reconnect') return later(250 + Math.random() * 1500);
+    o.on(m);
+  }
+
+  function open() {
+    if (stopped) return;
+    const url = '?' + o.query(mode === 'poll');
+    if (mode === 'ws') {
+      let opened = false;
+      let done = false;
+      const ws = new WebSocket(o.ws + url);
+      const end = () => {
+        if (done) return;
+        done = true;
+        ended(opened);
+      };
+      ws.onopen = () => (opened = true);
+      ws.onmessage = (e) => typeof e.data === 'string' && message(e.data);
+      ws.onclose = end;
+      ws.onerror = end;
+      close = () => {
+        done = true;
+        ws.close();
+      };
+    } else if (mode === 'sse') {
+      let opened = false;
+      const es = new EventSource(o.http + '/events' + url);
+      es.onopen = () => (opened = true);
+      es.onmessage = (e) => message(e.data);
+      // EventSource would reconnect by itself, without our `since`: close it
+      // and do it ourselves.
+      es.onerror = () => {
+        es.close();
+        close = null;
+        ended(opened);
+      };
+      close = () => es.close();
+    } else {
+      poll(url);
+    }
+  }
+
+  function poll(url: string) {
+    fetch(o.http + '/poll' + url, { credentials: 'omit' })
+      .then((r) => {
+        if (!r.ok) throw r.status;
+        return r.json();
+      })
+      .then((j: Msg) => {
+        if (stopped) return;
+        attempt = 0;
+        o.on({ type: 'poll', events: j.events, viewers: j.viewers, now: j.now });
+        later(15e3 + Math.random() * 15e3);
+      })
+      .catch(() => later(Math.max(15e3, backoff())));
+  }
+
+  // A page kept in the back/forward cache closes its connection and opens
+  // it again when it is shown.
+  const hide = () => later(864e5);
+  const show = (e: PageTransitionEvent) => e.persisted && later(0);
+  addEventListener('pagehide', hide);
+  addEventListener('pageshow', show);
+
+  open();
+  return () => {
+    stopped = true;
+    later(0);
+    removeEventListener('pagehide', hide);
+    removeEventListener('pageshow', show);
+  };
+}

@@ -1,0 +1,32 @@
+// What the server sends the widget (see live.ts). Names are already
+// formatted by the widget's name_display setting: "" means the widget says
+// "Someone". Nothing here is ever parsed as HTML.
+
+export interface PublicEvent {
+  id: string;
+  type: string;
+  name: string;
+  city: string;
+  product: string;
+  url: string;
+  image: string;
+  text: string;
+  /** When it really happened, RFC 3339. */
+  time: string;
+}
+
+/** Open connections of the site and of this page; null or absent below the widget's threshold. */
+export interface Viewers {
+  site: number;
+  page: number;
+}
+
+export interface Msg {
+  type: string;
+  events?: PublicEvent[];
+  event?: PublicEvent;
+  id?: string;
+  viewers?: Viewers | null;
+  /** The server's clock, when it says: notices' ages are measured on it. */
+  now?: string;
+}
