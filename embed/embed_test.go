@@ -28,6 +28,11 @@ const loaderBudget = 2048
 // the README. A widget that needs more should lazy-load its rarely used parts.
 const bundleBudget = 15 << 10
 
+// bundleBudgets are tighter budgets of some types, gzipped bytes: the social
+// proof bundle runs on every page of a shop and its issue (9) promised at
+// most 10 KB, taken strictly as 10,000 bytes.
+var bundleBudgets = map[string]int{"social_proof": 10_000}
+
 // newApp routes the assets the way the server does.
 func newApp(a *embed.Assets) *fiber.App {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
@@ -303,10 +308,13 @@ func TestBundleSizeBudget(t *testing.T) {
 		if res.status != 200 || res.header.Get("Content-Encoding") != "gzip" {
 			t.Fatalf("GET %s with gzip: status %d, Content-Encoding %q", url, res.status, res.header.Get("Content-Encoding"))
 		}
-		size := len(res.body)
-		t.Logf("%s (%s): %d bytes gzipped (budget %d)", typ, url, size, bundleBudget)
-		if size > bundleBudget {
-			t.Errorf("the %s bundle is %d bytes gzipped, over the budget of %d", typ, size, bundleBudget)
+		size, budget := len(res.body), bundleBudget
+		if b, ok := bundleBudgets[typ]; ok {
+			budget = b
+		}
+		t.Logf("%s (%s): %d bytes gzipped (budget %d)", typ, url, size, budget)
+		if size > budget {
+			t.Errorf("the %s bundle is %d bytes gzipped, over the budget of %d", typ, size, budget)
 		}
 	}
 }
