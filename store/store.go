@@ -93,6 +93,8 @@ type Store interface {
 	Counters
 	Timers
 	Outbox
+	Events
+	Presence
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.

@@ -59,6 +59,7 @@ type Store struct {
 	broker   *broker
 	jobs     *signal // enqueues wake waiting claimers
 	counters *counters
+	presence presence // live connections per site (presence.go)
 
 	closeOnce sync.Once
 	closed    chan struct{} // wakes waiting claimers, stops the counters' flushes

@@ -109,7 +109,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog} {
+		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog, bucketSPEvents, bucketSPTimes, bucketSPNotices} {
 			if tx.Bucket(nested) == nil || tx.Bucket(nested).Bucket([]byte(id)) == nil {
 				continue
 			}

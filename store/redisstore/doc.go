@@ -35,6 +35,11 @@
 //	<prefix>:{s:<siteID>}:cbphones    hash: phone → "<created>:<id>" of its newest request (dedupe)
 //	<prefix>:{s:<siteID>}:cbunqueued  set: IDs of requests whose job may not be enqueued yet
 //	<prefix>:{s:<siteID>}:ctr:<name>  string: a site's counter, expiring with its window
+//	<prefix>:{s:<siteID>}:spevents    hash: social-proof event ID → event JSON
+//	<prefix>:{s:<siteID>}:sptimes     sorted set: event IDs by the event's time (unix ms)
+//	<prefix>:{s:<siteID>}:spnotices   hash: "i:<id>"/"c:<id>" → impressions/clicks of an event
+//	<prefix>:{s:<siteID>}:presence    hash: replica → "<expires unix ms> <path → count JSON>"
+//	                                  (expiring with its longest-lived entry)
 //
 // Global indexes live in other slots, so they cannot change in the same
 // atomic step as the data:
@@ -44,7 +49,8 @@
 //	<prefix>:apikey:<hash>          string: "<siteID>/<keyID>"
 //	<prefix>:setting:<name>         string: the setting's value
 //	<prefix>:ctr:<name>             string: a counter across all sites, expiring with its window
-//	<prefix>:ps:<channel>           pub/sub channel (not a key)
+//	<prefix>:ps:<channel>           pub/sub channel (not a key); sharded pub/sub
+//	                                (SPUBLISH/SSUBSCRIBE) on a Cluster
 //
 // The callback job queue is shared by every site and replica, in a slot of
 // its own:

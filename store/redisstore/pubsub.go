@@ -7,9 +7,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Publish implements store.PubSub. On a Cluster, PUBLISH reaches the
-// subscribers on every node.
+// Publish implements store.PubSub. On a Cluster it is SPUBLISH: sharded
+// pub/sub keeps a channel's messages on the shard that owns the channel's
+// slot, where classic PUBLISH would copy every message to every node
+// through the cluster bus (per-site live channels make that many messages).
 func (s *Store) Publish(ctx context.Context, channel string, payload []byte) error {
+	if s.sharded {
+		return wrap("publish", s.client.SPublish(ctx, s.channel(channel), payload).Err())
+	}
 	return wrap("publish", s.client.Publish(ctx, s.channel(channel), payload).Err())
 }
 
@@ -23,7 +28,14 @@ func (s *Store) Subscribe(ctx context.Context, channel string, handle func(paylo
 	if s.isClosed() {
 		return wrap(op, errClosed)
 	}
-	ps := s.client.Subscribe(ctx, s.channel(channel))
+	var ps *redis.PubSub
+	if s.sharded {
+		// go-redis connects to the node that owns the channel's slot and
+		// resubscribes there after a reconnect.
+		ps = s.client.SSubscribe(ctx, s.channel(channel))
+	} else {
+		ps = s.client.Subscribe(ctx, s.channel(channel))
+	}
 	confirm, err := ps.Receive(ctx)
 	if err == nil {
 		if _, ok := confirm.(*redis.Subscription); !ok {

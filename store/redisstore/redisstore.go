@@ -22,6 +22,7 @@ type Store struct {
 	client     redis.UniversalClient
 	prefix     string
 	ownsClient bool // Open made the client, so Close closes it
+	sharded    bool // pub/sub is sharded (SPUBLISH/SSUBSCRIBE): the client is a Cluster's
 
 	closeOnce sync.Once
 	closed    chan struct{} // ends every subscription on Close
@@ -40,7 +41,8 @@ func New(client redis.UniversalClient, prefix string) *Store {
 	if strings.ContainsAny(prefix, "{}") {
 		panic(fmt.Sprintf("redisstore: prefix %q must not contain '{' or '}'", prefix))
 	}
-	return &Store{client: client, prefix: prefix, closed: make(chan struct{})}
+	_, cluster := client.(*redis.ClusterClient)
+	return &Store{client: client, prefix: prefix, sharded: cluster, closed: make(chan struct{})}
 }
 
 // Open connects to the Redis that rawURL names (see the package doc for the
@@ -128,6 +130,7 @@ func (s *Store) siteDataKeys(siteID string) []string {
 		s.siteKey(siteID), s.widgetsKey(siteID), s.apiKeysKey(siteID),
 		s.callbacksIndex(siteID), s.callbackPhones(siteID), s.unqueuedKey(siteID),
 		s.timersKey(siteID), s.timerStartsKey(siteID),
+		s.spEventsKey(siteID), s.spTimesKey(siteID), s.spNoticesKey(siteID),
 	}
 }
 

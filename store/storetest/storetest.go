@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"counters", counterTests},
 		{"timers", timerTests},
 		{"outbox", outboxTests},
+		{"socialproof", socialProofTests},
+		{"presence", presenceTests},
 		{"lifecycle", lifecycleTests},
 	}
 	for _, g := range groups {

@@ -15,7 +15,10 @@
 -- KEYS[6] the site's requests not yet enqueued (set)
 -- KEYS[7] the site's countdown deadlines (hash)
 -- KEYS[8] the site's countdown cycles started (hash)
--- KEYS[9…] every request the index lists
+-- KEYS[9] the site's social-proof events (hash)
+-- KEYS[10] the site's social-proof events by time (sorted set)
+-- KEYS[11] the site's social-proof notice counts (hash)
+-- KEYS[12…] every request the index lists
 -- ARGV the index's members as the caller read them, in order
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
