@@ -1,17 +1,18 @@
-package server
+package server_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
 func TestSitesLifecycle(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", "https://shop.example/", "HTTPS://WWW.Shop.example")
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop", "https://shop.example/", "HTTPS://WWW.Shop.example")
 		id := site["id"].(string)
 		if site["key"] == "" || site["key"] == nil {
 			t.Fatalf("no key in %v", site)
@@ -20,35 +21,35 @@ func TestSitesLifecycle(t *testing.T) {
 			t.Fatalf("origins not normalised: %v", got)
 		}
 
-		r := ts.admin("GET", "/api/v1/sites/"+id, nil)
-		expectStatus(t, r, http.StatusOK)
-		if r.json(t)["name"] != "Shop" {
+		r := ts.Admin("GET", "/api/v1/sites/"+id, nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		if r.JSON(t)["name"] != "Shop" {
 			t.Fatalf("get: %s", r.Body)
 		}
 
-		r = ts.admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "Shop 2", "locale": "uk"})
-		expectStatus(t, r, http.StatusOK)
-		got := r.json(t)
+		r = ts.Admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "Shop 2", "locale": "uk"})
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		got := r.JSON(t)
 		if got["name"] != "Shop 2" || got["locale"] != "uk" || got["timezone"] != "Europe/Moscow" {
 			t.Fatalf("patch changed the wrong fields: %s", r.Body)
 		}
 
-		ts.createSite("Second")
-		r = ts.admin("GET", "/api/v1/sites", nil)
-		expectStatus(t, r, http.StatusOK)
-		sites := r.json(t)["sites"].([]any)
+		ts.CreateSite("Second")
+		r = ts.Admin("GET", "/api/v1/sites", nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		sites := r.JSON(t)["sites"].([]any)
 		if len(sites) != 2 || sites[0].(map[string]any)["name"] != "Shop 2" {
 			t.Fatalf("list: %s", r.Body)
 		}
 
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNoContent)
-		r = ts.admin("GET", "/api/v1/sites/"+id, nil)
-		expectStatus(t, r, http.StatusNotFound)
-		if r.errorCode(t) != "not_found" {
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNoContent)
+		r = ts.Admin("GET", "/api/v1/sites/"+id, nil)
+		servertest.ExpectStatus(t, r, http.StatusNotFound)
+		if r.ErrorCode(t) != "not_found" {
 			t.Fatalf("code: %s", r.Body)
 		}
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNotFound)
-		expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "x"}), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+id, map[string]any{"name": "x"}), http.StatusNotFound)
 	})
 }
 
@@ -79,10 +80,10 @@ func TestSiteBadInput(t *testing.T) {
 		{"bad region", `{"name":"Shop","origins":["https://a.example"],"timezone":"UTC","locale":"ru","region":"XX"}`, 422, "invalid", "region"},
 		{"oversized body", `{"name":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large", ""},
 	}
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		existing := ts.createSite("Existing")
-		before := ts.admin("GET", "/api/v1/sites", nil).Body
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		existing := ts.CreateSite("Existing")
+		before := ts.Admin("GET", "/api/v1/sites", nil).Body
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				for _, target := range []struct{ method, path string }{
@@ -92,30 +93,30 @@ func TestSiteBadInput(t *testing.T) {
 					if target.method == "PATCH" && tc.name == "missing name" {
 						continue // PATCH may omit fields by design
 					}
-					r := ts.admin(target.method, target.path, tc.body)
-					expectStatus(t, r, tc.status)
-					if code := r.errorCode(t); code != tc.code {
+					r := ts.Admin(target.method, target.path, tc.body)
+					servertest.ExpectStatus(t, r, tc.status)
+					if code := r.ErrorCode(t); code != tc.code {
 						t.Fatalf("%s: code %q, want %q: %s", target.method, code, tc.code, r.Body)
 					}
-					if field := r.errorField(t); field != tc.field {
+					if field := r.ErrorField(t); field != tc.field {
 						t.Fatalf("%s: field %q, want %q: %s", target.method, field, tc.field, r.Body)
 					}
 				}
-				if after := ts.admin("GET", "/api/v1/sites", nil).Body; string(after) != string(before) {
+				if after := ts.Admin("GET", "/api/v1/sites", nil).Body; string(after) != string(before) {
 					t.Fatalf("sites changed after a refused request:\nbefore %s\nafter  %s", before, after)
 				}
 			})
 		}
-		r := ts.admin("POST", "/api/v1/sites", `{"name":"Shop",`+valid+`}`, "Content-Type", "text/plain")
-		expectStatus(t, r, http.StatusUnsupportedMediaType)
+		r := ts.Admin("POST", "/api/v1/sites", `{"name":"Shop",`+valid+`}`, "Content-Type", "text/plain")
+		servertest.ExpectStatus(t, r, http.StatusUnsupportedMediaType)
 	})
 }
 
 func TestSiteNameIsStoredAsText(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), nil)
-	site := ts.createSite(`<script>alert("x")</script>`)
-	r := ts.admin("GET", "/api/v1/sites/"+site["id"].(string), nil)
-	if r.json(t)["name"] != `<script>alert("x")</script>` {
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
+	site := ts.CreateSite(`<script>alert("x")</script>`)
+	r := ts.Admin("GET", "/api/v1/sites/"+site["id"].(string), nil)
+	if r.JSON(t)["name"] != `<script>alert("x")</script>` {
 		t.Fatalf("name altered: %s", r.Body)
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {

@@ -1,18 +1,19 @@
-package server
+package server_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
 func TestWidgetsLifecycle(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop")["id"].(string)
-		w := ts.createWidget(site, map[string]any{"type": "callback", "settings": map[string]any{
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop")["id"].(string)
+		w := ts.CreateWidget(site, map[string]any{"type": "callback", "settings": map[string]any{
 			"color": "#112233", "managers": []any{map[string]any{"name": "Anna", "phone": "8 (912) 345-67-89"}},
 		}})
 		wid := w["id"].(string)
@@ -27,22 +28,22 @@ func TestWidgetsLifecycle(t *testing.T) {
 			t.Fatalf("widgets are enabled unless said otherwise: %v", w)
 		}
 
-		r := ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+wid, map[string]any{"enabled": false})
-		expectStatus(t, r, http.StatusOK)
-		if got := r.json(t); got["enabled"] != false || got["settings"].(map[string]any)["color"] != "#112233" {
+		r := ts.Admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+wid, map[string]any{"enabled": false})
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		if got := r.JSON(t); got["enabled"] != false || got["settings"].(map[string]any)["color"] != "#112233" {
 			t.Fatalf("patch of enabled touched settings: %s", r.Body)
 		}
 
-		ts.createWidget(site, map[string]any{"type": "countdown", "settings": map[string]any{"mode": "evergreen", "duration_seconds": 600}})
-		r = ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil)
-		list := r.json(t)["widgets"].([]any)
+		ts.CreateWidget(site, map[string]any{"type": "countdown", "settings": map[string]any{"mode": "evergreen", "duration_seconds": 600}})
+		r = ts.Admin("GET", "/api/v1/sites/"+site+"/widgets", nil)
+		list := r.JSON(t)["widgets"].([]any)
 		if len(list) != 2 || list[0].(map[string]any)["type"] != "callback" {
 			t.Fatalf("list: %s", r.Body)
 		}
 
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNoContent)
-		expectStatus(t, ts.admin("GET", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNotFound)
-		expectStatus(t, ts.admin("GET", "/api/v1/sites/site_nope/widgets", nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNoContent)
+		servertest.ExpectStatus(t, ts.Admin("GET", "/api/v1/sites/"+site+"/widgets/"+wid, nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("GET", "/api/v1/sites/site_nope/widgets", nil), http.StatusNotFound)
 	})
 }
 
@@ -70,38 +71,35 @@ func TestWidgetBadInput(t *testing.T) {
 		{"bad recurring time", `{"type":"countdown","settings":{"mode":"recurring","time":"25:00"}}`, 422, "settings.time"},
 		{"inline without selector", `{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":60,"placement":"inline"}}`, 422, "settings.selector"},
 		{"redirect without URL", `{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":60,"on_expire":"redirect"}}`, 422, "settings.redirect_url"},
-		{"quiz without questions", `{"type":"quiz","settings":{"title":"Pick a boiler"}}`, 422, "settings.questions"},
-		{"quiz option missing", `{"type":"quiz","settings":{"title":"T","questions":[{"text":"Q","options":["only"]}]}}`, 422, "settings.questions[0].options"},
-		{"social proof too long", `{"type":"social_proof","settings":{"display_seconds":600}}`, 422, "settings.display_seconds"},
 		{"malformed", `{"type":"callback",`, 400, ""},
-		{"oversized body", `{"type":"quiz","settings":{"title":"` + strings.Repeat("a", 2<<20) + `"}}`, 413, ""},
+		{"oversized body", `{"type":"countdown","settings":{"title":{"en":"` + strings.Repeat("a", 2<<20) + `"}}}`, 413, ""},
 	}
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop")["id"].(string)
-		existing := ts.createWidget(site, map[string]any{"type": "callback"})["id"].(string)
-		before := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop")["id"].(string)
+		existing := ts.CreateWidget(site, map[string]any{"type": "callback"})["id"].(string)
+		before := ts.Admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				r := ts.admin("POST", "/api/v1/sites/"+site+"/widgets", tc.body)
-				expectStatus(t, r, tc.status)
-				if f := r.errorField(t); f != tc.field {
+				r := ts.Admin("POST", "/api/v1/sites/"+site+"/widgets", tc.body)
+				servertest.ExpectStatus(t, r, tc.status)
+				if f := r.ErrorField(t); f != tc.field {
 					t.Fatalf("field %q, want %q: %s", f, tc.field, r.Body)
 				}
-				if after := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
+				if after := ts.Admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
 					t.Fatalf("widgets changed after a refused request: %s", after)
 				}
 			})
 		}
 		t.Run("patch with bad settings changes nothing", func(t *testing.T) {
-			r := ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"enabled":false,"settings":{"color":"blue"}}`)
-			expectStatus(t, r, 422)
-			if r.errorField(t) != "settings.color" {
+			r := ts.Admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"enabled":false,"settings":{"color":"blue"}}`)
+			servertest.ExpectStatus(t, r, 422)
+			if r.ErrorField(t) != "settings.color" {
 				t.Fatalf("field: %s", r.Body)
 			}
-			r = ts.admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"type":"quiz"}`)
-			expectStatus(t, r, 422)
-			if after := ts.admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
+			r = ts.Admin("PATCH", "/api/v1/sites/"+site+"/widgets/"+existing, `{"type":"countdown"}`)
+			servertest.ExpectStatus(t, r, 422)
+			if after := ts.Admin("GET", "/api/v1/sites/"+site+"/widgets", nil).Body; string(after) != string(before) {
 				t.Fatalf("widget changed after a refused patch: %s", after)
 			}
 		})
@@ -109,20 +107,20 @@ func TestWidgetBadInput(t *testing.T) {
 }
 
 func TestWidgetsAreScopedBySite(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), nil)
-	a := ts.createSite("A")["id"].(string)
-	b := ts.createSite("B")["id"].(string)
-	wid := ts.createWidget(a, map[string]any{"type": "callback"})["id"].(string)
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
+	a := ts.CreateSite("A")["id"].(string)
+	b := ts.CreateSite("B")["id"].(string)
+	wid := ts.CreateWidget(a, map[string]any{"type": "callback"})["id"].(string)
 	for _, method := range []string{"GET", "PATCH", "DELETE"} {
 		var body any
 		if method == "PATCH" {
 			body = map[string]any{"enabled": false}
 		}
-		r := ts.admin(method, "/api/v1/sites/"+b+"/widgets/"+wid, body)
-		expectStatus(t, r, http.StatusNotFound)
+		r := ts.Admin(method, "/api/v1/sites/"+b+"/widgets/"+wid, body)
+		servertest.ExpectStatus(t, r, http.StatusNotFound)
 	}
-	r := ts.admin("GET", "/api/v1/sites/"+a+"/widgets/"+wid, nil)
-	if r.json(t)["enabled"] != true {
+	r := ts.Admin("GET", "/api/v1/sites/"+a+"/widgets/"+wid, nil)
+	if r.JSON(t)["enabled"] != true {
 		t.Fatalf("widget of A changed through B: %s", r.Body)
 	}
 }

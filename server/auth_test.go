@@ -1,20 +1,23 @@
-package server
+package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
 func TestAdminAuth(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		a := ts.createSite("A")["id"].(string)
-		b := ts.createSite("B")["id"].(string)
-		readOnly := ts.createKey(a, "site:read", "widgets:read")
-		writer := ts.createKey(a, "widgets:write", "widgets:read")
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		a := ts.CreateSite("A")["id"].(string)
+		b := ts.CreateSite("B")["id"].(string)
+		readOnly := ts.CreateKey(a, "site:read", "widgets:read")
+		writer := ts.CreateKey(a, "widgets:write", "widgets:read")
 
 		bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 		cases := []struct {
@@ -43,9 +46,9 @@ func TestAdminAuth(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				r := ts.request(tc.method, tc.path, tc.body, tc.headers...)
-				expectStatus(t, r, tc.status)
-				if tc.code != "" && r.errorCode(t) != tc.code {
+				r := ts.Request(tc.method, tc.path, tc.body, tc.headers...)
+				servertest.ExpectStatus(t, r, tc.status)
+				if tc.code != "" && r.ErrorCode(t) != tc.code {
 					t.Fatalf("code: %s", r.Body)
 				}
 				if tc.status == 401 && !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
@@ -53,37 +56,37 @@ func TestAdminAuth(t *testing.T) {
 				}
 			})
 		}
-		r := ts.admin("GET", "/api/v1/sites/"+b+"/widgets", nil)
-		if n := len(r.json(t)["widgets"].([]any)); n != 0 {
+		r := ts.Admin("GET", "/api/v1/sites/"+b+"/widgets", nil)
+		if n := len(r.JSON(t)["widgets"].([]any)); n != 0 {
 			t.Fatalf("refused request created a widget on B: %s", r.Body)
 		}
-		r = ts.admin("GET", "/api/v1/sites", nil)
-		if n := len(r.json(t)["sites"].([]any)); n != 2 {
+		r = ts.Admin("GET", "/api/v1/sites", nil)
+		if n := len(r.JSON(t)["sites"].([]any)); n != 2 {
 			t.Fatalf("refused requests changed the sites: %s", r.Body)
 		}
 	})
 }
 
 func TestAPIKeys(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		a := ts.createSite("A")["id"].(string)
-		b := ts.createSite("B")["id"].(string)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		a := ts.CreateSite("A")["id"].(string)
+		b := ts.CreateSite("B")["id"].(string)
 
-		r := ts.admin("POST", "/api/v1/sites/"+a+"/keys", map[string]any{"name": "CRM sync", "scopes": []string{"site:read"}})
-		expectStatus(t, r, http.StatusCreated)
-		created := r.json(t)
+		r := ts.Admin("POST", "/api/v1/sites/"+a+"/keys", map[string]any{"name": "CRM sync", "scopes": []string{"site:read"}})
+		servertest.ExpectStatus(t, r, http.StatusCreated)
+		created := r.JSON(t)
 		secret := created["secret"].(string)
 		if !strings.HasPrefix(secret, created["prefix"].(string)) || created["hash"] != nil {
 			t.Fatalf("created key: %s", r.Body)
 		}
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusOK)
 
-		r = ts.admin("GET", "/api/v1/sites/"+a+"/keys", nil)
-		if strings.Contains(string(r.Body), secret) || strings.Contains(string(r.Body), hashSecret(secret)) {
+		r = ts.Admin("GET", "/api/v1/sites/"+a+"/keys", nil)
+		if strings.Contains(string(r.Body), secret) || strings.Contains(string(r.Body), sha256Hex(secret)) {
 			t.Fatalf("key list reveals the secret or its hash: %s", r.Body)
 		}
-		if keys := r.json(t)["keys"].([]any); len(keys) != 1 || keys[0].(map[string]any)["name"] != "CRM sync" {
+		if keys := r.JSON(t)["keys"].([]any); len(keys) != 1 || keys[0].(map[string]any)["name"] != "CRM sync" {
 			t.Fatalf("list: %s", r.Body)
 		}
 
@@ -92,19 +95,25 @@ func TestAPIKeys(t *testing.T) {
 			{`{"name":"x","scopes":[]}`, "scopes"},
 			{`{"scopes":["site:read"]}`, "name"},
 		} {
-			r := ts.admin("POST", "/api/v1/sites/"+a+"/keys", bad.body)
-			expectStatus(t, r, 422)
-			if r.errorField(t) != bad.field {
+			r := ts.Admin("POST", "/api/v1/sites/"+a+"/keys", bad.body)
+			servertest.ExpectStatus(t, r, 422)
+			if r.ErrorField(t) != bad.field {
 				t.Fatalf("%s: %s", bad.body, r.Body)
 			}
 		}
 
 		kid := created["id"].(string)
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+b+"/keys/"+kid, nil), http.StatusNotFound)
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusOK)
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+a+"/keys/"+kid, nil), http.StatusNoContent)
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusUnauthorized)
-		expectStatus(t, ts.admin("DELETE", "/api/v1/sites/"+a+"/keys/"+kid, nil), http.StatusNotFound)
-		expectStatus(t, ts.admin("POST", "/api/v1/sites/site_nope/keys", map[string]any{"name": "x", "scopes": []string{"site:read"}}), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+b+"/keys/"+kid, nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+a+"/keys/"+kid, nil), http.StatusNoContent)
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+a, nil, "Authorization", "Bearer "+secret), http.StatusUnauthorized)
+		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+a+"/keys/"+kid, nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("POST", "/api/v1/sites/site_nope/keys", map[string]any{"name": "x", "scopes": []string{"site:read"}}), http.StatusNotFound)
 	})
+}
+
+// sha256Hex is how the server keeps secrets: their SHA-256, in hex.
+func sha256Hex(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

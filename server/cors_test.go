@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bufio"
@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
-// expectCORS: the widget on shopOrigin may read the response and its
+// expectCORS: the widget on shopOrigin may read the servertest.Response and its
 // Retry-After and X-Request-ID.
-func expectCORS(t *testing.T, what string, r response) {
+func expectCORS(t *testing.T, what string, r servertest.Response) {
 	t.Helper()
 	if got := r.Header.Get("Access-Control-Allow-Origin"); got != shopOrigin {
 		t.Fatalf("%s (%d): Access-Control-Allow-Origin %q; headers %v", what, r.Status, got, r.Header)
@@ -29,33 +30,33 @@ func expectCORS(t *testing.T, what string, r response) {
 // origin, refusals included, is readable by the widget; a foreign origin
 // gets no CORS headers. (503 is covered by TestStoreOutage.)
 func TestPublicErrorsCarryCORS(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 0.01, 6 })
-	_, key, _ := ts.callbackSite("")
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) { c.PublicRate, c.PublicBurst = 0.01, 6 }})
+	_, key, _ := callbackSite(ts, "")
 	base := "/w/v1/" + key
-	get := func(path string) response { return ts.request("GET", base+path, nil, "Origin", shopOrigin) }
+	get := func(path string) servertest.Response { return ts.Request("GET", base+path, nil, "Origin", shopOrigin) }
 
 	r := get("/config")
-	expectStatus(t, r, http.StatusOK)
+	servertest.ExpectStatus(t, r, http.StatusOK)
 	expectCORS(t, "config", r)
 
 	r = get("/callbacks/cb_nosuchrequest?visitor_id=vis-1")
-	expectStatus(t, r, http.StatusNotFound)
+	servertest.ExpectStatus(t, r, http.StatusNotFound)
 	expectCORS(t, "unknown request", r)
 
 	r = get("/no/such/route")
-	expectStatus(t, r, http.StatusNotFound)
+	servertest.ExpectStatus(t, r, http.StatusNotFound)
 	expectCORS(t, "unknown route", r)
 
-	r = ts.postCallback(key, map[string]any{"phone": "12", "visitor_id": "vis-1"})
-	expectStatus(t, r, http.StatusUnprocessableEntity)
+	r = postCallback(ts, key, map[string]any{"phone": "12", "visitor_id": "vis-1"})
+	servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
 	expectCORS(t, "invalid phone", r)
 
-	r = ts.request("POST", base+"/callbacks", strings.Repeat(" ", publicBodyLimit+1), "Origin", shopOrigin)
-	expectStatus(t, r, http.StatusRequestEntityTooLarge)
+	r = ts.Request("POST", base+"/callbacks", strings.Repeat(" ", publicBodyLimit+1), "Origin", shopOrigin)
+	servertest.ExpectStatus(t, r, http.StatusRequestEntityTooLarge)
 	expectCORS(t, "oversized body", r)
 
-	r = ts.request("GET", base+"/config", nil, "Origin", "https://evil.example")
-	expectStatus(t, r, http.StatusForbidden)
+	r = ts.Request("GET", base+"/config", nil, "Origin", "https://evil.example")
+	servertest.ExpectStatus(t, r, http.StatusForbidden)
 	if r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("a foreign origin got CORS headers: %v", r.Header)
 	}
@@ -75,10 +76,10 @@ func TestPublicErrorsCarryCORS(t *testing.T) {
 	}
 	// Over the limit, the preflight still passes, so the browser sends the
 	// request and the widget reads its 429.
-	r = ts.request("OPTIONS", base+"/callbacks", nil, "Origin", shopOrigin, "Access-Control-Request-Method", "POST")
-	expectStatus(t, r, http.StatusNoContent)
+	r = ts.Request("OPTIONS", base+"/callbacks", nil, "Origin", shopOrigin, "Access-Control-Request-Method", "POST")
+	servertest.ExpectStatus(t, r, http.StatusNoContent)
 	expectCORS(t, "preflight over the limit", r)
-	r = ts.request("OPTIONS", base+"/callbacks", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
+	r = ts.Request("OPTIONS", base+"/callbacks", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
 	if r.Status == http.StatusNoContent || r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("a foreign origin's preflight passed: %d %v", r.Status, r.Header)
 	}
@@ -86,9 +87,9 @@ func TestPublicErrorsCarryCORS(t *testing.T) {
 
 // rawRequest writes head (and then body, if any) on a fresh connection
 // and reads the answer, failing if none comes within 5 s.
-func rawRequest(t *testing.T, ts *testServer, head, body string) *http.Response {
+func rawRequest(t *testing.T, ts *servertest.Server, head, body string) *http.Response {
 	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.Base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +110,9 @@ func rawRequest(t *testing.T, ts *testServer, head, body string) *http.Response 
 // refused from its Content-Length before a byte of it is sent, and a
 // chunked one as soon as it passes 16 KiB; a small chunked body is served.
 func TestPublicBodyLimitBeforeReading(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), nil)
-	_, key, _ := ts.callbackSite("")
-	expectStatus(t, ts.request("GET", "/w/v1/"+key+"/config", nil), http.StatusOK)
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
+	_, key, _ := callbackSite(ts, "")
+	servertest.ExpectStatus(t, ts.Request("GET", "/w/v1/"+key+"/config", nil), http.StatusOK)
 	head := "POST /w/v1/" + key + "/callbacks HTTP/1.1\r\nHost: x\r\nOrigin: " + shopOrigin + "\r\nContent-Type: application/json\r\n"
 
 	// Only the head is sent: a server waiting for the body would not answer.

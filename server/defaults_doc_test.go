@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"encoding/json"
@@ -6,13 +6,15 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
-	"github.com/beckonhq/beckon/widgets"
 )
 
 // docRow is one row of a settings table in docs/API.md: the names in its
@@ -120,10 +122,18 @@ func at(obj map[string]any, path string) any {
 // requiredSettings are the least settings each type accepts; everything
 // else is left to the defaults.
 var requiredSettings = map[string]map[string]any{
-	"callback":     {},
-	"countdown":    {"mode": "evergreen", "duration_seconds": 900},
-	"quiz":         {"title": "Which boiler?", "questions": []any{map[string]any{"text": "Rooms?", "options": []any{"1-2", "3+"}}}},
-	"social_proof": {},
+	"callback":  {},
+	"countdown": {"mode": "evergreen", "duration_seconds": 900},
+}
+
+// servedTypes are the widget types of the modules a server offers
+// (cmd/beckon's list, which servertest.Modules mirrors), in their order.
+func servedTypes() []string {
+	var types []string
+	for _, m := range servertest.Modules(servertest.Config(), sim.New(servertest.FastCalls)) {
+		types = append(types, m.Type())
+	}
+	return types
 }
 
 // proseDefaults are the documented defaults that are not one literal value,
@@ -141,17 +151,26 @@ func TestDocumentedDefaultsAreApplied(t *testing.T) {
 	if len(siteRows) < 5 {
 		t.Fatalf("docs/API.md: found %d rows in the Sites table; has its layout changed?", len(siteRows))
 	}
-	for name := range widgets.Types {
-		if len(typeRows[name]) == 0 {
-			t.Errorf("docs/API.md documents no settings table for widget type %q", name)
+	served := servedTypes()
+	for _, typ := range served {
+		if len(typeRows[typ]) == 0 {
+			t.Errorf("widget type %q is served, but docs/API.md has no settings table for it (### `%s` under ## Widgets)", typ, typ)
+		}
+		if _, ok := requiredSettings[typ]; !ok {
+			t.Errorf("widget type %q is served, but requiredSettings does not say what it needs at least", typ)
 		}
 	}
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		r := ts.admin("POST", "/api/v1/sites", map[string]any{"name": "Shop", "origins": []string{"https://shop.example"}})
-		expectStatus(t, r, http.StatusCreated)
-		siteID := r.json(t)["id"].(string)
-		got := ts.admin("GET", "/api/v1/sites/"+siteID, nil).json(t)
+	for typ := range typeRows {
+		if !slices.Contains(served, typ) {
+			t.Errorf("docs/API.md documents widget type %q, which the server does not serve", typ)
+		}
+	}
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		r := ts.Admin("POST", "/api/v1/sites", map[string]any{"name": "Shop", "origins": []string{"https://shop.example"}})
+		servertest.ExpectStatus(t, r, http.StatusCreated)
+		siteID := r.JSON(t)["id"].(string)
+		got := ts.Admin("GET", "/api/v1/sites/"+siteID, nil).JSON(t)
 		for _, row := range siteRows {
 			def, ok := strings.CutPrefix(row.def, "no (")
 			if !ok {
@@ -163,18 +182,17 @@ func TestDocumentedDefaultsAreApplied(t *testing.T) {
 			}
 		}
 		// The widgets' checks read the site's region: make it RU.
-		expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"region": "RU"}), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"region": "RU"}), http.StatusOK)
 
-		for typ, rows := range typeRows {
-			body, known := requiredSettings[typ]
-			if !known {
-				t.Errorf("docs/API.md documents widget type %q, which the test does not know", typ)
-				continue
+		for _, typ := range served {
+			body, rows := requiredSettings[typ], typeRows[typ]
+			if body == nil || rows == nil {
+				continue // reported above
 			}
-			w := ts.createWidget(siteID, map[string]any{"type": typ, "settings": body})
-			r := ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
-			expectStatus(t, r, http.StatusOK)
-			settings, _ := r.json(t)["settings"].(map[string]any)
+			w := ts.CreateWidget(siteID, map[string]any{"type": typ, "settings": body})
+			r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
+			servertest.ExpectStatus(t, r, http.StatusOK)
+			settings, _ := r.JSON(t)["settings"].(map[string]any)
 			for _, row := range rows {
 				for _, name := range row.names {
 					checkDocumentedSetting(t, ts, siteID, typ, name, row.def, body, settings)
@@ -184,7 +202,7 @@ func TestDocumentedDefaultsAreApplied(t *testing.T) {
 	})
 }
 
-func checkDocumentedSetting(t *testing.T, ts *testServer, siteID, typ, name, def string, body, settings map[string]any) {
+func checkDocumentedSetting(t *testing.T, ts *servertest.Server, siteID, typ, name, def string, body, settings map[string]any) {
 	t.Helper()
 	field := typ + "." + name
 	switch want, isLiteral := literal(def); {
@@ -196,8 +214,8 @@ func checkDocumentedSetting(t *testing.T, ts *testServer, siteID, typ, name, def
 				without[k] = v
 			}
 		}
-		r := ts.admin("POST", "/api/v1/sites/"+siteID+"/widgets", map[string]any{"type": typ, "settings": without})
-		if r.Status != http.StatusUnprocessableEntity || r.errorField(t) != "settings."+name {
+		r := ts.Admin("POST", "/api/v1/sites/"+siteID+"/widgets", map[string]any{"type": typ, "settings": without})
+		if r.Status != http.StatusUnprocessableEntity || r.ErrorField(t) != "settings."+name {
 			t.Errorf("%s is documented as required, but leaving it out gives %d %s", field, r.Status, r.Body)
 		}
 	case def == "":
@@ -222,19 +240,19 @@ func checkDocumentedSetting(t *testing.T, ts *testServer, siteID, typ, name, def
 // (visitor_retries), an owner's explicit 0 is stored as 0, on create and on
 // update, while leaving it out gives the default.
 func TestChosenZeroIsKept(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		siteID := ts.createSite("Shop")["id"].(string)
-		w := ts.createWidget(siteID, map[string]any{"type": "callback", "settings": map[string]any{"visitor_retries": 0}})
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		siteID := ts.CreateSite("Shop")["id"].(string)
+		w := ts.CreateWidget(siteID, map[string]any{"type": "callback", "settings": map[string]any{"visitor_retries": 0}})
 		retries := func() any {
-			r := ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
-			return at(r.json(t), "settings.visitor_retries")
+			r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), nil)
+			return at(r.JSON(t), "settings.visitor_retries")
 		}
 		if got := retries(); got != 0.0 {
 			t.Fatalf("visitor_retries 0 stored as %v", got)
 		}
 		patch := func(settings map[string]any) {
-			expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), map[string]any{"settings": settings}), http.StatusOK)
+			servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+w["id"].(string), map[string]any{"settings": settings}), http.StatusOK)
 		}
 		patch(map[string]any{"color": "#000000"})
 		if got := retries(); got != 2.0 {

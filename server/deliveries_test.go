@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/notify"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -54,30 +55,30 @@ func (e *ownerEndpoint) received() []string {
 }
 
 // deliveries reads the site's log through the API.
-func (ts *testServer) deliveries(siteID string, n int) []map[string]any {
-	ts.t.Helper()
+func deliveries(ts *servertest.Server, siteID string, n int) []map[string]any {
+	ts.T.Helper()
 	var list []map[string]any
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r := ts.admin("GET", "/api/v1/sites/"+siteID+"/deliveries", nil)
-		expectStatus(ts.t, r, http.StatusOK)
+		r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/deliveries", nil)
+		servertest.ExpectStatus(ts.T, r, http.StatusOK)
 		var body struct {
 			Deliveries []map[string]any `json:"deliveries"`
 		}
 		if err := json.Unmarshal(r.Body, &body); err != nil {
-			ts.t.Fatal(err)
+			ts.T.Fatal(err)
 		}
 		list = body.Deliveries
 		if len(list) >= n {
 			break
 		}
 		if time.Now().After(deadline) {
-			ts.t.Fatalf("the delivery log has %d entries after 10s, want %d: %s", len(list), n, r.Body)
+			ts.T.Fatalf("the delivery log has %d entries after 10s, want %d: %s", len(list), n, r.Body)
 		}
 		time.Sleep(20 * time.Millisecond) // polling the API until a deadline
 	}
 	if len(list) != n {
-		ts.t.Fatalf("the delivery log has %d entries, want %d: %+v", len(list), n, list)
+		ts.T.Fatalf("the delivery log has %d entries, want %d: %+v", len(list), n, list)
 	}
 	return list
 }
@@ -88,17 +89,17 @@ func (ts *testServer) deliveries(siteID string, n int) []map[string]any {
 // (same webhook-id) and the log shows both attempts, newest first. The
 // log and the replay follow the API keys' scopes.
 func TestDeliveryLogAndReplay(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		owner := newOwnerEndpoint(t, http.StatusGone)
 		// The receiver is on loopback, which only an operator's opt-in allows.
-		ts := newTestServer(t, newStore(t), func(c *config.Config) { c.WebhookAllowPrivate = true })
-		siteID, key, wid := ts.callbackSite(`,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"` + owner.URL + `/hooks/beckon"`)
-		w := ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).json(t)
+		ts := servertest.Start(t, newStore(t), servertest.Options{Config: func(c *config.Config) { c.WebhookAllowPrivate = true }})
+		siteID, key, wid := callbackSite(ts, `,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"`+owner.URL+`/hooks/beckon"`)
+		w := ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).JSON(t)
 		owner.secret.Store(w["settings"].(map[string]any)["notify_secret"].(string))
-		cb := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
-		expectStatus(t, cb, http.StatusAccepted)
+		cb := postCallback(ts, key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
+		servertest.ExpectStatus(t, cb, http.StatusAccepted)
 
-		first := ts.deliveries(siteID, 1)[0]
+		first := deliveries(ts, siteID, 1)[0]
 		webhookID, _ := first["webhook_id"].(string)
 		if !strings.HasPrefix(webhookID, "msg_") || first["event_type"] != "callback.missed" || first["attempt"] != 1.0 ||
 			first["status_code"] != 410.0 || !strings.Contains(first["error"].(string), "410") ||
@@ -115,31 +116,31 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 		// Scopes: reading the log needs deliveries:read, replaying
 		// deliveries:write; another site's key sees nothing.
 		replay := "/api/v1/sites/" + siteID + "/deliveries/" + webhookID + "/replay"
-		reader := ts.createKey(siteID, "deliveries:read")
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+reader), http.StatusOK)
-		expectStatus(t, ts.request("POST", replay, nil, "Authorization", "Bearer "+reader), http.StatusForbidden)
-		leads := ts.createKey(siteID, "leads:read")
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+leads), http.StatusForbidden)
-		other, _, _ := ts.callbackSite("")
-		stranger := ts.createKey(other, "deliveries:read", "deliveries:write")
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
-		expectStatus(t, ts.request("POST", "/api/v1/sites/"+other+"/deliveries/"+webhookID+"/replay", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
-		expectStatus(t, ts.admin("POST", "/api/v1/sites/"+siteID+"/deliveries/msg_unknown/replay", nil), http.StatusNotFound)
-		expectStatus(t, ts.request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil), http.StatusUnauthorized)
-		r := ts.admin("GET", "/api/v1/sites/"+siteID+"/deliveries?limit=0", nil)
-		expectStatus(t, r, http.StatusUnprocessableEntity)
-		if r.errorField(t) != "limit" {
-			t.Fatalf("422 names %q, want limit", r.errorField(t))
+		reader := ts.CreateKey(siteID, "deliveries:read")
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+reader), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Request("POST", replay, nil, "Authorization", "Bearer "+reader), http.StatusForbidden)
+		leads := ts.CreateKey(siteID, "leads:read")
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+leads), http.StatusForbidden)
+		other, _, _ := callbackSite(ts, "")
+		stranger := ts.CreateKey(other, "deliveries:read", "deliveries:write")
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Request("POST", "/api/v1/sites/"+other+"/deliveries/"+webhookID+"/replay", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Admin("POST", "/api/v1/sites/"+siteID+"/deliveries/msg_unknown/replay", nil), http.StatusNotFound)
+		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil), http.StatusUnauthorized)
+		r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/deliveries?limit=0", nil)
+		servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+		if r.ErrorField(t) != "limit" {
+			t.Fatalf("422 names %q, want limit", r.ErrorField(t))
 		}
 
 		owner.answer.Store(http.StatusNoContent)
-		writer := ts.createKey(siteID, "deliveries:write")
-		r = ts.request("POST", replay, nil, "Authorization", "Bearer "+writer)
-		expectStatus(t, r, http.StatusAccepted)
-		if v := r.json(t); v["webhook_id"] != webhookID || v["state"] != "pending" || v["attempts"] != 1.0 {
+		writer := ts.CreateKey(siteID, "deliveries:write")
+		r = ts.Request("POST", replay, nil, "Authorization", "Bearer "+writer)
+		servertest.ExpectStatus(t, r, http.StatusAccepted)
+		if v := r.JSON(t); v["webhook_id"] != webhookID || v["state"] != "pending" || v["attempts"] != 1.0 {
 			t.Fatalf("replay answer %+v", v)
 		}
-		log := ts.deliveries(siteID, 2)
+		log := deliveries(ts, siteID, 2)
 		if log[0]["webhook_id"] != webhookID || log[0]["attempt"] != 2.0 || log[0]["status_code"] != 204.0 ||
 			log[0]["error"] != nil || log[0]["next_attempt_at"] != nil || log[1]["status_code"] != 410.0 {
 			t.Fatalf("log after the replay %+v", log)
@@ -147,9 +148,9 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 		if got := owner.received(); len(got) != 2 || got[0] != webhookID || got[1] != webhookID {
 			t.Fatalf("the endpoint got %v, want %s twice", got, webhookID)
 		}
-		r = ts.admin("GET", "/api/v1/sites/"+siteID+"/deliveries?limit=1", nil)
-		expectStatus(t, r, http.StatusOK)
-		if n := len(r.json(t)["deliveries"].([]any)); n != 1 {
+		r = ts.Admin("GET", "/api/v1/sites/"+siteID+"/deliveries?limit=1", nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		if n := len(r.JSON(t)["deliveries"].([]any)); n != 1 {
 			t.Fatalf("limit=1 gave %d entries", n)
 		}
 	})
@@ -161,18 +162,18 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 // nothing changes; an operator's BECKON_WEBHOOK_ALLOW_PRIVATE lets
 // internal URLs through.
 func TestWebhookSettingsValidation(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		siteID, _, wid := ts.callbackSite(`,"notify_url":"https://hooks.example.com/beckon"`)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		siteID, _, wid := callbackSite(ts, `,"notify_url":"https://hooks.example.com/beckon"`)
 		widget := func() map[string]any {
-			return ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).json(t)["settings"].(map[string]any)
+			return ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).JSON(t)["settings"].(map[string]any)
 		}
 		saved := widget()
 		if err := notify.CheckSecret(saved["notify_secret"].(string)); err != nil {
 			t.Fatalf("generated secret %q: %v", saved["notify_secret"], err)
 		}
 		countWidgets := func() int {
-			return len(ts.admin("GET", "/api/v1/sites/"+siteID+"/widgets", nil).json(t)["widgets"].([]any))
+			return len(ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets", nil).JSON(t)["widgets"].([]any))
 		}
 		before := countWidgets()
 		for _, tc := range []struct {
@@ -189,15 +190,15 @@ func TestWebhookSettingsValidation(t *testing.T) {
 			{`"notify_url":"ftp://hooks.example.com/beckon"`, "settings.notify_url"},
 		} {
 			settings := json.RawMessage(`{"managers":[{"name":"Anna","phone":"+79000000010"}],` + tc.settings + `}`)
-			r := ts.admin("POST", "/api/v1/sites/"+siteID+"/widgets", map[string]any{"type": "callback", "settings": settings})
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if r.errorField(t) != tc.field {
-				t.Fatalf("%s: 422 names %q, want %q (%s)", tc.settings, r.errorField(t), tc.field, r.Body)
+			r := ts.Admin("POST", "/api/v1/sites/"+siteID+"/widgets", map[string]any{"type": "callback", "settings": settings})
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if r.ErrorField(t) != tc.field {
+				t.Fatalf("%s: 422 names %q, want %q (%s)", tc.settings, r.ErrorField(t), tc.field, r.Body)
 			}
-			r = ts.admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"settings": settings})
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if r.errorField(t) != tc.field {
-				t.Fatalf("PATCH %s: 422 names %q, want %q", tc.settings, r.errorField(t), tc.field)
+			r = ts.Admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"settings": settings})
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if r.ErrorField(t) != tc.field {
+				t.Fatalf("PATCH %s: 422 names %q, want %q", tc.settings, r.ErrorField(t), tc.field)
 			}
 		}
 		if got := widget(); got["notify_url"] != saved["notify_url"] || got["notify_secret"] != saved["notify_secret"] {
@@ -207,9 +208,9 @@ func TestWebhookSettingsValidation(t *testing.T) {
 			t.Fatal("a refused POST created a widget")
 		}
 
-		open := newTestServer(t, newStore(t), func(c *config.Config) { c.WebhookAllowPrivate = true })
-		site := open.createSite("Intranet", shopOrigin)
-		open.createWidget(site["id"].(string), map[string]any{"type": "callback",
+		open := servertest.Start(t, newStore(t), servertest.Options{Config: func(c *config.Config) { c.WebhookAllowPrivate = true }})
+		site := open.CreateSite("Intranet", shopOrigin)
+		open.CreateWidget(site["id"].(string), map[string]any{"type": "callback",
 			"settings": json.RawMessage(`{"managers":[{"name":"Anna","phone":"+79000000010"}],"notify_url":"http://10.0.0.7/hook"}`)})
 	})
 }

@@ -1,41 +1,35 @@
-package server
+package server_test
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/server"
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // TestDemoTexts: the demo page speaks plainly in ru, uk and en (no
 // ad-tech «площадка», no calque «майданчик»), and the demo's consent is the
 // gender-neutral default naming its operator, about the data only.
 func TestDemoTexts(t *testing.T) {
-	st := storeFactories["embedded"](t)
-	cfg := testConfig()
-	ctx := context.Background()
-	key, _, err := EnsureDemoSite(ctx, st, cfg)
+	st := servertest.NewStore(t, "embedded")
+	cfg := servertest.Config()
+	key, _, err := server.EnsureDemoSite(context.Background(), st, cfg, demoModules(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, _, _ := EnsureAdminToken(ctx, st, cfg)
-	srv, err := New(ctx, cfg, st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminTokenHash: hash, DemoSiteKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := serve(t, srv, st)
+	ts := servertest.Start(t, st, servertest.Options{Server: server.Options{DemoSiteKey: key}})
 	for lang, want := range map[string]string{
 		"ru": "Это демонстрационный сайт. Виджеты подключены одной строкой кода ниже",
 		"uk": "Це демонстраційний сайт. Віджети підключено одним рядком коду нижче",
 		"en": "This is a demo site. Its widgets come from the one line of code below",
 	} {
-		r := ts.request("GET", "/demo?lang="+lang, nil)
-		expectStatus(t, r, http.StatusOK)
+		r := ts.Request("GET", "/demo?lang="+lang, nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
 		body := string(r.Body)
 		if !strings.Contains(body, want) {
 			t.Errorf("%s demo page lacks %q", lang, want)
@@ -47,8 +41,8 @@ func TestDemoTexts(t *testing.T) {
 		}
 	}
 
-	r := ts.request("GET", "/w/v1/"+key+"/config", nil, "Origin", cfg.PublicOrigin())
-	expectStatus(t, r, http.StatusOK)
+	r := ts.Request("GET", "/w/v1/"+key+"/config", nil, "Origin", cfg.PublicOrigin())
+	servertest.ExpectStatus(t, r, http.StatusOK)
 	var conf struct {
 		Widgets []struct {
 			Type     string

@@ -1,13 +1,15 @@
-package server
+package server_test
 
 import (
 	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -15,9 +17,9 @@ import (
 // port, capitals, a trailing slash or a Unicode host is stored the way a
 // browser writes its Origin header, so the site's pages are then served.
 func TestOriginsAreStoredAsBrowsersSendThem(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", "https://Shop.Example:443/", "HTTP://www.shop.example:80", "https://магазин.рф",
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop", "https://Shop.Example:443/", "HTTP://www.shop.example:80", "https://магазин.рф",
 			"http://localhost:03000", "http://[0:0::1]:8080", "https://shop.example")
 		want := []string{"https://shop.example", "http://www.shop.example", "https://xn--80aairftm.xn--p1ai",
 			"http://localhost:3000", "http://[::1]:8080"}
@@ -28,10 +30,10 @@ func TestOriginsAreStoredAsBrowsersSendThem(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("origins stored as %q, want %q", got, want)
 		}
-		ts.createWidget(site["id"].(string), map[string]any{"type": "social_proof"})
+		ts.CreateWidget(site["id"].(string), map[string]any{"type": "callback"})
 		for _, origin := range want {
-			r := ts.request("GET", "/w/v1/"+site["key"].(string)+"/config", nil, "Origin", origin)
-			expectStatus(t, r, http.StatusOK)
+			r := ts.Request("GET", "/w/v1/"+site["key"].(string)+"/config", nil, "Origin", origin)
+			servertest.ExpectStatus(t, r, http.StatusOK)
 			if r.Header.Get("Access-Control-Allow-Origin") != origin {
 				t.Fatalf("Origin %s: Access-Control-Allow-Origin %q", origin, r.Header.Get("Access-Control-Allow-Origin"))
 			}
@@ -52,7 +54,7 @@ func TestNamesAndOriginsThatCanNeverWork(t *testing.T) {
 	}
 	tooMany := make([]string, 51)
 	for i := range tooMany {
-		tooMany[i] = "https://s" + itoa(i) + ".example"
+		tooMany[i] = "https://s" + strconv.Itoa(i) + ".example"
 	}
 	cases := []struct {
 		name, body string
@@ -84,30 +86,30 @@ func TestNamesAndOriginsThatCanNeverWork(t *testing.T) {
 		{"port 70000", site("Shop", "https://shop.example:70000"), 422, "origins[0]"},
 		{"51 origins", site("Shop", tooMany...), 422, "origins"},
 	}
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		existing := ts.createSite("Existing")
-		before := ts.admin("GET", "/api/v1/sites", nil).Body
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		existing := ts.CreateSite("Existing")
+		before := ts.Admin("GET", "/api/v1/sites", nil).Body
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				for _, target := range []struct{ method, path string }{
 					{"POST", "/api/v1/sites"},
 					{"PATCH", "/api/v1/sites/" + existing["id"].(string)},
 				} {
-					r := ts.admin(target.method, target.path, tc.body)
-					expectStatus(t, r, tc.status)
-					if field := r.errorField(t); field != tc.field {
+					r := ts.Admin(target.method, target.path, tc.body)
+					servertest.ExpectStatus(t, r, tc.status)
+					if field := r.ErrorField(t); field != tc.field {
 						t.Fatalf("%s: field %q, want %q: %s", target.method, field, tc.field, r.Body)
 					}
 				}
 			})
 		}
-		if after := ts.admin("GET", "/api/v1/sites", nil).Body; string(after) != string(before) {
+		if after := ts.Admin("GET", "/api/v1/sites", nil).Body; string(after) != string(before) {
 			t.Fatalf("sites changed after refused requests:\nbefore %s\nafter  %s", before, after)
 		}
 		// Text that only looks odd is kept as it was sent.
 		for _, name := range []string{"Магазин «Котлы»", "שלום \u200fשופ", "👨\u200d👩\u200d👧 Family shop", "<b>Shop</b>"} {
-			got := ts.createSite(name)
+			got := ts.CreateSite(name)
 			if got["name"] != name {
 				t.Fatalf("name %q stored as %q", name, got["name"])
 			}
@@ -118,9 +120,9 @@ func TestNamesAndOriginsThatCanNeverWork(t *testing.T) {
 			`{"name":"Shop \ud83d\ude00","origins":["https://shop.example"]}`: "Shop 😀",
 			`{"name":"C:\\ud800","origins":["https://shop.example"]}`:         `C:\ud800`,
 		} {
-			r := ts.admin("POST", "/api/v1/sites", body)
-			expectStatus(t, r, http.StatusCreated)
-			if got := r.json(t)["name"]; got != want {
+			r := ts.Admin("POST", "/api/v1/sites", body)
+			servertest.ExpectStatus(t, r, http.StatusCreated)
+			if got := r.JSON(t)["name"]; got != want {
 				t.Fatalf("%s: name %q, want %q", body, got, want)
 			}
 		}
@@ -131,35 +133,35 @@ func TestNamesAndOriginsThatCanNeverWork(t *testing.T) {
 // cannot carry a line break (or other hidden characters) into the whisper
 // the manager hears.
 func TestManagerAndVisitorNamesAreOneLine(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", shopOrigin)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop", shopOrigin)
 		for _, bad := range []string{"Anna\r\nPress 1", "Anna\x00", "\u202eannA", "\u200b"} {
-			r := ts.admin("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
+			r := ts.Admin("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
 				"settings": map[string]any{"managers": []any{map[string]any{"name": bad, "phone": "+79000000010"}}}})
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if f := r.errorField(t); f != "settings.managers[0].name" {
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if f := r.ErrorField(t); f != "settings.managers[0].name" {
 				t.Fatalf("manager name %q: field %q: %s", bad, f, r.Body)
 			}
 		}
-		siteID, key, _ := ts.callbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
+		siteID, key, _ := callbackSite(ts, `,"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for _, tc := range []struct{ field, value string }{
 			{"name", "Ivan\r\nPress 1"}, {"name", "Ivan\u2028Press 1"}, {"name", "\u200b\u200b"}, {"name", "Ivan\x1b[2J"},
 			{"visitor_id", "vis\n1"}, {"visitor_id", "\u2067vis"}, {"page_title", "Boilers\r\nPress 1"},
 		} {
 			body := map[string]any{"phone": "+79161234567", "visitor_id": "vis-1", tc.field: tc.value}
-			r := ts.postCallback(key, body)
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if f := r.errorField(t); f != tc.field {
+			r := postCallback(ts, key, body)
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if f := r.ErrorField(t); f != tc.field {
 				t.Fatalf("%s %q: field %q: %s", tc.field, tc.value, f, r.Body)
 			}
 		}
-		r := ts.request("POST", "/w/v1/"+key+"/callbacks", `{"phone":"+79161234567","visitor_id":"vis-1","name":"Iv`+"\xc3\x28"+`an"}`, "Origin", shopOrigin)
-		expectStatus(t, r, http.StatusBadRequest)
+		r := ts.Request("POST", "/w/v1/"+key+"/callbacks", `{"phone":"+79161234567","visitor_id":"vis-1","name":"Iv`+"\xc3\x28"+`an"}`, "Origin", shopOrigin)
+		servertest.ExpectStatus(t, r, http.StatusBadRequest)
 		if !strings.Contains(string(r.Body), "UTF-8") {
 			t.Fatalf("invalid UTF-8 not named: %s", r.Body)
 		}
-		if list := ts.listCallbacks(siteID); len(list) != 0 {
+		if list := listCallbacks(ts, siteID); len(list) != 0 {
 			t.Fatalf("refused requests were stored: %+v", list)
 		}
 	})
@@ -170,7 +172,7 @@ func TestManagerAndVisitorNamesAreOneLine(t *testing.T) {
 // a script, a server's HTTP client); any other type is refused with 415
 // before the body is read, and nothing is stored.
 func TestJSONContentType(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), nil)
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
 	body := `{"name":"Shop","origins":["https://shop.example"]}`
 	for _, tc := range []struct {
 		contentType string // "-": no header at all
@@ -187,38 +189,38 @@ func TestJSONContentType(t *testing.T) {
 		{"application/json; charset=latin1", 415},
 		{"application/json; charset", 415},
 	} {
-		req, _ := http.NewRequest("POST", ts.base+"/api/v1/sites", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+		req, _ := http.NewRequest("POST", ts.Base+"/api/v1/sites", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+servertest.AdminToken)
 		if tc.contentType != "-" {
 			req.Header.Set("Content-Type", tc.contentType)
 		}
-		resp, err := testClient.Do(req)
+		resp, err := servertest.Client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		r := response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+		r := servertest.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
 		if r.Status != tc.status {
 			t.Fatalf("Content-Type %q: %d, want %d: %s", tc.contentType, r.Status, tc.status, data)
 		}
-		if tc.status == 415 && r.errorCode(t) != "unsupported_media_type" {
+		if tc.status == 415 && r.ErrorCode(t) != "unsupported_media_type" {
 			t.Fatalf("Content-Type %q: %s", tc.contentType, data)
 		}
 	}
 	var list struct{ Sites []store.Site }
-	json.Unmarshal(ts.admin("GET", "/api/v1/sites", nil).Body, &list)
+	json.Unmarshal(ts.Admin("GET", "/api/v1/sites", nil).Body, &list)
 	if len(list.Sites) != 4 {
 		t.Fatalf("%d sites stored, want the 4 accepted", len(list.Sites))
 	}
 
 	// The public API reads bodies the same way.
-	siteID, key, _ := ts.callbackSite("")
+	siteID, key, _ := callbackSite(ts, "")
 	visitor := `{"phone":"+79161234567","visitor_id":"vis-1"}`
-	r := ts.request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/jsonfoo")
-	expectStatus(t, r, http.StatusUnsupportedMediaType)
-	if len(ts.listCallbacks(siteID)) != 0 {
+	r := ts.Request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/jsonfoo")
+	servertest.ExpectStatus(t, r, http.StatusUnsupportedMediaType)
+	if len(listCallbacks(ts, siteID)) != 0 {
 		t.Fatal("a refused request was stored")
 	}
-	expectStatus(t, ts.request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/json; charset=utf-8"), http.StatusAccepted)
+	servertest.ExpectStatus(t, ts.Request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/json; charset=utf-8"), http.StatusAccepted)
 }

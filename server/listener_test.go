@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bufio"
@@ -14,12 +14,13 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // dial opens a TCP connection to ts and closes it when the test ends.
-func (ts *testServer) dial(t *testing.T) net.Conn {
+func dial(t *testing.T, ts *servertest.Server) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(ts.base, "http://"))
+	c, err := net.Dial("tcp", strings.TrimPrefix(ts.Base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,10 +56,10 @@ func closedByServer(t *testing.T, c net.Conn) bool {
 }
 
 // waitAnswers polls until a fresh connection is served again.
-func (ts *testServer) waitAnswers(t *testing.T) {
+func waitAnswers(t *testing.T, ts *servertest.Server) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !answers(ts.dial(t)) {
+	for !answers(dial(t, ts)) {
 		if time.Now().After(deadline) {
 			t.Fatal("no connection served 5 s after one closed")
 		}
@@ -75,18 +76,18 @@ func TestConnectionCaps(t *testing.T) {
 		maxTotal, perIP int
 	}{{"per address", 100, 4}, {"total", 4, 100}} {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) {
+			ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) {
 				c.MaxConns, c.MaxConnsPerIP = tc.maxTotal, tc.perIP
-			})
+			}})
 			var open []net.Conn
 			for i := 0; i < 4; i++ {
-				c := ts.dial(t)
+				c := dial(t, ts)
 				if !answers(c) {
 					t.Fatalf("connection %d within the cap was not served", i+1)
 				}
 				open = append(open, c)
 			}
-			if !closedByServer(t, ts.dial(t)) {
+			if !closedByServer(t, dial(t, ts)) {
 				t.Fatal("a fifth connection was kept")
 			}
 			for _, c := range open {
@@ -95,16 +96,16 @@ func TestConnectionCaps(t *testing.T) {
 				}
 			}
 			open[0].Close()
-			ts.waitAnswers(t)
+			waitAnswers(t, ts)
 		})
 	}
 	t.Run("trusted proxy", func(t *testing.T) {
-		ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) {
+		ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) {
 			c.MaxConnsPerIP = 2
 			c.TrustedProxies = mustPrefixes(t, "127.0.0.1/32")
-		})
+		}})
 		for i := 0; i < 6; i++ {
-			if !answers(ts.dial(t)) {
+			if !answers(dial(t, ts)) {
 				t.Fatalf("connection %d from a trusted proxy was not served", i+1)
 			}
 		}
@@ -128,16 +129,16 @@ func (l *exhaustedListener) Accept() (net.Conn, error) {
 // TestServingSurvivesOutOfFiles: "too many open files" on accept is waited
 // out, not the end of serving (fasthttp alone stops serving on it).
 func TestServingSurvivesOutOfFiles(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), nil)
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	exhausted := &exhaustedListener{Listener: ln}
 	exhausted.failures.Store(8)
-	before := ts.metric("beckon_accept_retries_total")
-	go ts.srv.Serve(exhausted)
-	resp, err := testClient.Get("http://" + ln.Addr().String() + "/healthz")
+	before := metric(ts, "beckon_accept_retries_total")
+	go ts.Srv.Serve(exhausted)
+	resp, err := servertest.Client.Get("http://" + ln.Addr().String() + "/healthz")
 	if err != nil {
 		t.Fatalf("not served after running out of file descriptors: %v", err)
 	}
@@ -145,34 +146,22 @@ func TestServingSurvivesOutOfFiles(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatal(resp.Status)
 	}
-	if got := ts.metric("beckon_accept_retries_total") - before; got < 8 {
+	if got := metric(ts, "beckon_accept_retries_total") - before; got < 8 {
 		t.Fatalf("%v accept retries counted, want 8", got)
 	}
 }
 
 // metric reads a counter or gauge without labels from /metrics.
-func (ts *testServer) metric(name string) float64 {
-	ts.t.Helper()
-	for _, line := range strings.Split(string(ts.request("GET", "/metrics", nil).Body), "\n") {
+func metric(ts *servertest.Server, name string) float64 {
+	ts.T.Helper()
+	for _, line := range strings.Split(string(ts.Request("GET", "/metrics", nil).Body), "\n") {
 		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				ts.t.Fatal(err)
+				ts.T.Fatal(err)
 			}
 			return f
 		}
 	}
 	return 0
-}
-
-func TestConnCapFitsOpenFiles(t *testing.T) {
-	for _, tc := range []struct {
-		configured int
-		limit      uint64
-		want       int
-	}{{16000, 20000, 16000}, {16000, 1024, 820}, {500, 1024, 500}, {16000, 0, 16000}, {16000, 50, 16}} {
-		if got := connCap(tc.configured, tc.limit); got != tc.want {
-			t.Errorf("connCap(%d, %d) = %d, want %d", tc.configured, tc.limit, got, tc.want)
-		}
-	}
 }

@@ -1,10 +1,8 @@
-package server
+package server_test
 
 import (
-	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/beckonhq/beckon/server"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/redisstore"
 	"github.com/beckonhq/beckon/store/storetest"
@@ -148,7 +148,7 @@ func newProxiedRedisStore(t testing.TB) (store.Store, *redisProxy) {
 	}
 	client := redis.NewUniversalClient(opts)
 	direct := redis.NewClient(target)
-	prefix := fmt.Sprintf("beckontest:%d:%d", os.Getpid(), prefixCounter.Add(1))
+	prefix := servertest.RedisPrefix()
 	t.Cleanup(func() {
 		storetest.DeleteKeys(direct, prefix)
 		direct.Close()
@@ -168,13 +168,13 @@ const outageBound = 3 * time.Second
 // back, the server works again without a restart.
 func TestStoreOutage(t *testing.T) {
 	st, proxy := newProxiedRedisStore(t)
-	ts := newTestServer(t, st, nil)
-	_, key, _ := ts.callbackSite("")
+	ts := servertest.Start(t, st, servertest.Options{})
+	_, key, _ := callbackSite(ts, "")
 	cfgPath := "/w/v1/" + key + "/config"
-	before := ts.request("GET", cfgPath, nil, "Origin", shopOrigin)
-	expectStatus(t, before, http.StatusOK)
+	before := ts.Request("GET", cfgPath, nil, "Origin", shopOrigin)
+	servertest.ExpectStatus(t, before, http.StatusOK)
 
-	timed := func(t *testing.T, what string, send func() response) response {
+	timed := func(t *testing.T, what string, send func() servertest.Response) servertest.Response {
 		t.Helper()
 		start := time.Now()
 		r := send()
@@ -185,10 +185,10 @@ func TestStoreOutage(t *testing.T) {
 		t.Logf("%s: %d in %v", what, r.Status, took.Round(time.Millisecond))
 		return r
 	}
-	unavailable := func(t *testing.T, what string, r response) {
+	unavailable := func(t *testing.T, what string, r servertest.Response) {
 		t.Helper()
-		expectStatus(t, r, http.StatusServiceUnavailable)
-		if code := r.errorCode(t); code != "unavailable" {
+		servertest.ExpectStatus(t, r, http.StatusServiceUnavailable)
+		if code := r.ErrorCode(t); code != "unavailable" {
 			t.Fatalf("%s: code %q", what, code)
 		}
 		if r.Header.Get("Retry-After") == "" {
@@ -205,25 +205,25 @@ func TestStoreOutage(t *testing.T) {
 			// An invalidation (another replica's change) arrived just
 			// before the outage: the config must be read again, and the
 			// store cannot answer.
-			ts.srv.cache.invalidate(key)
+			server.InvalidateConfig(ts.Srv, key)
 			for range 3 {
-				r := timed(t, "GET config", func() response { return ts.request("GET", cfgPath, nil, "Origin", shopOrigin) })
-				expectStatus(t, r, http.StatusOK)
+				r := timed(t, "GET config", func() servertest.Response { return ts.Request("GET", cfgPath, nil, "Origin", shopOrigin) })
+				servertest.ExpectStatus(t, r, http.StatusOK)
 				if string(r.Body) != string(before.Body) || r.Header.Get("Access-Control-Allow-Origin") != shopOrigin {
 					t.Fatalf("config during the outage: %v %s", r.Header, r.Body)
 				}
 			}
-			r := timed(t, "POST callback", func() response {
-				return ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"})
+			r := timed(t, "POST callback", func() servertest.Response {
+				return postCallback(ts, key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"})
 			})
 			unavailable(t, "POST callback", r)
 			if r.Header.Get("Access-Control-Allow-Origin") != shopOrigin {
 				t.Fatalf("503 without CORS headers: %v", r.Header)
 			}
-			unavailable(t, "admin list", timed(t, "admin list", func() response { return ts.admin("GET", "/api/v1/sites", nil) }))
-			unavailable(t, "unknown key", timed(t, "unknown key", func() response { return ts.request("GET", "/w/v1/nosuchkey/config", nil) }))
-			r = timed(t, "healthz", func() response { return ts.request("GET", "/healthz", nil) })
-			expectStatus(t, r, http.StatusServiceUnavailable)
+			unavailable(t, "admin list", timed(t, "admin list", func() servertest.Response { return ts.Admin("GET", "/api/v1/sites", nil) }))
+			unavailable(t, "unknown key", timed(t, "unknown key", func() servertest.Response { return ts.Request("GET", "/w/v1/nosuchkey/config", nil) }))
+			r = timed(t, "healthz", func() servertest.Response { return ts.Request("GET", "/healthz", nil) })
+			servertest.ExpectStatus(t, r, http.StatusServiceUnavailable)
 			if r.Header.Get("Retry-After") == "" {
 				t.Fatal("healthz 503 without Retry-After")
 			}
@@ -231,8 +231,8 @@ func TestStoreOutage(t *testing.T) {
 			proxy.restore()
 			deadline := time.Now().Add(15 * time.Second)
 			for {
-				h := ts.request("GET", "/healthz", nil)
-				r := ts.postCallback(key, map[string]any{"phone": outage.phone, "visitor_id": "vis-" + outage.name})
+				h := ts.Request("GET", "/healthz", nil)
+				r := postCallback(ts, key, map[string]any{"phone": outage.phone, "visitor_id": "vis-" + outage.name})
 				if h.Status == http.StatusOK && r.Status == http.StatusAccepted {
 					break
 				}

@@ -1,31 +1,58 @@
-package server
+package server_test
 
 import (
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
+// shopOrigin is the origin of the sites the tests create.
 const shopOrigin = "https://shop.example"
 
+// publicBodyLimit is the public API's body limit (docs/API.md: 16 KiB).
+const publicBodyLimit = 16 << 10
+
+// configResponse is the body of GET /w/v1/{siteKey}/config, as the loader
+// reads it.
+type configResponse struct {
+	Site    struct{ Key, Locale, Timezone, Region string }
+	Widgets []struct{ ID, Type, Bundle string }
+}
+
+// mustPrefixes parses CIDRs for BECKON_TRUSTED_PROXIES.
+func mustPrefixes(t testing.TB, cidrs ...string) []netip.Prefix {
+	t.Helper()
+	var out []netip.Prefix
+	for _, c := range cidrs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 func TestPublicConfig(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", shopOrigin)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop", shopOrigin)
 		id, key := site["id"].(string), site["key"].(string)
-		ts.createWidget(id, map[string]any{"type": "callback", "settings": map[string]any{
+		ts.CreateWidget(id, map[string]any{"type": "callback", "settings": map[string]any{
 			"managers": []any{map[string]any{"name": "Anna", "phone": "+79123456789"}}}})
-		ts.createWidget(id, map[string]any{"type": "quiz", "enabled": false, "settings": map[string]any{
-			"title": "Q", "questions": []any{map[string]any{"text": "?", "options": []string{"a", "b"}}}}})
+		ts.CreateWidget(id, map[string]any{"type": "countdown", "enabled": false, "settings": map[string]any{
+			"mode": "evergreen", "duration_seconds": 600}})
 		path := "/w/v1/" + key + "/config"
 
-		r := ts.request("GET", path, nil, "Origin", shopOrigin)
-		expectStatus(t, r, http.StatusOK)
+		r := ts.Request("GET", path, nil, "Origin", shopOrigin)
+		servertest.ExpectStatus(t, r, http.StatusOK)
 		if got := r.Header.Get("Access-Control-Allow-Origin"); got != shopOrigin {
 			t.Fatalf("Access-Control-Allow-Origin %q, want the site's origin", got)
 		}
@@ -47,36 +74,36 @@ func TestPublicConfig(t *testing.T) {
 		}
 
 		etag := r.Header.Get("ETag")
-		expectStatus(t, ts.request("GET", path, nil, "Origin", shopOrigin, "If-None-Match", etag), http.StatusNotModified)
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil, "Origin", shopOrigin, "If-None-Match", etag), http.StatusNotModified)
 
 		// No Origin (same-origin page, server-side call): served.
-		expectStatus(t, ts.request("GET", path, nil), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil), http.StatusOK)
 
-		r = ts.request("GET", path, nil, "Origin", "https://evil.example")
-		expectStatus(t, r, http.StatusForbidden)
+		r = ts.Request("GET", path, nil, "Origin", "https://evil.example")
+		servertest.ExpectStatus(t, r, http.StatusForbidden)
 		if r.Header.Get("Access-Control-Allow-Origin") != "" {
 			t.Fatalf("foreign origin got an ACAO header")
 		}
 
-		r = ts.request("OPTIONS", path, nil, "Origin", shopOrigin, "Access-Control-Request-Method", "GET")
-		expectStatus(t, r, http.StatusNoContent)
+		r = ts.Request("OPTIONS", path, nil, "Origin", shopOrigin, "Access-Control-Request-Method", "GET")
+		servertest.ExpectStatus(t, r, http.StatusNoContent)
 		if r.Header.Get("Access-Control-Allow-Origin") != shopOrigin || !strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "GET") {
 			t.Fatalf("preflight headers: %v", r.Header)
 		}
-		expectStatus(t, ts.request("OPTIONS", path, nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), http.StatusForbidden)
+		servertest.ExpectStatus(t, ts.Request("OPTIONS", path, nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), http.StatusForbidden)
 
-		r = ts.request("GET", "/w/v1/nosuchkey/config", nil, "Origin", shopOrigin)
-		expectStatus(t, r, http.StatusNotFound)
-		if r.errorCode(t) != "not_found" {
+		r = ts.Request("GET", "/w/v1/nosuchkey/config", nil, "Origin", shopOrigin)
+		servertest.ExpectStatus(t, r, http.StatusNotFound)
+		if r.ErrorCode(t) != "not_found" {
 			t.Fatal(string(r.Body))
 		}
 
-		r = ts.request("GET", path, strings.Repeat("x", publicBodyLimit+1), "Origin", shopOrigin)
-		expectStatus(t, r, http.StatusRequestEntityTooLarge)
-		if r.errorCode(t) != "body_too_large" {
+		r = ts.Request("GET", path, strings.Repeat("x", publicBodyLimit+1), "Origin", shopOrigin)
+		servertest.ExpectStatus(t, r, http.StatusRequestEntityTooLarge)
+		if r.ErrorCode(t) != "body_too_large" {
 			t.Fatal(string(r.Body))
 		}
-		for _, r := range []response{ts.request("GET", path, nil, "Origin", "*"), ts.request("GET", path, nil, "Origin", "null")} {
+		for _, r := range []servertest.Response{ts.Request("GET", path, nil, "Origin", "*"), ts.Request("GET", path, nil, "Origin", "null")} {
 			if r.Header.Get("Access-Control-Allow-Origin") == "*" {
 				t.Fatal("Access-Control-Allow-Origin must never be *")
 			}
@@ -87,14 +114,14 @@ func TestPublicConfig(t *testing.T) {
 // TestPublicConfigFollowsChanges: an owner's change shows on the very next
 // request, with no wait for a cache to expire.
 func TestPublicConfigFollowsChanges(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", shopOrigin)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop", shopOrigin)
 		id, key := site["id"].(string), site["key"].(string)
 		path := "/w/v1/" + key + "/config"
 		widgetsIn := func() int {
-			r := ts.request("GET", path, nil)
-			expectStatus(t, r, http.StatusOK)
+			r := ts.Request("GET", path, nil)
+			servertest.ExpectStatus(t, r, http.StatusOK)
 			var cfg configResponse
 			json.Unmarshal(r.Body, &cfg)
 			return len(cfg.Widgets)
@@ -102,19 +129,19 @@ func TestPublicConfigFollowsChanges(t *testing.T) {
 		if n := widgetsIn(); n != 0 {
 			t.Fatalf("%d widgets", n)
 		}
-		wid := ts.createWidget(id, map[string]any{"type": "callback"})["id"].(string)
+		wid := ts.CreateWidget(id, map[string]any{"type": "callback"})["id"].(string)
 		if n := widgetsIn(); n != 1 {
 			t.Fatalf("new widget not in config: %d", n)
 		}
-		ts.admin("PATCH", "/api/v1/sites/"+id+"/widgets/"+wid, map[string]any{"enabled": false})
+		ts.Admin("PATCH", "/api/v1/sites/"+id+"/widgets/"+wid, map[string]any{"enabled": false})
 		if n := widgetsIn(); n != 0 {
 			t.Fatalf("disabled widget still in config")
 		}
-		ts.admin("PATCH", "/api/v1/sites/"+id, map[string]any{"origins": []string{"https://new.example"}})
-		expectStatus(t, ts.request("GET", path, nil, "Origin", shopOrigin), http.StatusForbidden)
-		expectStatus(t, ts.request("GET", path, nil, "Origin", "https://new.example"), http.StatusOK)
-		ts.admin("DELETE", "/api/v1/sites/"+id, nil)
-		expectStatus(t, ts.request("GET", path, nil), http.StatusNotFound)
+		ts.Admin("PATCH", "/api/v1/sites/"+id, map[string]any{"origins": []string{"https://new.example"}})
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil, "Origin", shopOrigin), http.StatusForbidden)
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil, "Origin", "https://new.example"), http.StatusOK)
+		ts.Admin("DELETE", "/api/v1/sites/"+id, nil)
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil), http.StatusNotFound)
 	})
 }
 
@@ -122,18 +149,18 @@ func TestPublicConfigFollowsChanges(t *testing.T) {
 // change made through one is seen by the other long before its cache entry
 // would expire, because the change is published on the store's pub/sub.
 func TestConfigInvalidationAcrossReplicas(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
-		a := newTestServer(t, st, nil)
-		b := newTestServer(t, st, nil)
-		site := a.createSite("Shop", shopOrigin)
+		a := servertest.Start(t, st, servertest.Options{})
+		b := servertest.Start(t, st, servertest.Options{})
+		site := a.CreateSite("Shop", shopOrigin)
 		path := "/w/v1/" + site["key"].(string) + "/config"
-		expectStatus(t, b.request("GET", path, nil), http.StatusOK) // b caches it
-		a.createWidget(site["id"].(string), map[string]any{"type": "callback"})
+		servertest.ExpectStatus(t, b.Request("GET", path, nil), http.StatusOK) // b caches it
+		a.CreateWidget(site["id"].(string), map[string]any{"type": "callback"})
 		deadline := time.Now().Add(3 * time.Second)
 		for {
 			var cfg configResponse
-			json.Unmarshal(b.request("GET", path, nil).Body, &cfg)
+			json.Unmarshal(b.Request("GET", path, nil).Body, &cfg)
 			if len(cfg.Widgets) == 1 {
 				return
 			}
@@ -146,39 +173,39 @@ func TestConfigInvalidationAcrossReplicas(t *testing.T) {
 }
 
 func TestPublicRateLimit(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) {
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) {
 		c.PublicRate, c.PublicBurst = 0.5, 3
-	})
-	key := ts.createSite("Shop")["key"].(string)
+	}})
+	key := ts.CreateSite("Shop")["key"].(string)
 	path := "/w/v1/" + key + "/config"
 	for i := 0; i < 3; i++ {
-		expectStatus(t, ts.request("GET", path, nil), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Request("GET", path, nil), http.StatusOK)
 	}
-	r := ts.request("GET", path, nil)
-	expectStatus(t, r, http.StatusTooManyRequests)
-	if r.errorCode(t) != "rate_limited" || r.Header.Get("Retry-After") != "2" {
+	r := ts.Request("GET", path, nil)
+	servertest.ExpectStatus(t, r, http.StatusTooManyRequests)
+	if r.ErrorCode(t) != "rate_limited" || r.Header.Get("Retry-After") != "2" {
 		t.Fatalf("429 without a useful Retry-After: %v %s", r.Header, r.Body)
 	}
 	// Unknown keys are limited too, so guessing keys is no way around it.
-	expectStatus(t, ts.request("GET", "/w/v1/guess/config", nil), http.StatusTooManyRequests)
+	servertest.ExpectStatus(t, ts.Request("GET", "/w/v1/guess/config", nil), http.StatusTooManyRequests)
 }
 
 func TestClientIPBehindProxy(t *testing.T) {
-	ts := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) {
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) {
 		c.PublicRate, c.PublicBurst = 0.1, 1
 		c.TrustedProxies = mustPrefixes(t, "0.0.0.0/0")
-	})
-	key := ts.createSite("Shop")["key"].(string)
+	}})
+	key := ts.CreateSite("Shop")["key"].(string)
 	path := "/w/v1/" + key + "/config"
 	// Behind a trusted proxy each visitor has their own budget...
-	expectStatus(t, ts.request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusOK)
-	expectStatus(t, ts.request("GET", path, nil, "X-Forwarded-For", "203.0.113.8"), http.StatusOK)
-	expectStatus(t, ts.request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusTooManyRequests)
+	servertest.ExpectStatus(t, ts.Request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusOK)
+	servertest.ExpectStatus(t, ts.Request("GET", path, nil, "X-Forwarded-For", "203.0.113.8"), http.StatusOK)
+	servertest.ExpectStatus(t, ts.Request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusTooManyRequests)
 
-	untrusted := newTestServer(t, storeFactories["embedded"](t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 0.1, 1 })
-	key = untrusted.createSite("Shop")["key"].(string)
+	untrusted := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) { c.PublicRate, c.PublicBurst = 0.1, 1 }})
+	key = untrusted.CreateSite("Shop")["key"].(string)
 	path = "/w/v1/" + key + "/config"
 	// ...but without one, a forged header does not buy a new budget.
-	expectStatus(t, untrusted.request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusOK)
-	expectStatus(t, untrusted.request("GET", path, nil, "X-Forwarded-For", "203.0.113.8"), http.StatusTooManyRequests)
+	servertest.ExpectStatus(t, untrusted.Request("GET", path, nil, "X-Forwarded-For", "203.0.113.7"), http.StatusOK)
+	servertest.ExpectStatus(t, untrusted.Request("GET", path, nil, "X-Forwarded-For", "203.0.113.8"), http.StatusTooManyRequests)
 }
