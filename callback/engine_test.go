@@ -14,8 +14,10 @@ import (
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // fast makes simulated calls take milliseconds.
@@ -70,8 +72,14 @@ func newEnv(t *testing.T, settings string) *env {
 	return e
 }
 
+// sitesOf are st's sites as the server's cache gives them to the engine,
+// read afresh on every step.
+func sitesOf(st store.Store) widgets.Sites {
+	return servertest.StoreSites(st, callback.NewModule(callback.ModuleOptions{}))
+}
+
 func (e *env) newEngine(consumer string) *callback.Engine {
-	eng := callback.NewEngine(e.st, e.sim, callback.Options{Consumer: consumer, Lease: time.Second,
+	eng := callback.NewEngine(e.st, sitesOf(e.st), e.sim, callback.Options{Consumer: consumer, Lease: time.Second,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) error {
 			if e.refuseMissed.Add(-1) >= 0 {

@@ -175,7 +175,7 @@ func runEngineAt(t *testing.T, st store.Store, sweep, skew time.Duration) (misse
 	t.Helper()
 	missed = make(chan store.Callback, 10)
 	prov := sim.New(fast)
-	eng := callback.NewEngine(st, prov, callback.Options{Consumer: "fresh-" + callback.NewID(), Lease: time.Second,
+	eng := callback.NewEngine(st, sitesOf(st), prov, callback.Options{Consumer: "fresh-" + callback.NewID(), Lease: time.Second,
 		UnqueuedSweep: sweep, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return time.Now().Add(skew) },
 		Missed: func(_ context.Context, _ store.Site, _ callback.Settings, c store.Callback) error {

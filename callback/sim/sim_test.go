@@ -19,6 +19,7 @@ import (
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/store/embedded"
 	"github.com/beckonhq/beckon/store/redisstore"
@@ -162,7 +163,10 @@ func newEnv(t *testing.T, st callback.Store, d sim.Delays, onFirst func(*env, ca
 		t.Fatal(err)
 	}
 	e.wid = w.ID
-	eng := callback.NewEngine(e.st, e.sim, callback.Options{Lease: time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// The site is read past the outage: the engine's reads of sites go to
+	// the server's cache, which keeps serving what it has.
+	sites := servertest.StoreSites(st.(store.Store), callback.NewModule(callback.ModuleOptions{}))
+	eng := callback.NewEngine(e.st, sites, e.sim, callback.Options{Lease: time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	e.tap = &tap{next: eng, counts: map[callback.EventKind]int{}}
 	if onFirst != nil {
 		e.tap.onFirst = func(k callback.EventKind) { onFirst(e, k) }

@@ -58,6 +58,9 @@ type Options struct {
 	// Demo creates the demo site (with the modules' demo widgets) and
 	// makes the public URL the server's own address, as cmd/beckon does.
 	Demo bool
+	// OwnPublicURL makes the public URL the server's own address without
+	// a demo site: a telephony provider built in Modules calls it back.
+	OwnPublicURL bool
 }
 
 // Server is a running test server.
@@ -81,7 +84,7 @@ func Start(t testing.TB, st store.Store, opts Options) *Server {
 	}
 	base := "http://" + ln.Addr().String()
 	cfg := Config()
-	if opts.Demo {
+	if opts.Demo || opts.OwnPublicURL {
 		cfg.PublicURL = base
 	}
 	if opts.Config != nil {
