@@ -1,0 +1,65 @@
+package socialproof
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// PublicEventView is an event as browsers get it: the name already cut down
+// by the widget's name_display, no phone, no e-mail, no other field.
+type PublicEventView struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Name    string `json:"name"` // "" when the widget says "Someone"
+	City    string `json:"city"`
+	Product string `json:"product"`
+	URL     string `json:"url"`
+	Image   string `json:"image"`
+	Text    string `json:"text"`
+	Time    string `json:"time"` // RFC 3339, UTC
+}
+
+// PublicEvent is e as set's widget shows it. Every event that leaves the
+// server for a browser goes through here.
+func PublicEvent(e store.Event, set *Settings) PublicEventView {
+	return PublicEventView{ID: e.ID, Type: e.Type, Name: DisplayName(e.Name, set.NameDisplay),
+		City: e.City, Product: e.Product, URL: e.URL, Image: e.Image, Text: e.Text,
+		Time: e.Time.UTC().Format(time.RFC3339)}
+}
+
+// DisplayName formats a customer's name for visitors: "first_name" keeps
+// the first word ("Maria Ivanova" → "Maria"), "first_initial" adds the
+// initial of the last word ("Maria I."), "someone" keeps nothing. Words
+// that look like an e-mail address or a phone number never get through.
+func DisplayName(name, display string) string {
+	words := strings.Fields(StripContacts(name))
+	if display == "someone" || len(words) == 0 {
+		return ""
+	}
+	first := words[0]
+	if display != "first_initial" || len(words) == 1 {
+		return first
+	}
+	last := []rune(words[len(words)-1])
+	return first + " " + string(unicode.ToUpper(last[0])) + "."
+}
+
+// StripContacts drops the words of a name that hold an '@' (an e-mail
+// address) or a digit (a phone number, or part of one: names have no
+// digits), so a shop that puts "Maria maria@mail.ru" or "+7 999 123-45-67"
+// in a name field shows "Maria" and stores no contact. Intake applies it
+// before an event is stored, and PublicEvent again before one is shown.
+func StripContacts(name string) string {
+	words := strings.Fields(name)
+	kept := words[:0]
+	for _, w := range words {
+		if strings.ContainsRune(w, '@') || strings.ContainsFunc(w, unicode.IsDigit) || !strings.ContainsFunc(w, unicode.IsLetter) {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
+}
