@@ -142,7 +142,7 @@ func (r result) print(d time.Duration) {
 		pct(.999).Round(time.Microsecond), r.latencies[n-1].Round(time.Microsecond))
 }
 
-// createSite makes a site with one widget of each kind through the admin API
+// createSite makes a site with one widget of each type through the admin API
 // and returns its id and public key. The callback widget's limits are
 // opened up (the load comes from few visitors), and its manager is a
 // simulated number that is busy, so each request costs the bridge one short
@@ -159,7 +159,6 @@ func createSite(base, token, origin string) (siteID, key, timerID string, err er
 		`{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456702"}],"visitor_retries":0,
 			"limits":{"per_ip":100000,"per_visitor":1000,"per_number":1000,"per_number_global":1000,"daily_budget":1000000}}}`,
 		`{"type":"countdown","settings":{"mode":"evergreen","duration_seconds":900}}`,
-		`{"type":"social_proof"}`,
 	} {
 		var widget struct{ ID, Type string }
 		if err := post(base+"/api/v1/sites/"+site.ID+"/widgets", token, w, &widget); err != nil {

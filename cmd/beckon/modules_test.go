@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/beckonhq/beckon/callback/sim"
+	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/i18n"
+	"github.com/beckonhq/beckon/server/servertest"
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets"
+)
+
+// served are the modules this binary serves, as serve builds them.
+func served(t *testing.T) []widgets.Module {
+	t.Helper()
+	list := modules(servertest.Config(), sim.New(servertest.FastCalls))
+	if len(list) == 0 {
+		t.Fatal("the binary serves no widget type")
+	}
+	return list
+}
+
+// typesOf lists the modules' types in order.
+func typesOf(list []widgets.Module) []string {
+	var out []string
+	for _, m := range list {
+		out = append(out, m.Type())
+	}
+	return out
+}
+
+// TestHarnessServesTheBinarysModules: every HTTP and browser test runs on
+// servertest.Modules, so a type added here and not there (or in another
+// order) would go untested, or be tested mounted differently from how
+// operators get it.
+func TestHarnessServesTheBinarysModules(t *testing.T) {
+	cfg := servertest.Config()
+	binary := modules(cfg, sim.New(servertest.FastCalls))
+	harness := servertest.Modules(cfg, sim.New(servertest.FastCalls))
+	if got, want := typesOf(harness), typesOf(binary); !slices.Equal(got, want) {
+		t.Fatalf("servertest.Modules serves %v, cmd/beckon/modules.go %v: the two lists must be the same, in the same order", got, want)
+	}
+	for i, m := range binary {
+		if harness[i].Bundle() != m.Bundle() || !slices.Equal(harness[i].Texts(), m.Texts()) {
+			t.Errorf("%s: the harness's module has bundle %q and texts %v, the binary's %q and %v",
+				m.Type(), harness[i].Bundle(), harness[i].Texts(), m.Bundle(), m.Texts())
+		}
+	}
+}
+
+// TestEveryModuleHasItsBundle: the server refuses to start with a type
+// whose bundle is not built, so this failing means the binary would not
+// start.
+func TestEveryModuleHasItsBundle(t *testing.T) {
+	assets := embed.Default()
+	for _, m := range served(t) {
+		if _, ok := assets.BundleURL(m.Bundle()); !ok {
+			t.Errorf("%s: no bundle %q in embed/dist; add embed/src/widgets/%s/index.ts and run npm run build --prefix embed", m.Type(), m.Bundle(), m.Bundle())
+		}
+	}
+}
+
+// TestEveryModuleSpeaksThreeLanguages: each catalogue file a module names
+// exists and holds texts in ru, uk and en (i18n's own tests check every
+// text inside).
+func TestEveryModuleSpeaksThreeLanguages(t *testing.T) {
+	for _, m := range served(t) {
+		if len(m.Texts()) == 0 {
+			t.Errorf("%s names no i18n catalogue file: every widget shows or says something", m.Type())
+		}
+		for _, name := range m.Texts() {
+			if !slices.Contains(i18n.Names(), name) {
+				t.Errorf("%s: no catalogue file i18n/%s.json", m.Type(), name)
+				continue
+			}
+			byLang, err := i18n.Load[map[string]any](name)
+			if err != nil {
+				t.Errorf("%s: %v", m.Type(), err)
+				continue
+			}
+			for _, lang := range []string{"ru", "uk", "en"} {
+				if len(byLang[lang]) == 0 {
+					t.Errorf("%s: i18n/%s.json has no %s texts", m.Type(), name, lang)
+				}
+			}
+		}
+	}
+}
+
+// TestDemoSettingsAreValid: the first start creates the demo site with
+// each demo module's settings; settings its own checks refuse would stop
+// the server from starting on a fresh machine.
+func TestDemoSettingsAreValid(t *testing.T) {
+	cfg := servertest.Config()
+	site := store.Site{ID: "site_demo", Key: "demo", Name: "Beckon demo", Origins: []string{cfg.PublicOrigin()},
+		Timezone: "Europe/Moscow", Locale: "ru", Region: "RU"}
+	demos := 0
+	for _, m := range served(t) {
+		d, ok := m.(widgets.Demo)
+		if !ok {
+			continue
+		}
+		demos++
+		settings, err := widgets.Normalize(m, json.RawMessage(d.DemoSettings()), site)
+		if err != nil {
+			t.Errorf("%s: the demo settings are refused: %v", m.Type(), err)
+			continue
+		}
+		if _, err := widgets.Parse(m, settings); err != nil {
+			t.Errorf("%s: the normalised demo settings do not read back: %v", m.Type(), err)
+		}
+	}
+	if demos == 0 {
+		t.Fatal("no module has demo settings: /demo would show a newcomer nothing")
+	}
+}
+
+// TestDemoShowsEveryDemoModule: a newcomer's /demo loads, in the modules'
+// order, one widget of every type that has a demo, each with its bundle.
+func TestDemoShowsEveryDemoModule(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{Demo: true,
+			Modules: func(cfg config.Config) []widgets.Module { return modules(cfg, sim.New(servertest.FastCalls)) }})
+		var want []string
+		for _, m := range served(t) {
+			if _, ok := m.(widgets.Demo); ok {
+				want = append(want, m.Type())
+			}
+		}
+		r := ts.Request("GET", "/w/v1/"+ts.DemoKey+"/config", nil, "Origin", ts.Base)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		var config struct {
+			Widgets []struct{ Type, Bundle string }
+		}
+		if err := json.Unmarshal(r.Body, &config); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range config.Widgets {
+			got = append(got, w.Type)
+			if url, _ := embed.Default().BundleURL(w.Type); w.Bundle != url {
+				t.Errorf("%s: the config names bundle %q, want %q", w.Type, w.Bundle, url)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("the demo shows %v, want %v", got, want)
+		}
+	})
+}
+
+// TestOpenAPIListsTheServedTypes: the OpenAPI document is written by hand;
+// its widget type enum is what clients generate code from, so it names
+// exactly the types this binary serves.
+func TestOpenAPIListsTheServedTypes(t *testing.T) {
+	raw, err := os.ReadFile("../../server/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				WidgetInput struct {
+					Properties struct {
+						Type struct {
+							Enum []string `json:"enum"`
+						} `json:"type"`
+					} `json:"properties"`
+				} `json:"WidgetInput"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Components.Schemas.WidgetInput.Properties.Type.Enum
+	want := typesOf(served(t))
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("server/openapi.json's WidgetInput.type enum is %v; the binary serves %v", got, want)
+	}
+}
