@@ -22,6 +22,8 @@ func demoModules(cfg config.Config) []widgets.Module {
 	return servertest.Modules(cfg, sim.New(servertest.FastCalls))
 }
 
+// TestDemoPage: the first start makes one demo site for this machine's
+// origins, whose page embeds it and speaks the visitor's language.
 func TestDemoPage(t *testing.T) {
 	st := servertest.NewStore(t, "embedded")
 	cfg := servertest.Config()
@@ -57,6 +59,8 @@ func TestDemoPage(t *testing.T) {
 	}
 }
 
+// TestDemoSiteRespectsDeletion: a demo site the operator deleted is not
+// made again at the next start.
 func TestDemoSiteRespectsDeletion(t *testing.T) {
 	st := servertest.NewStore(t, "embedded")
 	ctx := context.Background()

@@ -1,14 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/callback"
-	"github.com/beckonhq/beckon/server"
 	"github.com/beckonhq/beckon/server/servertest"
 )
 
@@ -16,13 +14,7 @@ import (
 // ad-tech «площадка», no calque «майданчик»), and the demo's consent is the
 // gender-neutral default naming its operator, about the data only.
 func TestDemoTexts(t *testing.T) {
-	st := servertest.NewStore(t, "embedded")
-	cfg := servertest.Config()
-	key, _, err := server.EnsureDemoSite(context.Background(), st, cfg, demoModules(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := servertest.Start(t, st, servertest.Options{Server: server.Options{DemoSiteKey: key}})
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Demo: true})
 	for lang, want := range map[string]string{
 		"ru": "Это демонстрационный сайт. Виджеты подключены одной строкой кода ниже",
 		"uk": "Це демонстраційний сайт. Віджети підключено одним рядком коду нижче",
@@ -41,7 +33,7 @@ func TestDemoTexts(t *testing.T) {
 		}
 	}
 
-	r := ts.Request("GET", "/w/v1/"+key+"/config", nil, "Origin", cfg.PublicOrigin())
+	r := ts.Request("GET", "/w/v1/"+ts.DemoKey+"/config", nil, "Origin", ts.Base)
 	servertest.ExpectStatus(t, r, http.StatusOK)
 	var conf struct {
 		Widgets []struct {
