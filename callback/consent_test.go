@@ -1,4 +1,7 @@
-package server
+package callback_test
+
+// The consent of the callback widget (consent.go, settings.go): its
+// default texts, what a request records, the policy link's check.
 
 import (
 	"encoding/json"
@@ -7,15 +10,16 @@ import (
 	"testing"
 
 	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
 // publicConsent reads the consent of the site's callback widget from the
 // public config, as the widget does.
 func (ts *testServer) publicConsent(key string) callback.PublicConsent {
-	ts.t.Helper()
-	r := ts.request("GET", "/w/v1/"+key+"/config", nil, "Origin", shopOrigin)
-	expectStatus(ts.t, r, http.StatusOK)
+	ts.T.Helper()
+	r := ts.Request("GET", "/w/v1/"+key+"/config", nil, "Origin", shopOrigin)
+	servertest.ExpectStatus(ts.T, r, http.StatusOK)
 	var cfg struct {
 		Widgets []struct {
 			Type     string
@@ -23,14 +27,14 @@ func (ts *testServer) publicConsent(key string) callback.PublicConsent {
 		}
 	}
 	if err := json.Unmarshal(r.Body, &cfg); err != nil {
-		ts.t.Fatal(err)
+		ts.T.Fatal(err)
 	}
 	for _, w := range cfg.Widgets {
 		if w.Type == "callback" {
 			return w.Settings.Consent
 		}
 	}
-	ts.t.Fatalf("no callback widget in %s", r.Body)
+	ts.T.Fatalf("no callback widget in %s", r.Body)
 	return callback.PublicConsent{}
 }
 
@@ -38,8 +42,8 @@ func (ts *testServer) publicConsent(key string) callback.PublicConsent {
 // text shows, in ru, uk and en, a gender-neutral consent that names the
 // operator, the data and the purpose, about the data only.
 func TestConsentDefaults(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
 		_, key, _ := ts.callbackSite(`,"consent":{"required":true,"operator":"ООО «Ромашка»","url":"https://shop.example/privacy"}`)
 		c := ts.publicConsent(key)
 		want := map[string][]string{
@@ -73,11 +77,11 @@ func TestConsentDefaults(t *testing.T) {
 			t.Errorf("default operator: %q", got)
 		}
 		// An operator name that cannot be shown is refused, naming the field.
-		site := ts.createSite("Shop2", shopOrigin)
-		r := ts.admin("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
+		site := ts.CreateSite("Shop2", shopOrigin)
+		r := ts.Admin("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
 			"settings": json.RawMessage(`{"consent":{"required":true,"operator":"ООО\nPress 1"}}`)})
-		expectStatus(t, r, http.StatusUnprocessableEntity)
-		if f := r.errorField(t); f != "settings.consent.operator" {
+		servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+		if f := r.ErrorField(t); f != "settings.consent.operator" {
 			t.Errorf("field %q", f)
 		}
 	})
@@ -87,8 +91,8 @@ func TestConsentDefaults(t *testing.T) {
 // its visitor saw (by the id the widget sends), in that text's language,
 // and only the id once the owner has changed the text since.
 func TestConsentRecordKeepsTheTextShown(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
 		siteID, key, wid := ts.callbackSite(`,"consent":{"required":true,"version":"2026-11","text":{"uk":"Даю згоду ТОВ «Ромашка» на обробку номера телефону для дзвінка."}}`)
 		shown := ts.publicConsent(key)
 		ukText := "Даю згоду ТОВ «Ромашка» на обробку номера телефону для дзвінка."
@@ -97,8 +101,8 @@ func TestConsentRecordKeepsTheTextShown(t *testing.T) {
 		}
 		r := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true,
 			"consent_text_id": shown.TextIDs["uk"]})
-		expectStatus(t, r, http.StatusAccepted)
-		cb := ts.adminCallback(siteID, r.json(t)["id"].(string))
+		servertest.ExpectStatus(t, r, http.StatusAccepted)
+		cb := ts.adminCallback(siteID, r.JSON(t)["id"].(string))
 		if cb.Consent == nil || cb.Consent.Text != ukText || cb.Consent.Lang != "uk" || cb.Consent.TextID != shown.TextIDs["uk"] ||
 			cb.Consent.Version != "2026-11" || cb.Consent.IP == "" || cb.Consent.At.IsZero() {
 			t.Fatalf("consent record %+v", cb.Consent)
@@ -106,14 +110,37 @@ func TestConsentRecordKeepsTheTextShown(t *testing.T) {
 
 		// The owner rewrites the text; a page loaded before still sends
 		// the old id: the record keeps that id, and claims no other text.
-		ts.admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"settings": json.RawMessage(
+		ts.Admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"settings": json.RawMessage(
 			`{"managers":[{"name":"Anna","phone":"+79000000010"}],"consent":{"required":true,"version":"2026-12","text":{"uk":"Нова згода."}}}`)})
 		r = ts.postCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true,
 			"consent_text_id": shown.TextIDs["uk"]})
-		expectStatus(t, r, http.StatusAccepted)
-		cb = ts.adminCallback(siteID, r.json(t)["id"].(string))
+		servertest.ExpectStatus(t, r, http.StatusAccepted)
+		cb = ts.adminCallback(siteID, r.JSON(t)["id"].(string))
 		if cb.Consent == nil || cb.Consent.TextID != shown.TextIDs["uk"] || cb.Consent.Text != "" || cb.Consent.Version != "2026-12" {
 			t.Fatalf("consent record after an edit %+v", cb.Consent)
+		}
+	})
+}
+
+// TestConsentURLValidated: consent.url, the owner's privacy policy the form
+// links to, must be an https URL; anything else is refused naming the field
+// and leaves the widget as it was.
+func TestConsentURLValidated(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
+		site := ts.CreateSite("Shop")["id"].(string)
+		const good = "https://shop.example/privacy?lang=ru#data"
+		w := ts.CreateWidget(site, map[string]any{"type": "callback", "settings": map[string]any{"consent": map[string]any{"url": good}}})
+		path := "/api/v1/sites/" + site + "/widgets/" + w["id"].(string)
+		for _, bad := range []string{"http://shop.example/privacy", "javascript:alert(1)", "/privacy", "https://", "https://user:pw@shop.example/", "https://shop.example/" + strings.Repeat("p", 2048)} {
+			r := ts.Admin("PATCH", path, map[string]any{"settings": map[string]any{"consent": map[string]any{"url": bad}}})
+			if r.Status != http.StatusUnprocessableEntity || r.ErrorField(t) != "settings.consent.url" {
+				t.Errorf("consent.url %.40q: %d %s; want 422 naming settings.consent.url", bad, r.Status, r.Body)
+			}
+		}
+		got := ts.Admin("GET", path, nil).JSON(t)["settings"].(map[string]any)["consent"].(map[string]any)["url"]
+		if got != good {
+			t.Errorf("after refused changes consent.url is %v, want %q", got, good)
 		}
 	})
 }

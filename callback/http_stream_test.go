@@ -1,10 +1,14 @@
-package server
+package callback_test
+
+// The visitor's progress stream (http_stream.go, hub.go): Server-Sent
+// Events of a request from queued to final.
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -14,6 +18,8 @@ import (
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/sim"
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -23,6 +29,14 @@ var slowCall = sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millise
 	Press: 40 * time.Millisecond, Talk: 3500 * time.Millisecond}
 
 const streamTestWriteTimeout = time.Second
+
+// slowCallServer runs a server on st whose calls are slowCall, with the
+// write timeout of streamTestWriteTimeout and heartbeats every 200 ms.
+func slowCallServer(t *testing.T, st store.Store) *testServer {
+	t.Helper()
+	return startWith(t, st, sim.New(slowCall), callback.ModuleOptions{StreamHeartbeat: 200 * time.Millisecond},
+		servertest.Options{Server: server.Options{WriteTimeout: streamTestWriteTimeout}})
+}
 
 type sseEvent struct {
 	id       int
@@ -38,9 +52,10 @@ type sseReader struct {
 	pings int
 }
 
+// openStream opens the progress stream of vis-1's request id.
 func (ts *testServer) openStream(t *testing.T, key, id, lastEventID string) *sseReader {
 	t.Helper()
-	req, _ := http.NewRequest("GET", ts.base+"/w/v1/"+key+"/callbacks/"+id+"/events?visitor_id=vis-1", nil)
+	req, _ := http.NewRequest("GET", ts.Base+"/w/v1/"+key+"/callbacks/"+id+"/events?visitor_id=vis-1", nil)
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
 	}
@@ -67,7 +82,10 @@ func (r *sseReader) next() (ev sseEvent, ok bool) {
 		case strings.HasPrefix(line, "id: "):
 			id, _ = strconv.Atoi(strings.TrimPrefix(line, "id: "))
 		case strings.HasPrefix(line, "data: "):
-			var v callbackView
+			var v struct {
+				Status   string
+				Timeline []struct{ Status string }
+			}
 			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &v); err != nil {
 				r.t.Fatalf("event data: %v", err)
 			}
@@ -101,6 +119,50 @@ func (r *sseReader) follow() sseEvent {
 	}
 }
 
+// TestCallbackProgressStream follows a request over Server-Sent Events
+// from queued to completed.
+func TestCallbackProgressStream(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
+		_, key, _ := ts.callbackSite("")
+		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+		resp, err := servertest.Client.Get(ts.Base + "/w/v1/" + key + "/callbacks/" + id + "/events?visitor_id=vis-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		var seen []string
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			line, ok := strings.CutPrefix(sc.Text(), "data: ")
+			if !ok {
+				continue
+			}
+			var v struct{ Status string }
+			if err := json.Unmarshal([]byte(line), &v); err != nil {
+				t.Fatalf("event data is not JSON: %q", line)
+			}
+			if len(seen) == 0 || seen[len(seen)-1] != v.Status {
+				seen = append(seen, v.Status)
+			}
+		}
+		// The stream ends after the final state; every step seen is in order.
+		if len(seen) < 3 || seen[len(seen)-1] != "completed" || !slices.Contains(seen, "connected") {
+			t.Fatalf("stream showed %v", seen)
+		}
+		order := map[string]int{"queued": 0, "calling_manager": 1, "manager_answered": 2, "calling_visitor": 3, "connected": 4, "completed": 5}
+		for i := 1; i < len(seen); i++ {
+			if order[seen[i]] <= order[seen[i-1]] {
+				t.Fatalf("out of order: %v", seen)
+			}
+		}
+		servertest.ExpectStatus(t, ts.Request("GET", "/w/v1/"+key+"/callbacks/"+id+"/events?visitor_id=other", nil), http.StatusNotFound)
+	})
+}
+
 // TestProgressStreamOfALongCallWithDefaults: a conversation of 35 s, more
 // than twice the server's default write timeout, followed on one stream
 // with the server as operators run it (no timeout shortened), with the
@@ -109,9 +171,9 @@ func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
 	t.Parallel()
 	longCall := sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
 		Press: 40 * time.Millisecond, Talk: 35 * time.Second}
-	ts := newTestServerWith(t, storeFactories["embedded"](t), nil, Options{Telephony: sim.New(longCall)})
+	ts := startWith(t, servertest.NewStore(t, "embedded"), sim.New(longCall), callback.ModuleOptions{}, servertest.Options{})
 	_, key, _ := ts.callbackSite("")
-	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 	opened := time.Now()
 	stream := ts.openStream(t, key, id, "")
 	last := stream.follow()
@@ -130,11 +192,10 @@ func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
 // three times the server's write timeout is followed to its end on one
 // stream, with heartbeats while nothing changes and ids that only grow.
 func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServerWith(t, newStore(t), nil, Options{Telephony: sim.New(slowCall),
-			WriteTimeout: streamTestWriteTimeout, StreamHeartbeat: 200 * time.Millisecond})
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := slowCallServer(t, newStore(t))
 		_, key, _ := ts.callbackSite("")
-		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 		opened := time.Now()
 		stream := ts.openStream(t, key, id, "")
 		last := stream.follow()
@@ -154,10 +215,9 @@ func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
 // id it saw is not sent the same state again, and the next state it gets
 // holds every step, the ones before the break included.
 func TestProgressStreamResumes(t *testing.T) {
-	ts := newTestServerWith(t, storeFactories["embedded"](t), nil, Options{Telephony: sim.New(slowCall),
-		WriteTimeout: streamTestWriteTimeout, StreamHeartbeat: 200 * time.Millisecond})
+	ts := slowCallServer(t, servertest.NewStore(t, "embedded"))
 	_, key, _ := ts.callbackSite("")
-	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
+	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 	first := ts.openStream(t, key, id, "")
 	var seen sseEvent
 	for seen.status != "connected" {
@@ -211,13 +271,13 @@ func (s *slowRead) GetCallback(ctx context.Context, siteID, id string) (store.Ca
 // One replica takes the request and serves the stream; another one's
 // workers bridge the call, so only the stream's reads are slowed.
 func TestProgressStreamSeesChangesDuringItsFirstRead(t *testing.T) {
-	st := storeFactories["embedded"](t)
+	st := servertest.NewStore(t, "embedded")
 	slow := &slowRead{Store: st}
-	web := newTestServer(t, slow, func(c *config.Config) { c.CallbackWorkers = 0 })
+	web := startServer(t, slow, func(c *config.Config) { c.CallbackWorkers = 0 })
 	_, key, _ := web.callbackSite("")
-	id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).json(t)["id"].(string)
-	newTestServerWith(t, st, nil, Options{Telephony: sim.New(sim.Delays{Ring: 100 * time.Millisecond,
-		Answer: 100 * time.Millisecond, Press: 100 * time.Millisecond, Talk: 500 * time.Millisecond})})
+	id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+	startWith(t, st, sim.New(sim.Delays{Ring: 100 * time.Millisecond, Answer: 100 * time.Millisecond,
+		Press: 100 * time.Millisecond, Talk: 500 * time.Millisecond}), callback.ModuleOptions{}, servertest.Options{})
 	slow.armed.Store(true)
 	stream := web.openStream(t, key, id, "")
 	var events []sseEvent

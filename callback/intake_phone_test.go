@@ -1,10 +1,13 @@
-package server
+package callback_test
+
+// Phone numbers at intake (intake.go): which are refused, how they are read.
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -25,24 +28,24 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 		"+878101234567890": "personal",     // universal personal telecommunications
 		"+88812345678901":  "humanitarian", // OCHA
 	}
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
-		site := ts.createSite("Shop", shopOrigin)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
+		site := ts.CreateSite("Shop", shopOrigin)
 		for _, code := range []int{800, 808, 870, 878, 881, 882, 883, 888, 979} {
-			r := ts.request("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
+			r := ts.Request("POST", "/api/v1/sites/"+site["id"].(string)+"/widgets", map[string]any{"type": "callback",
 				"settings": map[string]any{"managers": []any{map[string]any{"name": "Anna", "phone": "+79000000010"}},
-					"allowed_calling_codes": []int{7, code}}}, "Authorization", "Bearer "+testAdminToken)
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if r.errorField(t) != "settings.allowed_calling_codes[1]" {
+					"allowed_calling_codes": []int{7, code}}}, "Authorization", "Bearer "+servertest.AdminToken)
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if r.ErrorField(t) != "settings.allowed_calling_codes[1]" {
 				t.Errorf("allowing +%d: %s", code, r.Body)
 			}
 		}
 		siteID, key, _ := ts.callbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for phone, kind := range numbers {
 			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": "v-1"})
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			msg := r.json(t)["error"].(map[string]any)["message"].(string)
-			if r.errorField(t) != "phone" || !strings.Contains(msg, phone[:4]) || !strings.Contains(msg, kind) {
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			msg := r.JSON(t)["error"].(map[string]any)["message"].(string)
+			if r.ErrorField(t) != "phone" || !strings.Contains(msg, phone[:4]) || !strings.Contains(msg, kind) {
 				t.Errorf("%s: %s; want a phone error naming %s and %q", phone, r.Body, phone[:4], kind)
 			}
 		}
@@ -56,23 +59,23 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 // digits and plus sign (a Japanese or Chinese keyboard, a phone's
 // autofill), or other Unicode digits, is the same number, not "too long".
 func TestCallbackPhoneInFullWidthDigits(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), nil)
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), nil)
 		siteID, key, _ := ts.callbackSite("")
 		for typed, want := range map[string]string{
 			"＋７ （９１６） １２３－４５－６７": "+79161234567", // full-width
 			"+٧ ٩١٦ ١٢٣ ٤٥ ٦٨":   "+79161234568", // Arabic-Indic digits
 		} {
 			r := ts.postCallback(key, map[string]any{"phone": typed, "visitor_id": "v-1"})
-			expectStatus(t, r, http.StatusAccepted)
-			if got := ts.adminCallback(siteID, r.json(t)["id"].(string)).Phone; got != want {
+			servertest.ExpectStatus(t, r, http.StatusAccepted)
+			if got := ts.adminCallback(siteID, r.JSON(t)["id"].(string)).Phone; got != want {
 				t.Fatalf("%q stored as %q, want %s", typed, got, want)
 			}
 		}
 		// Still bounded: 33 full-width digits are too long.
 		long := ts.postCallback(key, map[string]any{"phone": strings.Repeat("９", 33), "visitor_id": "v-1"})
-		expectStatus(t, long, http.StatusUnprocessableEntity)
-		if long.errorField(t) != "phone" || !strings.Contains(string(long.Body), "too long") {
+		servertest.ExpectStatus(t, long, http.StatusUnprocessableEntity)
+		if long.ErrorField(t) != "phone" || !strings.Contains(string(long.Body), "too long") {
 			t.Fatalf("33 digits: %s", long.Body)
 		}
 	})

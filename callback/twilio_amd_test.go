@@ -1,4 +1,6 @@
-package server
+package callback_test
+
+// Answering machines through the real Twilio provider and twiliofake.
 
 import (
 	"net/http"
@@ -10,25 +12,9 @@ import (
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
 	"github.com/beckonhq/beckon/i18n"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
-
-// waitCallback polls the stored request until cond holds and every call at
-// the fake has ended.
-func (ts *testServer) waitCallback(siteID, id string, fake *twiliofake.Fake, cond func(store.Callback) bool) store.Callback {
-	ts.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		cb := ts.adminCallback(siteID, id)
-		if cond(cb) && fake.WaitIdle(time.Second) {
-			return ts.adminCallback(siteID, id)
-		}
-		if time.Now().After(deadline) {
-			ts.t.Fatalf("request %s: condition not met: %s, timeline %+v, legs %+v", id, cb.Status, cb.Timeline, cb.Legs)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // saidToManager is the last thing the manager at phone heard.
 func saidToManager(fake *twiliofake.Fake, phone string) string {
@@ -42,14 +28,6 @@ func saidToManager(fake *twiliofake.Fake, phone string) string {
 		return ""
 	}
 	return said[len(said)-1]
-}
-
-func statusesOf(cb store.Callback) []string {
-	var out []string
-	for _, t := range cb.Timeline {
-		out = append(out, t.Status)
-	}
-	return out
 }
 
 // TestTwilioVoicemail: a voicemail picks up the visitor's call. In either
@@ -67,22 +45,22 @@ func TestTwilioVoicemail(t *testing.T) {
 	}{{"asynchronous", false}, {"synchronous", true}} {
 		for _, retries := range []int{1, 0} {
 			t.Run(order.name+"/retries="+string(rune('0'+retries)), func(t *testing.T) {
-				forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+				servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 					ts, fake := twilioServerWith(t, newStore(t), twiliofake.Options{SyncAMD: order.sync})
 					// The machine would record for an hour: only detection ends it.
 					fake.Script(visitor, twiliofake.Behavior{Answer: true, RingFor: 20 * time.Millisecond,
 						AnsweredBy: "machine_end_beep", TalkFor: time.Hour})
 					siteID, key, _ := ts.callbackSite(`,"machine_detection":true,"retry_delay_seconds":10,"visitor_retries":` + string(rune('0'+retries)))
 					r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
-					expectStatus(t, r, http.StatusAccepted)
-					id := r.json(t)["id"].(string)
+					servertest.ExpectStatus(t, r, http.StatusAccepted)
+					id := r.JSON(t)["id"].(string)
 					cb := ts.waitCallback(siteID, id, fake, func(cb store.Callback) bool {
 						return (cb.Status == callback.StatusQueued && cb.Attempt == 1 || callback.Final(cb.Status)) &&
 							slices.ContainsFunc(cb.Legs, func(l store.Leg) bool { return l.Kind == callback.LegVisitor && !l.EndedAt.IsZero() })
 					})
 
-					if slices.Contains(statusesOf(cb), callback.StatusConnected) {
-						t.Fatalf("a voicemail counted as connected: %v", statusesOf(cb))
+					if slices.Contains(statuses(cb), callback.StatusConnected) {
+						t.Fatalf("a voicemail counted as connected: %v", statuses(cb))
 					}
 					v := cb.Legs[len(cb.Legs)-1]
 					if v.Kind != callback.LegVisitor || v.Outcome != string(callback.OutcomeMachine) {
@@ -110,9 +88,9 @@ func TestTwilioVoicemail(t *testing.T) {
 						}
 					}
 
-					a := ts.admin("GET", "/api/v1/sites/"+siteID+"/analytics/callbacks?days=30", nil)
-					expectStatus(t, a, http.StatusOK)
-					total := a.json(t)["analytics"].(map[string]any)["total"].(map[string]any)
+					a := ts.Admin("GET", "/api/v1/sites/"+siteID+"/analytics/callbacks?days=30", nil)
+					servertest.ExpectStatus(t, a, http.StatusOK)
+					total := a.JSON(t)["analytics"].(map[string]any)["total"].(map[string]any)
 					if total["requests"] != float64(1) || total["connected"] != float64(0) {
 						t.Fatalf("analytics %v, want 1 request, 0 connected", total)
 					}
@@ -135,10 +113,10 @@ func TestTwilioManagerHearsWhy(t *testing.T) {
 		{"no answer", twiliofake.Behavior{NoAnswer: true, RingFor: 30 * time.Millisecond}},
 		{"voicemail", twiliofake.Behavior{Answer: true, Machine: true, TalkFor: time.Hour}},
 	} {
-		ts, fake := twilioServer(t, storeFactories["embedded"](t))
+		ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
 		fake.Script(visitor, tc.b)
 		siteID, key, _ := ts.callbackSite(`,"machine_detection":true,"visitor_retries":0`)
-		id := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}).json(t)["id"].(string)
+		id := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}).JSON(t)["id"].(string)
 		ts.settled(siteID, id, fake)
 		heard[tc.name] = saidToManager(fake, "+79000000010")
 	}

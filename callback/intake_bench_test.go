@@ -1,4 +1,6 @@
-package server
+package callback_test
+
+// Benchmarks of intake to the provider.
 
 import (
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -19,20 +22,20 @@ import (
 // call is then bridged in full by the fake (manager answers, presses 1, the
 // visitor is dialled, they talk), all on the same machine. Run:
 //
-//	go test ./server -run '^$' -bench CallbackToProvider -benchtime 1000x
-//	BECKON_TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test ./server -run '^$' -bench CallbackToProvider -benchtime 1000x
+//	go test ./callback -run '^$' -bench CallbackToProvider -benchtime 1000x
+//	BECKON_TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test ./callback -run '^$' -bench CallbackToProvider -benchtime 1000x
 func BenchmarkCallbackToProvider(b *testing.B) {
-	for _, name := range []string{"embedded", "redis"} {
+	for _, kind := range servertest.StoreKinds {
 		for _, rate := range []int{20, 50, 100, 200} {
-			b.Run(name+"/"+strconv.Itoa(rate)+"rps", func(b *testing.B) { benchToProvider(b, storeFactories[name], rate) })
+			b.Run(kind+"/"+strconv.Itoa(rate)+"rps", func(b *testing.B) { benchToProvider(b, servertest.NewStore(b, kind), rate) })
 		}
 	}
 }
 
-func benchToProvider(b *testing.B, newStore func(t testing.TB) store.Store, rate int) {
+func benchToProvider(b *testing.B, st store.Store, rate int) {
 	b.StopTimer()
 	// One client address sends everything: lift the per-IP limit.
-	ts, fake := twilioServer(b, newStore(b), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1e6, 1e6 })
+	ts, fake := twilioServer(b, st, func(c *config.Config) { c.PublicRate, c.PublicBurst = 1e6, 1e6 })
 	_, key, _ := ts.callbackSite(`,"limits":{"per_ip":100000,"per_visitor":1000,"per_number":1000,"per_number_global":1000,"daily_budget":1000000}`)
 	accepted := make(map[string]time.Time, b.N)
 	var mu sync.Mutex
@@ -52,7 +55,7 @@ func benchToProvider(b *testing.B, newStore func(t testing.TB) store.Store, rate
 				return
 			}
 			mu.Lock()
-			accepted[r.json(b)["id"].(string)] = at
+			accepted[r.JSON(b)["id"].(string)] = at
 			mu.Unlock()
 		}()
 	}

@@ -1,11 +1,12 @@
-package server
+package callback_test
+
+// The bridge end to end through the real Twilio provider (callback/twilio)
+// against twiliofake, a local fake of Twilio's REST API that calls the
+// server's webhooks back, signed: calls, outcomes, replays, takeovers.
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,88 +15,10 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/callback"
-	"github.com/beckonhq/beckon/callback/twilio"
 	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
-	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
-
-// twilioServer runs a server whose telephony is the real Twilio provider
-// (twilio-go) against a local fake of Twilio's REST API, which calls the
-// server's webhooks back signed the way Twilio signs them.
-func twilioServer(t testing.TB, st store.Store, mutate ...func(*config.Config)) (*testServer, *twiliofake.Fake) {
-	t.Helper()
-	return twilioServerWith(t, st, twiliofake.Options{}, mutate...)
-}
-
-// twilioServerWith is twilioServer with the fake's options (its Second is
-// 20 ms unless set).
-func twilioServerWith(t testing.TB, st store.Store, fo twiliofake.Options, mutate ...func(*config.Config)) (*testServer, *twiliofake.Fake) {
-	t.Helper()
-	if fo.Second == 0 {
-		fo.Second = 20 * time.Millisecond
-	}
-	fake := twiliofake.New(fo)
-	t.Cleanup(fake.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	prov, err := twilio.New(twilio.Options{AccountSID: fake.AccountSID(), AuthToken: fake.AuthToken(),
-		From: "+15005550006", PublicURL: base, APIBaseURL: fake.URL(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := testConfig()
-	cfg.PublicURL = base
-	for _, m := range mutate {
-		m(&cfg)
-	}
-	ctx := context.Background()
-	hash, _, err := EnsureAdminToken(ctx, st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(ctx, cfg, st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminTokenHash: hash, Telephony: prov})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App().Listener(ln)
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	return &testServer{t: t, srv: srv, store: st, base: base}, fake
-}
-
-// adminCallback reads the whole stored request.
-func (ts *testServer) adminCallback(siteID, id string) store.Callback {
-	ts.t.Helper()
-	var cb store.Callback
-	r := ts.admin("GET", "/api/v1/sites/"+siteID+"/callbacks/"+id, nil)
-	expectStatus(ts.t, r, http.StatusOK)
-	json.Unmarshal(r.Body, &cb)
-	return cb
-}
-
-// settled waits until the request is final and every call has ended.
-func (ts *testServer) settled(siteID, id string, fake *twiliofake.Fake) store.Callback {
-	ts.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		cb := ts.adminCallback(siteID, id)
-		ended := callback.Final(cb.Status)
-		for _, l := range cb.Legs {
-			ended = ended && !l.EndedAt.IsZero()
-		}
-		if ended && fake.WaitIdle(time.Second) {
-			return ts.adminCallback(siteID, id)
-		}
-		if time.Now().After(deadline) {
-			ts.t.Fatalf("request %s not settled: %s %+v", id, cb.Status, cb.Legs)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func TestTwilioBridge(t *testing.T) {
 	const anna, boris, visitor = "+79000000010", "+79000000020", "+79161234567"
@@ -162,7 +85,7 @@ func TestTwilioBridge(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+			servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 				ts, fake := twilioServer(t, newStore(t))
 				for n, b := range tc.script {
 					fake.Script(n, b)
@@ -172,8 +95,8 @@ func TestTwilioBridge(t *testing.T) {
 				}
 				siteID, key, _ := ts.callbackSite(`,"caller_id":"+74950000000","visitor_retries":0`)
 				r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Ivan", "page_url": "https://shop.example/boilers"})
-				expectStatus(t, r, http.StatusAccepted)
-				cb := ts.settled(siteID, r.json(t)["id"].(string), fake)
+				servertest.ExpectStatus(t, r, http.StatusAccepted)
+				cb := ts.settled(siteID, r.JSON(t)["id"].(string), fake)
 				if cb.Status != tc.status || cb.Reason != tc.reason || (tc.manager != "" && cb.Manager != tc.manager) {
 					t.Fatalf("%s/%s by %q, want %s/%s by %q; timeline %+v", cb.Status, cb.Reason, cb.Manager, tc.status, tc.reason, tc.manager, cb.Timeline)
 				}
@@ -189,10 +112,10 @@ func TestTwilioBridge(t *testing.T) {
 // again, signed, in order and reversed, changes nothing; a bad signature
 // gets 403.
 func TestTwilioWebhooksReplayed(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts, fake := twilioServer(t, newStore(t))
 		siteID, key, _ := ts.callbackSite("")
-		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).json(t)["id"].(string)
+		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
 		done := ts.settled(siteID, id, fake)
 		var hooks []twiliofake.Webhook
 		for _, c := range fake.Calls() {
@@ -205,7 +128,7 @@ func TestTwilioWebhooksReplayed(t *testing.T) {
 			req, _ := http.NewRequest("POST", h.URL, strings.NewReader(h.Form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Twilio-Signature", signature)
-			resp, err := testClient.Do(req)
+			resp, err := servertest.Client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +167,7 @@ func TestTwilioWebhooksReplayed(t *testing.T) {
 // before Twilio was asked. After the job's lease another worker takes it;
 // Anna is never dialled, Boris is, once.
 func TestTwilioDeadWorkerTakenOver(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		ts, fake := twilioServer(t, st)
 		siteID, _, wid := ts.callbackSite("")
@@ -281,7 +204,7 @@ func TestTwilioDeadWorkerTakenOver(t *testing.T) {
 // TestTwilioScheduledRequest: a request for a slot is dialled at its time,
 // not before.
 func TestTwilioScheduledRequest(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		ts, fake := twilioServer(t, st)
 		siteID, _, wid := ts.callbackSite("")

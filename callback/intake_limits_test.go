@@ -1,4 +1,6 @@
-package server
+package callback_test
+
+// Intake's limits (intake.go) on requests refused as invalid.
 
 import (
 	"net/http"
@@ -7,6 +9,7 @@ import (
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -15,40 +18,40 @@ import (
 // looser than the one on accepted requests, and reaching it does not stop
 // a correct request.
 func TestMistypedNumbersDoNotLockOut(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := newTestServer(t, newStore(t), func(c *config.Config) { c.PublicBurst = 1000 })
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := startServer(t, newStore(t), func(c *config.Config) { c.PublicBurst = 1000 })
 		const perIP = 4
 		_, key, _ := ts.callbackSite(`,"limits":{"per_ip":` + strconv.Itoa(perIP) + `,"per_visitor":` + strconv.Itoa(perIP) + `}`)
-		mistyped := func() response {
+		mistyped := func() servertest.Response {
 			return ts.postCallback(key, map[string]any{"phone": "+7916123", "visitor_id": "vis-1"})
 		}
-		valid := func(n int) response {
+		valid := func(n int) servertest.Response {
 			return ts.postCallback(key, map[string]any{"phone": "+7916123450" + strconv.Itoa(n), "visitor_id": "vis-1"})
 		}
 
 		for i := 0; i < 10; i++ {
 			r := mistyped()
-			expectStatus(t, r, http.StatusUnprocessableEntity)
-			if r.errorField(t) != "phone" {
-				t.Fatalf("422 names %q", r.errorField(t))
+			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+			if r.ErrorField(t) != "phone" {
+				t.Fatalf("422 names %q", r.ErrorField(t))
 			}
 		}
-		expectStatus(t, valid(0), http.StatusAccepted)
+		servertest.ExpectStatus(t, valid(0), http.StatusAccepted)
 
 		// The cap on invalid requests: the 13th this hour (3 × per_ip = 12).
 		for i := 10; i < callback.InvalidPerIPFactor*perIP; i++ {
-			expectStatus(t, mistyped(), http.StatusUnprocessableEntity)
+			servertest.ExpectStatus(t, mistyped(), http.StatusUnprocessableEntity)
 		}
 		r := mistyped()
-		expectStatus(t, r, http.StatusTooManyRequests)
-		if r.errorCode(t) != "rate_limited" || r.Header.Get("Retry-After") == "" {
+		servertest.ExpectStatus(t, r, http.StatusTooManyRequests)
+		if r.ErrorCode(t) != "rate_limited" || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("invalid cap: %v %s", r.Header, r.Body)
 		}
 
 		// Correct requests still count only themselves: per_ip of them.
 		for n := 1; n < perIP; n++ {
-			expectStatus(t, valid(n), http.StatusAccepted)
+			servertest.ExpectStatus(t, valid(n), http.StatusAccepted)
 		}
-		expectStatus(t, valid(perIP), http.StatusTooManyRequests)
+		servertest.ExpectStatus(t, valid(perIP), http.StatusTooManyRequests)
 	})
 }

@@ -1,4 +1,6 @@
-package server
+package callback_test
+
+// The request's times through the real Twilio provider and twiliofake.
 
 import (
 	"net/http"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
+	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -17,7 +20,7 @@ import (
 // the legs still follow Beckon's clock: in order, in milliseconds, no leg
 // ending before it started; Twilio's times are kept beside them.
 func TestTwilioTimelineOnBeckonsClock(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		var mu sync.Mutex
 		twilioClock := time.Now().Add(time.Hour)
 		backwards := func() time.Time {
@@ -29,8 +32,8 @@ func TestTwilioTimelineOnBeckonsClock(t *testing.T) {
 		ts, fake := twilioServerWith(t, newStore(t), twiliofake.Options{Now: backwards})
 		siteID, key, _ := ts.callbackSite(`,"machine_detection":false`)
 		r := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
-		expectStatus(t, r, http.StatusAccepted)
-		id := r.json(t)["id"].(string)
+		servertest.ExpectStatus(t, r, http.StatusAccepted)
+		id := r.JSON(t)["id"].(string)
 		cb := ts.settled(siteID, id, fake)
 		if cb.Status != callback.StatusCompleted {
 			t.Fatalf("status %s", cb.Status)
@@ -63,7 +66,7 @@ func TestTwilioTimelineOnBeckonsClock(t *testing.T) {
 		if manager.ProviderEndedAt.IsZero() || !manager.ProviderEndedAt.Before(connected.ProviderAt) || manager.EndedAt.Before(connected.At) {
 			t.Fatalf("manager leg: ended %v (Twilio %v), connected %v (Twilio %v)", manager.EndedAt, manager.ProviderEndedAt, connected.At, connected.ProviderAt)
 		}
-		raw := string(ts.admin("GET", "/api/v1/sites/"+siteID+"/callbacks/"+id, nil).Body)
+		raw := string(ts.Admin("GET", "/api/v1/sites/"+siteID+"/callbacks/"+id, nil).Body)
 		if !strings.Contains(raw, `"provider_at":`) || !strings.Contains(raw, `"provider_ended_at":`) {
 			t.Errorf("the admin API shows no provider times: %s", raw)
 		}

@@ -1,4 +1,6 @@
-package server
+package callback_test
+
+// Intake (intake.go) of a number asked again.
 
 import (
 	"net/http"
@@ -6,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/server/servertest"
 
 	"github.com/beckonhq/beckon/store"
 )
@@ -16,15 +19,15 @@ import (
 // their own, not "the call has ended" at once; every try counts against
 // the number's limit; a request still in progress does absorb repeats.
 func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
-	forEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		// The test polls the visitor's view often: room for it.
-		ts := newTestServer(t, newStore(t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1000, 1000 })
+		ts := startServer(t, newStore(t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1000, 1000 })
 		_, key, _ := ts.callbackSite(`,"visitor_retries":0,"limits":{"per_number":2}`)
 		post := func(phone, visitor string) map[string]any {
 			t.Helper()
 			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor})
-			expectStatus(t, r, http.StatusAccepted)
-			return r.json(t)
+			servertest.ExpectStatus(t, r, http.StatusAccepted)
+			return r.JSON(t)
 		}
 
 		const busy = "+79161230002" // the simulator's visitor …02 is busy
@@ -42,8 +45,8 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 		}
 		// Each try counts against the number's limit (2 an hour here).
 		third := ts.postCallback(key, map[string]any{"phone": busy, "visitor_id": "v-1"})
-		expectStatus(t, third, http.StatusTooManyRequests)
-		if third.errorCode(t) != "rate_limited" {
+		servertest.ExpectStatus(t, third, http.StatusTooManyRequests)
+		if third.ErrorCode(t) != "rate_limited" {
 			t.Fatalf("third try: %s", third.Body)
 		}
 
@@ -63,40 +66,30 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 		// In progress (a slot later on): the repeat is the same request. A
 		// site of its own, so the tries above do not count.
 		siteID, key, _ := ts.callbackSite(`,"limits":{"per_number":10}`)
-		avail := ts.request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
-		expectStatus(t, avail, http.StatusOK)
-		slots := avail.json(t)["slots"].([]any)
+		avail := ts.Request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
+		servertest.ExpectStatus(t, avail, http.StatusOK)
+		slots := avail.JSON(t)["slots"].([]any)
 		if len(slots) == 0 {
 			t.Fatalf("no slots: %s", avail.Body)
 		}
 		slot := slots[len(slots)-1].(string)
 		later := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-4", "scheduled_at": slot})
-		expectStatus(t, later, http.StatusAccepted)
+		servertest.ExpectStatus(t, later, http.StatusAccepted)
 		repeat := post("+79161230066", "v-4")
-		if repeat["duplicate"] != true || repeat["id"] != later.json(t)["id"] {
+		if repeat["duplicate"] != true || repeat["id"] != later.JSON(t)["id"] {
 			t.Fatalf("a repeat of a request in progress made %v", repeat)
 		}
 		// Another visitor typing that number is told a call is under way:
 		// the request is not theirs to follow, and nothing new is stored.
 		stranger := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-5"})
-		expectStatus(t, stranger, http.StatusConflict)
-		if stranger.errorCode(t) != "call_in_progress" {
+		servertest.ExpectStatus(t, stranger, http.StatusConflict)
+		if stranger.ErrorCode(t) != "call_in_progress" {
 			t.Fatalf("another visitor repeating a number in progress: %s", stranger.Body)
 		}
-		list := ts.request("GET", "/api/v1/sites/"+siteID+"/callbacks", nil, "Authorization", "Bearer "+testAdminToken)
-		expectStatus(t, list, http.StatusOK)
+		list := ts.Request("GET", "/api/v1/sites/"+siteID+"/callbacks", nil, "Authorization", "Bearer "+servertest.AdminToken)
+		servertest.ExpectStatus(t, list, http.StatusOK)
 		if n := strings.Count(string(list.Body), "+79161230066"); n != 1 {
 			t.Fatalf("the number is in %d stored requests, want 1: %s", n, list.Body)
 		}
 	})
-}
-
-// reached reports whether the visitor's view of a request passed status.
-func reached(view map[string]any, status string) bool {
-	for _, s := range view["timeline"].([]any) {
-		if s.(map[string]any)["status"] == status {
-			return true
-		}
-	}
-	return false
 }

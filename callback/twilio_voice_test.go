@@ -1,4 +1,7 @@
-package server
+package callback_test
+
+// What the manager and the visitor hear through the real Twilio provider
+// and twiliofake.
 
 import (
 	"fmt"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/beckonhq/beckon/callback/twilio"
 	"github.com/beckonhq/beckon/callback/twilio/twiliofake"
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // managerHeard waits until the manager's call (to phone) has said a text
@@ -54,11 +58,11 @@ func TestTwilioManagerHearsRetryInWords(t *testing.T) {
 		{"en", 120, "The client did not answer. We'll try again in 2 minutes, ringing a manager first and then the client."},
 	} {
 		t.Run(fmt.Sprintf("%s/%ds", tc.lang, tc.delay), func(t *testing.T) {
-			ts, fake := twilioServer(t, storeFactories["embedded"](t))
+			ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
 			fake.Script(visitor, twiliofake.Behavior{NoAnswer: true})
 			siteID, key, _ := ts.callbackSite(fmt.Sprintf(`,"visitor_retries":1,"retry_delay_seconds":%d,"visitor_ring_seconds":5`, tc.delay))
-			expectStatus(t, ts.admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"locale": tc.lang}), http.StatusOK)
-			expectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}), http.StatusAccepted)
+			servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"locale": tc.lang}), http.StatusOK)
+			servertest.ExpectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}), http.StatusAccepted)
 			said := managerHeard(t, fake, anna, tc.want[:20])
 			last := said[len(said)-1]
 			if last.Text != tc.want {
@@ -76,9 +80,9 @@ func TestTwilioManagerHearsRetryInWords(t *testing.T) {
 // be recorded; so does the visitor, on answering.
 func TestTwilioWhisperPageAndRecording(t *testing.T) {
 	const anna, visitor = "+79000000010", "+79161234567"
-	ts, fake := twilioServer(t, storeFactories["embedded"](t))
+	ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
 	_, key, _ := ts.callbackSite(`,"record":true`)
-	expectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Иван",
+	servertest.ExpectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Иван",
 		"page_url": "https://shop.example/boilers/buderus", "page_title": "Котлы Buderus Logamax — купить в Москве | Shop"}), http.StatusAccepted)
 	want := "Заявка на обратный звонок с сайта Shop. Страница: Котлы Buderus Logamax. Клиента зовут Иван. Разговор может записываться. Нажмите 1, чтобы соединиться с клиентом."
 	said := managerHeard(t, fake, anna, "Заявка на обратный звонок")
