@@ -47,6 +47,9 @@ export const css = `
 .bksp.dark .x{color:#d1d5db}
 @media (max-width:480px){
   .bksp,.bksp.right{left:8px;right:8px;width:auto;max-width:none}
+  .bksp .card{min-height:64px;padding:10px 38px 10px 10px;gap:10px}
+  .bksp .pic,.bksp .pic img{width:40px;height:40px}
+  .bksp .msg{font-size:13.5px}
 }
 @media (prefers-reduced-motion:no-preference){
   .bksp .card{animation:bksp-in .3s ease-out}
