@@ -16,20 +16,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// ChromiumPath finds the Browser. Without one a developer's run skips the
-// Browser tests, and says so on stderr even without -v; in CI (CI=true,
-// what .ci/run sets) a missing Browser fails them instead.
+// ChromiumPath finds the browser. Without one a developer's run skips the
+// browser tests, and says so on stderr even without -v; in CI (CI=true,
+// what .ci/run sets) a missing browser fails them instead.
 func ChromiumPath(t testing.TB) string {
-	for _, name := range []string{"chromium", "chromium-Browser", "google-chrome"} {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
 	if InCI() {
-		t.Fatal("Chromium not found, and CI is set: Browser tests may not be skipped there (.ci/run installs it with apt-get install chromium)")
+		t.Fatal("Chromium not found, and CI is set: browser tests may not be skipped there (.ci/run installs it with apt-get install chromium)")
 	}
 	noBrowserOnce.Do(func() {
-		fmt.Fprintln(os.Stderr, "SKIPPING the Browser tests: Chromium not found (apt-get install chromium); CI=true makes this a failure")
+		fmt.Fprintln(os.Stderr, "SKIPPING the browser tests: Chromium not found (apt-get install chromium); CI=true makes this a failure")
 	})
 	t.Skip("Chromium not found (apt-get install chromium)")
 	return ""
@@ -64,7 +64,7 @@ func Browser(t testing.TB) (context.Context, func() []string) {
 
 	var mu sync.Mutex
 	var problems []string
-	// Console subscribes at once (starting the Browser), so nothing the
+	// Console subscribes at once (starting the browser), so nothing the
 	// pages print later is missed.
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -141,7 +141,7 @@ func LoadDemo(ctx context.Context, t testing.TB, base, lang string, width, heigh
 	}
 }
 
-// Speak makes the Browser's language lang, which the loader passes to
+// Speak makes the browser's language lang, which the loader passes to
 // widgets as their locale.
 func Speak(ctx context.Context, t testing.TB, lang string) {
 	t.Helper()

@@ -1,14 +1,11 @@
-package server
+package callback_test
 
 // The callback widget (embed/src/widgets/callback) in a real browser, on
 // /demo, against a real server whose telephony is simulated: a visitor
 // opens the panel, leaves a number and watches the call's real progress.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +13,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // callbackTexts are the widget's words the tests look for
@@ -58,14 +57,9 @@ var callbackWords = map[string]callbackTexts{
 // the simulated provider answers (see callback/sim: only …01–…03 fail).
 const demoNumber = "912 345-67-89"
 
-type rect struct{ X, Y, W, H float64 }
-
-func (r rect) bottom() float64 { return r.Y + r.H }
-func (r rect) right() float64  { return r.X + r.W }
-
 // callbackState is what callbackProbe reads from the widget's shadow DOM.
 type callbackState struct {
-	Fab, Panel, Submit       rect
+	Fab, Panel, Submit       servertest.Rect
 	FabLabel, FabExpanded    string
 	Open                     bool
 	Modal, Title             string
@@ -157,29 +151,19 @@ func waitCallback(ctx context.Context, t *testing.T, what string, timeout time.D
 // clickInWidget clicks the callback widget's element sel.
 func clickInWidget(ctx context.Context, t *testing.T, sel string) {
 	t.Helper()
-	clickInShadow(ctx, t, ".bkcb "+sel)
-}
-
-// widgetAnimations counts the animations running in the widgets' shadow root.
-func widgetAnimations(ctx context.Context, t *testing.T) int {
-	t.Helper()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('beckon-root').shadowRoot.getAnimations().filter(a => a.playState === 'running').length`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	servertest.ClickInShadow(ctx, t, ".bkcb "+sel)
 }
 
 // openDemo loads /demo at the viewport in lang and waits for the callback
 // widget's button.
 func openDemo(ctx context.Context, t *testing.T, base, lang string, width, height int64) callbackState {
 	t.Helper()
-	loadDemo(ctx, t, base, lang, width, height)
+	servertest.LoadDemo(ctx, t, base, lang, width, height)
 	st := waitCallback(ctx, t, "the callback button", 15*time.Second, func(s callbackState) bool { return s.Fab.W > 0 }, nil)
 	if want := callbackWords[lang].button; st.FabLabel != want {
 		t.Errorf("button's aria-label %q, want %q (the widget speaks %s?)", st.FabLabel, want, lang)
 	}
-	if st.Fab.W < 44 || st.Fab.H < 44 || st.Fab.right() > st.ViewportW || st.Fab.bottom() > st.ViewportH || st.Fab.X < st.ViewportW/2 {
+	if st.Fab.W < 44 || st.Fab.H < 44 || st.Fab.Right() > st.ViewportW || st.Fab.Bottom() > st.ViewportH || st.Fab.X < st.ViewportW/2 {
 		t.Errorf("button %+v is not a reachable bottom-right button in %vx%v", st.Fab, st.ViewportW, st.ViewportH)
 	}
 	return st
@@ -195,34 +179,17 @@ func pageEvents(ctx context.Context, t *testing.T) string {
 	return strings.Join(events, "\n")
 }
 
-func noProblems(t *testing.T, problems []string, expected ...string) {
-	t.Helper()
-	var left []string
-outer:
-	for _, p := range problems {
-		for _, e := range expected {
-			if strings.Contains(p, e) {
-				continue outer
-			}
-		}
-		left = append(left, p)
-	}
-	if len(left) > 0 {
-		t.Fatalf("console errors or warnings:\n%s", strings.Join(left, "\n"))
-	}
-}
-
 // TestCallbackWidgetInBrowser walks a visitor through a call on a desktop
 // and on a phone: open, leave a number, watch the simulated bridge connect.
 func TestCallbackWidgetInBrowser(t *testing.T) {
-	for _, tc := range desktopAndPhone {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, problems := browser(t)
-			base, _ := demoServer(t, nil)
-			words := callbackWords[tc.lang]
-			reduceMotion(ctx, t)
-			openDemo(ctx, t, base, tc.lang, tc.width, tc.height)
-			if n := widgetAnimations(ctx, t); n > 0 {
+	for _, tc := range servertest.DesktopAndPhone {
+		t.Run(tc.Name, func(t *testing.T) {
+			ctx, problems := servertest.Browser(t)
+			base := servertest.StartDemo(t).Base
+			words := callbackWords[tc.Lang]
+			servertest.ReduceMotion(ctx, t)
+			openDemo(ctx, t, base, tc.Lang, tc.Width, tc.Height)
+			if n := servertest.WidgetAnimations(ctx, t); n > 0 {
 				t.Errorf("%d animations run although the visitor prefers reduced motion", n)
 			}
 
@@ -236,23 +203,23 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 			}
 			// Let the panel's entrance animation end before measuring it.
 			st = waitCallback(ctx, t, "the panel settles", 5*time.Second, func(s callbackState) bool { return s.Settled }, nil)
-			switch tc.name {
+			switch tc.Name {
 			case "phone":
-				if st.Panel.X != 0 || st.Panel.W != st.ViewportW || st.Panel.bottom() != st.ViewportH {
+				if st.Panel.X != 0 || st.Panel.W != st.ViewportW || st.Panel.Bottom() != st.ViewportH {
 					t.Errorf("on a phone the panel %+v is not a bottom sheet of %vx%v", st.Panel, st.ViewportW, st.ViewportH)
 				}
 				if len(st.Small) > 0 {
 					t.Errorf("tap targets under 44px: %v", st.Small)
 				}
 			default:
-				if st.Panel.W < 300 || st.Panel.W > 380 || st.Panel.bottom() > st.Fab.Y || st.Panel.right() > st.ViewportW {
+				if st.Panel.W < 300 || st.Panel.W > 380 || st.Panel.Bottom() > st.Fab.Y || st.Panel.Right() > st.ViewportW {
 					t.Errorf("on a desktop the panel %+v is not a card above the button %+v", st.Panel, st.Fab)
 				}
 			}
 			if st.ScrollW > st.ViewportW {
 				t.Errorf("the page scrolls sideways: %v wide in a %v viewport", st.ScrollW, st.ViewportW)
 			}
-			screenshot(ctx, t, "callback-panel-"+tc.name)
+			servertest.Screenshot(ctx, t, "callback-panel-"+tc.Name)
 
 			if err := chromedp.Do(ctx, chromedp.KeyEvent(demoNumber)); err != nil {
 				t.Fatal(err)
@@ -280,11 +247,11 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 					statuses = append(statuses, s.Status)
 				}
 				if !progressShot && len(timers) >= 3 {
-					if n := widgetAnimations(ctx, t); n > 0 {
+					if n := servertest.WidgetAnimations(ctx, t); n > 0 {
 						t.Errorf("%d animations run during the call although the visitor prefers reduced motion", n)
 					}
 					progressShot = true
-					screenshot(ctx, t, "callback-progress-"+tc.name)
+					servertest.Screenshot(ctx, t, "callback-progress-"+tc.Name)
 				}
 			}
 			st = waitCallback(ctx, t, "connected", 30*time.Second, func(s callbackState) bool {
@@ -301,7 +268,7 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 			if !st.FocusInPanel && st.Active != "" {
 				t.Errorf("focus left the dialog for %q", st.Active)
 			}
-			screenshot(ctx, t, "callback-outcome-"+tc.name)
+			servertest.Screenshot(ctx, t, "callback-outcome-"+tc.Name)
 
 			events := pageEvents(ctx, t)
 			for _, want := range []string{"callback:requested", `callback:status {"id"`, `"status":"completed"`} {
@@ -309,7 +276,7 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 					t.Errorf("page events lack %s:\n%s", want, events)
 				}
 			}
-			noProblems(t, problems())
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
@@ -317,10 +284,10 @@ func TestCallbackWidgetInBrowser(t *testing.T) {
 // TestCallbackWidgetKeyboard: the widget opens from the keyboard, keeps Tab
 // inside the dialog, closes with Escape and gives focus back.
 func TestCallbackWidgetKeyboard(t *testing.T) {
-	ctx, problems := browser(t)
-	base, _ := demoServer(t, nil)
+	ctx, problems := servertest.Browser(t)
+	base := servertest.StartDemo(t).Base
 	openDemo(ctx, t, base, "en", 1280, 800)
-	if widgetAnimations(ctx, t) == 0 {
+	if servertest.WidgetAnimations(ctx, t) == 0 {
 		t.Errorf("the button does not pulse (no animation in the shadow root)")
 	}
 
@@ -380,15 +347,15 @@ func TestCallbackWidgetKeyboard(t *testing.T) {
 	if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "call-me" {
 		t.Errorf("focus after closing went to %q, want the page's #call-me (%v)", id, err)
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 }
 
 // TestCallbackWidgetInvalidNumber: a number the server refuses (422) is
 // explained next to the phone field, in the visitor's language.
 func TestCallbackWidgetInvalidNumber(t *testing.T) {
-	ctx, problems := browser(t)
-	base, _ := demoServer(t, nil)
-	reduceMotion(ctx, t)
+	ctx, problems := servertest.Browser(t)
+	base := servertest.StartDemo(t).Base
+	servertest.ReduceMotion(ctx, t)
 	openDemo(ctx, t, base, "ru", 1280, 800)
 	clickInWidget(ctx, t, ".fab")
 	st := waitCallback(ctx, t, "the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Active == "phone" }, nil)
@@ -406,17 +373,17 @@ func TestCallbackWidgetInvalidNumber(t *testing.T) {
 	if st.Active != "phone" {
 		t.Errorf("focus on %q, want the phone field to fix it", st.Active)
 	}
-	screenshot(ctx, t, "callback-invalid")
+	servertest.Screenshot(ctx, t, "callback-invalid")
 	// The browser logs the refused request itself; that one is expected.
-	noProblems(t, problems(), "status of 422")
+	servertest.NoProblems(t, problems(), "status of 422")
 }
 
 // TestCallbackWidgetLater: "call me later" offers the server's slots, with
 // readable labels, and a scheduled request says when the call will come.
 func TestCallbackWidgetLater(t *testing.T) {
-	ctx, problems := browser(t)
-	base, _ := demoServer(t, nil)
-	reduceMotion(ctx, t)
+	ctx, problems := servertest.Browser(t)
+	base := servertest.StartDemo(t).Base
+	servertest.ReduceMotion(ctx, t)
 	openDemo(ctx, t, base, "ru", 360, 740)
 	clickInWidget(ctx, t, ".fab")
 	waitCallback(ctx, t, "the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Active == "phone" }, nil)
@@ -438,7 +405,7 @@ func TestCallbackWidgetLater(t *testing.T) {
 	if st.Consent {
 		clickInWidget(ctx, t, "input[name=consent]")
 	}
-	screenshot(ctx, t, "callback-later-phone")
+	servertest.Screenshot(ctx, t, "callback-later-phone")
 	clickInWidget(ctx, t, "button[type=submit]")
 	want := callbackWords["ru"].scheduled + st.Slot + "."
 	st = waitCallback(ctx, t, "the scheduled request", 10*time.Second, func(s callbackState) bool { return strings.HasPrefix(s.Status, callbackWords["ru"].scheduled) }, nil)
@@ -448,43 +415,11 @@ func TestCallbackWidgetLater(t *testing.T) {
 	if st.Timer != "" {
 		t.Errorf("a counter runs for a call at a later time: %q", st.Timer)
 	}
-	screenshot(ctx, t, "callback-scheduled-phone")
+	servertest.Screenshot(ctx, t, "callback-scheduled-phone")
 	if events := pageEvents(ctx, t); !strings.Contains(events, "callback:requested") {
 		t.Errorf("no callback:requested event:\n%s", events)
 	}
-	noProblems(t, problems())
-}
-
-// adminCall sends an admin API request to the running server and decodes
-// its JSON answer into out (when not nil).
-func adminCall(t *testing.T, method, url string, body, out any) {
-	t.Helper()
-	var raw []byte
-	if body != nil {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequest(method, url, bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+testConfig().AdminToken)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("%s %s: status %d", method, url, res.StatusCode)
-	}
-	if out != nil {
-		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
-	}
+	servertest.NoProblems(t, problems())
 }
 
 // closeDemoCallbacks gives the demo's callback widget working hours that
@@ -494,7 +429,7 @@ func closeDemoCallbacks(t *testing.T, base string) {
 	var sites struct {
 		Sites []struct{ ID, Timezone string }
 	}
-	adminCall(t, "GET", base+"/api/v1/sites", nil, &sites)
+	servertest.AdminCall(t, "GET", base+"/api/v1/sites", nil, &sites)
 	if len(sites.Sites) != 1 {
 		t.Fatalf("want the demo site only, got %+v", sites.Sites)
 	}
@@ -505,7 +440,7 @@ func closeDemoCallbacks(t *testing.T, base string) {
 			Settings map[string]any
 		}
 	}
-	adminCall(t, "GET", base+"/api/v1/sites/"+site.ID+"/widgets", nil, &widgets)
+	servertest.AdminCall(t, "GET", base+"/api/v1/sites/"+site.ID+"/widgets", nil, &widgets)
 	loc, err := time.LoadLocation(site.Timezone)
 	if err != nil {
 		t.Fatal(err)
@@ -517,7 +452,7 @@ func closeDemoCallbacks(t *testing.T, base string) {
 	for _, w := range widgets.Widgets {
 		if w.Type == "callback" {
 			w.Settings["working_hours"] = []any{hours}
-			adminCall(t, "PATCH", base+"/api/v1/sites/"+site.ID+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
+			servertest.AdminCall(t, "PATCH", base+"/api/v1/sites/"+site.ID+"/widgets/"+w.ID, map[string]any{"settings": w.Settings}, nil)
 			return
 		}
 	}
@@ -527,10 +462,10 @@ func closeDemoCallbacks(t *testing.T, base string) {
 // TestCallbackWidgetClosed: outside working hours the panel says so and
 // offers only times when somebody will answer.
 func TestCallbackWidgetClosed(t *testing.T) {
-	ctx, problems := browser(t)
-	base, _ := demoServer(t, nil)
+	ctx, problems := servertest.Browser(t)
+	base := servertest.StartDemo(t).Base
 	closeDemoCallbacks(t, base)
-	reduceMotion(ctx, t)
+	servertest.ReduceMotion(ctx, t)
 	openDemo(ctx, t, base, "en", 1280, 800)
 	clickInWidget(ctx, t, ".fab")
 	st := waitCallback(ctx, t, "the slots", 5*time.Second, func(s callbackState) bool { return s.Open && len(s.Slots) > 0 }, nil)
@@ -546,8 +481,8 @@ func TestCallbackWidgetClosed(t *testing.T) {
 			t.Errorf("slot %q is not on the half hour of 06:00–07:00 or 18:00–19:00", label)
 		}
 	}
-	screenshot(ctx, t, "callback-closed-desktop")
-	noProblems(t, problems())
+	servertest.Screenshot(ctx, t, "callback-closed-desktop")
+	servertest.NoProblems(t, problems())
 }
 
 // consentState is the form's consent part and what the browser did with it.
@@ -605,23 +540,23 @@ const countNativeBubbles = `for (const P of [HTMLFormElement, HTMLInputElement, 
 // it, focused), and never the browser's bubble over it and the submit
 // button; by the button and by Enter in the phone field alike.
 func TestCallbackConsentError(t *testing.T) {
-	for _, tc := range desktopAndPhone {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, problems := browser(t)
-			base, _ := demoServer(t, nil)
-			demoWidget(t, base, "callback", map[string]any{"consent": map[string]any{"required": true, "version": "2",
+	for _, tc := range servertest.DesktopAndPhone {
+		t.Run(tc.Name, func(t *testing.T) {
+			ctx, problems := servertest.Browser(t)
+			base := servertest.StartDemo(t).Base
+			servertest.DemoWidget(t, base, "callback", map[string]any{"consent": map[string]any{"required": true, "version": "2",
 				"text": map[string]string{"ru": "Даю согласие на обработку моего номера телефона, чтобы мне перезвонили.",
 					"uk": "Даю згоду на обробку мого номера телефону, щоб мені передзвонили.",
 					"en": "I agree to the processing of my phone number so that you can call me back."}}})
-			onNewDocument(ctx, t, countNativeBubbles)
-			reduceMotion(ctx, t)
-			openDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			servertest.OnNewDocument(ctx, t, countNativeBubbles)
+			servertest.ReduceMotion(ctx, t)
+			openDemo(ctx, t, base, tc.Lang, tc.Width, tc.Height)
 			clickInWidget(ctx, t, ".fab")
 			waitCallback(ctx, t, "the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Active == "phone" }, nil)
 			if err := chromedp.Do(ctx, chromedp.KeyEvent(demoNumber)); err != nil {
 				t.Fatal(err)
 			}
-			want := callbackWords[tc.lang].errConsent
+			want := callbackWords[tc.Lang].errConsent
 			for _, how := range []string{"the submit button", "Enter in the phone field"} {
 				if how == "the submit button" {
 					clickInWidget(ctx, t, "button[type=submit]")
@@ -648,7 +583,7 @@ func TestCallbackConsentError(t *testing.T) {
 					t.Errorf("%s: the submit button is covered by %s", how, st.SubmitCovered)
 				}
 				if how == "the submit button" {
-					screenshotViewport(ctx, t, "callback-consent-error-"+tc.name)
+					servertest.ScreenshotViewport(ctx, t, "callback-consent-error-"+tc.Name)
 				}
 			}
 			// Ticked, the message goes and the request is sent.
@@ -661,7 +596,7 @@ func TestCallbackConsentError(t *testing.T) {
 			if events := pageEvents(ctx, t); !strings.Contains(events, "callback:requested") {
 				t.Errorf("no request after ticking the box:\n%s", events)
 			}
-			noProblems(t, problems())
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
@@ -671,10 +606,10 @@ func TestCallbackConsentError(t *testing.T) {
 // link after the text, else (no consent asked) a line of its own; it opens
 // in a new tab, and following it does not tick the box.
 func TestCallbackConsentPolicyLink(t *testing.T) {
-	ctx, problems := browser(t)
-	base, _ := demoServer(t, nil)
+	ctx, problems := servertest.Browser(t)
+	base := servertest.StartDemo(t).Base
 	const policy = "https://shop.example/privacy"
-	reduceMotion(ctx, t)
+	servertest.ReduceMotion(ctx, t)
 	cases := []struct {
 		name, lang string
 		consent    map[string]any
@@ -692,17 +627,17 @@ func TestCallbackConsentPolicyLink(t *testing.T) {
 		{"no consent asked", "en", map[string]any{"required": false, "url": policy}, "Privacy policy", "policy"},
 	}
 	for _, tc := range cases {
-		demoWidget(t, base, "callback", map[string]any{"consent": tc.consent})
-		for _, vp := range desktopAndPhone {
-			openDemo(ctx, t, base, tc.lang, vp.width, vp.height)
+		servertest.DemoWidget(t, base, "callback", map[string]any{"consent": tc.consent})
+		for _, vp := range servertest.DesktopAndPhone {
+			openDemo(ctx, t, base, tc.lang, vp.Width, vp.Height)
 			clickInWidget(ctx, t, ".fab")
 			waitCallback(ctx, t, tc.name+": the panel opens", 5*time.Second, func(s callbackState) bool { return s.Open && s.Settled }, nil)
 			st := readConsent(ctx, t)
 			if len(st.Links) != 1 || st.Links[0].Text != tc.wantText || st.Links[0].Href != policy || st.Links[0].In != tc.wantIn ||
 				st.Links[0].Target != "_blank" || st.Links[0].Rel != "noopener" {
-				t.Errorf("%s (%s): links %+v; want one to %s reading %q in the %s part, opening a new tab", tc.name, vp.name, st.Links, policy, tc.wantText, tc.wantIn)
+				t.Errorf("%s (%s): links %+v; want one to %s reading %q in the %s part, opening a new tab", tc.name, vp.Name, st.Links, policy, tc.wantText, tc.wantIn)
 			}
-			screenshotViewport(ctx, t, "callback-policy-"+strings.ReplaceAll(tc.name, " ", "-")+"-"+vp.name)
+			servertest.ScreenshotViewport(ctx, t, "callback-policy-"+strings.ReplaceAll(tc.name, " ", "-")+"-"+vp.Name)
 		}
 		if tc.wantIn == "consent" {
 			// Following the link keeps the form as it was. The click goes to
@@ -730,5 +665,5 @@ func TestCallbackConsentPolicyLink(t *testing.T) {
 			}
 		}
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 }

@@ -1,4 +1,4 @@
-package server
+package countdown_test
 
 // The countdown widget (embed/src/widgets/countdown) in a real browser, on
 // /demo, against a real server: the deadline comes from the server and
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // countdownState is what countdownProbe reads from the page.
@@ -24,8 +26,8 @@ type countdownState struct {
 	Found       bool
 	Placement   string // top_bar, bottom_bar, floating, inline
 	Done        bool   // the expired state is shown
-	Rect, Close rect
-	Fab         rect // the callback widget's button
+	Rect, Close servertest.Rect
+	Fab         servertest.Rect // the callback widget's button
 	Title, Text string
 	Total       float64 // seconds the digits show
 	Placeholder bool    // "--" digits: the server has not answered
@@ -222,7 +224,7 @@ func checkLayout(t *testing.T, st countdownState) {
 	if st.ScrollW > st.ViewportW {
 		t.Errorf("the page scrolls sideways: %v wide in a %v viewport", st.ScrollW, st.ViewportW)
 	}
-	if f := st.Fab; f.W > 0 && st.Placement != "inline" && f.X < st.Rect.right() && f.right() > st.Rect.X && f.Y < st.Rect.bottom() && f.bottom() > st.Rect.Y {
+	if f := st.Fab; f.W > 0 && st.Placement != "inline" && f.X < st.Rect.Right() && f.Right() > st.Rect.X && f.Y < st.Rect.Bottom() && f.Bottom() > st.Rect.Y {
 		t.Errorf("the countdown %+v overlaps the callback button %+v", st.Rect, f)
 	}
 	if st.CLS != 0 {
@@ -242,12 +244,12 @@ var countdownWords = map[string]struct {
 	"en": {"Offer ends in", "14 minutes", "The offer has ended", "2 days", "05 hours", "2 days 5 hours"},
 }
 
-// countdownBrowser is browser(t) with the layout shift observer in every
+// countdownBrowser is servertest.Browser with the layout shift observer in every
 // page, from before its first paint.
 func countdownBrowser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	ctx, problems := browser(t)
-	onNewDocument(ctx, t, layoutShiftObserver)
+	ctx, problems := servertest.Browser(t)
+	servertest.OnNewDocument(ctx, t, layoutShiftObserver)
 	return ctx, problems
 }
 
@@ -257,13 +259,13 @@ var minutesText = regexp.MustCompile(`^1[45] \S+ \d\d \S+$`)
 // over the top of the page, on a desktop and on a phone. Its deadline is
 // the server's: the same after a reload and in a second tab.
 func TestCountdownBarInBrowser(t *testing.T) {
-	for _, tc := range desktopAndPhone {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range servertest.DesktopAndPhone {
+		t.Run(tc.Name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
-			base, _ := demoServer(t, nil)
-			words := countdownWords[tc.lang]
-			reduceMotion(ctx, t)
-			loadDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			base := servertest.StartDemo(t).Base
+			words := countdownWords[tc.Lang]
+			servertest.ReduceMotion(ctx, t)
+			servertest.LoadDemo(ctx, t, base, tc.Lang, tc.Width, tc.Height)
 			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
 			deadline := shownDeadline(t, st)
 			if d := time.Until(deadline); d < 880*time.Second || d > 900*time.Second {
@@ -288,7 +290,7 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			if len(st.PushShifts) > 1 {
 				t.Errorf("the page moved %d times for the bar, want at most once:\n%s", len(st.PushShifts), strings.Join(st.PushShifts, "\n"))
 			}
-			if n := widgetAnimations(ctx, t); n > 0 {
+			if n := servertest.WidgetAnimations(ctx, t); n > 0 {
 				t.Errorf("%d animations run although the visitor prefers reduced motion", n)
 			}
 			checkRemaining(t, st, deadline)
@@ -298,7 +300,7 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			checkRemaining(t, st, deadline)
 			st = waitCountdown(ctx, t, "14 minutes", 5*time.Second, func(s countdownState) bool { return strings.HasPrefix(s.Text, words.minutes+" ") })
 			checkLayout(t, st)
-			screenshot(ctx, t, "countdown-bar-"+tc.name)
+			servertest.Screenshot(ctx, t, "countdown-bar-"+tc.Name)
 
 			// A reload: the same deadline, from the server.
 			if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
@@ -320,14 +322,14 @@ func TestCountdownBarInBrowser(t *testing.T) {
 			// A second tab of the same browser (same visitor id).
 			tab, cancel := chromedp.NewContext(ctx)
 			defer cancel()
-			reduceMotion(tab, t)
-			loadDemo(tab, t, base, tc.lang, tc.width, tc.height)
+			servertest.ReduceMotion(tab, t)
+			servertest.LoadDemo(tab, t, base, tc.Lang, tc.Width, tc.Height)
 			st = waitCountdown(tab, t, "the bar in a second tab", 15*time.Second, func(s countdownState) bool { return running(s) && hasEvent(s, "countdown:shown") })
 			if other := shownDeadline(t, st); other.Sub(deadline).Abs() > time.Second {
 				t.Errorf("a second tab shows the deadline %v, the first %v", other, deadline)
 			}
 			checkRemaining(t, st, deadline)
-			noProblems(t, problems())
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
@@ -338,9 +340,9 @@ func TestCountdownWrongClock(t *testing.T) {
 	for _, skew := range []time.Duration{2 * time.Hour, -3 * time.Hour} {
 		t.Run(skew.String(), func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
-			base, _ := demoServer(t, nil)
-			onNewDocument(ctx, t, fmt.Sprintf(`(() => { const now = Date.now; Date.now = () => now.call(Date) + %d; })();`, skew.Milliseconds()))
-			loadDemo(ctx, t, base, "ru", 1280, 800)
+			base := servertest.StartDemo(t).Base
+			servertest.OnNewDocument(ctx, t, fmt.Sprintf(`(() => { const now = Date.now; Date.now = () => now.call(Date) + %d; })();`, skew.Milliseconds()))
+			servertest.LoadDemo(ctx, t, base, "ru", 1280, 800)
 			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
 			if skewed, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`Date.now() - new Date().getTime()`)); math.Abs(skewed-float64(skew.Milliseconds())) > 1000 {
 				t.Fatalf("the page's clock is off by %v ms, want %v", skewed, skew)
@@ -352,7 +354,7 @@ func TestCountdownWrongClock(t *testing.T) {
 			}
 			time.Sleep(1500 * time.Millisecond)
 			checkRemaining(t, readCountdown(ctx, t), deadline)
-			noProblems(t, problems())
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
@@ -361,13 +363,13 @@ func TestCountdownWrongClock(t *testing.T) {
 // the three languages: "2 дня 05 часов", "2 дні 05 годин", "2 days 05 hours".
 func TestCountdownPlurals(t *testing.T) {
 	ctx, problems := countdownBrowser(t)
-	base, _ := demoServer(t, nil)
-	reduceMotion(ctx, t)
+	base := servertest.StartDemo(t).Base
+	servertest.ReduceMotion(ctx, t)
 	deadline := time.Now().Add(53*time.Hour + 40*time.Second).Truncate(time.Second)
-	demoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": deadline.Format(time.RFC3339)})
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": deadline.Format(time.RFC3339)})
 	for _, lang := range []string{"ru", "uk", "en"} {
 		words := countdownWords[lang]
-		loadDemo(ctx, t, base, lang, 360, 740)
+		servertest.LoadDemo(ctx, t, base, lang, 360, 740)
 		st := waitCountdown(ctx, t, lang+": the bar", 15*time.Second, running)
 		if !strings.HasPrefix(st.Text, words.twoDays+" "+words.fiveHours+" 00 ") {
 			t.Errorf("%s: the bar says %q, want %q %q …", lang, st.Text, words.twoDays, words.fiveHours)
@@ -378,10 +380,10 @@ func TestCountdownPlurals(t *testing.T) {
 		checkRemaining(t, st, deadline)
 		checkLayout(t, st)
 		if lang == "en" {
-			screenshot(ctx, t, "countdown-days-phone")
+			servertest.Screenshot(ctx, t, "countdown-days-phone")
 		}
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 }
 
 // promoPage adds a <div id="promo"> after the demo page's heading, the way
@@ -415,14 +417,14 @@ const promoPage = `new MutationObserver((_, obs) => {
 // TestCountdownInline: the timer rendered into the page's #promo, in a
 // shadow root of its own, at its final height from the start.
 func TestCountdownInline(t *testing.T) {
-	for _, tc := range []viewport{{"desktop", "ru", 1280, 800}, {"phone", "en", 360, 740}} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range []servertest.Viewport{{Name: "desktop", Lang: "ru", Width: 1280, Height: 800}, {Name: "phone", Lang: "en", Width: 360, Height: 740}} {
+		t.Run(tc.Name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
-			base, _ := demoServer(t, nil)
-			demoWidget(t, base, "countdown", map[string]any{"placement": "inline", "selector": "#promo"})
-			reduceMotion(ctx, t)
-			onNewDocument(ctx, t, promoPage)
-			loadDemo(ctx, t, base, tc.lang, tc.width, tc.height)
+			base := servertest.StartDemo(t).Base
+			servertest.DemoWidget(t, base, "countdown", map[string]any{"placement": "inline", "selector": "#promo"})
+			servertest.ReduceMotion(ctx, t)
+			servertest.OnNewDocument(ctx, t, promoPage)
+			servertest.LoadDemo(ctx, t, base, tc.Lang, tc.Width, tc.Height)
 			st := waitCountdown(ctx, t, "the inline timer", 15*time.Second, running)
 			if st.Placement != "inline" || !st.InPromo || !st.OwnShadow {
 				t.Fatalf("placement %q, inside #promo %v, own shadow root %v", st.Placement, st.InPromo, st.OwnShadow)
@@ -440,7 +442,7 @@ func TestCountdownInline(t *testing.T) {
 			if st.NumFont != "30px" && st.NumFont != "26px" {
 				t.Errorf("the page's styles reached the digits: font-size %s", st.NumFont)
 			}
-			if !minutesText.MatchString(st.Text) || st.Title != countdownWords[tc.lang].title {
+			if !minutesText.MatchString(st.Text) || st.Title != countdownWords[tc.Lang].title {
 				t.Errorf("the inline timer says %q %q", st.Title, st.Text)
 			}
 			checkLayout(t, st)
@@ -448,11 +450,11 @@ func TestCountdownInline(t *testing.T) {
 			if err != nil || leak != "700 1" {
 				t.Errorf("the widget's styles reached the page: h1 weight and <style> count %q (%v)", leak, err)
 			}
-			screenshot(ctx, t, "countdown-inline-"+tc.name)
+			servertest.Screenshot(ctx, t, "countdown-inline-"+tc.Name)
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`beckon('open', 'countdown'); true`)); err != nil {
 				t.Fatal(err)
 			}
-			noProblems(t, problems())
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
@@ -462,10 +464,10 @@ func TestCountdownInline(t *testing.T) {
 // turns into the message; "hide" removes the bar; "redirect" leaves.
 func TestCountdownExpired(t *testing.T) {
 	ctx, problems := countdownBrowser(t)
-	base, _ := demoServer(t, nil)
-	reduceMotion(ctx, t)
-	demoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339), "on_expire": "message"})
-	loadDemo(ctx, t, base, "ru", 360, 740)
+	base := servertest.StartDemo(t).Base
+	servertest.ReduceMotion(ctx, t)
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"mode": "fixed", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339), "on_expire": "message"})
+	servertest.LoadDemo(ctx, t, base, "ru", 360, 740)
 	st := waitCountdown(ctx, t, "the expired message", 15*time.Second, func(s countdownState) bool { return s.Message != "" })
 	if st.Message != countdownWords["ru"].expired || !st.Done || st.Placement != "top_bar" {
 		t.Errorf("expired: %q (done %v, %s)", st.Message, st.Done, st.Placement)
@@ -474,12 +476,12 @@ func TestCountdownExpired(t *testing.T) {
 		t.Errorf("events of an expired timer: %q", st.Events)
 	}
 	checkLayout(t, st)
-	screenshot(ctx, t, "countdown-expired-phone")
+	servertest.Screenshot(ctx, t, "countdown-expired-phone")
 
 	// Running out while the visitor watches, with the owner's message.
 	deadline := time.Now().Add(4 * time.Second).Truncate(time.Second).Add(time.Second)
-	demoWidget(t, base, "countdown", map[string]any{"deadline": deadline.Format(time.RFC3339), "expired_message": map[string]any{"en": "Too late — see you next time"}})
-	loadDemo(ctx, t, base, "en", 1280, 800)
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"deadline": deadline.Format(time.RFC3339), "expired_message": map[string]any{"en": "Too late — see you next time"}})
+	servertest.LoadDemo(ctx, t, base, "en", 1280, 800)
 	st = waitCountdown(ctx, t, "the last seconds", 10*time.Second, running)
 	if !regexp.MustCompile(`^0 minutes 0\d seconds?$`).MatchString(st.Text) {
 		t.Errorf("the last seconds read %q", st.Text)
@@ -492,11 +494,11 @@ func TestCountdownExpired(t *testing.T) {
 		t.Errorf("at the end: %q, events %q", st.Message, st.Events)
 	}
 	checkLayout(t, st)
-	screenshot(ctx, t, "countdown-expired-desktop")
+	servertest.Screenshot(ctx, t, "countdown-expired-desktop")
 
 	// on_expire hide: nothing at all.
-	demoWidget(t, base, "countdown", map[string]any{"on_expire": "hide", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339)})
-	loadDemo(ctx, t, base, "ru", 1280, 800)
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"on_expire": "hide", "deadline": time.Now().Add(-time.Minute).Format(time.RFC3339)})
+	servertest.LoadDemo(ctx, t, base, "ru", 1280, 800)
 	st = waitCountdown(ctx, t, "the expired event", 15*time.Second, func(s countdownState) bool { return hasEvent(s, "countdown:expired") })
 	if st.Found {
 		t.Errorf("an expired timer with on_expire hide is still there: %+v", st)
@@ -504,8 +506,8 @@ func TestCountdownExpired(t *testing.T) {
 
 	// on_expire redirect: to the owner's page, but never in a loop to this one.
 	target := base + "/demo?lang=en&from=countdown"
-	demoWidget(t, base, "countdown", map[string]any{"on_expire": "redirect", "redirect_url": target})
-	loadDemo(ctx, t, base, "ru", 1280, 800)
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"on_expire": "redirect", "redirect_url": target})
+	servertest.LoadDemo(ctx, t, base, "ru", 1280, 800)
 	var url string
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && url != target; time.Sleep(100 * time.Millisecond) {
 		url, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
@@ -518,7 +520,7 @@ func TestCountdownExpired(t *testing.T) {
 	if url, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`)); url != target || st.Found {
 		t.Errorf("on the redirect's own page: at %s, widget found %v", url, st.Found)
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 }
 
 // TestCountdownCloseAndBottomBar: the close button hides the bar for the
@@ -526,23 +528,23 @@ func TestCountdownExpired(t *testing.T) {
 // callback button above itself.
 func TestCountdownCloseAndBottomBar(t *testing.T) {
 	ctx, problems := countdownBrowser(t)
-	base, _ := demoServer(t, nil)
-	reduceMotion(ctx, t)
-	demoWidget(t, base, "countdown", map[string]any{"placement": "bottom_bar"})
-	loadDemo(ctx, t, base, "uk", 360, 740)
+	base := servertest.StartDemo(t).Base
+	servertest.ReduceMotion(ctx, t)
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"placement": "bottom_bar"})
+	servertest.LoadDemo(ctx, t, base, "uk", 360, 740)
 	st := waitCountdown(ctx, t, "the bar and the callback button", 15*time.Second, func(s countdownState) bool { return running(s) && s.Fab.W > 0 })
-	if st.Placement != "bottom_bar" || st.Rect.bottom() != st.ViewportH || st.Rect.W != st.ViewportW {
+	if st.Placement != "bottom_bar" || st.Rect.Bottom() != st.ViewportH || st.Rect.W != st.ViewportW {
 		t.Errorf("not a full-width bar at the bottom: %s %+v", st.Placement, st.Rect)
 	}
 	if st.Close.W < 44 || st.Close.H < 44 {
 		t.Errorf("the close button is %vx%v, under 44 px", st.Close.W, st.Close.H)
 	}
 	checkLayout(t, st)
-	screenshot(ctx, t, "countdown-bottom-bar-phone")
+	servertest.Screenshot(ctx, t, "countdown-bottom-bar-phone")
 
 	clickCountdown(ctx, t, ".x")
 	st = waitCountdown(ctx, t, "the bar closes", 5*time.Second, func(s countdownState) bool { return !s.Found })
-	if st.Fab.bottom() < st.ViewportH-20 {
+	if st.Fab.Bottom() < st.ViewportH-20 {
 		t.Errorf("the callback button stays lifted %+v after the bar closed", st.Fab)
 	}
 	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.Sleep(1500*time.Millisecond)); err != nil {
@@ -558,26 +560,26 @@ func TestCountdownCloseAndBottomBar(t *testing.T) {
 	checkLayout(t, st)
 
 	// Floating: a card in the bottom-left corner, clear of the callback button.
-	demoWidget(t, base, "countdown", map[string]any{"placement": "floating"})
+	servertest.DemoWidget(t, base, "countdown", map[string]any{"placement": "floating"})
 	for _, vp := range []struct {
 		name string
 		w, h int64
 	}{{"phone", 360, 740}, {"desktop", 1280, 800}} {
-		loadDemo(ctx, t, base, "ru", vp.w, vp.h)
+		servertest.LoadDemo(ctx, t, base, "ru", vp.w, vp.h)
 		st = waitCountdown(ctx, t, "the floating card", 15*time.Second, func(s countdownState) bool { return running(s) && s.Fab.W > 0 })
-		if st.Placement != "floating" || st.Rect.X > 16 || st.Rect.bottom() < st.ViewportH-20 || st.Rect.W > 360 {
+		if st.Placement != "floating" || st.Rect.X > 16 || st.Rect.Bottom() < st.ViewportH-20 || st.Rect.W > 360 {
 			t.Errorf("%s: not a card in the bottom-left corner: %s %+v", vp.name, st.Placement, st.Rect)
 		}
 		checkLayout(t, st)
-		screenshot(ctx, t, "countdown-floating-"+vp.name)
+		servertest.Screenshot(ctx, t, "countdown-floating-"+vp.name)
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 }
 
 // clickCountdown clicks the countdown's element sel.
 func clickCountdown(ctx context.Context, t *testing.T, sel string) {
 	t.Helper()
-	clickInShadow(ctx, t, ".bkcd "+sel)
+	servertest.ClickInShadow(ctx, t, ".bkcd "+sel)
 }
 
 // TestCountdownRecipient: a visitor who came from an e-mail link
@@ -585,7 +587,7 @@ func clickCountdown(ctx context.Context, t *testing.T, sel string) {
 // pages without the parameter, and in another browser opened from the same
 // link: the site's timer and the e-mail's agree.
 func TestCountdownRecipient(t *testing.T) {
-	base, _ := demoServer(t, nil)
+	base := servertest.StartDemo(t).Base
 	const recipient = "rcpt_test-42"
 	deadlineAt := func(ctx context.Context, path string) time.Time {
 		t.Helper()
@@ -604,13 +606,13 @@ func TestCountdownRecipient(t *testing.T) {
 	if later := deadlineAt(ctx, "/demo?lang=en"); later.Sub(first).Abs() > time.Second {
 		t.Errorf("a later page without bk_r shows the deadline %v, the first %v", later, first)
 	}
-	noProblems(t, problems())
+	servertest.NoProblems(t, problems())
 
 	other, otherProblems := countdownBrowser(t)
 	if again := deadlineAt(other, "/demo?lang=uk&bk_r="+recipient); again.Sub(first).Abs() > time.Second {
 		t.Errorf("another browser from the same link shows the deadline %v, the first %v", again, first)
 	}
-	noProblems(t, otherProblems())
+	servertest.NoProblems(t, otherProblems())
 }
 
 // shopPage is the body of a shop's page whose header is fixed at the top,
@@ -623,7 +625,7 @@ padding:0 16px;background:#1e3a8a;color:#fff;z-index:10"><b>Shop</b><a href="#ca
 
 // shopState is where the shop page's own parts are.
 type shopState struct {
-	Header, Menu, Bar rect
+	Header, Menu, Bar servertest.Rect
 	HeaderCovered     bool // something else is on top of the header's middle
 	MainY             float64
 	Margin            string
@@ -656,13 +658,14 @@ func readShop(ctx context.Context, t *testing.T) shopState {
 // the room from the start, and closing the bar gives the room back. With
 // top_bar "overlay" the bar lies over the header and the page stays put.
 func TestCountdownTopBarPush(t *testing.T) {
-	for _, vp := range []viewport{{"desktop", "en", 1280, 800}, {"phone", "ru", 360, 740}} {
-		t.Run(vp.name, func(t *testing.T) {
+	for _, vp := range []servertest.Viewport{{Name: "desktop", Lang: "en", Width: 1280, Height: 800}, {Name: "phone", Lang: "ru", Width: 360, Height: 740}} {
+		t.Run(vp.Name, func(t *testing.T) {
 			ctx, problems := countdownBrowser(t)
-			base, srv := demoServer(t, nil)
-			page := ownerPage(t, base, srv.demoKey) + "/?lang=" + vp.lang + "&body=" + url.QueryEscape(shopPage)
-			reduceMotion(ctx, t)
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, vp.height), chromedp.Navigate(page)); err != nil {
+			srv := servertest.StartDemo(t)
+			base := srv.Base
+			page := servertest.OwnerPage(t, base, srv.DemoKey) + "/?lang=" + vp.Lang + "&body=" + url.QueryEscape(shopPage)
+			servertest.ReduceMotion(ctx, t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.Width, vp.Height), chromedp.Navigate(page)); err != nil {
 				t.Fatal(err)
 			}
 			st := waitCountdown(ctx, t, "the bar", 15*time.Second, running)
@@ -671,14 +674,14 @@ func TestCountdownTopBarPush(t *testing.T) {
 			if st.Placement != "top_bar" || shop.Bar.Y != 0 || bar < 40 {
 				t.Fatalf("not a bar at the top: %s %+v", st.Placement, shop.Bar)
 			}
-			if shop.Header.Y != bar || shop.HeaderCovered || shop.MainY != bar || shop.Menu.Y < shop.Header.bottom() {
+			if shop.Header.Y != bar || shop.HeaderCovered || shop.MainY != bar || shop.Menu.Y < shop.Header.Bottom() {
 				t.Errorf("the %v px bar did not push the page: header %+v (covered %v), <main> at %v, menu %+v", bar, shop.Header, shop.HeaderCovered, shop.MainY, shop.Menu)
 			}
 			if len(st.PushShifts) > 1 {
 				t.Errorf("the page moved %d times for the bar:\n%s", len(st.PushShifts), strings.Join(st.PushShifts, "\n"))
 			}
 			checkLayout(t, st)
-			screenshotViewport(ctx, t, "countdown-push-"+vp.name)
+			servertest.ScreenshotViewport(ctx, t, "countdown-push-"+vp.Name)
 
 			// Scrolled: the menu sticks below the bar, not under it.
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`scrollTo(0, 600); true`)); err != nil {
@@ -693,7 +696,7 @@ func TestCountdownTopBarPush(t *testing.T) {
 			if scrolled.Menu.Y != bar || scrolled.Header.Y != bar || scrolled.HeaderCovered {
 				t.Errorf("scrolled: the menu sticks at %v and the header is at %v (covered %v), want both at the bar's %v px", scrolled.Menu.Y, scrolled.Header.Y, scrolled.HeaderCovered, bar)
 			}
-			screenshotViewport(ctx, t, "countdown-push-scrolled-"+vp.name)
+			servertest.ScreenshotViewport(ctx, t, "countdown-push-scrolled-"+vp.Name)
 
 			// A reload: the loader keeps the room before it asks for the config.
 			if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
@@ -719,7 +722,7 @@ func TestCountdownTopBarPush(t *testing.T) {
 			}
 
 			// Overlay: the bar over the header, the page where it was.
-			demoWidget(t, base, "countdown", map[string]any{"top_bar": "overlay"})
+			servertest.DemoWidget(t, base, "countdown", map[string]any{"top_bar": "overlay"})
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`sessionStorage.clear(); true`)); err != nil {
 				t.Fatal(err)
 			}
@@ -731,8 +734,8 @@ func TestCountdownTopBarPush(t *testing.T) {
 				t.Errorf("overlay: header at %v (covered %v), <main> at %v, <html> margin-top %q, page moved %q; want the bar over the page", shop.Header.Y, shop.HeaderCovered, shop.MainY, shop.Margin, st.PushShifts)
 			}
 			checkLayout(t, st)
-			screenshotViewport(ctx, t, "countdown-overlay-"+vp.name)
-			noProblems(t, problems())
+			servertest.ScreenshotViewport(ctx, t, "countdown-overlay-"+vp.Name)
+			servertest.NoProblems(t, problems())
 		})
 	}
 }
