@@ -15,7 +15,6 @@ import (
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
-	"github.com/beckonhq/beckon/widgets/countdown"
 )
 
 // shopOrigin is the origin of the sites callbackSite makes.
@@ -32,14 +31,21 @@ func startServer(t testing.TB, st store.Store, configure func(*config.Config)) *
 	return &testServer{servertest.Start(t, st, servertest.Options{Config: configure})}
 }
 
-// startWith runs a server on st whose callback widget places calls
-// through prov with the module's further options mo (its provider and
-// workers are filled in), and with the server options so.
+// startWith runs a server on st with the server options so, whose
+// callback widget places calls through prov with the module's further
+// options mo (its provider, workers and webhook rule are filled in from
+// the configuration, as cmd/beckon does).
 func startWith(t testing.TB, st store.Store, prov callback.Provider, mo callback.ModuleOptions, so servertest.Options) *testServer {
 	t.Helper()
 	so.Modules = func(cfg config.Config) []widgets.Module {
 		mo.Provider, mo.Workers, mo.AllowPrivateWebhooks = prov, cfg.CallbackWorkers, cfg.WebhookAllowPrivate
-		return []widgets.Module{countdown.NewModule(), callback.NewModule(mo)}
+		mods := servertest.Modules(cfg, prov)
+		for i, m := range mods {
+			if m.Type() == "callback" {
+				mods[i] = callback.NewModule(mo)
+			}
+		}
+		return mods
 	}
 	return &testServer{servertest.Start(t, st, so)}
 }
