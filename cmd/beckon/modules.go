@@ -5,6 +5,7 @@ import (
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/countdown"
+	"github.com/beckonhq/beckon/widgets/socialproof"
 )
 
 // modules are the widget types this binary serves, in the order they are
@@ -15,5 +16,6 @@ func modules(cfg config.Config, telephony callback.Provider) []widgets.Module {
 		countdown.NewModule(),
 		callback.NewModule(callback.ModuleOptions{Provider: telephony, Workers: cfg.CallbackWorkers,
 			AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
+		socialproof.NewModule(),
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/countdown"
+	"github.com/beckonhq/beckon/widgets/socialproof"
 )
 
 // AdminToken is the operator's token of every test server.
@@ -42,6 +43,7 @@ func Modules(cfg config.Config, prov callback.Provider) []widgets.Module {
 		countdown.NewModule(),
 		callback.NewModule(callback.ModuleOptions{Provider: prov, Workers: cfg.CallbackWorkers,
 			AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
+		socialproof.NewModule(),
 	}
 }
 

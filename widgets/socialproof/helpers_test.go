@@ -6,24 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beckonhq/beckon/callback/sim"
-	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
-	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/socialproof"
 )
-
-// withSocialProof are the served modules with this one among them.
-func withSocialProof(cfg config.Config) []widgets.Module {
-	mods := servertest.Modules(cfg, sim.New(servertest.FastCalls))
-	for _, m := range mods {
-		if m.Type() == "social_proof" {
-			return mods
-		}
-	}
-	return append(mods, socialproof.NewModule())
-}
 
 // backend is a running server with one site (origin https://shop.example).
 type backend struct {
@@ -36,7 +22,7 @@ const shopOrigin = "https://shop.example"
 
 func newBackend(t *testing.T, st store.Store) *backend {
 	t.Helper()
-	ts := servertest.Start(t, st, servertest.Options{Modules: withSocialProof})
+	ts := servertest.Start(t, st, servertest.Options{})
 	site := ts.CreateSite("Shop")
 	return &backend{ts: ts, siteID: site["id"].(string), key: site["key"].(string)}
 }
