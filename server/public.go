@@ -13,8 +13,8 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// publicBodyLimit bounds request bodies on the public widget API: a callback
-// request or a quiz answer is a few hundred bytes. fasthttp enforces it as
+// publicBodyLimit bounds request bodies on the public widget API: a visitor's
+// form or a quiz answer is a few hundred bytes. fasthttp enforces it as
 // it reads (see publicRequestLimits), so a larger body is refused from its
 // Content-Length, or, sent in chunks, once the limit is passed, never read
 // whole.

@@ -20,8 +20,8 @@ import (
 	"github.com/beckonhq/beckon/widgets"
 )
 
-// adminBodyLimit bounds admin API bodies (a quiz with many questions is the
-// largest); the public API has its own, smaller limit.
+// adminBodyLimit bounds admin API bodies (a widget whose settings hold many
+// steps is the largest); the public API has its own, smaller limit.
 const adminBodyLimit = 1 << 20
 
 // Server wires the store, caches and handlers into a Fiber app.
