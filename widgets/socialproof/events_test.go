@@ -3,6 +3,7 @@ package socialproof_test
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -160,5 +161,29 @@ func TestContactsInNamesAreNeverStored(t *testing.T) {
 	evs := b.events(t)
 	if len(evs) != 1 || evs[0].Name != "Maria Ivanova" {
 		t.Fatalf("stored %+v, want the name without the e-mail and phone", evs)
+	}
+}
+
+// TestAPIDocEventsExample: the events call docs/API.md shows is accepted
+// as written.
+func TestAPIDocEventsExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var example string
+	for _, block := range strings.Split(string(doc), "```json\n")[1:] {
+		if body, _, _ := strings.Cut(block, "```"); strings.HasPrefix(body, `{"events"`) {
+			example = body
+		}
+	}
+	if example == "" {
+		t.Fatal(`docs/API.md has no events example ({"events"…)`)
+	}
+	b := newBackend(t, servertest.NewStore(t, "embedded"))
+	r := b.ts.Admin("POST", "/api/v1/sites/"+b.siteID+"/events", example)
+	servertest.ExpectStatus(t, r, http.StatusAccepted)
+	if got := r.JSON(t); got["accepted"] != 1.0 {
+		t.Fatalf("%v", got)
 	}
 }

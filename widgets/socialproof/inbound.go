@@ -58,7 +58,11 @@ func (m *Module) inbound(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	switch in.judge(readAll(doc, mapping["status"]), mapping["status"] != "") {
+	verdict := in.judge(readAll(doc, mapping["status"]), mapping["status"] != "")
+	if in.Platform == "woocommerce" && c.Get("X-WC-Webhook-Topic") == "order.deleted" {
+		verdict = withdraw // the payload of a deleted order is its id alone
+	}
+	switch verdict {
 	case withdraw:
 		err := m.deleteEvent(ctx, site.ID, ev.ID)
 		if errors.Is(err, store.ErrNotFound) {

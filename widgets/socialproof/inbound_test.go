@@ -124,6 +124,19 @@ func TestWooCommerceWebhook(t *testing.T) {
 		if got := result(t, b.hook(t, secret, cancelled, "application/json", sig, wooSign(cancelled, signing))); got != "absent" {
 			t.Fatalf("cancelled again: %s", got)
 		}
+
+		// An order deleted in WooCommerce: its id alone, under its own topic.
+		if got := result(t, b.hook(t, secret, paid, "application/json", sig, wooSign(paid, signing))); got != "created" {
+			t.Fatalf("paid again after the cancellation: %s", got)
+		}
+		next(t, live)
+		deleted := `{"id":5821}`
+		if got := result(t, b.hook(t, secret, deleted, "application/json", sig, wooSign(deleted, signing), "X-WC-Webhook-Topic", "order.deleted")); got != "deleted" {
+			t.Fatalf("deleted order: %s", got)
+		}
+		if m := next(t, live); m.Kind != "delete" || m.ID != "5821" {
+			t.Fatalf("published %+v, want the delete", m)
+		}
 	})
 }
 
