@@ -13,6 +13,7 @@ const widgetType = "social_proof"
 // API, shops' webhooks), notices and live visitor counts out.
 type Module struct {
 	deps widgets.Deps
+	live *live // live.go
 }
 
 // NewModule makes the social-proof widget's module.
@@ -44,5 +45,5 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/analytics/social-proof", m.analytics)
 
 	// Live delivery (WebSocket, SSE, polling) is mounted here.
-	return nil
+	return m.mountLive(d, r.Public)
 }

@@ -1,0 +1,32 @@
+package socialproof
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// pollRoute is GET /w/v1/{siteKey}/live/poll: the live feed for browsers
+// that can hold no stream at all. It answers the recent events after since
+// and the counts, and counts the visitor as present for pollPresence.
+func (l *live) pollRoute(c *fiber.Ctx) error {
+	req, err := l.parseLiveRequest(c)
+	if err != nil {
+		return err
+	}
+	if req.visitorID != "" {
+		l.hub.touchPoller(req.site.ID, req.visitorID, req.page)
+	}
+	ctx := c.UserContext()
+	recent, err := l.hub.st.RecentEvents(ctx, req.site.ID, helloEvents)
+	if err != nil {
+		return fmt.Errorf("socialproof: recent events of site %s: %w", req.site.ID, err)
+	}
+	total, pages, err := l.hub.st.PresenceCounts(ctx, req.site.ID)
+	if err != nil {
+		return fmt.Errorf("socialproof: presence of site %s: %w", req.site.ID, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(pollAnswer{Events: l.publicEvents(recent, req),
+		Viewers: viewersFor(req.set, total, pages, req.page), Now: l.deps.Now().UTC()})
+}

@@ -1,0 +1,68 @@
+package socialproof_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beckonhq/beckon/server/servertest"
+	"github.com/beckonhq/beckon/store/redisstore"
+	"github.com/beckonhq/beckon/store/storetest"
+)
+
+// Two replicas on one Redis: events posted to one reach the other's
+// visitors, the counts are the sum of both, and a replica that dies
+// leaves the counts once its reports expire, not before.
+func TestLiveAcrossReplicas(t *testing.T) {
+	opts := storetest.RedisOptions(t)
+	prefix := servertest.RedisPrefix()
+	open := func() *redis.Client {
+		c := redis.NewClient(opts)
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	clientA, clientB := open(), open()
+	t.Cleanup(func() { storetest.DeleteKeys(clientA, prefix) })
+	a := startLive(t, redisstore.New(clientA, prefix), fastLive)
+	b := startLive(t, redisstore.New(clientB, prefix), fastLive)
+
+	onA := newLiveSite(t, a, map[string]any{"viewers": map[string]any{"enabled": true, "threshold": 3, "scope": "page"}})
+	onB := onA.on(b)
+
+	visitor := onA.connect(t, "a1", "/")
+	if m := recv(t, visitor, 2*time.Second); m.Viewers != nil {
+		t.Fatalf("one visitor: viewers %+v, want nothing below the threshold of 3", *m.Viewers)
+	}
+	others := []*liveConn{onB.connect(t, "b1", "/"), onB.connect(t, "b2", "/")}
+	m := readUntil(t, visitor, 3*time.Second, "the count of both replicas", func(m liveMsg) bool { return m.Viewers != nil })
+	if m.Viewers.Page != 3 || m.Viewers.Site != 3 {
+		t.Fatalf("viewers on A %+v, want 3 (1 on A + 2 on B)", *m.Viewers)
+	}
+
+	start := time.Now()
+	onA.post(t, purchaseEvent("order-1", "Maria", 0))
+	for i, c := range append(others, visitor) {
+		m := readUntil(t, c, time.Second, "the event posted to the other replica", func(m liveMsg) bool { return m.Type == "event" })
+		if m.Event["id"] != "order-1" {
+			t.Fatalf("visitor %d got %v, want order-1", i, m.Event["id"])
+		}
+	}
+	t.Logf("an event posted to A reached B's visitors in %s", time.Since(start))
+
+	// B dies: its Redis connection is gone, so it reports nothing more. Its
+	// visitors count until its last report expires (fastLive's TTL, 2 s).
+	clientB.Close()
+	killed := time.Now()
+	ttl := fastLive.PresenceTTL
+	expectNoMessage(t, visitor, ttl/2)
+	m = readUntil(t, visitor, ttl+time.Second, "the count without B", func(m liveMsg) bool { return m.Type == "viewers" })
+	gone := time.Since(killed)
+	if m.Viewers != nil {
+		t.Fatalf("after B died: viewers %+v, want nothing (1 visitor left)", *m.Viewers)
+	}
+	if gone < ttl-fastLive.PresenceEvery {
+		t.Fatalf("B's visitors left the count %s after it died, before its reports (TTL %s) expired", gone, ttl)
+	}
+	t.Logf("B's visitors left the count %s after it died (TTL %s)", gone, ttl)
+}

@@ -1,0 +1,133 @@
+package socialproof
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// sseRetryMillis tells the browser how soon to reconnect a stream.
+const sseRetryMillis = 3000
+
+// eventsRoute is GET /w/v1/{siteKey}/live/events: the live feed as
+// Server-Sent Events, for networks that block WebSocket. The messages are
+// the WebSocket's, one per "data:" line. An event's SSE id is its time, so
+// a browser that reconnects on its own (Last-Event-ID) resumes after it.
+func (l *live) eventsRoute(c *fiber.Ctx) error {
+	req, err := l.parseLiveRequest(c)
+	if err != nil {
+		return err
+	}
+	if last := c.Get("Last-Event-ID"); last != "" {
+		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && t.After(req.since) {
+			req.since = t
+		}
+	}
+	if !l.hub.hasRoom(req.ip) {
+		return tooManyConnections()
+	}
+	// The stream outlives the server's WriteTimeout, which would cut it:
+	// a deadline set here replaces it, and each write sets its own.
+	if err := c.Context().SetWriteDeadline(time.Now().Add(l.deps.WriteTimeout)); err != nil {
+		return err
+	}
+	out := &sseStream{conn: c.Context().Conn(), timeout: l.deps.WriteTimeout}
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		out.w = w
+		l.streamEvents(out, req)
+	})
+	return nil
+}
+
+func (l *live) streamEvents(out *sseStream, req *liveRequest) {
+	if !l.hub.reserve(req.ip) {
+		return
+	}
+	defer l.hub.release(req.ip)
+	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, func() { _ = out.conn.Close() })
+	if err != nil {
+		return
+	}
+	defer l.hub.leave(req.site.ID, m)
+	liveOpen.Inc()
+	defer liveOpen.Dec()
+
+	hello, seen, newest, err := l.hello(l.hub.life, req)
+	if err != nil {
+		return
+	}
+	text, err := json.Marshal(hello)
+	if err != nil {
+		return
+	}
+	id := ""
+	if !newest.IsZero() {
+		id = newest.Format(time.RFC3339Nano)
+	}
+	if out.send("retry: "+strconv.Itoa(sseRetryMillis)+"\n\n") != nil || out.message(text, id) != nil {
+		return
+	}
+	ping := time.NewTicker(l.opts.PingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case f := <-m.out:
+			if f.eventID != "" && slices.Contains(seen, f.eventID) {
+				continue
+			}
+			id := ""
+			if !f.eventTime.IsZero() {
+				id = f.eventTime.Format(time.RFC3339Nano)
+			}
+			if out.message(f.text, id) != nil {
+				return
+			}
+		case <-ping.C:
+			seen = nil // see writeWebsocket
+			// A comment line keeps proxies from closing an idle stream and
+			// tells us when the visitor has gone (the write fails).
+			if out.send(": ping\n\n") != nil {
+				return
+			}
+		case <-m.dropped:
+			return
+		case <-l.hub.life.Done():
+			_ = out.message(reconnectFrame.text, "")
+			return
+		}
+	}
+}
+
+// sseStream writes a stream's lines, each write under its own deadline.
+type sseStream struct {
+	w       *bufio.Writer
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (o *sseStream) send(text string) error {
+	if err := o.conn.SetWriteDeadline(time.Now().Add(o.timeout)); err != nil {
+		return err
+	}
+	if _, err := o.w.WriteString(text); err != nil {
+		return err
+	}
+	return o.w.Flush()
+}
+
+// message writes one message, with its SSE id when it has one.
+func (o *sseStream) message(text []byte, id string) error {
+	head := "event: message\n"
+	if id != "" {
+		head = "id: " + id + "\n" + head
+	}
+	return o.send(head + "data: " + string(text) + "\n\n")
+}
