@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/beckonhq/beckon/store"
 )
@@ -43,8 +44,11 @@ func DisplayName(name, display string) string {
 	if display != "first_initial" || len(words) == 1 {
 		return first
 	}
-	last := []rune(words[len(words)-1])
-	return first + " " + string(unicode.ToUpper(last[0])) + "."
+	// The last word's first letter: "(Masha)" gives "M", not "(".
+	last := words[len(words)-1]
+	i := strings.IndexFunc(last, unicode.IsLetter)
+	r, _ := utf8.DecodeRuneInString(last[i:])
+	return first + " " + string(unicode.ToUpper(r)) + "."
 }
 
 // StripContacts drops the words of a name that hold an '@' (an e-mail

@@ -15,6 +15,7 @@ func TestPublicEventNames(t *testing.T) {
 		{"мария иванова", "first_initial", "мария И."},
 		{"Maria Ivanova", "someone", ""},
 		{"Maria", "first_initial", "Maria"},
+		{"Maria (masha)", "first_initial", "Maria M."},
 		{"maria@example.ru", "first_name", ""},
 		{"+7 999 123-45-67 Oleg", "first_name", "Oleg"},
 		{"Oleg 89991234567 Petrov", "first_initial", "Oleg P."},
