@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -200,7 +201,8 @@ func TestModuleRunsUntilShutdown(t *testing.T) {
 	mod := &echo{}
 	st := servertest.NewStore(t, "embedded")
 	srv, err := server.New(context.Background(), servertest.Config(), st, server.Options{
-		Assets: echoAssets(t), Modules: []widgets.Module{mod}, AdminTokenHash: sha256Hex(servertest.AdminToken)})
+		Assets: echoAssets(t), Modules: []widgets.Module{mod}, AdminTokenHash: sha256Hex(servertest.AdminToken),
+		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,15 +228,14 @@ func TestModuleListRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		modules []widgets.Module
-		assets  *embed.Assets
 		want    []string
 	}{
-		{"bundle not built", []widgets.Module{&echo{}}, embed.Default(), []string{`"echo"`, "bundle"}},
-		{"two of a type", []widgets.Module{countdown.NewModule(), countdown.NewModule()}, embed.Default(), []string{`two modules`, `"countdown"`}},
+		{"bundle not built", []widgets.Module{&echo{}}, []string{`"echo"`, "bundle"}},
+		{"two of a type", []widgets.Module{countdown.NewModule(), countdown.NewModule()}, []string{`two modules`, `"countdown"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, err := server.New(context.Background(), servertest.Config(), st, server.Options{
-				Assets: tc.assets, Modules: tc.modules, AdminTokenHash: hash})
+				Assets: embed.Default(), Modules: tc.modules, AdminTokenHash: hash, Logger: slog.New(slog.DiscardHandler)})
 			if err == nil {
 				srv.Shutdown(context.Background())
 				t.Fatal("the server started")
