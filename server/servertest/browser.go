@@ -240,7 +240,7 @@ func ScreenshotViewport(ctx context.Context, t testing.TB, name string) {
 	}
 }
 
-// DemoSite is the id of the demo site, the only site of a demoServer.
+// DemoSite is the id of the demo site, the only site of a StartDemo server.
 func DemoSite(t testing.TB, base string) string {
 	t.Helper()
 	var sites struct{ Sites []struct{ ID string } }
