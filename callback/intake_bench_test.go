@@ -1,7 +1,5 @@
 package callback_test
 
-// Benchmarks of intake to the provider.
-
 import (
 	"net/url"
 	"slices"
