@@ -32,12 +32,17 @@ func main() {
 	clients := flag.Int("clients", 5000, "distinct client IPs in X-Forwarded-For")
 	origin := flag.String("origin", "https://bench.example", "Origin header (the site is created with it)")
 	scenario := flag.String("scenario", "config", "config: GET the public config; callbacks: POST callback requests, then check each was stored; "+
-		"timer: POST an evergreen deadline (get or start) for -subjects visitors; gif: GET the e-mail GIF for -subjects recipients")
+		"timer: POST an evergreen deadline (get or start) for -subjects visitors; gif: GET the e-mail GIF for -subjects recipients; "+
+		"live: hold -live-conns WebSocket connections of the social proof feed and time -live-events events from POST to each")
 	subjects := flag.Int("subjects", 10000, "timer and gif: distinct visitors or recipients")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "beckonbench: -token is required")
 		os.Exit(2)
+	}
+	if *scenario == "live" {
+		benchLive(*base, *token, *origin)
+		return
 	}
 	siteID, key, timerID, err := createSite(*base, *token, *origin)
 	if err != nil {

@@ -46,9 +46,10 @@ type hub struct {
 	life  context.Context // the server's; ends at shutdown
 	conns sync.WaitGroup  // connections open, for a drain to wait on
 
-	mu    sync.Mutex
-	rooms map[string]*room
-	perIP map[string]int
+	mu     sync.Mutex
+	rooms  map[string]*room
+	perIP  map[string]int
+	joined int // members ever joined, to spread their pings
 }
 
 // room is one site's live audience on this replica.
@@ -74,38 +75,6 @@ type room struct {
 type poller struct {
 	page  string
 	until time.Time
-}
-
-// member is one open connection (WebSocket or SSE) of a widget on a page.
-type member struct {
-	widgetID, page string
-	// out is the bounded send queue; the hub never waits on it.
-	out chan *frame
-	// dropped is closed when the hub gives up on the member (its queue
-	// overflowed), and hangUp closes its socket at once: its writer may be
-	// blocked writing to it.
-	dropped  chan struct{}
-	hangUp   func()
-	dropOnce sync.Once
-}
-
-func (m *member) drop() {
-	m.dropOnce.Do(func() {
-		close(m.dropped)
-		m.hangUp()
-	})
-}
-
-// send queues f without waiting; a member whose queue is full is too slow
-// to keep and is dropped, so it never holds up the others.
-func (m *member) send(f *frame) bool {
-	select {
-	case m.out <- f:
-		return true
-	default:
-		m.drop()
-		return false
-	}
 }
 
 func newHub(st liveStore, sites widgets.Sites, log *slog.Logger, now func() time.Time, opts LiveOptions) *hub {
@@ -155,10 +124,10 @@ func (h *hub) roomLocked(siteID string) *room {
 // join adds a connection of widgetID on page to its site's room and
 // returns once the site's subscription is active: whatever is published
 // afterwards reaches the member, so a hello read after join misses nothing.
-// hangUp closes the connection's socket.
-func (h *hub) join(siteID, widgetID, page string, hangUp func()) (*member, error) {
-	m := &member{widgetID: widgetID, page: page, out: make(chan *frame, h.opts.SendQueue),
-		dropped: make(chan struct{}), hangUp: hangUp}
+// The member is returned holding its writer's turn: the caller writes the
+// hello, then calls flush.
+func (h *hub) join(siteID, widgetID, page string, c conn) (*member, error) {
+	m := newMember(widgetID, page, c, h.opts.SendQueue)
 	h.mu.Lock()
 	if h.life.Err() != nil {
 		h.mu.Unlock()
@@ -166,6 +135,8 @@ func (h *hub) join(siteID, widgetID, page string, hangUp func()) (*member, error
 	}
 	r := h.roomLocked(siteID)
 	r.members[m] = struct{}{}
+	m.pingSlot = h.joined % h.pingSlots()
+	h.joined++
 	if r.unsubscribe == nil {
 		ctx, cancel := context.WithCancel(h.life)
 		r.unsubscribe, r.subscribed, r.subErr = cancel, make(chan struct{}), nil

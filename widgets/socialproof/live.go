@@ -155,12 +155,14 @@ func (l *live) mount(r widgets.Router) {
 	r.Add(fiber.MethodGet, "/live/poll", l.pollRoute)
 }
 
-// start runs presence until ctx (the server's life) ends.
+// start runs presence and pings until ctx (the server's life) ends, when
+// every connection is told to reconnect.
 func (l *live) start(ctx context.Context) {
 	done := make(chan struct{})
 	l.hub.mu.Lock()
 	l.hub.life, l.done = ctx, done
 	l.hub.mu.Unlock()
+	go l.hub.runPings(ctx.Done())
 	go func() {
 		defer close(done)
 		l.hub.runPresence(ctx)

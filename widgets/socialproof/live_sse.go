@@ -52,66 +52,71 @@ func (l *live) streamEvents(out *sseStream, req *liveRequest) {
 		return
 	}
 	defer l.hub.release(req.ip)
-	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, func() { _ = out.conn.Close() })
+	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, out)
 	if err != nil {
 		return
 	}
 	defer l.hub.leave(req.site.ID, m)
+	defer m.stop()
 	liveOpen.Inc()
 	defer liveOpen.Dec()
 
 	hello, seen, newest, err := l.hello(l.hub.life, req)
-	if err != nil {
-		return
+	var text []byte
+	if err == nil {
+		text, err = json.Marshal(hello)
 	}
-	text, err := json.Marshal(hello)
-	if err != nil {
-		return
-	}
-	id := ""
-	if !newest.IsZero() {
-		id = newest.Format(time.RFC3339Nano)
-	}
-	if out.send("retry: "+strconv.Itoa(sseRetryMillis)+"\n\n") != nil || out.message(text, id) != nil {
-		return
-	}
-	ping := time.NewTicker(l.opts.PingEvery)
-	defer ping.Stop()
-	for {
-		select {
-		case f := <-m.out:
-			if f.eventID != "" && slices.Contains(seen, f.eventID) {
-				continue
-			}
-			id := ""
-			if !f.eventTime.IsZero() {
-				id = f.eventTime.Format(time.RFC3339Nano)
-			}
-			if out.message(f.text, id) != nil {
-				return
-			}
-		case <-ping.C:
-			seen = nil // see writeWebsocket
-			// A comment line keeps proxies from closing an idle stream and
-			// tells us when the visitor has gone (the write fails).
-			if out.send(": ping\n\n") != nil {
-				return
-			}
-		case <-m.dropped:
-			return
-		case <-l.hub.life.Done():
-			_ = out.message(reconnectFrame.text, "")
-			return
+	if err == nil {
+		out.seen = seen
+		id := ""
+		if !newest.IsZero() {
+			id = newest.Format(time.RFC3339Nano)
+		}
+		if err = out.send("retry: " + strconv.Itoa(sseRetryMillis) + "\n\n"); err == nil {
+			err = out.message(text, id)
 		}
 	}
+	if err != nil {
+		m.end()
+	}
+	m.flush()
+	// The stream stays open until the member ends: a write failed (the
+	// visitor left: pings find out), it fell behind, or the server said
+	// goodbye.
+	<-m.endedCh
 }
 
-// sseStream writes a stream's lines, each write under its own deadline.
+// sseStream writes a member's frames to its stream, each write under its
+// own deadline.
 type sseStream struct {
 	w       *bufio.Writer
 	conn    net.Conn
 	timeout time.Duration
+	seen    []string // as wsConn's
 }
+
+func (o *sseStream) write(f *frame) error {
+	switch f {
+	case pingFrame:
+		o.seen = nil
+		// A comment line keeps proxies from closing an idle stream and
+		// tells us when the visitor has gone (the write fails).
+		return o.send(": ping\n\n")
+	case goodbyeFrame:
+		_ = o.message(reconnectFrame.text, "")
+		return errGoodbye
+	}
+	if f.eventID != "" && slices.Contains(o.seen, f.eventID) {
+		return nil
+	}
+	id := ""
+	if !f.eventTime.IsZero() {
+		id = f.eventTime.Format(time.RFC3339Nano)
+	}
+	return o.message(f.text, id)
+}
+
+func (o *sseStream) hangUp() { _ = o.conn.Close() }
 
 func (o *sseStream) send(text string) error {
 	if err := o.conn.SetWriteDeadline(time.Now().Add(o.timeout)); err != nil {

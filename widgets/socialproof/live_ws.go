@@ -69,103 +69,92 @@ func (l *live) websocketRoute(c *fiber.Ctx) error {
 	return l.upgrader(c)
 }
 
-// serveWebsocket runs one upgraded connection: this goroutine reads (only
-// pongs and the close are expected), a second one writes.
-func (l *live) serveWebsocket(conn *fiberws.Conn) {
-	req := conn.Locals(liveRequestLocal).(*liveRequest)
+// serveWebsocket runs one upgraded connection in the goroutine that reads
+// it (only pongs and the close are expected); writes happen in short-lived
+// goroutines while there is something to write (see member).
+func (l *live) serveWebsocket(c *fiberws.Conn) {
+	req := c.Locals(liveRequestLocal).(*liveRequest)
+	ws := &wsConn{Conn: c.Conn, timeout: l.deps.WriteTimeout}
 	if !l.hub.reserve(req.ip) {
-		closeWith(conn.Conn, websocket.CloseTryAgainLater, "too many live connections from this address")
+		closeWith(ws.Conn, websocket.CloseTryAgainLater, "too many live connections from this address")
 		return
 	}
 	defer l.hub.release(req.ip)
-	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, func() { closeSocket(conn.Conn) })
+	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, ws)
 	if err != nil {
-		closeWith(conn.Conn, websocket.CloseTryAgainLater, "retry later")
+		closeWith(ws.Conn, websocket.CloseTryAgainLater, "retry later")
 		return
 	}
 	defer l.hub.leave(req.site.ID, m)
+	defer m.stop()
 	liveOpen.Inc()
 	defer liveOpen.Dec()
 
-	conn.SetReadLimit(maxInbound)
-	pongWait := l.opts.PongWait
-	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	hello, seen, _, err := l.hello(l.hub.life, req)
+	if err == nil {
+		ws.seen = seen
+		ws.deadline()
+		err = ws.WriteJSON(hello)
+	}
+	if err != nil {
+		m.end()
+	}
+	m.flush() // what was published while the hello was read, then the turn is free
 
-	stop := make(chan struct{})
-	written := make(chan struct{})
-	go func() {
-		defer close(written)
-		l.writeWebsocket(conn.Conn, req, m, stop)
-	}()
+	ws.SetReadLimit(maxInbound)
+	pongWait := l.opts.PongWait
+	_ = ws.SetReadDeadline(time.Now().Add(pongWait))
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
 		// Browsers send nothing; a message within the limit is ignored, a
 		// larger one ends the connection (ReadMessage answers it with the
 		// close code 1009).
-		if _, _, err := conn.ReadMessage(); err != nil {
-			break
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return
 		}
 	}
-	close(stop)
-	<-written
 }
 
-// writeWebsocket sends the hello, then the hub's messages and pings, until
-// the reader stops, the hub drops the connection or the server shuts down.
-// Whatever ends it closes the connection, which ends the reader too.
-func (l *live) writeWebsocket(conn *websocket.Conn, req *liveRequest, m *member, stop <-chan struct{}) {
-	defer closeSocket(conn)
-	timeout := l.deps.WriteTimeout
-	hello, seen, _, err := l.hello(l.hub.life, req)
-	if err != nil {
-		l.deps.Log.Warn("live: hello", slog.Any("err", err))
-		closeWith(conn, websocket.CloseTryAgainLater, "retry later")
-		return
-	}
-	_ = conn.SetWriteDeadline(time.Now().Add(timeout))
-	if conn.WriteJSON(hello) != nil {
-		return
-	}
-	ping := time.NewTicker(l.opts.PingEvery)
-	defer ping.Stop()
-	for {
-		select {
-		case f := <-m.out:
-			if f.eventID != "" && slices.Contains(seen, f.eventID) {
-				continue // the hello had it
-			}
-			pm, err := f.websocketFrame()
-			if err != nil {
-				l.deps.Log.Error("live: prepare frame", slog.Any("err", err))
-				continue
-			}
-			_ = conn.SetWriteDeadline(time.Now().Add(timeout))
-			if conn.WritePreparedMessage(pm) != nil {
-				return
-			}
-		case <-ping.C:
-			// Events the hello had were published before it was read: by
-			// now they have all come, so the ids are no longer needed.
-			seen = nil
-			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(timeout)) != nil {
-				return
-			}
-		case <-m.dropped:
-			return // too slow to keep: closed without ceremony
-		case <-stop:
-			return
-		case <-l.hub.life.Done():
-			// Shutdown: tell the browser to reconnect (to another replica),
-			// then close.
-			if pm, err := reconnectFrame.websocketFrame(); err == nil {
-				_ = conn.SetWriteDeadline(time.Now().Add(drainWrite))
-				_ = conn.WritePreparedMessage(pm)
-			}
-			closeWith(conn, websocket.CloseGoingAway, "server restarting")
-			return
-		}
-	}
+// wsConn writes a member's frames to its WebSocket.
+type wsConn struct {
+	*websocket.Conn
+	timeout time.Duration
+	// seen are the ids of the hello's events: they were published before
+	// the hello was read, and are skipped if they come again. The first
+	// ping forgets them: by then they have all come.
+	seen []string
 }
+
+func (ws *wsConn) deadline() { _ = ws.SetWriteDeadline(time.Now().Add(ws.timeout)) }
+
+func (ws *wsConn) write(f *frame) error {
+	switch f {
+	case pingFrame:
+		ws.seen = nil
+		return ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(ws.timeout))
+	case goodbyeFrame:
+		// Shutdown: tell the browser to reconnect (to another replica),
+		// then close.
+		if pm, err := reconnectFrame.websocketFrame(); err == nil {
+			_ = ws.SetWriteDeadline(time.Now().Add(drainWrite))
+			_ = ws.WritePreparedMessage(pm)
+		}
+		closeWith(ws.Conn, websocket.CloseGoingAway, "server restarting")
+		closeSocket(ws.Conn)
+		return errGoodbye
+	}
+	if f.eventID != "" && slices.Contains(ws.seen, f.eventID) {
+		return nil // the hello had it
+	}
+	pm, err := f.websocketFrame()
+	if err != nil {
+		return err
+	}
+	ws.deadline()
+	return ws.WritePreparedMessage(pm)
+}
+
+func (ws *wsConn) hangUp() { closeSocket(ws.Conn) }
 
 // closeWith sends a close frame with code and reason, best effort.
 func closeWith(conn *websocket.Conn, code int, reason string) {
