@@ -57,6 +57,8 @@ const QUEUE = 30;
 const GAP = 12;
 /** Other widgets' elements in a bottom corner: the callback button, a floating countdown, a countdown bar. */
 const NEIGHBOURS = '.bkcb .fab,.bkcd.floating,.bkcd.bottom_bar';
+/** The longest wait for the other widgets of the page to render before this one shows anything. */
+const SETTLE_MS = 3e3;
 
 let running = false;
 
@@ -95,12 +97,13 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const round = num(v.round_down_to, 0, 0);
 
   // ---- the DOM ----------------------------------------------------------------
-  const box = h('div', { class: 'bksp' + (s.position === 'bottom-right' ? ' right' : '') + (s.theme === 'dark' ? ' dark' : '') });
+  const counted = v.enabled !== false;
+  const box = h('div', { class: 'bksp' + (s.position === 'bottom-right' ? ' right' : '') + (s.theme === 'dark' ? ' dark' : '') + (counted ? ' counted' : '') });
   const region = h('div', { class: 'live', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', 'aria-label': t.label });
   const badgeText = h('span');
   const badge = h('div', { class: 'badge off' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), badgeText);
   box.appendChild(region);
-  if (v.enabled !== false) box.appendChild(badge);
+  if (counted) box.appendChild(badge);
   adoptStyle(ctx.shadow, ctx.root, css);
   ctx.root.appendChild(box);
 
@@ -120,18 +123,37 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     box.style.bottom = Math.ceil(bottom) + 'px';
   }
   const phoneWide = () => innerWidth <= 480;
-  place();
+
+  // Nothing shows until the page's other widgets have rendered (or for
+  // SETTLE_MS at most): this widget's place depends on theirs, and moving
+  // it once shown would be a layout shift.
+  let settled = false;
+  const pending = () => Array.prototype.some.call(ctx.shadow.querySelectorAll('[part="widget"]'), (r: Element) => r !== ctx.root && !r.childElementCount);
+  function settle() {
+    if (settled) return;
+    settled = true;
+    place();
+    viewers(lastViewers);
+    schedule();
+  }
+  setTimeout(settle, SETTLE_MS);
   addEventListener('resize', place);
   // The callback button or a countdown may arrive after this widget, and a
   // bar at the bottom lifts the button by a custom property on the host.
   if (typeof MutationObserver === 'function') {
-    const obs = new MutationObserver(place);
+    const obs = new MutationObserver(() => {
+      place();
+      if (!pending()) settle();
+    });
     obs.observe(ctx.shadow, { childList: true, subtree: true });
     obs.observe(ctx.shadow.host, { attributes: true, attributeFilter: ['style'] });
   }
 
   // ---- the live count -----------------------------------------------------------
+  let lastViewers: Viewers | null | undefined;
   function viewers(vw: Viewers | null | undefined) {
+    lastViewers = vw;
+    if (!settled) return;
     let n = vw ? num(v.scope === 'site' ? vw.site : vw.page, 0, 0) : 0;
     // Rounded down, never up; nothing below the threshold.
     if (round > 0) n -= n % round;
@@ -179,7 +201,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
 
   function schedule() {
     clearTimeout(next);
-    if (current || done() || !queue.length) return;
+    if (!settled || current || done() || !queue.length) return;
     next = setTimeout(showNext, Math.max(0, readyAt - Date.now(), hiddenAt + interval - Date.now()));
   }
 
@@ -204,10 +226,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     } else pic.appendChild(icon(ICONS[ev.type] || ICONS.custom, ''));
     const x = h('button', { type: 'button', class: 'x', 'aria-label': t.close, title: t.close }, icon(CLOSE_ICON, ''));
     const el = h('div', { class: 'card', 'data-id': ev.id }, pic, h('span', { class: 'txt' }, msg, h('span', { class: 'ago' }, ago(t, word, Math.max(0, age(ev))))), x);
-    x.addEventListener('click', () => {
-      mem.hide(true);
-      hide();
-    });
+    x.addEventListener('click', dismiss);
     if (url) {
       msg.addEventListener('click', (e) => {
         ctx.emit('social_proof:click', { id: ev.id, url });
@@ -251,6 +270,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
       setTimeout(() => el.remove(), 250);
     }
     schedule();
+  }
+
+  /** The visitor (or the page API) closed the notices: none more in this visit. */
+  function dismiss() {
+    mem.hide(true);
+    hide();
   }
 
   function add(ev: PublicEvent | undefined, first: boolean) {
@@ -297,6 +322,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     if (!document.hidden) schedule();
   });
 
+  if (!pending()) settle();
   const base = ctx.base + '/w/v1/' + encodeURIComponent(ctx.site.key) + '/live';
   feed({
     ws: base.replace(/^http/, 'ws'),
@@ -317,7 +343,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
       readyAt = 0;
       schedule();
     },
-    close: hide,
+    close: dismiss,
   };
 };
 

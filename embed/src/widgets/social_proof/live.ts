@@ -29,14 +29,13 @@ export interface FeedOptions {
   on(m: Msg): void;
 }
 
-/** Opens the feed; the returned function closes it for good. */
-export function feed(o: FeedOptions): () => void {
+/** Opens the feed, for as long as the page lives. */
+export function feed(o: FeedOptions): void {
   let mode: 'ws' | 'sse' | 'poll' = typeof WebSocket === 'function' ? 'ws' : typeof EventSource === 'function' ? 'sse' : 'poll';
   let fails = 0; // consecutive failures to open in this mode
   let attempt = 0; // consecutive reconnects, for the backoff
   let timer: ReturnType<typeof setTimeout> | undefined;
   let close: (() => void) | null = null;
-  let stopped = false;
 
   const backoff = () => Math.min(MAX_DELAY, 1e3 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
 
@@ -44,7 +43,7 @@ export function feed(o: FeedOptions): () => void {
     clearTimeout(timer);
     if (close) close();
     close = null;
-    if (!stopped) timer = setTimeout(open, ms);
+    timer = setTimeout(open, ms);
   }
 
   /** A connection ended; opened tells whether it had worked. */
@@ -75,7 +74,6 @@ export function feed(o: FeedOptions): () => void {
   }
 
   function open() {
-    if (stopped) return;
     const url = '?' + o.query(mode === 'poll');
     if (mode === 'ws') {
       let opened = false;
@@ -119,7 +117,6 @@ export function feed(o: FeedOptions): () => void {
         return r.json();
       })
       .then((j: Msg) => {
-        if (stopped) return;
         attempt = 0;
         o.on({ type: 'poll', events: j.events, viewers: j.viewers, now: j.now });
         later(15e3 + Math.random() * 15e3);
@@ -127,18 +124,14 @@ export function feed(o: FeedOptions): () => void {
       .catch(() => later(Math.max(15e3, backoff())));
   }
 
-  // A page kept in the back/forward cache closes its connection and opens
-  // it again when it is shown.
-  const hide = () => later(864e5);
-  const show = (e: PageTransitionEvent) => e.persisted && later(0);
-  addEventListener('pagehide', hide);
-  addEventListener('pageshow', show);
+  // A page kept in the back/forward cache closes its connection (an open
+  // one would keep it out of the cache) and opens it again when shown.
+  addEventListener('pagehide', () => {
+    clearTimeout(timer);
+    if (close) close();
+    close = null;
+  });
+  addEventListener('pageshow', (e) => e.persisted && later(0));
 
   open();
-  return () => {
-    stopped = true;
-    later(0);
-    removeEventListener('pagehide', hide);
-    removeEventListener('pageshow', show);
-  };
 }

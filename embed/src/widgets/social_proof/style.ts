@@ -1,24 +1,26 @@
 // The social proof widget's stylesheet, scoped under .bksp because the
 // shadow root is shared with the other widgets of the page.
 //
-// .bksp is a column fixed in a bottom corner: the notice on top, the live
-// count below it. Its `bottom` is set from script (index.ts, place()) so
-// that it stands above the callback button or a floating countdown in the
-// same corner. Nothing in it moves once shown: the count's slot is kept
-// (visibility:hidden) while there is no count to show, and a notice appears
-// above it; it comes and goes with opacity and transform only, which do not
-// count as layout shifts. z-index:-1 keeps it under the other widgets'
-// dialogs (still above the page: the host is a stacking context).
+// .bksp is a line of no height fixed in a bottom corner; its `bottom` is
+// set from script (index.ts, place()) so that it stands above the callback
+// button or a floating countdown in the same corner. The live count and the
+// notice hang from it, absolutely positioned: the count at the bottom, the
+// notice above the count's place (kept while there is no count). So nothing
+// that is shown ever moves or resizes when another part comes or goes: a box
+// whose top moves counts as a layout shift even when it is transparent.
+// Notices fade with opacity and transform only. z-index:-1 keeps all of it
+// under the other widgets' dialogs (still above the page: the host is a
+// stacking context).
 
 export const css = `
-.bksp{all:initial;position:fixed;left:20px;bottom:20px;z-index:-1;width:340px;max-width:calc(100vw - 40px);display:flex;flex-direction:column;
-  align-items:flex-start;gap:8px;pointer-events:none;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111827;
+.bksp{all:initial;position:fixed;left:20px;bottom:20px;z-index:-1;width:340px;max-width:calc(100vw - 40px);height:0;pointer-events:none;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111827;
   -webkit-text-size-adjust:100%;text-size-adjust:100%}
-.bksp.right{left:auto;right:20px;align-items:flex-end}
+.bksp.right{left:auto;right:20px}
 .bksp *,.bksp *::before,.bksp *::after{box-sizing:border-box}
 .bksp [hidden]{display:none!important}
-.bksp .live{width:100%}
-.bksp .card{position:relative;display:flex;align-items:center;gap:12px;width:100%;min-height:72px;padding:12px 40px 12px 12px;
+.bksp .live{position:absolute;left:0;right:0;bottom:0;height:0}
+.bksp.counted .live{bottom:42px}
+.bksp .card{position:absolute;left:0;bottom:0;display:flex;align-items:center;gap:12px;width:100%;min-height:72px;padding:12px 40px 12px 12px;
   background:#fff;border-radius:14px;box-shadow:0 10px 30px rgba(0,0,0,.18),0 0 0 1px rgba(0,0,0,.06);pointer-events:auto}
 .bksp .pic{flex:none;width:48px;height:48px;border-radius:10px;overflow:hidden;display:grid;place-items:center;background:#eef2f7;color:#334155}
 .bksp .pic img{width:48px;height:48px;object-fit:cover;display:block}
@@ -36,9 +38,10 @@ export const css = `
 .bksp .x svg{width:18px;height:18px;fill:currentColor}
 .bksp .x:hover{background:rgba(127,127,127,.18)}
 .bksp .x:focus-visible{outline:3px solid #2563eb;outline-offset:-3px}
-.bksp .badge{display:inline-flex;align-items:center;gap:8px;min-height:34px;padding:6px 14px;border-radius:999px;background:#fff;
+.bksp .badge{position:absolute;left:0;bottom:0;display:flex;white-space:nowrap;align-items:center;gap:8px;min-height:34px;padding:6px 14px;border-radius:999px;background:#fff;
   box-shadow:0 6px 20px rgba(0,0,0,.15),0 0 0 1px rgba(0,0,0,.06);font-size:13px;font-weight:600;font-variant-numeric:tabular-nums;pointer-events:auto}
-.bksp .badge.off{visibility:hidden}
+.bksp.right .badge{left:auto;right:0}
+.bksp .badge.off{display:none}
 .bksp .dot{flex:none;width:8px;height:8px;border-radius:50%;background:#16a34a;box-shadow:0 0 0 3px rgba(22,163,74,.2)}
 .bksp.dark{color:#f9fafb}
 .bksp.dark .card,.bksp.dark .badge{background:#1f2937;box-shadow:0 10px 30px rgba(0,0,0,.35),0 0 0 1px rgba(255,255,255,.08)}
