@@ -12,6 +12,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -149,7 +150,8 @@ const watch = `(() => {
   } }).observe({type: 'layout-shift', buffered: true});
   window.alert = () => { window.__bk_alerted = true; };
   const W = window.WebSocket, E = window.EventSource;
-  window.WebSocket = function (u, p) { window.__bk_ws.push(u); return new W(u, p); };
+  window.__bk_sockets = [];
+  window.WebSocket = function (u, p) { window.__bk_ws.push(u); const ws = new W(u, p); window.__bk_sockets.push(ws); return ws; };
   window.WebSocket.prototype = W.prototype;
   window.EventSource = function (u, o) { window.__bk_es.push(u); return new E(u, o); };
   window.EventSource.prototype = E.prototype;
@@ -406,6 +408,9 @@ func TestBrowserStandsAboveOtherWidgets(t *testing.T) {
 			if n.Shift != 0 {
 				t.Errorf("layout shift %v, want none: %v", n.Shift, n.Shifts)
 			}
+			if a := servertest.WidgetAnimations(ctx, t); a != 0 {
+				t.Errorf("%d animations running for a visitor who prefers reduced motion", a)
+			}
 			servertest.ScreenshotViewport(ctx, t, "social_proof-"+vp.Name)
 			servertest.NoProblems(t, problems())
 		})
@@ -467,6 +472,48 @@ func TestBrowserAtMostMaxPerVisit(t *testing.T) {
 	}
 	if strings.Join(seen, ",") != "a,b" {
 		t.Errorf("shown %v; want the two newest, a and b, and no more in this visit", seen)
+	}
+	servertest.NoProblems(t, problems())
+}
+
+func TestBrowserResumesAfterADroppedConnection(t *testing.T) {
+	s := newShop(t, map[string]any{"display_seconds": 60})
+	ctx, problems := servertest.Browser(t)
+	servertest.OnNewDocument(ctx, t, watch)
+	first := time.Now().Add(-2 * time.Minute).UTC()
+	s.post(t, eventIn{ID: "order-1", Type: "purchase", Name: "Олег", City: "Казань", Product: "Чайник", Time: first})
+	s.open(ctx, t, "/", "ru", 1280, 800)
+	until(ctx, t, 10*time.Second, "the notice", func(n notice) bool { return len(n.IDs) == 1 })
+	// The network drops the connection: the widget connects again by
+	// itself, asking only for what is newer than what it has.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__bk_sockets[0].close(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	until(ctx, t, 10*time.Second, "a new connection", func(n notice) bool { return n.Sockets == 2 })
+	urls, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__bk_ws`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "since=" + url.QueryEscape(first.Format(time.RFC3339)); strings.Contains(urls[0], "since=") || !strings.Contains(urls[1], want) {
+		t.Errorf("connections %q; want the second to resume with %s", urls, want)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__bk_sockets.filter(w => w.readyState < 2).length`))
+	if err != nil || open != 1 {
+		t.Errorf("%d connections open (%v), want 1", open, err)
+	}
+	servertest.NoProblems(t, problems())
+}
+
+func TestBrowserAgeOnTheServersClock(t *testing.T) {
+	s := newShop(t, nil)
+	ctx, problems := servertest.Browser(t)
+	servertest.OnNewDocument(ctx, t, watch)
+	// The visitor's clock is two hours fast.
+	servertest.OnNewDocument(ctx, t, `(() => { const now = Date.now; Date.now = () => now() + 2 * 3600e3; })()`)
+	s.post(t, eventIn{ID: "order-1", Type: "purchase", Name: "Олег", City: "Казань", Product: "Чайник", Time: time.Now().Add(-3*time.Minute - 10*time.Second)})
+	s.open(ctx, t, "/", "ru", 1280, 800)
+	if n := until(ctx, t, 10*time.Second, "the notice", func(n notice) bool { return len(n.IDs) == 1 }); n.Ago != "3 минуты назад" {
+		t.Errorf("age %q on a clock two hours fast, want «3 минуты назад»", n.Ago)
 	}
 	servertest.NoProblems(t, problems())
 }
