@@ -273,10 +273,12 @@ func TestBrowserNoticeValuesAreText(t *testing.T) {
 }
 
 func TestBrowserViewerCountFromThreshold(t *testing.T) {
-	s := newShop(t, map[string]any{"viewers": map[string]any{"enabled": true, "threshold": 3, "scope": "page"}})
+	// In the bottom-right corner the count's right edge stays put: a longer
+	// number must not move its left edge (a layout shift).
+	s := newShop(t, map[string]any{"position": "bottom-right", "viewers": map[string]any{"enabled": true, "threshold": 3, "scope": "page"}})
 	ctx, problems := servertest.Browser(t)
 	servertest.OnNewDocument(ctx, t, watch)
-	tabs := []context.Context{ctx, tab(t, ctx), tab(t, ctx)}
+	tabs := []context.Context{ctx, tab(t, ctx), tab(t, ctx), tab(t, ctx), tab(t, ctx)}
 	for i, c := range tabs[:2] {
 		s.open(c, t, "/sale", "ru", 1280, 800)
 		until(c, t, 10*time.Second, fmt.Sprintf("tab %d's feed", i+1), func(n notice) bool { return n.Sockets == 1 })
@@ -287,15 +289,23 @@ func TestBrowserViewerCountFromThreshold(t *testing.T) {
 		t.Fatalf("a count of two shown: %q", n.Badge)
 	}
 	s.open(tabs[2], t, "/sale", "ru", 1280, 800)
-	for i, c := range tabs {
+	for i, c := range tabs[:3] {
 		n := until(c, t, 10*time.Second, fmt.Sprintf("tab %d's count", i+1), func(n notice) bool { return n.BadgeOn })
 		if n.Badge != words["ru"].viewers3 {
 			t.Errorf("tab %d: count %q, want %q", i+1, n.Badge, words["ru"].viewers3)
 		}
 	}
-	// One leaves: back under the threshold, the count goes.
-	if err := chromedp.Do(tabs[2], chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
+	s.open(tabs[3], t, "/sale", "ru", 1280, 800)
+	s.open(tabs[4], t, "/sale", "ru", 1280, 800)
+	n := until(ctx, t, 10*time.Second, "the count of five", func(n notice) bool { return n.Badge == "5 человек смотрят эту страницу" })
+	if n.Shift != 0 {
+		t.Errorf("layout shift %v, want none: %v", n.Shift, n.Shifts)
+	}
+	// Three leave: back under the threshold, the count goes.
+	for _, c := range tabs[2:] {
+		if err := chromedp.Do(c, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
 	}
 	until(ctx, t, 10*time.Second, "the count to go below the threshold", func(n notice) bool { return !n.BadgeOn })
 	servertest.NoProblems(t, problems())

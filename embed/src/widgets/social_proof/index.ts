@@ -100,8 +100,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const counted = v.enabled !== false;
   const box = h('div', { class: 'bksp' + (s.position === 'bottom-right' ? ' right' : '') + (s.theme === 'dark' ? ' dark' : '') + (counted ? ' counted' : '') });
   const region = h('div', { class: 'live', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', 'aria-label': t.label });
-  const badgeText = h('span');
-  const badge = h('div', { class: 'badge off' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), badgeText);
+  // The count is one element per text: a new number is a new element, not
+  // a resized one (whose left edge would move when anchored on the right,
+  // a layout shift).
+  const newBadge = (text: string) => h('div', { class: 'badge' + (text ? '' : ' off') }, h('span', { class: 'dot', 'aria-hidden': 'true' }), text);
+  let badge = newBadge('');
   box.appendChild(region);
   if (counted) box.appendChild(badge);
   adoptStyle(ctx.shadow, ctx.root, css);
@@ -158,8 +161,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     // Rounded down, never up; nothing below the threshold.
     if (round > 0) n -= n % round;
     const on = n > 0 && n >= num(v.threshold, 3, 1);
-    if (on) badgeText.textContent = word(v.scope === 'site' ? t.viewers.site : t.viewers.page, n);
-    badge.classList.toggle('off', !on);
+    const text = on ? word(v.scope === 'site' ? t.viewers.site : t.viewers.page, n) : '';
+    if (text !== badge.textContent) {
+      const b = newBadge(text);
+      badge.replaceWith(b);
+      badge = b;
+    }
   }
 
   // ---- the notices --------------------------------------------------------------
