@@ -107,6 +107,8 @@ type notice struct {
 	Sockets   int
 	Sources   int
 	Polls     int
+	// Bundle says the social proof bundle has arrived.
+	Bundle bool
 	// Shift is the page's cumulative layout shift so far.
 	Shift  float64
 	Shifts []string
@@ -118,6 +120,7 @@ const probe = `(() => {
   const box = s && s.querySelector('.bksp');
   const conns = {Sockets: (window.__bk_ws || []).length, Sources: (window.__bk_es || []).length,
     Polls: performance.getEntriesByType('resource').filter(e => e.name.includes('/live/poll')).length, Alerted: !!window.__bk_alerted,
+    Bundle: performance.getEntriesByType('resource').some(e => e.name.includes('/embed/social_proof.')),
     Shift: window.__bk_cls || 0, Shifts: window.__bk_shifts};
   if (!box) return Object.assign({IDs: [], Neighbour: []}, conns);
   const rect = (el) => { if (!el) return {X:0,Y:0,W:0,H:0}; const r = el.getBoundingClientRect(); return {X:r.x, Y:r.y, W:r.width, H:r.height}; };
@@ -365,8 +368,8 @@ func TestBrowserNoFeedWhereNotShown(t *testing.T) {
 	servertest.OnNewDocument(ctx, t, watch)
 	for path, want := range map[string]int{"/catalog": 1, "/catalog/shoes": 1, "/sale/shoes/today": 1, "/catalogue": 0, "/": 0, "/catalog/hidden": 0, "/catalog/hidden/x": 0} {
 		s.open(ctx, t, path, "ru", 1280, 800)
-		servertest.WaitShadow(ctx, t, func(st servertest.ShadowState) bool { return strings.Contains(st.HTML, "social_proof") })
-		time.Sleep(300 * time.Millisecond)
+		until(ctx, t, 10*time.Second, path+": the bundle", func(n notice) bool { return n.Bundle })
+		time.Sleep(100 * time.Millisecond) // it runs as soon as it has arrived
 		if n := until(ctx, t, 5*time.Second, path, func(n notice) bool { return n.Sockets == want }); n.Sockets != want {
 			t.Errorf("%s: %d connections, want %d", path, n.Sockets, want)
 		}
@@ -374,10 +377,9 @@ func TestBrowserNoFeedWhereNotShown(t *testing.T) {
 	// A disabled widget: its bundle is not even loaded.
 	r := s.ts.Admin("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+s.widget, map[string]any{"enabled": false})
 	servertest.ExpectStatus(t, r, http.StatusOK)
-	time.Sleep(time.Second) // the config cache
 	s.open(ctx, t, "/catalog", "ru", 1280, 800)
-	st := servertest.WaitShadow(ctx, t, func(st servertest.ShadowState) bool { return st.ConfigFetched })
-	time.Sleep(500 * time.Millisecond)
+	// The loader has mounted its host: it has requested every bundle it will.
+	st := servertest.WaitShadow(ctx, t, func(st servertest.ShadowState) bool { return st.Site != "" })
 	scripts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('script[src*="social_proof"]').length`))
 	if err != nil {
 		t.Fatal(err)
