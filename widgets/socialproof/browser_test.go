@@ -337,7 +337,7 @@ func TestBrowserFallbacks(t *testing.T) {
 		{"websocket and SSE blocked, polling", true, func(n notice) bool { return n.Sockets >= 3 && n.Sources >= 2 && n.Polls >= 1 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newShop(t, nil)
+			s := newShop(t, map[string]any{"display_seconds": 60})
 			ctx, problems := servertest.Browser(t)
 			servertest.OnNewDocument(ctx, t, watch)
 			servertest.OnNewDocument(ctx, t, blocked(tc.sse))
@@ -356,6 +356,12 @@ func TestBrowserFallbacks(t *testing.T) {
 				if n.Ago != "только что" {
 					t.Errorf("age %q, want «только что»", n.Ago)
 				}
+			} else {
+				// A poll lists the recent events: the next one (15–30 s on)
+				// no longer has the deleted one, and its notice goes.
+				r := s.ts.Admin("DELETE", "/api/v1/sites/"+s.siteID+"/events/order-1", nil)
+				servertest.ExpectStatus(t, r, http.StatusNoContent)
+				until(ctx, t, 35*time.Second, "the deleted event's notice to go at the next poll", func(n notice) bool { return len(n.IDs) == 0 })
 			}
 			servertest.NoProblems(t, problems())
 		})
@@ -374,8 +380,22 @@ func TestBrowserNoFeedWhereNotShown(t *testing.T) {
 			t.Errorf("%s: %d connections, want %d", path, n.Sockets, want)
 		}
 	}
+	// Phones off: none on a phone, one on a desktop.
+	r := s.ts.Admin("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+s.widget, map[string]any{"settings": map[string]any{"mobile": false}})
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	for _, tc := range []struct {
+		width int64
+		want  int
+	}{{360, 0}, {1280, 1}} {
+		s.open(ctx, t, "/", "ru", tc.width, 800)
+		until(ctx, t, 10*time.Second, "the bundle", func(n notice) bool { return n.Bundle })
+		time.Sleep(100 * time.Millisecond)
+		if n := until(ctx, t, 5*time.Second, "", func(n notice) bool { return n.Sockets == tc.want }); n.Sockets != tc.want {
+			t.Errorf("mobile off, %d px wide: %d connections, want %d", tc.width, n.Sockets, tc.want)
+		}
+	}
 	// A disabled widget: its bundle is not even loaded.
-	r := s.ts.Admin("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+s.widget, map[string]any{"enabled": false})
+	r = s.ts.Admin("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+s.widget, map[string]any{"enabled": false})
 	servertest.ExpectStatus(t, r, http.StatusOK)
 	s.open(ctx, t, "/catalog", "ru", 1280, 800)
 	// The loader has mounted its host: it has requested every bundle it will.
