@@ -66,3 +66,46 @@ func TestLiveAcrossReplicas(t *testing.T) {
 	}
 	t.Logf("B's visitors left the count %s after it died (TTL %s)", gone, ttl)
 }
+
+// A replica holds one subscription per site however many visitors it has,
+// and ends it when the last one leaves.
+func TestLiveOneSubscriptionPerSite(t *testing.T) {
+	opts := storetest.RedisOptions(t)
+	prefix := servertest.RedisPrefix()
+	client, served := redis.NewClient(opts), redis.NewClient(opts)
+	t.Cleanup(func() {
+		storetest.DeleteKeys(client, prefix)
+		client.Close()
+		served.Close()
+	})
+	ts := startLive(t, redisstore.New(served, prefix), fastLive)
+	s := newLiveSite(t, ts, nil)
+	channel := prefix + ":ps:sp:" + s.id
+	subscribers := func() int64 {
+		t.Helper()
+		n, err := client.PubSubNumSub(t.Context(), channel).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n[channel]
+	}
+	var visitors []*liveConn
+	for _, v := range []string{"v1", "v2", "v3"} {
+		c := s.connect(t, v, "/")
+		recv(t, c, 2*time.Second)
+		visitors = append(visitors, c)
+	}
+	if n := subscribers(); n != 1 {
+		t.Fatalf("%d subscriptions to the site's channel with three visitors, want 1", n)
+	}
+	for _, c := range visitors {
+		c.ws.Close()
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for subscribers() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the subscription outlived the site's last visitor by 3 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
