@@ -232,3 +232,36 @@ func readSSE(t *testing.T, stream <-chan sseMessage, d time.Duration) sseMessage
 	}
 	return sseMessage{}
 }
+
+// The server pings; a client that answers stays, one that answers nothing
+// within PongWait is closed.
+func TestLivePingsAndPongWait(t *testing.T) {
+	lo := fastLive
+	lo.PingEvery, lo.PongWait = 100*time.Millisecond, 500*time.Millisecond
+	ts := startLive(t, servertest.NewStore(t, "embedded"), lo)
+	s := newLiveSite(t, ts, nil)
+
+	answers := s.connect(t, "v1", "/") // reads, so gorilla answers each ping
+	recv(t, answers, 2*time.Second)
+	silent, _, err := s.dial(t, "v2", "/") // reads nothing, so never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * lo.PongWait)
+
+	s.post(t, purchaseEvent("order-1", "Maria", 0))
+	readUntil(t, answers, 2*time.Second, "the event, after many ping periods", func(m liveMsg) bool { return m.Type == "event" })
+	late := followConn(silent)
+	for {
+		m, err := late.next(2 * time.Second)
+		if err != nil {
+			if strings.Contains(err.Error(), "no message within") {
+				t.Fatal("the connection that never answered a ping is still open")
+			}
+			break
+		}
+		if m.Type == "event" {
+			t.Fatal("the connection that never answered a ping still got the event")
+		}
+	}
+}
