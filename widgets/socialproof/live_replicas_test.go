@@ -109,3 +109,38 @@ func TestLiveOneSubscriptionPerSite(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A replica shut down gracefully takes its visitors out of the count at
+// once, not after the TTL; they are told to reconnect.
+func TestLiveDrainWithdrawsCounts(t *testing.T) {
+	opts := storetest.RedisOptions(t)
+	prefix := servertest.RedisPrefix()
+	clientA, clientB := redis.NewClient(opts), redis.NewClient(opts)
+	t.Cleanup(func() {
+		storetest.DeleteKeys(clientA, prefix)
+		clientA.Close()
+		clientB.Close()
+	})
+	lo := fastLive
+	lo.PresenceTTL = 30 * time.Second
+	a := startLive(t, redisstore.New(clientA, prefix), lo)
+	b := startLive(t, redisstore.New(clientB, prefix), lo)
+	onA := newLiveSite(t, a, map[string]any{"viewers": map[string]any{"enabled": true, "threshold": 2, "scope": "site"}})
+
+	visitor := onA.connect(t, "a1", "/")
+	recv(t, visitor, 2*time.Second)
+	leaving := onA.on(b).connect(t, "b1", "/")
+	m := readUntil(t, visitor, 3*time.Second, "the count of both replicas", func(m liveMsg) bool { return m.Viewers != nil })
+	if m.Viewers.Site != 2 {
+		t.Fatalf("viewers %+v, want site 2", *m.Viewers)
+	}
+
+	if err := b.Srv.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, leaving, time.Second, "reconnect", func(m liveMsg) bool { return m.Type == "reconnect" })
+	m = readUntil(t, visitor, 2*time.Second, "the count without B", func(m liveMsg) bool { return m.Type == "viewers" })
+	if m.Viewers != nil {
+		t.Fatalf("after B shut down: viewers %+v, want nothing (1 < 2)", *m.Viewers)
+	}
+}
