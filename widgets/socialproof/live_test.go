@@ -54,11 +54,13 @@ func TestLiveHelloThenEventsAndDeletes(t *testing.T) {
 			t.Fatalf("delete of %q, want order-1", m.ID)
 		}
 
-		// A repeated id is no new event: nothing is sent for it.
-		s.post(t, purchaseEvent("order-3", "Anna Smirnova", 0), purchaseEvent("order-4", "Petr", 0))
+		// A repeated id is no new event, and one older than max_age is never
+		// shown: nothing is sent for either.
+		s.post(t, purchaseEvent("order-3", "Anna Smirnova", 0), purchaseEvent("order-late", "Olga", 9*24*time.Hour),
+			purchaseEvent("order-4", "Petr", 0))
 		m = readUntil(t, ws, time.Second, "event order-4", func(m liveMsg) bool { return m.Type == "event" })
 		if m.Event["id"] != "order-4" {
-			t.Fatalf("after a repeat, event %v, want order-4", m.Event["id"])
+			t.Fatalf("after a repeat and an old event, event %v, want order-4", m.Event["id"])
 		}
 	})
 }

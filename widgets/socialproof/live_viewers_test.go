@@ -59,3 +59,23 @@ func TestLiveViewersRoundDown(t *testing.T) {
 		t.Fatalf("7 visitors on 7 pages, rounded down to 5: %+v, want site 5 and no page count", *m.Viewers)
 	}
 }
+
+func TestLiveViewersOff(t *testing.T) {
+	ts := startLive(t, servertest.NewStore(t, "embedded"), fastLive)
+	s := newLiveSite(t, ts, map[string]any{"viewers": map[string]any{"enabled": false, "threshold": 1}})
+	first := s.connect(t, "v1", "/")
+	for _, v := range []string{"v2", "v3"} {
+		s.connect(t, v, "/")
+	}
+	s.post(t, purchaseEvent("order-1", "Maria", 0))
+	for {
+		m := recv(t, first, 2*time.Second)
+		if m.Viewers != nil {
+			t.Fatalf("the count is off, yet %s message shows %+v", m.Type, *m.Viewers)
+		}
+		if m.Type == "event" {
+			break
+		}
+	}
+	expectNoMessage(t, first, 5*fastLive.ViewersEvery)
+}
