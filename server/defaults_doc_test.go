@@ -126,7 +126,7 @@ var requiredSettings = map[string]map[string]any{
 }
 
 // servedTypes are the widget types of the modules a server offers
-// (cmd/beckon's list, which servertest.Modules mirrors), in their order.
+// (widgets/standard, which cmd/beckon and servertest serve), in their order.
 func servedTypes() []string {
 	var types []string
 	for _, m := range servertest.Modules(servertest.Config(), sim.New(servertest.FastCalls)) {

@@ -55,7 +55,7 @@ type Options struct {
 	// DemoSiteKey is the site the /demo page embeds; see EnsureDemoSite.
 	DemoSiteKey string
 	// Modules are the widget types this server offers, in order (see
-	// cmd/beckon/modules.go). Each must have its bundle in Assets.
+	// widgets/standard). Each must have its bundle in Assets.
 	Modules []widgets.Module
 	// WriteTimeout bounds writing a response (default 15 s); a response
 	// that streams for minutes bounds each of its writes by it instead.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/server"
+	"github.com/beckonhq/beckon/widgets/standard"
 )
 
 // shutdownGrace is how long in-flight requests may take after SIGTERM.
@@ -54,7 +55,7 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	mods := modules(cfg, prov)
+	mods := standard.Modules(cfg, prov)
 	demoKey, created, err := server.EnsureDemoSite(ctx, st, cfg, mods)
 	if err != nil {
 		return err

@@ -14,8 +14,7 @@ import (
 	"github.com/beckonhq/beckon/server"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
-	"github.com/beckonhq/beckon/widgets/countdown"
-	"github.com/beckonhq/beckon/widgets/socialproof"
+	"github.com/beckonhq/beckon/widgets/standard"
 )
 
 // AdminToken is the operator's token of every test server.
@@ -36,15 +35,10 @@ func Config() config.Config {
 var FastCalls = sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
 	Press: 40 * time.Millisecond, Talk: 150 * time.Millisecond}
 
-// Modules are cmd/beckon's modules (a test there keeps the two lists the
-// same) for cfg, with telephony placing calls through prov.
+// Modules are the binary's modules (widgets/standard) for cfg, with
+// telephony placing calls through prov.
 func Modules(cfg config.Config, prov callback.Provider) []widgets.Module {
-	return []widgets.Module{
-		countdown.NewModule(),
-		callback.NewModule(callback.ModuleOptions{Provider: prov, Workers: cfg.CallbackWorkers,
-			AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
-		socialproof.NewModule(),
-	}
+	return standard.Modules(cfg, prov)
 }
 
 // Options tune Start; the zero value is a server with Modules and

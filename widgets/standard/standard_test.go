@@ -1,4 +1,4 @@
-package main
+package standard_test
 
 import (
 	"encoding/json"
@@ -8,18 +8,18 @@ import (
 	"testing"
 
 	"github.com/beckonhq/beckon/callback/sim"
-	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
+	"github.com/beckonhq/beckon/widgets/standard"
 )
 
-// served are the modules this binary serves, as serve builds them.
+// served are the modules a binary serves, as cmd/beckon builds them.
 func served(t *testing.T) []widgets.Module {
 	t.Helper()
-	list := modules(servertest.Config(), sim.New(servertest.FastCalls))
+	list := standard.Modules(servertest.Config(), sim.New(servertest.FastCalls))
 	if len(list) == 0 {
 		t.Fatal("the binary serves no widget type")
 	}
@@ -33,25 +33,6 @@ func typesOf(list []widgets.Module) []string {
 		out = append(out, m.Type())
 	}
 	return out
-}
-
-// TestHarnessServesTheBinarysModules: every HTTP and browser test runs on
-// servertest.Modules, so a type added here and not there (or in another
-// order) would go untested, or be tested mounted differently from how
-// operators get it.
-func TestHarnessServesTheBinarysModules(t *testing.T) {
-	cfg := servertest.Config()
-	binary := modules(cfg, sim.New(servertest.FastCalls))
-	harness := servertest.Modules(cfg, sim.New(servertest.FastCalls))
-	if got, want := typesOf(harness), typesOf(binary); !slices.Equal(got, want) {
-		t.Fatalf("servertest.Modules serves %v, cmd/beckon/modules.go %v: the two lists must be the same, in the same order", got, want)
-	}
-	for i, m := range binary {
-		if harness[i].Bundle() != m.Bundle() || !slices.Equal(harness[i].Texts(), m.Texts()) {
-			t.Errorf("%s: the harness's module has bundle %q and texts %v, the binary's %q and %v",
-				m.Type(), harness[i].Bundle(), harness[i].Texts(), m.Bundle(), m.Texts())
-		}
-	}
 }
 
 // TestEveryModuleHasItsBundle: the server refuses to start with a type
@@ -125,8 +106,7 @@ func TestDemoSettingsAreValid(t *testing.T) {
 // order, one widget of every type that has a demo, each with its bundle.
 func TestDemoShowsEveryDemoModule(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		ts := servertest.Start(t, newStore(t), servertest.Options{Demo: true,
-			Modules: func(cfg config.Config) []widgets.Module { return modules(cfg, sim.New(servertest.FastCalls)) }})
+		ts := servertest.Start(t, newStore(t), servertest.Options{Demo: true})
 		var want []string
 		for _, m := range served(t) {
 			if _, ok := m.(widgets.Demo); ok {
