@@ -219,6 +219,47 @@ func TestModuleRunsUntilShutdown(t *testing.T) {
 	}
 }
 
+// claimer is a module whose OpenAPI fragment describes one of the
+// server's own routes: two parts of the app claiming one path.
+type claimer struct{ *countdown.Module }
+
+func (claimer) Type() string    { return "claimer" }
+func (claimer) OpenAPI() []byte { return []byte(`{"paths":{"/api/v1/sites":{"get":{}}}}`) }
+
+// TestModuleDescribesItsRoutes: a module's OpenAPI fragment is merged into
+// /api/openapi.json with its schemas, and its type joins the widget type
+// enum; the server's own description does not change for it.
+func TestModuleDescribesItsRoutes(t *testing.T) {
+	ts, _ := startEcho(t, servertest.NewStore(t, "embedded"), nil)
+	r := ts.Request("GET", "/api/openapi.json", nil)
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"get /w/v1/{siteKey}/echo", "post /w/v1/{siteKey}/echo", "get /api/v1/sites/{id}/echo", "get /api/v1/sites"} {
+		method, path, _ := strings.Cut(want, " ")
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("%s is not in /api/openapi.json", want)
+		}
+	}
+	if _, ok := doc.Components.Schemas["Echo"]; !ok {
+		t.Error("the echo module's schema Echo is not in the document")
+	}
+	if enum := doc.Components.Schemas["WidgetInput"].Properties["type"].Enum; !slices.Contains(enum, "echo") || !slices.Contains(enum, "countdown") {
+		t.Errorf("WidgetInput.type enum %v lacks echo or countdown", enum)
+	}
+}
+
 // TestModuleListRefused: the server does not start with a module whose
 // bundle was not built (a type visitors could never see), nor with two
 // modules of one type.
@@ -232,6 +273,7 @@ func TestModuleListRefused(t *testing.T) {
 	}{
 		{"bundle not built", []widgets.Module{&echo{}}, []string{`"echo"`, "bundle"}},
 		{"two of a type", []widgets.Module{countdown.NewModule(), countdown.NewModule()}, []string{`two modules`, `"countdown"`}},
+		{"a route described twice", []widgets.Module{claimer{countdown.NewModule()}}, []string{"claimer", "/api/v1/sites"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, err := server.New(context.Background(), servertest.Config(), st, server.Options{

@@ -53,6 +53,15 @@ func (e *echo) Bundle() string                { return "echo" }
 func (e *echo) NewSettings() widgets.Settings { return new(echoSettings) }
 func (e *echo) Texts() []string               { return nil }
 
+// OpenAPI describes the echo routes (widgets.Documented).
+func (e *echo) OpenAPI() []byte {
+	return []byte(`{"paths":{
+		"/w/v1/{siteKey}/echo":{"get":{"responses":{"200":{"description":"the greeting","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Echo"}}}}}},
+		                        "post":{"responses":{"200":{"description":"the greeting"}}}},
+		"/api/v1/sites/{id}/echo":{"get":{"responses":{"200":{"description":"the note"},"404":{"description":"no site","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}}},
+		"components":{"schemas":{"Echo":{"type":"object","properties":{"greeting":{"type":"string"}}}}}}`)
+}
+
 func (e *echo) Mount(d widgets.Deps, r widgets.Routes) error {
 	e.deps = d
 	e.record("mount")

@@ -43,6 +43,7 @@ type Server struct {
 	modules  map[string]widgets.Module
 	order    []widgets.Module
 	notifier *notifications
+	openAPI  []byte // the document at /api/openapi.json, with the modules' routes
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -95,6 +96,10 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		modules:   modules,
 		order:     opts.Modules,
 	}
+	if s.openAPI, err = openAPIDocument(s.order, s.typeNames()); err != nil {
+		stop()
+		return nil, err
+	}
 	s.cache = newConfigCache(s.loadPublicConfig, s.siteKeyOf)
 	if err := s.subscribeConfigChanges(ctx); err != nil {
 		stop()
@@ -139,7 +144,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	app.Get("/demo", s.demoPage)
 	app.Get("/demo.js", s.demoScript)
 	app.Get("/demo.css", s.demoStyle)
-	app.Get("/api/openapi.json", serveOpenAPI)
+	app.Get("/api/openapi.json", s.serveOpenAPI)
 
 	admin := adminRouter{app: app, auth: s.authenticate}
 	adm := func(method, path string, h fiber.Handler) { admin.Add(method, path, h) }

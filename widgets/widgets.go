@@ -94,3 +94,12 @@ type Routes struct {
 	// (a telephony provider's webhooks) and check their own signatures.
 	Hooks Router
 }
+
+// Documented is a module whose routes are described for the API's OpenAPI
+// document (/api/openapi.json): OpenAPI returns a fragment
+// {"paths":{…},"components":{"schemas":{…}}} that the server merges into
+// its own document at start. Its paths are full ("/w/v1/{siteKey}/…",
+// "/api/v1/…"); it may refer to the server's schemas (#/components/schemas/Error).
+type Documented interface {
+	OpenAPI() []byte
+}

@@ -3,7 +3,6 @@ package standard_test
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"slices"
 	"testing"
 
@@ -134,13 +133,18 @@ func TestDemoShowsEveryDemoModule(t *testing.T) {
 	})
 }
 
-// TestOpenAPIListsTheServedTypes: the OpenAPI document is written by hand;
-// its widget type enum is what clients generate code from, so it names
-// exactly the types this binary serves.
+// TestOpenAPIListsTheServedTypes: the served OpenAPI document's widget
+// type enum, what clients generate code from, names exactly the types this
+// binary serves, and every module with routes describes them.
 func TestOpenAPIListsTheServedTypes(t *testing.T) {
-	raw, err := os.ReadFile("../../server/openapi.json")
-	if err != nil {
-		t.Fatal(err)
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
+	r := ts.Request("GET", "/api/openapi.json", nil)
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	raw := r.Body
+	for _, m := range served(t) {
+		if _, ok := m.(widgets.Documented); !ok {
+			t.Errorf("the %s widget has routes but describes none of them (widgets.Documented)", m.Type())
+		}
 	}
 	var doc struct {
 		Components struct {
@@ -163,6 +167,6 @@ func TestOpenAPIListsTheServedTypes(t *testing.T) {
 	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
-		t.Fatalf("server/openapi.json's WidgetInput.type enum is %v; the binary serves %v", got, want)
+		t.Fatalf("/api/openapi.json's WidgetInput.type enum is %v; the binary serves %v", got, want)
 	}
 }
