@@ -526,7 +526,7 @@ func TestBrowserResumesAfterADroppedConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "since=" + url.QueryEscape(first.Format(time.RFC3339)); strings.Contains(urls[0], "since=") || !strings.Contains(urls[1], want) {
+	if want := "since=" + url.QueryEscape(first.Format(time.RFC3339Nano)); strings.Contains(urls[0], "since=") || !strings.Contains(urls[1], want) {
 		t.Errorf("connections %q; want the second to resume with %s", urls, want)
 	}
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__bk_sockets.filter(w => w.readyState < 2).length`))

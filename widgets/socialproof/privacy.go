@@ -20,7 +20,7 @@ type PublicEventView struct {
 	URL     string `json:"url"`
 	Image   string `json:"image"`
 	Text    string `json:"text"`
-	Time    string `json:"time"` // RFC 3339, UTC
+	Time    string `json:"time"` // RFC 3339 with the stored fraction, UTC: exact for resuming with since
 }
 
 // PublicEvent is e as set's widget shows it. Every event that leaves the
@@ -28,7 +28,7 @@ type PublicEventView struct {
 func PublicEvent(e store.Event, set *Settings) PublicEventView {
 	return PublicEventView{ID: e.ID, Type: e.Type, Name: DisplayName(e.Name, set.NameDisplay),
 		City: e.City, Product: e.Product, URL: e.URL, Image: e.Image, Text: e.Text,
-		Time: e.Time.UTC().Format(time.RFC3339)}
+		Time: e.Time.UTC().Format(time.RFC3339Nano)}
 }
 
 // DisplayName formats a customer's name for visitors: "first_name" keeps
