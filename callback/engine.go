@@ -41,6 +41,8 @@ type Options struct {
 	// job of the request, and until it returns nil, so it must be
 	// idempotent (the notifier keys the message by the request).
 	Missed func(ctx context.Context, site store.Site, set Settings, c store.Callback) error
+	// Connected is told when a request's visitor and manager are bridged.
+	Connected func(ctx context.Context, site store.Site, c store.Callback)
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// UnqueuedSweep is how often the engine looks for requests a crash
@@ -249,6 +251,9 @@ func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before
 	}
 	e.log.Info("callback status", slog.String("site_id", c.SiteID), slog.String("callback_id", c.ID),
 		slog.String("from", before), slog.String("to", c.Status), slog.String("reason", c.Reason))
+	if c.Status == StatusConnected && e.opts.Connected != nil {
+		e.opts.Connected(ctx, sc.site, c)
+	}
 	if c.Status == StatusFailed && e.opts.Missed != nil {
 		if err := e.opts.Missed(ctx, sc.site, sc.set, c); err != nil {
 			// A job of the request tries again (see missedAgain).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
 
@@ -100,7 +101,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	}
 	m.deps = d
 	m.engine = NewEngine(d.Store, d.Sites, m.opts.Provider, Options{
-		Consumer: m.opts.Consumer, Workers: m.opts.Workers, Logger: d.Log, Missed: m.missed,
+		Consumer: m.opts.Consumer, Workers: m.opts.Workers, Logger: d.Log, Missed: m.missed, Connected: m.connected,
 	})
 	m.intake = &Intake{St: d.Store, Now: d.Now, BudgetSpent: m.budgetSpent}
 	if b, ok := m.opts.Provider.(Binder); ok {
@@ -120,6 +121,14 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 		w.Mount(r.Hooks, m.engine)
 	}
 	return nil
+}
+
+// connected tells the other widgets (social proof) that a visitor got
+// their call: the request's id only, no number, no name.
+func (m *Module) connected(ctx context.Context, _ store.Site, c store.Callback) {
+	if m.deps.Activities != nil {
+		m.deps.Activities.Tell(ctx, widgets.Activity{SiteID: c.SiteID, Kind: widgets.ActivityCallbackConnected, ID: c.ID, At: m.deps.Now().UTC()})
+	}
 }
 
 // Start implements widgets.Runner: the progress streams' subscription and

@@ -31,7 +31,7 @@ func moduleSet(list []widgets.Module, assets *embed.Assets) (map[string]widgets.
 // mountModules hands every module its dependencies and routers.
 func (s *Server) mountModules(r widgets.Routes, writeTimeout time.Duration) error {
 	deps := widgets.Deps{
-		Store: s.store, Log: s.log, Now: time.Now, Sites: s.cache, Notifier: s.notifier.Sender,
+		Store: s.store, Log: s.log, Now: time.Now, Sites: s.cache, Activities: &widgets.Activities{}, Notifier: s.notifier.Sender,
 		ClientIP: s.clientIP, WriteTimeout: writeTimeout, PublicURL: s.cfg.PublicURL,
 	}
 	for _, m := range s.order {

@@ -63,6 +63,9 @@ type Deps struct {
 	// Sites finds a site with its widgets' parsed settings, from the
 	// server's one cache (the same that serves /config).
 	Sites Sites
+	// Activities carries what visitors did through one widget to the
+	// widgets that show it (a connected callback to social proof).
+	Activities *Activities
 	// Notifier delivers owners' webhooks (Standard Webhooks, durable
 	// outbox); a widget's endpoint comes from its settings (see Webhooker).
 	Notifier *notify.Sender

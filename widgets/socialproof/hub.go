@@ -276,7 +276,7 @@ func (h *hub) frameOf(site *widgets.Site, widgetID string, msg Message, now time
 	var err error
 	switch {
 	case msg.Kind == KindEvent && msg.Event != nil:
-		if len(newerThan([]store.Event{*msg.Event}, time.Time{}, now, maxAge(set))) == 0 {
+		if len(newerThan([]store.Event{*msg.Event}, time.Time{}, now, set)) == 0 {
 			return nil
 		}
 		if f, err = newFrame(eventMessage{Type: "event", Event: PublicEvent(*msg.Event, set)}); err == nil {

@@ -248,7 +248,7 @@ func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, s
 	if err != nil {
 		return msg, nil, newest, err
 	}
-	evs := newerThan(recent, req.since, l.deps.Now(), maxAge(req.set))
+	evs := newerThan(recent, req.since, l.deps.Now(), req.set)
 	msg = helloMessage{Type: "hello", Events: make([]PublicEventView, len(evs)),
 		Viewers: l.hub.viewersNow(req.site.ID, req.set, group{req.widget.ID, req.page}), Now: l.deps.Now().UTC()}
 	seen = make([]string, len(evs))
@@ -264,7 +264,7 @@ func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, s
 // publicEvents formats the events a request may see for its widget.
 func (l *live) publicEvents(evs []store.Event, req *liveRequest) []PublicEventView {
 	out := []PublicEventView{}
-	for _, ev := range newerThan(evs, req.since, l.deps.Now(), maxAge(req.set)) {
+	for _, ev := range newerThan(evs, req.since, l.deps.Now(), req.set) {
 		out = append(out, PublicEvent(ev, req.set))
 	}
 	return out

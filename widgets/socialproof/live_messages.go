@@ -79,12 +79,13 @@ func (f *frame) websocketFrame() (*websocket.PreparedMessage, error) {
 // connect again (to another replica, or this one once it is back).
 var reconnectFrame = &frame{text: []byte(`{"type":"reconnect"}`)}
 
-// newerThan keeps the events that happened after since (all when since is
-// zero) and are no older than maxAge at now.
-func newerThan(evs []store.Event, since, now time.Time, maxAge time.Duration) []store.Event {
+// newerThan keeps the events a widget with set shows (see shows) that
+// happened after since (all when since is zero) and are no older than its
+// max age at now.
+func newerThan(evs []store.Event, since, now time.Time, set *Settings) []store.Event {
 	var out []store.Event
 	for _, ev := range evs {
-		if (since.IsZero() || ev.Time.After(since)) && now.Sub(ev.Time) <= maxAge {
+		if (since.IsZero() || ev.Time.After(since)) && now.Sub(ev.Time) <= maxAge(set) && shows(set, ev) {
 			out = append(out, ev)
 		}
 	}

@@ -34,6 +34,9 @@ func (m *Module) Texts() []string { return []string{"social_proof_widget"} }
 // Mount implements widgets.Module.
 func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	m.deps = d
+	if d.Activities != nil {
+		d.Activities.Listen(m.onActivity)
+	}
 	// Events in: the owner's server, the owner, shops.
 	r.Admin.Add(fiber.MethodPost, "/sites/:id/events", m.postEvents)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/events", m.listEvents)
