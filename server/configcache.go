@@ -92,11 +92,16 @@ func (cc *configCache) get(ctx context.Context, key string, now time.Time) (*pub
 		e.expires = now.Add(cacheTTL)
 	}
 	cc.mu.Lock()
-	if cc.generation.Load() == gen {
-		cc.entries[key] = e
-		if e.found() {
-			cc.keys[e.site.ID] = key
-		}
+	if cc.generation.Load() != gen {
+		// An invalidation landed while we read (any site's: generations
+		// are not per key): what we read may be older than the change, so
+		// the next request reads again; until then it is kept to fall
+		// back on should the store be out.
+		e = e.withExpiry(time.Time{})
+	}
+	cc.entries[key] = e
+	if e.found() {
+		cc.keys[e.site.ID] = key
 	}
 	cc.mu.Unlock()
 	return e, nil
