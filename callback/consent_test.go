@@ -44,7 +44,7 @@ func (ts *testServer) publicConsent(key string) callback.PublicConsent {
 func TestConsentDefaults(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		_, key, _ := ts.callbackSite(`,"consent":{"required":true,"operator":"ООО «Ромашка»","url":"https://shop.example/privacy"}`)
+		_, key, _ := ts.CallbackSite(`,"consent":{"required":true,"operator":"ООО «Ромашка»","url":"https://shop.example/privacy"}`)
 		c := ts.publicConsent(key)
 		want := map[string][]string{
 			"ru": {"Даю согласие ООО «Ромашка»", "персональных данных", "номер телефона и имя", "для обратного звонка", "[политикой обработки персональных данных]"},
@@ -72,7 +72,7 @@ func TestConsentDefaults(t *testing.T) {
 		}
 
 		// Without an operator, the site's name is the operator.
-		_, key2, _ := ts.callbackSite(`,"consent":{"required":true}`)
+		_, key2, _ := ts.CallbackSite(`,"consent":{"required":true}`)
 		if got := ts.publicConsent(key2).Text["ru"]; !strings.HasPrefix(got, "Даю согласие Shop на обработку") {
 			t.Errorf("default operator: %q", got)
 		}
@@ -93,13 +93,13 @@ func TestConsentDefaults(t *testing.T) {
 func TestConsentRecordKeepsTheTextShown(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, wid := ts.callbackSite(`,"consent":{"required":true,"version":"2026-11","text":{"uk":"Даю згоду ТОВ «Ромашка» на обробку номера телефону для дзвінка."}}`)
+		siteID, key, wid := ts.CallbackSite(`,"consent":{"required":true,"version":"2026-11","text":{"uk":"Даю згоду ТОВ «Ромашка» на обробку номера телефону для дзвінка."}}`)
 		shown := ts.publicConsent(key)
 		ukText := "Даю згоду ТОВ «Ромашка» на обробку номера телефону для дзвінка."
 		if shown.Text["uk"] != ukText || !strings.HasPrefix(shown.Text["ru"], "Даю согласие Shop") {
 			t.Fatalf("texts %v", shown.Text)
 		}
-		r := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true,
+		r := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true,
 			"consent_text_id": shown.TextIDs["uk"]})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		cb := ts.adminCallback(siteID, r.JSON(t)["id"].(string))
@@ -112,7 +112,7 @@ func TestConsentRecordKeepsTheTextShown(t *testing.T) {
 		// the old id: the record keeps that id, and claims no other text.
 		ts.Admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"settings": json.RawMessage(
 			`{"managers":[{"name":"Anna","phone":"+79000000010"}],"consent":{"required":true,"version":"2026-12","text":{"uk":"Нова згода."}}}`)})
-		r = ts.postCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true,
+		r = ts.PostCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true,
 			"consent_text_id": shown.TextIDs["uk"]})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		cb = ts.adminCallback(siteID, r.JSON(t)["id"].(string))

@@ -22,8 +22,8 @@ func TestOwnersEditReachesAQueuedRetry(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		t.Parallel() // most of it is the retry delay
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, wid := ts.callbackSite(`,"visitor_retries":1,"retry_delay_seconds":10`)
-		r := ts.postCallback(key, map[string]any{"phone": busy, "visitor_id": "v1"})
+		siteID, key, wid := ts.CallbackSite(`,"visitor_retries":1,"retry_delay_seconds":10`)
+		r := ts.PostCallback(key, map[string]any{"phone": busy, "visitor_id": "v1"})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		id := r.JSON(t)["id"].(string)
 

@@ -17,7 +17,7 @@ import (
 	"github.com/beckonhq/beckon/widgets"
 )
 
-// shopOrigin is the origin of the sites callbackSite makes.
+// shopOrigin is the origin of the sites CallbackSite makes.
 const shopOrigin = "https://shop.example"
 
 // testServer is a running server with the callback widget's requests in
@@ -87,22 +87,6 @@ func twilioServerWith(t testing.TB, st store.Store, fo twiliofake.Options, confi
 	return ts, fake
 }
 
-// callbackSite makes a site (region RU) with a callback widget whose
-// settings are merged over two simulated managers who answer.
-func (ts *testServer) callbackSite(extra string) (siteID, key, widgetID string) {
-	ts.T.Helper()
-	site := ts.CreateSite("Shop", shopOrigin)
-	settings := `{"managers":[{"name":"Anna","phone":"+79000000010"},{"name":"Boris","phone":"+79000000020"}]` + extra + `}`
-	w := ts.CreateWidget(site["id"].(string), map[string]any{"type": "callback", "settings": json.RawMessage(settings)})
-	return site["id"].(string), site["key"].(string), w["id"].(string)
-}
-
-// postCallback sends a visitor's request with the allowed Origin.
-func (ts *testServer) postCallback(key string, body map[string]any, headers ...string) servertest.Response {
-	ts.T.Helper()
-	return ts.Request("POST", "/w/v1/"+key+"/callbacks", body, append([]string{"Origin", shopOrigin}, headers...)...)
-}
-
 // waitStatus polls the visitor's view until the request is final.
 func (ts *testServer) waitStatus(key, id, visitor string) map[string]any {
 	ts.T.Helper()
@@ -119,18 +103,6 @@ func (ts *testServer) waitStatus(key, id, visitor string) map[string]any {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// listCallbacks is the owner's list of the site's requests.
-func (ts *testServer) listCallbacks(siteID string) []store.Callback {
-	ts.T.Helper()
-	r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/callbacks", nil)
-	servertest.ExpectStatus(ts.T, r, http.StatusOK)
-	var body struct{ Callbacks []store.Callback }
-	if err := json.Unmarshal(r.Body, &body); err != nil {
-		ts.T.Fatal(err)
-	}
-	return body.Callbacks
 }
 
 // adminCallback reads the whole stored request.

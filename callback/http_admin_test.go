@@ -21,10 +21,10 @@ import (
 func TestCallbackAdminListAndAnalytics(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite("")
+		siteID, key, _ := ts.CallbackSite("")
 		var ids []string
 		for i := range 3 {
-			r := ts.postCallback(key, map[string]any{"phone": "+7916123450" + strconv.Itoa(5+i), "visitor_id": "v" + strconv.Itoa(i),
+			r := ts.PostCallback(key, map[string]any{"phone": "+7916123450" + strconv.Itoa(5+i), "visitor_id": "v" + strconv.Itoa(i),
 				"utm": map[string]string{"utm_source": []string{"yandex", "google", "yandex"}[i]}})
 			servertest.ExpectStatus(t, r, http.StatusAccepted)
 			ids = append(ids, r.JSON(t)["id"].(string))
@@ -97,8 +97,8 @@ func TestCallbackAnalyticsCountFromAcceptance(t *testing.T) {
 		t.Parallel() // most of it is the retry delay
 		ts, fake := twilioServer(t, newStore(t))
 		fake.Script(visitor, twiliofake.Behavior{NoAnswer: true})
-		siteID, key, _ := ts.callbackSite(`,"visitor_retries":1,"retry_delay_seconds":10,"visitor_ring_seconds":5`)
-		r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
+		siteID, key, _ := ts.CallbackSite(`,"visitor_retries":1,"retry_delay_seconds":10,"visitor_ring_seconds":5`)
+		r := ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		id := r.JSON(t)["id"].(string)
 

@@ -22,8 +22,8 @@ import (
 func TestCallbackRequestIsBridged(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite("")
-		r := ts.postCallback(key, map[string]any{"phone": "8 (916) 123-45-67", "name": "Ivan", "visitor_id": "vis-1",
+		siteID, key, _ := ts.CallbackSite("")
+		r := ts.PostCallback(key, map[string]any{"phone": "8 (916) 123-45-67", "name": "Ivan", "visitor_id": "vis-1",
 			"page_url": "https://shop.example/boilers?utm_source=yandex", "referrer": "https://yandex.ru/search",
 			"utm": map[string]string{"utm_source": "yandex", "utm_campaign": "winter", "junk": "dropped"}})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
@@ -105,7 +105,7 @@ func TestCallbackBadInput(t *testing.T) {
 	}
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite(`,"consent":{"required":true,"text":{"ru":"Согласен","uk":"Згоден","en":"I agree"}},
+		siteID, key, _ := ts.CallbackSite(`,"consent":{"required":true,"text":{"ru":"Согласен","uk":"Згоден","en":"I agree"}},
 			"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestCallbackBadInput(t *testing.T) {
 		}
 		servertest.ExpectStatus(t, ts.Request("POST", "/w/v1/nosuchkey/callbacks", valid(nil), "Origin", shopOrigin), http.StatusNotFound)
 		servertest.ExpectStatus(t, ts.Request("POST", "/w/v1/"+key+"/callbacks", valid(nil), "Origin", "https://evil.example"), http.StatusForbidden)
-		if list := ts.listCallbacks(siteID); len(list) != 0 {
+		if list := ts.ListCallbacks(siteID); len(list) != 0 {
 			t.Fatalf("refused requests were stored: %+v", list)
 		}
 	})
@@ -137,11 +137,11 @@ func TestCallbackAbuse(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		ts := startServer(t, st, func(c *config.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
-		siteID, key, _ := ts.callbackSite(`,"limits":{"per_number":2,"per_visitor":3,"per_ip":6,"daily_budget":6},
+		siteID, key, _ := ts.CallbackSite(`,"limits":{"per_number":2,"per_visitor":3,"per_ip":6,"daily_budget":6},
 			"blocklist":{"numbers":["+79160000001"],"prefixes":["+7917"],"visitors":["bad-visitor"]}`)
 		ip := func(n int) []string { return []string{"X-Forwarded-For", "203.0.113." + strconv.Itoa(n)} }
 		req := func(phone, visitor string, n int) servertest.Response {
-			return ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor}, ip(n)...)
+			return ts.PostCallback(key, map[string]any{"phone": phone, "visitor_id": visitor}, ip(n)...)
 		}
 
 		// The same number again within two minutes, from the same visitor
@@ -188,9 +188,9 @@ func TestCallbackAbuse(t *testing.T) {
 			}
 		}
 		// The honeypot: told "queued", nothing stored.
-		hp := ts.postCallback(key, map[string]any{"phone": "+79161119999", "visitor_id": "bot", "website": "http://spam.example"}, ip(11)...)
+		hp := ts.PostCallback(key, map[string]any{"phone": "+79161119999", "visitor_id": "bot", "website": "http://spam.example"}, ip(11)...)
 		servertest.ExpectStatus(t, hp, http.StatusAccepted)
-		list := ts.listCallbacks(siteID)
+		list := ts.ListCallbacks(siteID)
 		if len(list) != 6 {
 			t.Fatalf("%d requests stored, want the 6 accepted", len(list))
 		}
@@ -209,11 +209,11 @@ func TestCallbackNumberLimitAcrossSites(t *testing.T) {
 		ts := startServer(t, newStore(t), nil)
 		var keys []string
 		for range 3 {
-			_, key, _ := ts.callbackSite(`,"limits":{"per_number_global":2}`)
+			_, key, _ := ts.CallbackSite(`,"limits":{"per_number_global":2}`)
 			keys = append(keys, key)
 		}
 		for i, key := range keys {
-			r := ts.postCallback(key, map[string]any{"phone": "+79165550000", "visitor_id": "v" + strconv.Itoa(i)})
+			r := ts.PostCallback(key, map[string]any{"phone": "+79165550000", "visitor_id": "v" + strconv.Itoa(i)})
 			want := http.StatusAccepted
 			if i == 2 {
 				want = http.StatusTooManyRequests
@@ -231,7 +231,7 @@ func TestCallbackOutsideWorkingHours(t *testing.T) {
 	hours := `,"working_hours":[{"days":[` + strconv.Itoa(tomorrow) + `],"from":"10:00","to":"12:00"}],"slot_minutes":30`
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite(hours)
+		siteID, key, _ := ts.CallbackSite(hours)
 		r := ts.Request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
 		servertest.ExpectStatus(t, r, http.StatusOK)
 		var av struct {
@@ -251,14 +251,14 @@ func TestCallbackOutsideWorkingHours(t *testing.T) {
 				t.Fatalf("slot %v outside tomorrow's or next week's 10:00-12:00", local)
 			}
 		}
-		now := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
+		now := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
 		servertest.ExpectStatus(t, now, http.StatusUnprocessableEntity)
 		if now.ErrorField(t) != "scheduled_at" {
 			t.Fatalf("%s", now.Body)
 		}
-		later := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "scheduled_at": av.Slots[1].Format(time.RFC3339)})
+		later := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "scheduled_at": av.Slots[1].Format(time.RFC3339)})
 		servertest.ExpectStatus(t, later, http.StatusAccepted)
-		list := ts.listCallbacks(siteID)
+		list := ts.ListCallbacks(siteID)
 		if len(list) != 1 || !list[0].Scheduled || !list[0].DueAt.Equal(av.Slots[1]) || list[0].Status != "queued" {
 			t.Fatalf("scheduled request %+v", list)
 		}
@@ -271,8 +271,8 @@ func TestIntakeOnlyReplica(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		web := startServer(t, st, func(c *config.Config) { c.CallbackWorkers = 0 })
-		_, key, _ := web.callbackSite("")
-		id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
+		_, key, _ := web.CallbackSite("")
+		id := web.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
 		time.Sleep(500 * time.Millisecond)
 		if v := web.Request("GET", "/w/v1/"+key+"/callbacks/"+id+"?visitor_id=v1", nil).JSON(t); v["status"] != "queued" {
 			t.Fatalf("an intake-only replica worked on the request: %v", v["status"])

@@ -124,8 +124,8 @@ func (r *sseReader) follow() sseEvent {
 func TestCallbackProgressStream(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		_, key, _ := ts.callbackSite("")
-		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+		_, key, _ := ts.CallbackSite("")
+		id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 		resp, err := servertest.Client.Get(ts.Base + "/w/v1/" + key + "/callbacks/" + id + "/events?visitor_id=vis-1")
 		if err != nil {
 			t.Fatal(err)
@@ -172,8 +172,8 @@ func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
 	longCall := sim.Delays{Ring: 20 * time.Millisecond, Answer: 40 * time.Millisecond,
 		Press: 40 * time.Millisecond, Talk: 35 * time.Second}
 	ts := startWith(t, servertest.NewStore(t, "embedded"), sim.New(longCall), callback.ModuleOptions{}, servertest.Options{})
-	_, key, _ := ts.callbackSite("")
-	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+	_, key, _ := ts.CallbackSite("")
+	id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 	opened := time.Now()
 	stream := ts.openStream(t, key, id, "")
 	last := stream.follow()
@@ -194,8 +194,8 @@ func TestProgressStreamOfALongCallWithDefaults(t *testing.T) {
 func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := slowCallServer(t, newStore(t))
-		_, key, _ := ts.callbackSite("")
-		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+		_, key, _ := ts.CallbackSite("")
+		id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 		opened := time.Now()
 		stream := ts.openStream(t, key, id, "")
 		last := stream.follow()
@@ -216,8 +216,8 @@ func TestProgressStreamOutlivesWriteTimeout(t *testing.T) {
 // holds every step, the ones before the break included.
 func TestProgressStreamResumes(t *testing.T) {
 	ts := slowCallServer(t, servertest.NewStore(t, "embedded"))
-	_, key, _ := ts.callbackSite("")
-	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+	_, key, _ := ts.CallbackSite("")
+	id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 	first := ts.openStream(t, key, id, "")
 	var seen sseEvent
 	for seen.status != "connected" {
@@ -274,8 +274,8 @@ func TestProgressStreamSeesChangesDuringItsFirstRead(t *testing.T) {
 	st := servertest.NewStore(t, "embedded")
 	slow := &slowRead{Store: st}
 	web := startServer(t, slow, func(c *config.Config) { c.CallbackWorkers = 0 })
-	_, key, _ := web.callbackSite("")
-	id := web.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
+	_, key, _ := web.CallbackSite("")
+	id := web.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"}).JSON(t)["id"].(string)
 	startWith(t, st, sim.New(sim.Delays{Ring: 100 * time.Millisecond, Answer: 100 * time.Millisecond,
 		Press: 100 * time.Millisecond, Talk: 500 * time.Millisecond}), callback.ModuleOptions{}, servertest.Options{})
 	slow.armed.Store(true)

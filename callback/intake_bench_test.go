@@ -34,7 +34,7 @@ func benchToProvider(b *testing.B, st store.Store, rate int) {
 	b.StopTimer()
 	// One client address sends everything: lift the per-IP limit.
 	ts, fake := twilioServer(b, st, func(c *config.Config) { c.PublicRate, c.PublicBurst = 1e6, 1e6 })
-	_, key, _ := ts.callbackSite(`,"limits":{"per_ip":100000,"per_visitor":1000,"per_number":1000,"per_number_global":1000,"daily_budget":1000000}`)
+	_, key, _ := ts.CallbackSite(`,"limits":{"per_ip":100000,"per_visitor":1000,"per_number":1000,"per_number_global":1000,"daily_budget":1000000}`)
 	accepted := make(map[string]time.Time, b.N)
 	var mu sync.Mutex
 	tick := time.NewTicker(time.Second / time.Duration(rate))
@@ -46,7 +46,7 @@ func benchToProvider(b *testing.B, st store.Store, rate int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := ts.postCallback(key, map[string]any{"phone": "+7916" + strconv.Itoa(1000000+i), "visitor_id": "bench-" + strconv.Itoa(i)})
+			r := ts.PostCallback(key, map[string]any{"phone": "+7916" + strconv.Itoa(1000000+i), "visitor_id": "bench-" + strconv.Itoa(i)})
 			at := time.Now()
 			if r.Status != 202 {
 				b.Errorf("status %d: %s", r.Status, r.Body)

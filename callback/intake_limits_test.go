@@ -21,12 +21,12 @@ func TestMistypedNumbersDoNotLockOut(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), func(c *config.Config) { c.PublicBurst = 1000 })
 		const perIP = 4
-		_, key, _ := ts.callbackSite(`,"limits":{"per_ip":` + strconv.Itoa(perIP) + `,"per_visitor":` + strconv.Itoa(perIP) + `}`)
+		_, key, _ := ts.CallbackSite(`,"limits":{"per_ip":` + strconv.Itoa(perIP) + `,"per_visitor":` + strconv.Itoa(perIP) + `}`)
 		mistyped := func() servertest.Response {
-			return ts.postCallback(key, map[string]any{"phone": "+7916123", "visitor_id": "vis-1"})
+			return ts.PostCallback(key, map[string]any{"phone": "+7916123", "visitor_id": "vis-1"})
 		}
 		valid := func(n int) servertest.Response {
-			return ts.postCallback(key, map[string]any{"phone": "+7916123450" + strconv.Itoa(n), "visitor_id": "vis-1"})
+			return ts.PostCallback(key, map[string]any{"phone": "+7916123450" + strconv.Itoa(n), "visitor_id": "vis-1"})
 		}
 
 		for i := 0; i < 10; i++ {

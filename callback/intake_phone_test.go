@@ -40,16 +40,16 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 				t.Errorf("allowing +%d: %s", code, r.Body)
 			}
 		}
-		siteID, key, _ := ts.callbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
+		siteID, key, _ := ts.CallbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for phone, kind := range numbers {
-			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": "v-1"})
+			r := ts.PostCallback(key, map[string]any{"phone": phone, "visitor_id": "v-1"})
 			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
 			msg := r.JSON(t)["error"].(map[string]any)["message"].(string)
 			if r.ErrorField(t) != "phone" || !strings.Contains(msg, phone[:4]) || !strings.Contains(msg, kind) {
 				t.Errorf("%s: %s; want a phone error naming %s and %q", phone, r.Body, phone[:4], kind)
 			}
 		}
-		if list := ts.listCallbacks(siteID); len(list) != 0 {
+		if list := ts.ListCallbacks(siteID); len(list) != 0 {
 			t.Fatalf("refused numbers were stored: %+v", list)
 		}
 	})
@@ -61,19 +61,19 @@ func TestCallbackRefusesNumbersOfNoCountry(t *testing.T) {
 func TestCallbackPhoneInFullWidthDigits(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := startServer(t, newStore(t), nil)
-		siteID, key, _ := ts.callbackSite("")
+		siteID, key, _ := ts.CallbackSite("")
 		for typed, want := range map[string]string{
 			"＋７ （９１６） １２３－４５－６７": "+79161234567", // full-width
 			"+٧ ٩١٦ ١٢٣ ٤٥ ٦٨":   "+79161234568", // Arabic-Indic digits
 		} {
-			r := ts.postCallback(key, map[string]any{"phone": typed, "visitor_id": "v-1"})
+			r := ts.PostCallback(key, map[string]any{"phone": typed, "visitor_id": "v-1"})
 			servertest.ExpectStatus(t, r, http.StatusAccepted)
 			if got := ts.adminCallback(siteID, r.JSON(t)["id"].(string)).Phone; got != want {
 				t.Fatalf("%q stored as %q, want %s", typed, got, want)
 			}
 		}
 		// Still bounded: 33 full-width digits are too long.
-		long := ts.postCallback(key, map[string]any{"phone": strings.Repeat("９", 33), "visitor_id": "v-1"})
+		long := ts.PostCallback(key, map[string]any{"phone": strings.Repeat("９", 33), "visitor_id": "v-1"})
 		servertest.ExpectStatus(t, long, http.StatusUnprocessableEntity)
 		if long.ErrorField(t) != "phone" || !strings.Contains(string(long.Body), "too long") {
 			t.Fatalf("33 digits: %s", long.Body)

@@ -22,10 +22,10 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		// The test polls the visitor's view often: room for it.
 		ts := startServer(t, newStore(t), func(c *config.Config) { c.PublicRate, c.PublicBurst = 1000, 1000 })
-		_, key, _ := ts.callbackSite(`,"visitor_retries":0,"limits":{"per_number":2}`)
+		_, key, _ := ts.CallbackSite(`,"visitor_retries":0,"limits":{"per_number":2}`)
 		post := func(phone, visitor string) map[string]any {
 			t.Helper()
-			r := ts.postCallback(key, map[string]any{"phone": phone, "visitor_id": visitor})
+			r := ts.PostCallback(key, map[string]any{"phone": phone, "visitor_id": visitor})
 			servertest.ExpectStatus(t, r, http.StatusAccepted)
 			return r.JSON(t)
 		}
@@ -44,7 +44,7 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 			t.Fatalf("the new try was not dialled: %v", got)
 		}
 		// Each try counts against the number's limit (2 an hour here).
-		third := ts.postCallback(key, map[string]any{"phone": busy, "visitor_id": "v-1"})
+		third := ts.PostCallback(key, map[string]any{"phone": busy, "visitor_id": "v-1"})
 		servertest.ExpectStatus(t, third, http.StatusTooManyRequests)
 		if third.ErrorCode(t) != "rate_limited" {
 			t.Fatalf("third try: %s", third.Body)
@@ -65,7 +65,7 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 
 		// In progress (a slot later on): the repeat is the same request. A
 		// site of its own, so the tries above do not count.
-		siteID, key, _ := ts.callbackSite(`,"limits":{"per_number":10}`)
+		siteID, key, _ := ts.CallbackSite(`,"limits":{"per_number":10}`)
 		avail := ts.Request("GET", "/w/v1/"+key+"/callbacks/availability", nil, "Origin", shopOrigin)
 		servertest.ExpectStatus(t, avail, http.StatusOK)
 		slots := avail.JSON(t)["slots"].([]any)
@@ -73,7 +73,7 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 			t.Fatalf("no slots: %s", avail.Body)
 		}
 		slot := slots[len(slots)-1].(string)
-		later := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-4", "scheduled_at": slot})
+		later := ts.PostCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-4", "scheduled_at": slot})
 		servertest.ExpectStatus(t, later, http.StatusAccepted)
 		repeat := post("+79161230066", "v-4")
 		if repeat["duplicate"] != true || repeat["id"] != later.JSON(t)["id"] {
@@ -81,7 +81,7 @@ func TestCallbackTryAgainAfterTheCallEnded(t *testing.T) {
 		}
 		// Another visitor typing that number is told a call is under way:
 		// the request is not theirs to follow, and nothing new is stored.
-		stranger := ts.postCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-5"})
+		stranger := ts.PostCallback(key, map[string]any{"phone": "+79161230066", "visitor_id": "v-5"})
 		servertest.ExpectStatus(t, stranger, http.StatusConflict)
 		if stranger.ErrorCode(t) != "call_in_progress" {
 			t.Fatalf("another visitor repeating a number in progress: %s", stranger.Body)

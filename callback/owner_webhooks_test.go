@@ -33,10 +33,10 @@ func TestMissedCallbackWebhook(t *testing.T) {
 	defer receiver.Close()
 	// The receiver is on loopback, which only an operator's opt-in allows.
 	ts := startServer(t, servertest.NewStore(t, "embedded"), func(c *config.Config) { c.WebhookAllowPrivate = true })
-	siteID, key, wid := ts.callbackSite(`,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"` + receiver.URL + `/hook"`)
+	siteID, key, wid := ts.CallbackSite(`,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"` + receiver.URL + `/hook"`)
 	w := ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).JSON(t)
 	secret = w["settings"].(map[string]any)["notify_secret"].(string)
-	id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
+	id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
 	select {
 	case m := <-got:
 		data := m["data"].(map[string]any)
@@ -61,17 +61,17 @@ func TestBudgetAlertAndConsentRecord(t *testing.T) {
 	}))
 	defer receiver.Close()
 	ts := startServer(t, servertest.NewStore(t, "embedded"), func(c *config.Config) { c.WebhookAllowPrivate = true })
-	siteID, key, _ := ts.callbackSite(`,"limits":{"daily_budget":1},"notify_url":"` + receiver.URL + `",
+	siteID, key, _ := ts.CallbackSite(`,"limits":{"daily_budget":1},"notify_url":"` + receiver.URL + `",
 		"consent":{"required":true,"version":"2026-11","text":{"ru":"Согласен","uk":"Згоден","en":"I agree"}}`)
 	before := time.Now().UTC()
-	first := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true})
+	first := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "consent": true})
 	servertest.ExpectStatus(t, first, http.StatusAccepted)
 	cb := ts.adminCallback(siteID, first.JSON(t)["id"].(string))
 	if cb.Consent == nil || cb.Consent.Version != "2026-11" || cb.Consent.IP == "" || cb.Consent.At.Before(before.Add(-time.Second)) {
 		t.Fatalf("consent record %+v", cb.Consent)
 	}
 	for range 2 {
-		r := ts.postCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true})
+		r := ts.PostCallback(key, map[string]any{"phone": "+79161234568", "visitor_id": "v2", "consent": true})
 		servertest.ExpectStatus(t, r, http.StatusTooManyRequests)
 		if r.ErrorCode(t) != "budget_spent" || r.Header.Get("Retry-After") == "" {
 			t.Fatalf("%s", r.Body)

@@ -50,8 +50,8 @@ func TestTwilioVoicemail(t *testing.T) {
 					// The machine would record for an hour: only detection ends it.
 					fake.Script(visitor, twiliofake.Behavior{Answer: true, RingFor: 20 * time.Millisecond,
 						AnsweredBy: "machine_end_beep", TalkFor: time.Hour})
-					siteID, key, _ := ts.callbackSite(`,"machine_detection":true,"retry_delay_seconds":10,"visitor_retries":` + string(rune('0'+retries)))
-					r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
+					siteID, key, _ := ts.CallbackSite(`,"machine_detection":true,"retry_delay_seconds":10,"visitor_retries":` + string(rune('0'+retries)))
+					r := ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"})
 					servertest.ExpectStatus(t, r, http.StatusAccepted)
 					id := r.JSON(t)["id"].(string)
 					cb := ts.waitCallback(siteID, id, fake, func(cb store.Callback) bool {
@@ -115,8 +115,8 @@ func TestTwilioManagerHearsWhy(t *testing.T) {
 	} {
 		ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
 		fake.Script(visitor, tc.b)
-		siteID, key, _ := ts.callbackSite(`,"machine_detection":true,"visitor_retries":0`)
-		id := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}).JSON(t)["id"].(string)
+		siteID, key, _ := ts.CallbackSite(`,"machine_detection":true,"visitor_retries":0`)
+		id := ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}).JSON(t)["id"].(string)
 		ts.settled(siteID, id, fake)
 		heard[tc.name] = saidToManager(fake, "+79000000010")
 	}

@@ -93,8 +93,8 @@ func TestTwilioBridge(t *testing.T) {
 				if tc.failures > 0 {
 					fake.FailNextCreates(tc.failures, 500)
 				}
-				siteID, key, _ := ts.callbackSite(`,"caller_id":"+74950000000","visitor_retries":0`)
-				r := ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Ivan", "page_url": "https://shop.example/boilers"})
+				siteID, key, _ := ts.CallbackSite(`,"caller_id":"+74950000000","visitor_retries":0`)
+				r := ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Ivan", "page_url": "https://shop.example/boilers"})
 				servertest.ExpectStatus(t, r, http.StatusAccepted)
 				cb := ts.settled(siteID, r.JSON(t)["id"].(string), fake)
 				if cb.Status != tc.status || cb.Reason != tc.reason || (tc.manager != "" && cb.Manager != tc.manager) {
@@ -114,8 +114,8 @@ func TestTwilioBridge(t *testing.T) {
 func TestTwilioWebhooksReplayed(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts, fake := twilioServer(t, newStore(t))
-		siteID, key, _ := ts.callbackSite("")
-		id := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
+		siteID, key, _ := ts.CallbackSite("")
+		id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"}).JSON(t)["id"].(string)
 		done := ts.settled(siteID, id, fake)
 		var hooks []twiliofake.Webhook
 		for _, c := range fake.Calls() {
@@ -170,7 +170,7 @@ func TestTwilioDeadWorkerTakenOver(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		ts, fake := twilioServer(t, st)
-		siteID, _, wid := ts.callbackSite("")
+		siteID, _, wid := ts.CallbackSite("")
 		ctx := context.Background()
 		now := time.Now().UTC()
 		started := now.Add(-2 * time.Minute) // past the leg's window: the dead worker is long gone
@@ -207,7 +207,7 @@ func TestTwilioScheduledRequest(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
 		ts, fake := twilioServer(t, st)
-		siteID, _, wid := ts.callbackSite("")
+		siteID, _, wid := ts.CallbackSite("")
 		now := time.Now().UTC()
 		due := now.Add(1500 * time.Millisecond)
 		cb := store.Callback{ID: callback.NewID(), SiteID: siteID, WidgetID: wid, Phone: "+79161234567", VisitorID: "v1",

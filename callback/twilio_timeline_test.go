@@ -30,8 +30,8 @@ func TestTwilioTimelineOnBeckonsClock(t *testing.T) {
 			return twilioClock
 		}
 		ts, fake := twilioServerWith(t, newStore(t), twiliofake.Options{Now: backwards})
-		siteID, key, _ := ts.callbackSite(`,"machine_detection":false`)
-		r := ts.postCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
+		siteID, key, _ := ts.CallbackSite(`,"machine_detection":false`)
+		r := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		id := r.JSON(t)["id"].(string)
 		cb := ts.settled(siteID, id, fake)

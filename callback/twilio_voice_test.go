@@ -60,9 +60,9 @@ func TestTwilioManagerHearsRetryInWords(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%ds", tc.lang, tc.delay), func(t *testing.T) {
 			ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
 			fake.Script(visitor, twiliofake.Behavior{NoAnswer: true})
-			siteID, key, _ := ts.callbackSite(fmt.Sprintf(`,"visitor_retries":1,"retry_delay_seconds":%d,"visitor_ring_seconds":5`, tc.delay))
+			siteID, key, _ := ts.CallbackSite(fmt.Sprintf(`,"visitor_retries":1,"retry_delay_seconds":%d,"visitor_ring_seconds":5`, tc.delay))
 			servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+siteID, map[string]any{"locale": tc.lang}), http.StatusOK)
-			servertest.ExpectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}), http.StatusAccepted)
+			servertest.ExpectStatus(t, ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1"}), http.StatusAccepted)
 			said := managerHeard(t, fake, anna, tc.want[:20])
 			last := said[len(said)-1]
 			if last.Text != tc.want {
@@ -81,8 +81,8 @@ func TestTwilioManagerHearsRetryInWords(t *testing.T) {
 func TestTwilioWhisperPageAndRecording(t *testing.T) {
 	const anna, visitor = "+79000000010", "+79161234567"
 	ts, fake := twilioServer(t, servertest.NewStore(t, "embedded"))
-	_, key, _ := ts.callbackSite(`,"record":true`)
-	servertest.ExpectStatus(t, ts.postCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Иван",
+	_, key, _ := ts.CallbackSite(`,"record":true`)
+	servertest.ExpectStatus(t, ts.PostCallback(key, map[string]any{"phone": visitor, "visitor_id": "v1", "name": "Иван",
 		"page_url": "https://shop.example/boilers/buderus", "page_title": "Котлы Buderus Logamax — купить в Москве | Shop"}), http.StatusAccepted)
 	want := "Заявка на обратный звонок с сайта Shop. Страница: Котлы Buderus Logamax. Клиента зовут Иван. Разговор может записываться. Нажмите 1, чтобы соединиться с клиентом."
 	said := managerHeard(t, fake, anna, "Заявка на обратный звонок")

@@ -31,7 +31,7 @@ func expectCORS(t *testing.T, what string, r servertest.Response) {
 // gets no CORS headers. (503 is covered by TestStoreOutage.)
 func TestPublicErrorsCarryCORS(t *testing.T) {
 	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{Config: func(c *config.Config) { c.PublicRate, c.PublicBurst = 0.01, 6 }})
-	_, key, _ := callbackSite(ts, "")
+	_, key, _ := ts.CallbackSite("")
 	base := "/w/v1/" + key
 	get := func(path string) servertest.Response { return ts.Request("GET", base+path, nil, "Origin", shopOrigin) }
 
@@ -47,7 +47,7 @@ func TestPublicErrorsCarryCORS(t *testing.T) {
 	servertest.ExpectStatus(t, r, http.StatusNotFound)
 	expectCORS(t, "unknown route", r)
 
-	r = postCallback(ts, key, map[string]any{"phone": "12", "visitor_id": "vis-1"})
+	r = ts.PostCallback(key, map[string]any{"phone": "12", "visitor_id": "vis-1"})
 	servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
 	expectCORS(t, "invalid phone", r)
 
@@ -111,7 +111,7 @@ func rawRequest(t *testing.T, ts *servertest.Server, head, body string) *http.Re
 // chunked one as soon as it passes 16 KiB; a small chunked body is served.
 func TestPublicBodyLimitBeforeReading(t *testing.T) {
 	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
-	_, key, _ := callbackSite(ts, "")
+	_, key, _ := ts.CallbackSite("")
 	servertest.ExpectStatus(t, ts.Request("GET", "/w/v1/"+key+"/config", nil), http.StatusOK)
 	head := "POST /w/v1/" + key + "/callbacks HTTP/1.1\r\nHost: x\r\nOrigin: " + shopOrigin + "\r\nContent-Type: application/json\r\n"
 

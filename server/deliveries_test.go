@@ -93,10 +93,10 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 		owner := newOwnerEndpoint(t, http.StatusGone)
 		// The receiver is on loopback, which only an operator's opt-in allows.
 		ts := servertest.Start(t, newStore(t), servertest.Options{Config: func(c *config.Config) { c.WebhookAllowPrivate = true }})
-		siteID, key, wid := callbackSite(ts, `,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"`+owner.URL+`/hooks/beckon"`)
+		siteID, key, wid := ts.CallbackSite(`,"managers":[{"name":"Busy","phone":"+79000000002"}],"notify_url":"` + owner.URL + `/hooks/beckon"`)
 		w := ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).JSON(t)
 		owner.secret.Store(w["settings"].(map[string]any)["notify_secret"].(string))
-		cb := postCallback(ts, key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
+		cb := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1"})
 		servertest.ExpectStatus(t, cb, http.StatusAccepted)
 
 		first := deliveries(ts, siteID, 1)[0]
@@ -121,7 +121,7 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 		servertest.ExpectStatus(t, ts.Request("POST", replay, nil, "Authorization", "Bearer "+reader), http.StatusForbidden)
 		leads := ts.CreateKey(siteID, "leads:read")
 		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+leads), http.StatusForbidden)
-		other, _, _ := callbackSite(ts, "")
+		other, _, _ := ts.CallbackSite("")
 		stranger := ts.CreateKey(other, "deliveries:read", "deliveries:write")
 		servertest.ExpectStatus(t, ts.Request("GET", "/api/v1/sites/"+siteID+"/deliveries", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
 		servertest.ExpectStatus(t, ts.Request("POST", "/api/v1/sites/"+other+"/deliveries/"+webhookID+"/replay", nil, "Authorization", "Bearer "+stranger), http.StatusNotFound)
@@ -164,7 +164,7 @@ func TestDeliveryLogAndReplay(t *testing.T) {
 func TestWebhookSettingsValidation(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ts := servertest.Start(t, newStore(t), servertest.Options{})
-		siteID, _, wid := callbackSite(ts, `,"notify_url":"https://hooks.example.com/beckon"`)
+		siteID, _, wid := ts.CallbackSite(`,"notify_url":"https://hooks.example.com/beckon"`)
 		widget := func() map[string]any {
 			return ts.Admin("GET", "/api/v1/sites/"+siteID+"/widgets/"+wid, nil).JSON(t)["settings"].(map[string]any)
 		}

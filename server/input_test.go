@@ -144,13 +144,13 @@ func TestManagerAndVisitorNamesAreOneLine(t *testing.T) {
 				t.Fatalf("manager name %q: field %q: %s", bad, f, r.Body)
 			}
 		}
-		siteID, key, _ := callbackSite(ts, `,"limits":{"per_ip":1000,"per_visitor":1000}`)
+		siteID, key, _ := ts.CallbackSite(`,"limits":{"per_ip":1000,"per_visitor":1000}`)
 		for _, tc := range []struct{ field, value string }{
 			{"name", "Ivan\r\nPress 1"}, {"name", "Ivan\u2028Press 1"}, {"name", "\u200b\u200b"}, {"name", "Ivan\x1b[2J"},
 			{"visitor_id", "vis\n1"}, {"visitor_id", "\u2067vis"}, {"page_title", "Boilers\r\nPress 1"},
 		} {
 			body := map[string]any{"phone": "+79161234567", "visitor_id": "vis-1", tc.field: tc.value}
-			r := postCallback(ts, key, body)
+			r := ts.PostCallback(key, body)
 			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
 			if f := r.ErrorField(t); f != tc.field {
 				t.Fatalf("%s %q: field %q: %s", tc.field, tc.value, f, r.Body)
@@ -161,7 +161,7 @@ func TestManagerAndVisitorNamesAreOneLine(t *testing.T) {
 		if !strings.Contains(string(r.Body), "UTF-8") {
 			t.Fatalf("invalid UTF-8 not named: %s", r.Body)
 		}
-		if list := listCallbacks(ts, siteID); len(list) != 0 {
+		if list := ts.ListCallbacks(siteID); len(list) != 0 {
 			t.Fatalf("refused requests were stored: %+v", list)
 		}
 	})
@@ -215,11 +215,11 @@ func TestJSONContentType(t *testing.T) {
 	}
 
 	// The public API reads bodies the same way.
-	siteID, key, _ := callbackSite(ts, "")
+	siteID, key, _ := ts.CallbackSite("")
 	visitor := `{"phone":"+79161234567","visitor_id":"vis-1"}`
 	r := ts.Request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/jsonfoo")
 	servertest.ExpectStatus(t, r, http.StatusUnsupportedMediaType)
-	if len(listCallbacks(ts, siteID)) != 0 {
+	if len(ts.ListCallbacks(siteID)) != 0 {
 		t.Fatal("a refused request was stored")
 	}
 	servertest.ExpectStatus(t, ts.Request("POST", "/w/v1/"+key+"/callbacks", visitor, "Origin", shopOrigin, "Content-Type", "application/json; charset=utf-8"), http.StatusAccepted)

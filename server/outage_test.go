@@ -169,7 +169,7 @@ const outageBound = 3 * time.Second
 func TestStoreOutage(t *testing.T) {
 	st, proxy := newProxiedRedisStore(t)
 	ts := servertest.Start(t, st, servertest.Options{})
-	_, key, _ := callbackSite(ts, "")
+	_, key, _ := ts.CallbackSite("")
 	cfgPath := "/w/v1/" + key + "/config"
 	before := ts.Request("GET", cfgPath, nil, "Origin", shopOrigin)
 	servertest.ExpectStatus(t, before, http.StatusOK)
@@ -214,7 +214,7 @@ func TestStoreOutage(t *testing.T) {
 				}
 			}
 			r := timed(t, "POST callback", func() servertest.Response {
-				return postCallback(ts, key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"})
+				return ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1"})
 			})
 			unavailable(t, "POST callback", r)
 			if r.Header.Get("Access-Control-Allow-Origin") != shopOrigin {
@@ -232,7 +232,7 @@ func TestStoreOutage(t *testing.T) {
 			deadline := time.Now().Add(15 * time.Second)
 			for {
 				h := ts.Request("GET", "/healthz", nil)
-				r := postCallback(ts, key, map[string]any{"phone": outage.phone, "visitor_id": "vis-" + outage.name})
+				r := ts.PostCallback(key, map[string]any{"phone": outage.phone, "visitor_id": "vis-" + outage.name})
 				if h.Status == http.StatusOK && r.Status == http.StatusAccepted {
 					break
 				}

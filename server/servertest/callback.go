@@ -2,6 +2,8 @@ package servertest
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
@@ -38,4 +40,36 @@ func (s storeSites) ByID(ctx context.Context, id string) (*widgets.Site, error) 
 		return nil, err
 	}
 	return widgets.Load(ctx, s.st, site, s.modules)
+}
+
+// ShopOrigin is the origin of the sites CallbackSite makes.
+const ShopOrigin = "https://shop.example"
+
+// CallbackSite makes a site (region RU, origin ShopOrigin) with a callback
+// widget whose settings are extra merged over two simulated managers who
+// answer, and returns the site's id and key and the widget's id.
+func (ts *Server) CallbackSite(extra string) (siteID, key, widgetID string) {
+	ts.T.Helper()
+	site := ts.CreateSite("Shop", ShopOrigin)
+	settings := `{"managers":[{"name":"Anna","phone":"+79000000010"},{"name":"Boris","phone":"+79000000020"}]` + extra + `}`
+	w := ts.CreateWidget(site["id"].(string), map[string]any{"type": "callback", "settings": json.RawMessage(settings)})
+	return site["id"].(string), site["key"].(string), w["id"].(string)
+}
+
+// PostCallback sends a visitor's callback request with ShopOrigin.
+func (ts *Server) PostCallback(key string, body map[string]any, headers ...string) Response {
+	ts.T.Helper()
+	return ts.Request("POST", "/w/v1/"+key+"/callbacks", body, append([]string{"Origin", ShopOrigin}, headers...)...)
+}
+
+// ListCallbacks is the site's stored requests, as the owner lists them.
+func (ts *Server) ListCallbacks(siteID string) []store.Callback {
+	ts.T.Helper()
+	r := ts.Admin("GET", "/api/v1/sites/"+siteID+"/callbacks", nil)
+	ExpectStatus(ts.T, r, http.StatusOK)
+	var body struct{ Callbacks []store.Callback }
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		ts.T.Fatal(err)
+	}
+	return body.Callbacks
 }
