@@ -95,6 +95,9 @@ type Store interface {
 	Outbox
 	Events
 	Presence
+	Leads
+	Quizzes
+	Tallies
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.
