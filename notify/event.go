@@ -1,0 +1,115 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/beckonhq/beckon/store"
+)
+
+// Event types the owners' channels subscribe to.
+const (
+	EventLeadSubmitted       = "lead.submitted"
+	EventLeadStarted         = "lead.started" // a partial lead: contacts given, the quiz not finished
+	EventCallbackCompleted   = "callback.completed"
+	EventCallbackMissed      = "callback.missed"
+	EventCallbackBudgetSpent = "callback.budget_spent"
+)
+
+// EventTypes are the events a site channel may subscribe to, in the order
+// the documentation lists them.
+var EventTypes = []string{EventLeadSubmitted, EventLeadStarted, EventCallbackCompleted, EventCallbackMissed, EventCallbackBudgetSpent}
+
+// Event is something a site owner is told about on every channel of the site that wants it.
+type Event struct {
+	Type     string // "lead.submitted", "lead.started", "callback.completed", "callback.missed", "callback.budget_spent"
+	SiteID   string
+	WidgetID string
+	Key      string // unique per site and type (a lead's id): publishing twice makes one message per channel
+	At       time.Time
+	Lead     *store.Lead // lead.* and callback.* events: the inbox entry
+	Data     any         // extra fields of the type
+}
+
+// Publish stores one message per destination in the durable outbox (the
+// widget's notify_url if it has one, and each site channel subscribed to
+// e.Type) and returns once they are stored. Every message's id derives from
+// the site, the type, the key and the destination, so publishing again
+// (after an error, or from another replica) adds nothing.
+func (s *Sender) Publish(ctx context.Context, e Event) error {
+	if e.SiteID == "" || e.Key == "" {
+		return fmt.Errorf("notify: %s event without a site or a key", e.Type)
+	}
+	body, err := eventPayload(e)
+	if err != nil {
+		return err
+	}
+	if e.WidgetID != "" {
+		_, err := s.endpoint(ctx, e.SiteID, e.WidgetID)
+		switch {
+		case errors.Is(err, ErrNoEndpoint):
+		case err != nil:
+			return fmt.Errorf("notify: %s of site %s: read the widget's webhook: %w", e.Type, e.SiteID, err)
+		default:
+			if _, err := s.Send(ctx, Message{ID: eventMessageID(e, ""), SiteID: e.SiteID, WidgetID: e.WidgetID,
+				EventType: e.Type, Payload: body, At: e.At}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// eventMessageID is the message of e for one destination: the widget's
+// webhook (channel "", the id such messages always had) or a site channel.
+func eventMessageID(e Event, channel string) string {
+	key := e.SiteID + "/" + e.Type + "/" + e.Key
+	if channel != "" {
+		key += "/" + channel
+	}
+	return MessageID(key)
+}
+
+// eventPayload is the webhook data of e: the fields of e.Data (an object),
+// with site_id, widget_id and lead added where Data has none, so every
+// event of every type names its site and carries its lead.
+func eventPayload(e Event) (json.RawMessage, error) {
+	fields := map[string]json.RawMessage{}
+	if e.Data != nil {
+		raw, err := json.Marshal(e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("notify: encode %s data: %w", e.Type, err)
+		}
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return nil, fmt.Errorf("notify: %s data is not a JSON object: %w", e.Type, err)
+		}
+	}
+	add := func(name string, v any) error {
+		if _, ok := fields[name]; ok {
+			return nil
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("notify: encode %s %s: %w", e.Type, name, err)
+		}
+		fields[name] = raw
+		return nil
+	}
+	if err := add("site_id", e.SiteID); err != nil {
+		return nil, err
+	}
+	if e.WidgetID != "" {
+		if err := add("widget_id", e.WidgetID); err != nil {
+			return nil, err
+		}
+	}
+	if e.Lead != nil {
+		if err := add("lead", e.Lead); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(fields)
+}
