@@ -1,0 +1,106 @@
+// Package quiz is the quiz-to-lead widget: a quiz or calculator whose
+// answers qualify a visitor and end in a lead. This file and its siblings
+// settings, steps, branching, calc, results, answers and definition are the
+// definition side (what an owner saves, checked and compiled once); the
+// runtime (sessions, leads, analytics) lives in the module's other files.
+package quiz
+
+import (
+	"github.com/beckonhq/beckon/store"
+)
+
+// Settings of a quiz widget, as stored; docs/API.md documents each field
+// and its default.
+type Settings struct {
+	Color    string    `json:"color"` // accent colour of buttons and progress, #rrggbb
+	Start    Start     `json:"start"`
+	Steps    []Step    `json:"steps"`
+	Formulas []Formula `json:"formulas"`
+	Results  []Result  `json:"results"`
+	Form     Form      `json:"form"`
+	// PartialLeads keeps a lead whose visitor left contacts before
+	// finishing the questions (event lead.started), completed later.
+	PartialLeads bool `json:"partial_leads"`
+	// OfferCallback lets the result screen ask for a call through the
+	// site's callback widget.
+	OfferCallback bool `json:"offer_callback"`
+	// Launcher is the floating button; nil: none, the quiz opens from the
+	// page (data-beckon-quiz elements or beckon('open','quiz')).
+	Launcher *Launcher `json:"launcher"`
+
+	NotifyURL    string `json:"notify_url"`
+	NotifySecret string `json:"notify_secret"` // whsec_…; generated when a URL is set without one
+
+	// allowPrivate is the operator's BECKON_WEBHOOK_ALLOW_PRIVATE, set by
+	// the module that made the value (Module.NewSettings).
+	allowPrivate bool
+	// def is the compiled definition, made by Normalize.
+	def *Definition
+}
+
+// Start is the screen before the first question.
+type Start struct {
+	Title  T      `json:"title,omitempty"`
+	Text   T      `json:"text,omitempty"`
+	Bonus  T      `json:"bonus,omitempty"` // the promised gift ("a 10% discount")
+	Image  string `json:"image,omitempty"` // https URL
+	Button T      `json:"button,omitempty"`
+}
+
+// Form is where the visitor leaves contacts.
+type Form struct {
+	Title    T       `json:"title,omitempty"`
+	Text     T       `json:"text,omitempty"`
+	Button   T       `json:"button,omitempty"`
+	Position string  `json:"position"` // end (after the last question) or start (right after the start screen)
+	Fields   []Field `json:"fields"`
+}
+
+// Field is one contact field of the form.
+type Field struct {
+	Name     string `json:"name"` // name, phone, email or messenger
+	Required bool   `json:"required"`
+}
+
+// Launcher is the floating button that opens the quiz.
+type Launcher struct {
+	Label    T      `json:"label,omitempty"`
+	Position string `json:"position"` // bottom-right or bottom-left
+}
+
+// Defaults, named so docs and code cannot drift.
+const (
+	DefaultColor        = "#2563eb"
+	DefaultFormPosition = "end"
+	DefaultLauncherPos  = "bottom-right"
+)
+
+// Defaults implements widgets.Defaulter: offer_callback is on unless the
+// owner turns it off.
+func (s *Settings) Defaults(site store.Site) {
+	s.OfferCallback = true
+}
+
+// Normalize implements widgets.Settings: fills defaults, checks every
+// field (errors name the JSON path: steps[2].options[1].next) and compiles
+// the formulas and rules once.
+func (s *Settings) Normalize(site store.Site) error {
+	if err := s.normalizeDefinition(site); err != nil {
+		return err
+	}
+	return s.normalizeNotify()
+}
+
+// Definition is the compiled quiz of normalized settings.
+func (s *Settings) Definition() *Definition { return s.def }
+
+// normalizeDefinition is everything Normalize checks except the owner's
+// webhook, which a stored version does not need again.
+func (s *Settings) normalizeDefinition(site store.Site) error {
+	d, err := compile(s, site)
+	if err != nil {
+		return err
+	}
+	s.def = d
+	return nil
+}
