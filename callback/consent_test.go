@@ -9,21 +9,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
 
 // publicConsent reads the consent of the site's callback widget from the
 // public config, as the widget does.
-func (ts *testServer) publicConsent(key string) callback.PublicConsent {
+func (ts *testServer) publicConsent(key string) consent.Public {
 	ts.T.Helper()
 	r := ts.Request("GET", "/w/v1/"+key+"/config", nil, "Origin", shopOrigin)
 	servertest.ExpectStatus(ts.T, r, http.StatusOK)
 	var cfg struct {
 		Widgets []struct {
 			Type     string
-			Settings struct{ Consent callback.PublicConsent }
+			Settings struct{ Consent consent.Public }
 		}
 	}
 	if err := json.Unmarshal(r.Body, &cfg); err != nil {
@@ -35,7 +35,7 @@ func (ts *testServer) publicConsent(key string) callback.PublicConsent {
 		}
 	}
 	ts.T.Fatalf("no callback widget in %s", r.Body)
-	return callback.PublicConsent{}
+	return consent.Public{}
 }
 
 // TestConsentDefaults: a widget that requires consent without writing a
@@ -63,7 +63,7 @@ func TestConsentDefaults(t *testing.T) {
 					t.Errorf("%s consent %q says %q", lang, text, bad)
 				}
 			}
-			if c.TextIDs[lang] != callback.ConsentTextID(text) || len(c.TextIDs[lang]) != 16 {
+			if c.TextIDs[lang] != consent.TextID(text) || len(c.TextIDs[lang]) != 16 {
 				t.Errorf("%s text id %q", lang, c.TextIDs[lang])
 			}
 		}

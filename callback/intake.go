@@ -114,7 +114,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 		Legs: []store.Leg{}, CreatedAt: now, UpdatedAt: now,
 	}
 	if set.Consent.Required {
-		c.Consent = set.Consent.record(r.ConsentTextID, ip, now)
+		c.Consent = set.Consent.Record(r.ConsentTextID, ip, now)
 	}
 	stored, created, err := in.St.CreateCallback(ctx, c, now.Add(-DedupeWindow))
 	if err != nil {

@@ -5,13 +5,13 @@ package callback
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -39,7 +39,7 @@ type Settings struct {
 	SlotMinutes        int       `json:"slot_minutes"`  // "call me at …" granularity
 
 	// Consent (152-FZ style): an unticked checkbox the visitor must tick.
-	Consent Consent `json:"consent"`
+	Consent consent.Settings `json:"consent"`
 
 	// Abuse limits, per rolling hour unless named otherwise.
 	AllowedCallingCodes []int     `json:"allowed_calling_codes"` // default: the site's region's code
@@ -68,15 +68,6 @@ type Hours struct {
 	Days []int  `json:"days"` // 0=Sunday … 6=Saturday; empty: every day
 	From string `json:"from"` // HH:MM
 	To   string `json:"to"`   // HH:MM, after From
-}
-
-// Consent is the checkbox a site may require (see consent.go).
-type Consent struct {
-	Required bool              `json:"required"`
-	Text     map[string]string `json:"text"`          // per language; a language left out gets the default
-	Operator string            `json:"operator"`      // who processes the data, named in the default text; default: the site's name
-	Version  string            `json:"version"`       // stored with each request
-	URL      string            `json:"url,omitempty"` // the owner's privacy policy, linked from the form
 }
 
 // Limits bound how often one number, address or visitor may ask, and how
@@ -117,7 +108,7 @@ type Public struct {
 	Color        string            `json:"color"`
 	ButtonText   map[string]string `json:"button_text,omitempty"`
 	Title        map[string]string `json:"title,omitempty"`
-	Consent      PublicConsent     `json:"consent"`
+	Consent      consent.Public    `json:"consent"`
 	CallingCodes []int             `json:"calling_codes"` // accepted country calling codes
 }
 
@@ -172,7 +163,7 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := validateHours("working_hours", s.WorkingHours); err != nil {
 		return err
 	}
-	if err := s.normalizeConsent(site); err != nil {
+	if err := s.Consent.Normalize(site, "consent", consent.Callback); err != nil {
 		return err
 	}
 	for i, code := range s.AllowedCallingCodes {
@@ -287,19 +278,6 @@ func (s *Settings) normalizeBlocklist(site store.Site) error {
 	return nil
 }
 
-// validatePolicyURL accepts an empty value or an absolute https URL that a
-// visitor's browser can open from the form.
-func validatePolicyURL(field, raw string) error {
-	if raw == "" {
-		return nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(raw) > 2048 {
-		return validate.Field(field, "must be an https:// URL of the privacy policy, up to 2048 characters, e.g. https://shop.example/privacy")
-	}
-	return nil
-}
-
 func validateHours(field string, hours []Hours) error {
 	for i, h := range hours {
 		f := fmt.Sprintf("%s[%d]", field, i)
@@ -320,7 +298,7 @@ func validateHours(field string, hours []Hours) error {
 // Public implements widgets.Settings.
 func (s *Settings) Public() any {
 	return Public{Position: s.Position, Color: s.Color, ButtonText: s.ButtonText, Title: s.Title,
-		Consent: s.Consent.public(), CallingCodes: s.AllowedCallingCodes}
+		Consent: s.Consent.Public(), CallingCodes: s.AllowedCallingCodes}
 }
 
 // e164 parses a phone number as typed in region and formats it as E.164.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/beckonhq/beckon/callback"
+	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/server/servertest"
 )
 
@@ -38,13 +38,13 @@ func TestDemoTexts(t *testing.T) {
 	var conf struct {
 		Widgets []struct {
 			Type     string
-			Settings struct{ Consent callback.PublicConsent }
+			Settings struct{ Consent consent.Public }
 		}
 	}
 	if err := json.Unmarshal(r.Body, &conf); err != nil {
 		t.Fatal(err)
 	}
-	var c callback.PublicConsent
+	var c consent.Public
 	for _, w := range conf.Widgets {
 		if w.Type == "callback" {
 			c = w.Settings.Consent

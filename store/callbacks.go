@@ -52,7 +52,7 @@ type Callback struct {
 // Consent is the proof of a visitor's agreement to be called (152-FZ style).
 type Consent struct {
 	Version string    `json:"version"`
-	TextID  string    `json:"text_id,omitempty"` // the id of the exact text shown (callback.ConsentTextID)
+	TextID  string    `json:"text_id,omitempty"` // the id of the exact text shown (consent.TextID)
 	Lang    string    `json:"lang,omitempty"`    // the language of that text
 	Text    string    `json:"text,omitempty"`    // the text itself, when it was still the widget's
 	At      time.Time `json:"at"`
