@@ -8,7 +8,7 @@ import (
 
 // Scopes a per-site API key may be granted. The operator's admin token may
 // do everything on every site.
-var Scopes = []string{"site:read", "widgets:read", "widgets:write", "leads:read", "events:write", "deliveries:read", "deliveries:write"}
+var Scopes = []string{"site:read", "widgets:read", "widgets:write", "leads:read", "leads:write", "events:write", "deliveries:read", "deliveries:write"}
 
 // Caller is who made an admin API request: the operator, or a site's key.
 type Caller struct {

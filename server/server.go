@@ -16,6 +16,7 @@ import (
 	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/leads"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
@@ -163,6 +164,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	adm(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
 	adm(fiber.MethodGet, "/sites/:id/deliveries", s.listDeliveries)
 	adm(fiber.MethodPost, "/sites/:id/deliveries/:did/replay", s.replayDelivery)
+	leads.Mount(admin, leads.Deps{Store: s.store, Log: s.log, Ctx: s.ctx, WriteTimeout: writeTimeout})
 
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
 	pub.Add(fiber.MethodOptions, "/*", preflight)
