@@ -1,12 +1,59 @@
 package quiz
 
-import "github.com/expr-lang/expr/vm"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/beckonhq/beckon/validate"
+)
+
+// The calculator: formulas and rules are expr-lang/expr expressions over
+// the answers (each step's id is its answer: a number, or a string for
+// text and date steps) and the formulas before them. They are compiled
+// once, when the owner saves, and can reach nothing of the host: the
+// environment is the answers alone, builtins are cut down to arithmetic
+// and string inspection, and every construct that loops or grows memory
+// (ranges, list functions such as map and filter, joining strings) is
+// refused. What is left runs in time linear in the expression, which
+// MaxNodes bounds; the VM's memory budget is a second fence.
 
 // Formula is a named value worked out from the answers (a price, a score).
 type Formula struct {
 	Name string `json:"name"`
 	Expr string `json:"expr"`
 }
+
+// Bounds of the calculator.
+const (
+	MaxFormulas   = 50
+	maxFormulaLen = 1000 // characters of a formula
+	maxRuleLen    = 500  // characters of a rule's if
+	maxExprNodes  = 300
+	memoryBudget  = 10000 // the VM's units: elements of lists and maps made while running
+)
+
+// allowedBuiltins are expr's builtins a formula may call: none of them
+// loops over more than its arguments or makes anything big.
+var allowedBuiltins = []string{"abs", "ceil", "floor", "round", "min", "max", "len", "lower", "upper", "trim", "hasPrefix", "hasSuffix"}
+
+// reservedNames cannot be a step id or formula name: expr reads them as
+// its own words.
+var reservedNames = []string{"end", "start", "form", "result", "true", "false", "nil", "in", "not", "and", "or",
+	"matches", "contains", "startswith", "endswith", "let", "if", "else", "env"}
+
+// ErrFormula is wrapped by errors of running the calculator on answers
+// (a division by zero that gave no number).
+var ErrFormula = errors.New("quiz: formula gave no number")
 
 type compiledFormula struct {
 	name string
@@ -16,4 +63,213 @@ type compiledFormula struct {
 type compiledRule struct {
 	prog *vm.Program
 	next string
+}
+
+// envTypes is the calculator's environment for compiling: every step's id
+// with the type of its answer, and the formulas named so far.
+func envTypes(steps []Step, formulas []Formula) map[string]any {
+	env := make(map[string]any, len(steps)+len(formulas))
+	for _, s := range steps {
+		env[s.ID] = zeroOf(s.Type)
+	}
+	for _, f := range formulas {
+		env[f.Name] = 0.0
+	}
+	return env
+}
+
+// zeroOf is the value of an unanswered step of type typ.
+func zeroOf(typ string) any {
+	if typ == TypeText || typ == TypeDate {
+		return ""
+	}
+	return 0.0
+}
+
+// compileFormulas compiles each formula over the steps and the formulas
+// before it.
+func compileFormulas(steps []Step, formulas []Formula) ([]compiledFormula, error) {
+	if len(formulas) > MaxFormulas {
+		return nil, validate.Field("formulas", "at most %d formulas", MaxFormulas)
+	}
+	out := make([]compiledFormula, 0, len(formulas))
+	for i, f := range formulas {
+		field := at("formulas", i)
+		if !idRe.MatchString(f.Name) || slices.Contains(reservedNames, f.Name) {
+			return nil, validate.Field(field+".name", "must be a lowercase latin letter, then up to 39 lowercase letters, digits or _, and not one of %v", reservedNames)
+		}
+		prog, err := compileExpr(field+".expr", f.Expr, maxFormulaLen, envTypes(steps, formulas[:i]), expr.AsFloat64())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, compiledFormula{name: f.Name, prog: prog})
+	}
+	return out, nil
+}
+
+// compileExpr compiles one expression; errors name field and the
+// character where the expression goes wrong.
+func compileExpr(field, src string, maxLen int, env map[string]any, want expr.Option) (*vm.Program, error) {
+	if src == "" {
+		return nil, validate.Field(field, "is required")
+	}
+	if err := validate.Text(field, src, true, maxLen); err != nil {
+		return nil, err
+	}
+	opts := []expr.Option{expr.Env(env), want, expr.MaxNodes(maxExprNodes),
+		// No constant folding: it would run a part of the expression
+		// (a range, a repeat) at save time, before the checks below.
+		expr.Optimize(false), expr.DisableAllBuiltins()}
+	for _, b := range allowedBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	prog, err := expr.Compile(src, opts...)
+	if err != nil {
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			return nil, validate.Field(field, "does not compile at %s: %s", where(fe.Line, fe.Column+1), fe.Message)
+		}
+		return nil, validate.Field(field, "does not compile: %v", err)
+	}
+	node := prog.Node()
+	guard := &sandbox{}
+	ast.Walk(&node, guard)
+	if guard.refused != "" {
+		line, col := position(src, guard.from)
+		return nil, validate.Field(field, "%s (at %s)", guard.refused, where(line, col))
+	}
+	return prog, nil
+}
+
+// where names a place in an expression for the owner.
+func where(line, col int) string {
+	if line > 1 {
+		return fmt.Sprintf("line %d, character %d", line, col)
+	}
+	return fmt.Sprintf("character %d", col)
+}
+
+// position turns a character offset of src into a line and a column, both
+// from 1.
+func position(src string, offset int) (line, col int) {
+	line, col = 1, 1
+	for i, r := range []rune(src) {
+		if i == offset {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// sandbox finds the first construct a formula may not use.
+type sandbox struct {
+	refused string
+	from    int
+}
+
+func (g *sandbox) Visit(node *ast.Node) {
+	if g.refused != "" {
+		return
+	}
+	why := ""
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		switch {
+		case n.Operator == "..":
+			why = "ranges (a..b) are not allowed; compare with >= and <= instead"
+		case n.Operator == "matches":
+			why = "matches is not allowed"
+		case n.Operator == "+" && n.Type() != nil && n.Type().Kind() == reflect.String:
+			why = "joining texts is not allowed; formulas work out numbers"
+		}
+	case *ast.BuiltinNode:
+		if !slices.Contains(allowedBuiltins, n.Name) {
+			why = fmt.Sprintf("%s() is not allowed; functions are %v", n.Name, allowedBuiltins)
+		}
+	case *ast.PredicateNode, *ast.PointerNode:
+		why = "list functions are not allowed"
+	case *ast.CallNode:
+		why = "calling functions is not allowed"
+	}
+	if why != "" {
+		g.refused, g.from = why, (*node).Location().From
+	}
+}
+
+// vms are reused between runs: a VM keeps its stack between programs.
+var vms = sync.Pool{New: func() any { return &vm.VM{MemoryBudget: memoryBudget} }}
+
+func run(prog *vm.Program, env map[string]any) (any, error) {
+	v := vms.Get().(*vm.VM)
+	defer vms.Put(v)
+	v.MemoryBudget = memoryBudget
+	return v.Run(prog, env)
+}
+
+// environment is the calculator's environment for answers a: each step's
+// answer as a number or a string (unanswered: 0 or ""), then each
+// formula's value in order. values are the formulas' values alone.
+func (d *Definition) environment(a Answers) (env map[string]any, values map[string]float64, err error) {
+	env = make(map[string]any, len(d.steps)+len(d.formulas))
+	for id, s := range d.steps {
+		env[id] = s.envValue(a[id])
+	}
+	values = make(map[string]float64, len(d.formulas))
+	for _, f := range d.formulas {
+		out, err := run(f.prog, env)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: %v", ErrFormula, f.name, err)
+		}
+		v, _ := out.(float64)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, nil, fmt.Errorf("%w: %s is %v (a division by zero?)", ErrFormula, f.name, v)
+		}
+		env[f.name], values[f.name] = v, v
+	}
+	return env, values, nil
+}
+
+// envValue is an answer as the calculator sees it: single and image, the
+// chosen option's value; multi, the sum of the chosen; number and rating,
+// the number; text and date, the string. Unanswered or skipped: 0 or "".
+func (s *Step) envValue(raw json.RawMessage) any {
+	zero := zeroOf(s.Type)
+	if len(raw) == 0 || string(raw) == "null" {
+		return zero
+	}
+	switch s.Type {
+	case TypeSingle, TypeImage:
+		var id string
+		if json.Unmarshal(raw, &id) == nil {
+			if o, ok := s.option(id); ok {
+				return o.Value
+			}
+		}
+	case TypeMulti:
+		var ids []string
+		_ = json.Unmarshal(raw, &ids)
+		sum := 0.0
+		for _, id := range ids {
+			if o, ok := s.option(id); ok {
+				sum += o.Value
+			}
+		}
+		return sum
+	case TypeNumber, TypeRating:
+		var v float64
+		if json.Unmarshal(raw, &v) == nil {
+			return v
+		}
+	case TypeText, TypeDate:
+		var v string
+		if json.Unmarshal(raw, &v) == nil {
+			return v
+		}
+	}
+	return zero
 }

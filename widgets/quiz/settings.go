@@ -6,7 +6,9 @@
 package quiz
 
 import (
+	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
 )
 
 // Settings of a quiz widget, as stored; docs/API.md documents each field
@@ -54,6 +56,9 @@ type Form struct {
 	Button   T       `json:"button,omitempty"`
 	Position string  `json:"position"` // end (after the last question) or start (right after the start screen)
 	Fields   []Field `json:"fields"`
+	// Consent is the personal-data checkbox (152-FZ), with its own text
+	// for leads.
+	Consent consent.Settings `json:"consent"`
 }
 
 // Field is one contact field of the form.
@@ -70,10 +75,19 @@ type Launcher struct {
 
 // Defaults, named so docs and code cannot drift.
 const (
-	DefaultColor        = "#2563eb"
-	DefaultFormPosition = "end"
-	DefaultLauncherPos  = "bottom-right"
+	DefaultColor            = "#2563eb"
+	DefaultFormPosition     = "end"
+	DefaultLauncherPosition = "bottom-right"
 )
+
+// Contact fields a form may ask for.
+var fieldNames = []string{"name", "phone", "email", "messenger"}
+
+// defaultFields are asked when the owner names none: a name if the visitor
+// wants to give it, and a phone to call.
+func defaultFields() []Field {
+	return []Field{{Name: "name"}, {Name: "phone", Required: true}}
+}
 
 // Defaults implements widgets.Defaulter: offer_callback is on unless the
 // owner turns it off.
@@ -91,7 +105,8 @@ func (s *Settings) Normalize(site store.Site) error {
 	return s.normalizeNotify()
 }
 
-// Definition is the compiled quiz of normalized settings.
+// Definition is the compiled quiz of settings Normalize accepted; nil for
+// settings it has not seen (stored ones: use ParseDefinition).
 func (s *Settings) Definition() *Definition { return s.def }
 
 // normalizeDefinition is everything Normalize checks except the owner's
@@ -103,4 +118,99 @@ func (s *Settings) normalizeDefinition(site store.Site) error {
 	}
 	s.def = d
 	return nil
+}
+
+// normalizeLook checks the colour, the start screen and the launcher.
+func (s *Settings) normalizeLook(locale string) error {
+	if s.Color == "" {
+		s.Color = DefaultColor
+	}
+	if err := validate.Color("color", s.Color); err != nil {
+		return err
+	}
+	st := &s.Start
+	for _, t := range []struct {
+		name string
+		t    *T
+		kind textKind
+	}{
+		{"title", &st.Title, kindTitle},
+		{"text", &st.Text, kindBody},
+		{"bonus", &st.Bonus, kindTitle},
+		{"button", &st.Button, kindButton},
+	} {
+		if err := normText("start."+t.name, t.t, locale, false, t.kind); err != nil {
+			return err
+		}
+	}
+	if err := checkImage("start.image", st.Image); err != nil {
+		return err
+	}
+	if l := s.Launcher; l != nil {
+		if l.Position == "" {
+			l.Position = DefaultLauncherPosition
+		}
+		if err := validate.OneOf("launcher.position", l.Position, "bottom-right", "bottom-left"); err != nil {
+			return err
+		}
+		if err := normText("launcher.label", &l.Label, locale, false, kindButton); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// normalizeForm checks the contact form: known fields, each once, and at
+// least one way to reach the visitor.
+func (s *Settings) normalizeForm(site store.Site, locale string) error {
+	f := &s.Form
+	for _, t := range []struct {
+		name string
+		t    *T
+		kind textKind
+	}{
+		{"title", &f.Title, kindTitle},
+		{"text", &f.Text, kindBody},
+		{"button", &f.Button, kindButton},
+	} {
+		if err := normText("form."+t.name, t.t, locale, false, t.kind); err != nil {
+			return err
+		}
+	}
+	if f.Position == "" {
+		f.Position = DefaultFormPosition
+	}
+	if err := validate.OneOf("form.position", f.Position, "end", "start"); err != nil {
+		return err
+	}
+	if f.Fields == nil {
+		f.Fields = defaultFields()
+	}
+	seen := map[string]bool{}
+	reach := false
+	for i, fd := range f.Fields {
+		field := at("form.fields", i) + ".name"
+		if err := validate.OneOf(field, fd.Name, fieldNames...); err != nil {
+			return err
+		}
+		if seen[fd.Name] {
+			return validate.Field(field, "%q is asked twice", fd.Name)
+		}
+		seen[fd.Name] = true
+		reach = reach || fd.Name != "name"
+	}
+	if !reach {
+		return validate.Field("form.fields", "must ask for a phone, an e-mail or a messenger: a lead needs a way to reach the visitor")
+	}
+	return f.Consent.Normalize(site, "form.consent", consent.Lead)
+}
+
+// Field finds a contact field of the form by name.
+func (f *Form) Field(name string) (Field, bool) {
+	for _, fd := range f.Fields {
+		if fd.Name == name {
+			return fd, true
+		}
+	}
+	return Field{}, false
 }
