@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/expr-lang/expr"
@@ -127,9 +128,9 @@ func compileExpr(field, src string, maxLen int, env map[string]any, want expr.Op
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			return nil, validate.Field(field, "does not compile at %s: %s", where(fe.Line, fe.Column+1), fe.Message)
+			return nil, validate.Field(field, "does not compile at %s: %s", where(fe.Line, fe.Column+1), explain(fe.Message))
 		}
-		return nil, validate.Field(field, "does not compile: %v", err)
+		return nil, validate.Field(field, "does not compile: %s", explain(err.Error()))
 	}
 	node := prog.Node()
 	guard := &sandbox{}
@@ -139,6 +140,19 @@ func compileExpr(field, src string, maxLen int, env map[string]any, want expr.Op
 		return nil, validate.Field(field, "%s (at %s)", guard.refused, where(line, col))
 	}
 	return prog, nil
+}
+
+// explain says in the owner's words what some of expr's messages mean.
+func explain(msg string) string {
+	switch {
+	case strings.Contains(msg, "maximum allowed nodes"):
+		return fmt.Sprintf("too long: at most %d numbers, names and operators", maxExprNodes)
+	case strings.HasPrefix(msg, "expected float64, but got "):
+		return "must work out a number, not " + strings.TrimPrefix(msg, "expected float64, but got ")
+	case strings.HasPrefix(msg, "expected bool, but got "):
+		return "must be true or false (a comparison such as rooms >= 3), not " + strings.TrimPrefix(msg, "expected bool, but got ")
+	}
+	return msg
 }
 
 // where names a place in an expression for the owner.
@@ -192,7 +206,7 @@ func (g *sandbox) Visit(node *ast.Node) {
 			why = fmt.Sprintf("%s() is not allowed; functions are %v", n.Name, allowedBuiltins)
 		}
 	case *ast.PredicateNode, *ast.PointerNode:
-		why = "list functions are not allowed"
+		why = "list functions (map, filter, all, sum, …) are not allowed"
 	case *ast.CallNode:
 		why = "calling functions is not allowed"
 	}
@@ -229,6 +243,8 @@ func (d *Definition) environment(a Answers) (env map[string]any, values map[stri
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, nil, fmt.Errorf("%w: %s is %v (a division by zero?)", ErrFormula, f.name, v)
 		}
+		// Six decimals: 420000 × 1.1 is 462000, not 462000.00000000006.
+		v = math.Round(v*1e6) / 1e6
 		env[f.name], values[f.name] = v, v
 	}
 	return env, values, nil

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/beckonhq/beckon/i18n"
+
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -104,6 +106,7 @@ func (d *Definition) Complete(a Answers, path []string) bool {
 // export shows, in path order: each answered step's title and its answer
 // as text, in lang. Skipped steps are left out.
 func (d *Definition) Describe(a Answers, path []string, lang string) []store.LeadAnswer {
+	lang = d.lang(lang)
 	out := make([]store.LeadAnswer, 0, len(path))
 	for _, id := range path {
 		s, ok := d.steps[id]
@@ -114,6 +117,15 @@ func (d *Definition) Describe(a Answers, path []string, lang string) []store.Lea
 			Value: a[id], Text: s.answerText(a[id], lang, d.locale)})
 	}
 	return out
+}
+
+// lang is the language to speak to a visitor who asked for lang: ru, uk
+// or en (another language gets en), or the site's when none is known.
+func (d *Definition) lang(lang string) string {
+	if lang == "" {
+		return d.locale
+	}
+	return i18n.Lang(lang)
 }
 
 // compile fills the defaults of s, checks it for site (errors name the

@@ -166,6 +166,7 @@ func FormatNumber(v float64, lang string) string {
 // values. An error wraps ErrFormula when a formula gives no number for
 // these answers.
 func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string, error) {
+	lang = d.lang(lang)
 	_, values, err := d.environment(a)
 	if err != nil {
 		return store.LeadResult{}, "", err
