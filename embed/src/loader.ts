@@ -104,7 +104,11 @@ if (!siteKey) {
           api: (path, init) => fetch(prefix + path, { credentials: 'omit', ...init }),
         });
         (mounted[type] = mounted[type] || []).push(h || {});
-        if (pending[type]) act(h || {}, pending[type], type);
+        // beckon('open', '<widget id>') reaches this one widget of its type.
+        mounted[cfg.id] = [h || {}];
+        const cmd = pending[type] || pending[cfg.id];
+        delete pending[cfg.id];
+        if (cmd) act(h || {}, cmd, type);
       } catch (e) {
         warn(type, e);
       }

@@ -61,8 +61,9 @@ const OWN = /^data-(site|lang|beckon-quiz)$/;
 export function addHidden(hidden: Record<string, string>, el: Element | null | undefined): void {
   if (!el) return;
   for (const a of Array.from(el.attributes)) {
-    if (a.name.indexOf('data-') === 0 && !OWN.test(a.name)) {
-      hidden[a.name.slice(5).replace(/-/g, '_').slice(0, 40)] = a.value.slice(0, 500);
+    // The server keeps up to 20, named 1-40 of a-z, 0-9, _ and -, one line each.
+    if (a.name.indexOf('data-') === 0 && !OWN.test(a.name) && Object.keys(hidden).length < 20) {
+      hidden[a.name.slice(5).replace(/[^a-z0-9_-]/g, '_').slice(0, 40)] = a.value.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 500);
     }
   }
 }

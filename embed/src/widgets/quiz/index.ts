@@ -29,6 +29,7 @@ import type { Answered, L, Quiz, Result, Session, Step } from './model';
 import { forget, fromFragment, load, save } from './resume';
 import { stepView } from './steps';
 import type { StepView } from './steps';
+import { place } from './place';
 import { css } from './style';
 import { texts } from './texts';
 
@@ -62,7 +63,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
     quiz.launcher &&
     h(
       'button',
-      { type: 'button', class: 'launch' + (quiz.launcher.position === 'bottom-right' ? ' right' : ''), 'aria-haspopup': 'dialog', 'aria-expanded': 'false' },
+      { type: 'button', class: 'launch' + (quiz.launcher.position === 'bottom-left' ? ' left' : ''), 'aria-haspopup': 'dialog', 'aria-expanded': 'false', hidden: true },
       icon(QUIZ_ICON, ''),
       h('span', null, launcherText),
     );
@@ -89,6 +90,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   if (launcher) {
     launcher.setAttribute('aria-controls', uid);
     wrap.appendChild(launcher);
+    place(ctx.shadow, ctx.root, launcher);
   }
   wrap.appendChild(shade);
   adoptStyle(ctx.shadow, ctx.root, css);
@@ -110,7 +112,6 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   let result: Result | undefined;
   let contacts: Record<string, unknown> = {};
   let sv: StepView | null = null;
-  let fv: FormView | null = null;
   let err: HTMLElement | null = null;
   let heading: HTMLElement | null = null;
   let opener: Element | null = null;
@@ -120,7 +121,9 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   const stepOf = (id: string): Step | undefined => steps().filter((s) => s.id === id)[0];
   const form = () => quiz.form;
   const hasForm = () => !!form() && !(form()!.fields && !form()!.fields!.length);
-  const formFirst = () => hasForm() && form()!.position === 'start';
+  // Contacts before the questions only when the quiz keeps partial leads:
+  // otherwise the server takes no lead before the end, so the form waits.
+  const formFirst = () => hasForm() && form()!.position === 'start' && !!quiz.partial_leads;
 
   function progress(p: number) {
     const n = Math.max(0, Math.min(100, Math.round(p * 100)));
@@ -133,7 +136,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   /** Clears the main area for a new screen titled title; the title takes the focus once shown. */
   function screen(v: View, title: string, ...nodes: (Node | null | false)[]) {
     view = v;
-    sv = fv = null;
+    sv = null;
     main.textContent = '';
     heading = h('h2', { id: uid + '-t', tabindex: -1 }, title);
     err = h('p', { class: 'err', role: 'alert' });
@@ -185,7 +188,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
     let i = path.indexOf(id);
     if (i < 0) i = path.push(id) - 1;
     const hint = say(step.hint);
-    sv = stepView(step, answers[id], {
+    const v = stepView(step, answers[id], {
       uid,
       t,
       locale,
@@ -203,10 +206,11 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
       h('p', { class: 'qn', 'aria-hidden': 'true' }, n + (step.required ? '' : ' · ' + t.optional)),
       TITLE,
       hint ? h('p', { class: 'hint', id: uid + '-h' }, hint) : null,
-      sv.el,
+      v.el,
     );
-    sv.el.setAttribute('aria-labelledby', uid + '-t');
-    if (hint) sv.el.setAttribute('aria-describedby', uid + '-h');
+    sv = v;
+    v.el.setAttribute('aria-labelledby', uid + '-t');
+    if (hint) v.el.setAttribute('aria-describedby', uid + '-h');
     const p = progressAt[id] !== undefined ? progressAt[id] : i / Math.max(i + 1, steps().length);
     progress(p);
     live.textContent = n + ', ' + fill(t.progress, { p: Math.round(p * 100) });
@@ -222,8 +226,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   function showForm() {
     const f = form()!;
     const bonus = say((quiz.start || {}).bonus);
-    fv = formView(f, uid, t, locale, ctx.site.locale, ctx.site.region);
-    const view = fv;
+    const view = formView(f, uid, t, locale, ctx.site.locale, ctx.site.region);
     screen(
       'form',
       say(f.title) || t.formTitle,
@@ -261,7 +264,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
       title,
       screenDef && screenDef.image ? h('img', { class: 'hero', src: screenDef.image, alt: '', width: 1200, height: 675, decoding: 'async' }) : null,
       TITLE,
-      body ? h('p', { class: 'text' }, body) : null,
+      body ? h('p', { class: 'res' }, body) : null,
       callBtn,
       note,
       done,
@@ -402,6 +405,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
       path = (s.path || []).slice();
       leadId = s.lead_id || '';
       result = s.result || result;
+      if (s.step && typeof s.progress === 'number') progressAt[s.step] = s.progress;
       save({ wid, sid, open: isOpen });
       if (s.step && stepOf(s.step)) {
         if (formFirst() && !leadId) {

@@ -53,6 +53,7 @@ export interface Quiz {
   results?: { id: string; title?: L; image?: string }[];
   form?: Form;
   offer_callback?: boolean;
+  partial_leads?: boolean;
   launcher?: { label?: L; position?: string } | null;
 }
 
@@ -70,6 +71,7 @@ export interface Session {
   step?: string;
   path?: string[];
   answers?: Record<string, unknown>;
+  progress?: number;
   done?: boolean;
   lead_id?: string;
   result?: Result;

@@ -61,7 +61,8 @@ function choices(step: Step, prev: unknown, env: StepEnv, multi: boolean): StepV
   const name = env.uid + '-' + step.id;
   const chosen = Array.isArray(prev) ? prev : [prev];
   const inputs: HTMLInputElement[] = [];
-  const list = h('div', { class: images ? 'cards' : 'opts' });
+  const many = (step.options || []).length > 4;
+  const list = h('div', { class: images ? 'cards' + (many ? ' c3' : '') : 'opts' });
   // The pointer picked a single choice: move on once the box shows it.
   let pointer = false;
   for (const o of step.options || []) {
@@ -149,8 +150,9 @@ function numberView(step: Step, prev: unknown, env: StepEnv): StepView {
   let slider: HTMLInputElement | null = null;
   if (step.slider && min !== undefined && max !== undefined) {
     slider = h('input', { type: 'range', class: 'range', ...attrs, tabindex: -1, 'aria-hidden': 'true' });
-    slider.value = String(p !== undefined ? p : Math.round((min + max) / 2 / (stepSize || 1)) * (stepSize || 1));
-    // Starting at the middle shows the slider's use; the number box stays empty until touched.
+    // A slider starts in the middle, and the box says so: what is shown is what is sent.
+    if (p === undefined) input.value = String(min + Math.round((max - min) / 2 / (stepSize || 1)) * (stepSize || 1));
+    slider.value = input.value;
     slider.addEventListener('input', () => {
       input.value = slider!.value;
       env.changed();

@@ -12,10 +12,10 @@ export const css = `
 .bkqz :focus-visible{outline:3px solid var(--bk-strong);outline-offset:2px}
 .bkqz h2:focus{outline:none}
 
-.bkqz .launch{position:fixed;bottom:20px;left:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));display:flex;align-items:center;gap:8px;
+.bkqz .launch{position:fixed;bottom:20px;right:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));display:flex;align-items:center;gap:8px;
   min-height:52px;max-width:calc(100vw - 120px);padding:12px 20px;border:0;border-radius:26px;cursor:pointer;
   background:var(--bk-strong);color:var(--bk-on-strong);font-weight:700;box-shadow:0 6px 20px rgba(0,0,0,.25)}
-.bkqz .launch.right{left:auto;right:20px}
+.bkqz .launch.left{right:auto;left:20px}
 .bkqz .launch svg{flex:none;width:22px;height:22px;fill:currentColor}
 .bkqz .launch span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .bkqz .launch:hover{filter:brightness(1.06)}
@@ -42,7 +42,7 @@ export const css = `
 .bkqz .hint,.bkqz .text{margin:0 0 14px;color:#4b5563}
 .bkqz .hint2{margin:0 0 10px;color:#6b7280;font-size:14px}
 .bkqz .right{text-align:right;margin:6px 0 0}
-.bkqz .hero{display:block;width:100%;aspect-ratio:16/9;object-fit:cover;border-radius:12px;background:#f3f4f6;margin:8px 0 12px}
+.bkqz .hero{display:block;width:100%;height:auto;max-height:240px;aspect-ratio:16/9;object-fit:cover;border-radius:12px;background:#f3f4f6;margin:8px 0 12px}
 .bkqz .bonus{display:flex;gap:10px;align-items:center;margin:0 0 16px;padding:12px 14px;border-radius:12px;background:#fff7e6;color:#7a4b00;font-weight:600}
 .bkqz .bonus svg{flex:none;width:24px;height:24px;fill:currentColor}
 
@@ -61,11 +61,14 @@ export const css = `
 .bkqz .box:checked~.olabel .mark svg{opacity:1;fill:var(--bk-on-strong)}
 .bkqz .opt .pic{flex:none;width:56px;height:56px;border-radius:8px;overflow:hidden;background:#f3f4f6}
 .bkqz .opt .pic img{width:100%;height:100%;object-fit:cover;display:block}
-.bkqz .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:12px}
+.bkqz .cards{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.bkqz .cards.c3{grid-template-columns:1fr 1fr 1fr}
 .bkqz .card{flex-direction:column;align-items:stretch;padding:8px;gap:8px}
-.bkqz .card .pic{display:block;aspect-ratio:4/3;border-radius:8px;overflow:hidden;background:#f3f4f6}
+.bkqz .card .pic{display:block;aspect-ratio:3/2;border-radius:8px;overflow:hidden;background:#f3f4f6}
 .bkqz .card .pic img{display:block;width:100%;height:100%;object-fit:cover}
-.bkqz .card .olabel{padding:0 4px 4px;font-weight:600}
+.bkqz .card .olabel{padding:0 4px 4px;font-weight:600;hyphens:auto}
+.bkqz .card .mark{position:absolute;top:14px;left:14px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+.bkqz .olabel>span:last-child{min-width:0;overflow-wrap:anywhere}
 
 .bkqz .txt{display:block;width:100%;min-height:48px;border:1px solid #8c959f;border-radius:10px;background:#fff;padding:10px 12px;font-size:16px}
 .bkqz textarea.txt{resize:vertical;min-height:110px}
@@ -102,16 +105,17 @@ export const css = `
 .bkqz .second:hover{border-color:#8c959f}
 .bkqz .main .primary{margin-top:8px}
 .bkqz .main .second{display:block;width:100%;margin-top:10px}
+.bkqz .res{margin:0 0 16px;font-size:18px;color:#111827;white-space:pre-line}
 .bkqz .ok{margin:12px 0 0;color:#166534;font-weight:600}
 
 @media (max-width:480px){
-  .bkqz .launch{bottom:16px;left:16px}
-  .bkqz .launch.right{right:16px}
+  .bkqz .launch{bottom:16px;right:16px}
+  .bkqz .launch.left{left:16px}
   .bkqz .shade{padding:0}
   .bkqz .dlg{width:100%;height:100vh;height:100dvh;border-radius:0}
   .bkqz .main{padding:4px 16px 16px}
   .bkqz .foot{padding:10px 16px calc(12px + env(safe-area-inset-bottom))}
   .bkqz h2{font-size:20px}
-  .bkqz .cards{grid-template-columns:1fr 1fr;gap:10px}
+  .bkqz .cards,.bkqz .cards.c3{grid-template-columns:1fr 1fr;gap:10px}
 }
 `;
