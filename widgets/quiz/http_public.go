@@ -1,0 +1,228 @@
+package quiz
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets"
+)
+
+// Refusals of the public API.
+var (
+	errNotOnPath = &api.Error{Status: http.StatusConflict, Code: "not_on_path",
+		Message: "this step is not the visitor's current step nor one they answered on the way to it"}
+	errFinished = &api.Error{Status: http.StatusConflict, Code: "quiz_finished",
+		Message: "the visitor has left their contacts: this session's answers are final"}
+	errUnfinished = &api.Error{Status: http.StatusConflict, Code: "quiz_unfinished",
+		Message: "answer the remaining questions first: this quiz keeps no leads of unfinished sessions (partial_leads is off)"}
+)
+
+// quizOf finds the site's enabled quiz widget wid.
+func quizOf(c *fiber.Ctx) (*widgets.Site, widgets.Widget, error) {
+	site := widgets.SiteOf(c)
+	w, ok := site.Enabled(widgetType, c.Params("wid"))
+	if !ok {
+		return nil, widgets.Widget{}, api.NotFound("quiz widget")
+	}
+	return site, w, nil
+}
+
+// visitorsSession loads a session of widget w for the visitor who started
+// it; anyone else gets 404, the same as for a session that does not exist.
+func (m *Module) visitorsSession(c *fiber.Ctx, site *widgets.Site, w widgets.Widget, visitorID string) (store.QuizSession, *version, error) {
+	s, err := m.deps.Store.GetQuizSession(c.UserContext(), site.ID, c.Params("sid"))
+	if err != nil {
+		return store.QuizSession{}, nil, api.NotFoundAs(err, "quiz session")
+	}
+	if visitorID == "" || visitorID != s.VisitorID || s.WidgetID != w.ID {
+		return store.QuizSession{}, nil, api.NotFound("quiz session")
+	}
+	ver, err := m.versions.At(c.UserContext(), site, w.ID, s.Version)
+	if err != nil {
+		return store.QuizSession{}, nil, err
+	}
+	return s, ver, nil
+}
+
+// startSession is POST /w/v1/{siteKey}/quizzes/{wid}/sessions: a visitor
+// begins the quiz, on its current version.
+func (m *Module) startSession(c *fiber.Ctx) error {
+	site, w, err := quizOf(c)
+	if err != nil {
+		return err
+	}
+	var in visit
+	if err := api.DecodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	ctx, ip, now := c.UserContext(), m.deps.ClientIP(c), m.deps.Now().UTC()
+	if err := m.startAllowed(ctx, site.ID, ip, in.VisitorID); err != nil {
+		return err
+	}
+	ver, err := m.versions.Current(ctx, site, w, now)
+	if err != nil {
+		return err
+	}
+	lang := in.Lang
+	if lang == "" {
+		lang = site.Locale
+	}
+	s := store.QuizSession{ID: newSessionID(), SiteID: site.ID, WidgetID: w.ID, Version: ver.n, VisitorID: in.VisitorID,
+		Current: ver.def.First(), Lang: lang, PageURL: in.PageURL, Referrer: in.Referrer, UTM: in.UTM, Hidden: in.Hidden,
+		Source: in.source(), IP: ip, CreatedAt: now, UpdatedAt: now}
+	if err := m.deps.Store.CreateQuizSession(ctx, s); err != nil {
+		return err
+	}
+	m.tallies.started(site, s, now)
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"session_id": s.ID, "version": s.Version, "step": s.Current,
+		"resume_url": resumeURL(s.PageURL, w.ID, s.ID)})
+}
+
+// sessionView is a session as its visitor gets it back after a reload.
+type sessionView struct {
+	SessionID string                     `json:"session_id"`
+	Version   int                        `json:"version"`
+	Answers   map[string]json.RawMessage `json:"answers"`
+	Path      []string                   `json:"path"`
+	Step      string                     `json:"step"`
+	Progress  float64                    `json:"progress"`
+	Values    map[string]float64         `json:"values"`
+	Result    *resultView                `json:"result,omitempty"`
+	Done      bool                       `json:"done"`
+	LeadID    string                     `json:"lead_id,omitempty"`
+	Quiz      any                        `json:"quiz"`
+}
+
+// resultView is the result screen the server worked out.
+type resultView struct {
+	Screen string             `json:"screen"`
+	Title  string             `json:"title"`
+	Text   string             `json:"text"`
+	Values map[string]float64 `json:"values"`
+}
+
+func resultOf(r store.LeadResult) *resultView {
+	return &resultView{Screen: r.Screen, Title: r.Title, Text: r.Text, Values: nonNil(r.Values)}
+}
+
+func nonNil(v map[string]float64) map[string]float64 {
+	if v == nil {
+		return map[string]float64{}
+	}
+	return v
+}
+
+// getSession is GET /w/v1/{siteKey}/quizzes/{wid}/sessions/{sid}?visitor_id=:
+// where the visitor is, on the version they started.
+func (m *Module) getSession(c *fiber.Ctx) error {
+	site, w, err := quizOf(c)
+	if err != nil {
+		return err
+	}
+	s, ver, err := m.visitorsSession(c, site, w, c.Query("visitor_id"))
+	if err != nil {
+		return err
+	}
+	res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
+	if err != nil {
+		return err
+	}
+	v := sessionView{SessionID: s.ID, Version: s.Version, Answers: s.Answers, Path: s.Path, Step: s.Current,
+		Progress: progress(&s, ver.def), Values: nonNil(res.Values), Done: s.Done, LeadID: s.LeadID, Quiz: ver.public}
+	if v.Answers == nil {
+		v.Answers = map[string]json.RawMessage{}
+	}
+	if v.Path == nil {
+		v.Path = []string{}
+	}
+	if s.Current == "" {
+		v.Result = resultOf(res)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(v)
+}
+
+type answerInput struct {
+	VisitorID string          `json:"visitor_id"`
+	Value     json.RawMessage `json:"value"`
+}
+
+// putAnswer is PUT /w/v1/{siteKey}/quizzes/{wid}/sessions/{sid}/answers/{step}.
+func (m *Module) putAnswer(c *fiber.Ctx) error {
+	site, w, err := quizOf(c)
+	if err != nil {
+		return err
+	}
+	var in answerInput
+	if err := api.DecodeBody(c, &in); err != nil {
+		return err
+	}
+	s, ver, err := m.visitorsSession(c, site, w, in.VisitorID)
+	if err != nil {
+		return err
+	}
+	step := c.Params("step")
+	if _, ok := ver.def.Step(step); !ok {
+		return api.NotFound("step")
+	}
+	if in.Value == nil {
+		return validate.Field("value", `is required ({"value": null} skips an optional step)`)
+	}
+	value, err := ver.def.CheckAnswer(step, in.Value)
+	if err != nil {
+		return err
+	}
+	ctx, now := c.UserContext(), m.deps.Now().UTC()
+	var first bool
+	s, err = m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(s *store.QuizSession) error {
+		if s.Done {
+			return errFinished
+		}
+		var err error
+		first, err = answer(s, ver.def, step, value)
+		s.UpdatedAt = now
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m.tallies.answered(site, s, step, first, now)
+	res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver.def), "values": nonNil(res.Values)}
+	if s.Current == "" {
+		out["result"] = resultOf(res)
+		if err := m.questionsDone(ctx, site, ver, s, now); err != nil {
+			return err
+		}
+	}
+	return c.JSON(out)
+}
+
+// postView is POST /w/v1/{siteKey}/quizzes/{wid}/views: the widget was
+// shown to a visitor (analytics only; nothing is stored per view).
+func (m *Module) postView(c *fiber.Ctx) error {
+	site, w, err := quizOf(c)
+	if err != nil {
+		return err
+	}
+	var in visit
+	if err := api.DecodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	m.tallies.viewed(site, w.ID, in.source(), m.deps.Now().UTC())
+	return c.SendStatus(http.StatusNoContent)
+}
