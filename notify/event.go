@@ -47,6 +47,11 @@ func (s *Sender) Publish(ctx context.Context, e Event) error {
 	if err != nil {
 		return err
 	}
+	send := func(channel string) error {
+		_, err := s.Send(ctx, Message{ID: eventMessageID(e, channel), SiteID: e.SiteID, WidgetID: e.WidgetID,
+			Channel: channel, EventType: e.Type, Payload: body, At: e.At})
+		return err
+	}
 	if e.WidgetID != "" {
 		_, err := s.endpoint(ctx, e.SiteID, e.WidgetID)
 		switch {
@@ -54,13 +59,52 @@ func (s *Sender) Publish(ctx context.Context, e Event) error {
 		case err != nil:
 			return fmt.Errorf("notify: %s of site %s: read the widget's webhook: %w", e.Type, e.SiteID, err)
 		default:
-			if _, err := s.Send(ctx, Message{ID: eventMessageID(e, ""), SiteID: e.SiteID, WidgetID: e.WidgetID,
-				EventType: e.Type, Payload: body, At: e.At}); err != nil {
+			if err := send(""); err != nil {
+				return err
+			}
+		}
+	}
+	if s.opts.Sites == nil {
+		return nil
+	}
+	site, err := s.opts.Sites(ctx, e.SiteID)
+	if errors.Is(err, ErrNoEndpoint) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("notify: %s of site %s: read the site's channels: %w", e.Type, e.SiteID, err)
+	}
+	for _, kind := range ChannelKinds {
+		if site.Channels.Subscribed(kind, e.Type) {
+			if err := send(kind); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// SendTest stores a sample lead.submitted (SampleEvent) for the site's
+// channel of kind, whatever events it subscribes to, and returns the
+// message's id: the owner sees it arrive, and in the delivery log.
+// ErrNoEndpoint when the site has no such channel.
+func (s *Sender) SendTest(ctx context.Context, siteID, kind string) (string, error) {
+	if s.opts.Sites == nil {
+		return "", channelGone(kind)
+	}
+	site, err := s.opts.Sites(ctx, siteID)
+	if err != nil {
+		return "", err
+	}
+	if !site.Channels.Has(kind) {
+		return "", channelGone(kind)
+	}
+	e := SampleEvent(siteID, s.opts.Now())
+	body, err := eventPayload(e)
+	if err != nil {
+		return "", err
+	}
+	return s.Send(ctx, Message{SiteID: siteID, WidgetID: e.WidgetID, Channel: kind, EventType: e.Type, Payload: body, At: e.At})
 }
 
 // eventMessageID is the message of e for one destination: the widget's

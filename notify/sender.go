@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,7 +82,28 @@ type Options struct {
 	// receivers compare it with theirs.
 	Now    func() time.Time
 	Logger *slog.Logger // slog.Default() when nil
+
+	// Sites reads a site's own channels at Publish and at every attempt,
+	// so an owner's fix reaches the retries; nil: widget webhooks only.
+	Sites SiteLookup
+	// TelegramAPI is the Bot API's base URL (DefaultTelegramAPI); an
+	// operator's setting, so it is not behind the address guard.
+	TelegramAPI string
+	// SMTP sends the e-mail channel's messages; nil: no e-mail.
+	SMTP *SMTPConfig
+	// PublicURL starts the links to leads in messages.
+	PublicURL string
 }
+
+// SiteInfo is what messages need of a site: its name and language for
+// the texts, and its channels.
+type SiteInfo struct {
+	Name, Locale string
+	Channels     Channels
+}
+
+// SiteLookup reads a site now; ErrNoEndpoint when it is gone.
+type SiteLookup func(ctx context.Context, siteID string) (SiteInfo, error)
 
 // Message is an event for a site owner.
 type Message struct {
@@ -89,6 +112,7 @@ type Message struct {
 	ID        string
 	SiteID    string
 	WidgetID  string // whose notify_url receives it
+	Channel   string // "": the widget's notify_url; else the site's channel of that kind
 	EventType string // "callback.missed"
 	Payload   any    // the envelope's data
 	At        time.Time
@@ -101,7 +125,8 @@ type Sender struct {
 	ob       Outbox
 	endpoint Endpoint
 	log      *slog.Logger
-	client   *httpClient
+	client   *httpClient  // owners' URLs, behind the address guard
+	operator *http.Client // the operator's services (the Bot API)
 	wake     chan struct{}
 }
 
@@ -128,6 +153,10 @@ func New(ob Outbox, endpoint Endpoint, opts Options) *Sender {
 	def(&opts.GiveUpAfter, DefaultGiveUpAfter)
 	def(&opts.Lease, DefaultLease)
 	def(&opts.Poll, DefaultPoll)
+	if opts.TelegramAPI == "" {
+		opts.TelegramAPI = DefaultTelegramAPI
+	}
+	opts.TelegramAPI = strings.TrimSuffix(opts.TelegramAPI, "/")
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -137,9 +166,10 @@ func New(ob Outbox, endpoint Endpoint, opts Options) *Sender {
 	}
 	return &Sender{
 		opts: opts, ob: ob, endpoint: endpoint,
-		log:    log.With(slog.String("component", "webhooks")),
-		client: newHTTPClient(opts.AllowPrivate, opts.Timeout),
-		wake:   make(chan struct{}, 1),
+		log:      log.With(slog.String("component", "webhooks")),
+		client:   newHTTPClient(opts.AllowPrivate, opts.Timeout),
+		operator: &http.Client{Timeout: opts.Timeout},
+		wake:     make(chan struct{}, 1),
 	}
 }
 
@@ -165,7 +195,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (string, error) {
 	if m.ID == "" {
 		m.ID = "msg_" + rand.Text()
 	}
-	n := store.Notification{ID: m.ID, SiteID: m.SiteID, WidgetID: m.WidgetID, EventType: m.EventType,
+	n := store.Notification{ID: m.ID, SiteID: m.SiteID, WidgetID: m.WidgetID, Channel: m.Channel, EventType: m.EventType,
 		Body: body, CreatedAt: now, GiveUpAt: now.Add(s.opts.GiveUpAfter), NextAt: now}
 	err = s.ob.EnqueueNotification(ctx, n)
 	if errors.Is(err, store.ErrConflict) {
@@ -239,7 +269,7 @@ func (s *Sender) Run(ctx context.Context) {
 
 // attempt makes one attempt of n and records it with what comes next.
 func (s *Sender) attempt(ctx context.Context, n store.Notification) {
-	hook, err := s.endpoint(ctx, n.SiteID, n.WidgetID)
+	dest, err := s.destination(ctx, n)
 	at := s.opts.Now().UTC()
 	if err != nil && !errors.Is(err, ErrNoEndpoint) && !at.After(n.GiveUpAt) {
 		// The store is unavailable: no attempt was made. The claim's lease
@@ -248,7 +278,7 @@ func (s *Sender) attempt(ctx context.Context, n store.Notification) {
 		return
 	}
 	n.Attempts++
-	a := store.DeliveryAttempt{NotificationID: n.ID, EventType: n.EventType, Attempt: n.Attempts, At: at, URL: hook.URL}
+	a := store.DeliveryAttempt{NotificationID: n.ID, Channel: n.Channel, EventType: n.EventType, Attempt: n.Attempts, At: at, URL: dest.shown}
 	var res attemptResult
 	switch {
 	case errors.Is(err, ErrNoEndpoint):
@@ -257,7 +287,7 @@ func (s *Sender) attempt(ctx context.Context, n store.Notification) {
 		res = attemptResult{outcome: OutcomeFailed, err: fmt.Errorf("gave up: %w", err)}
 	default:
 		start := time.Now()
-		res = s.deliver(ctx, n, hook)
+		res = dest.send(ctx)
 		a.Duration = time.Since(start)
 	}
 	a.Status = res.status
@@ -318,6 +348,7 @@ func (s *Sender) logAttempt(n store.Notification, a store.DeliveryAttempt, outco
 	}
 	attrs := []slog.Attr{
 		slog.String("webhook_id", n.ID), slog.String("site_id", n.SiteID), slog.String("event", n.EventType),
+		slog.String("channel", n.Channel),
 		slog.String("host", hostOf(a.URL)), // never the whole URL: paths and queries may hold tokens
 		slog.Int("attempt", a.Attempt), slog.String("outcome", outcome),
 	}

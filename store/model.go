@@ -20,6 +20,11 @@ type Site struct {
 	// FollowBrowserLanguage makes the widgets speak the visitor's browser
 	// language (ru, uk or en) rather than the page's <html lang>.
 	FollowBrowserLanguage bool `json:"follow_browser_language"`
+
+	// Channels are where the owner is told about leads and calls besides
+	// the widgets' own webhooks (notify.Channels, validated there). They
+	// hold secrets: the admin API shows them masked.
+	Channels json.RawMessage `json:"channels,omitempty"`
 }
 
 // Widget is one configured widget of a site. Settings are validated by the

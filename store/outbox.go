@@ -6,13 +6,16 @@ import (
 	"time"
 )
 
-// Notification is a webhook to a site owner (callback.missed,
-// callback.budget_spent) in the durable outbox: stored before anything is
+// Notification is a message to a site owner (lead.submitted,
+// callback.missed …) for one destination, in the durable outbox: stored before anything is
 // acknowledged, then delivered at least once by whichever replica claims it.
 type Notification struct {
-	ID        string          `json:"id"` // the webhook-id, "msg_…": the same on every attempt
-	SiteID    string          `json:"site_id"`
-	WidgetID  string          `json:"widget_id"` // whose notify_url and notify_secret it goes to
+	ID       string `json:"id"` // the webhook-id, "msg_…": the same on every attempt
+	SiteID   string `json:"site_id"`
+	WidgetID string `json:"widget_id"` // whose notify_url and notify_secret it goes to
+	// Channel is where it goes: "" the widget's notify_url; "webhook",
+	// "telegram", "email", "bitrix24" the site's channel of that kind.
+	Channel   string          `json:"channel,omitempty"`
 	EventType string          `json:"event_type"`
 	Body      json.RawMessage `json:"body"` // the signed payload, the same on every attempt
 	CreatedAt time.Time       `json:"created_at"`
@@ -40,6 +43,7 @@ const (
 // DeliveryAttempt is one entry of a site's delivery log.
 type DeliveryAttempt struct {
 	NotificationID string        `json:"notification_id"`
+	Channel        string        `json:"channel,omitempty"` // the notification's Channel
 	EventType      string        `json:"event_type"`
 	Attempt        int           `json:"attempt"` // 1 for the first attempt of the notification
 	At             time.Time     `json:"at"`
