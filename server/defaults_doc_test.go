@@ -123,6 +123,7 @@ func at(obj map[string]any, path string) any {
 // created with {}; everything else is left to the defaults.
 var requiredSettings = map[string]map[string]any{
 	"countdown": {"mode": "evergreen", "duration_seconds": 900},
+	"quiz":      {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
 }
 
 // servedTypes are the widget types of the modules a server offers
