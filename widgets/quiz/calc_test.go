@@ -201,3 +201,66 @@ func TestFormulaEnvironment(t *testing.T) {
 		t.Errorf("unanswered: %v", res.Values)
 	}
 }
+
+// BenchmarkEvaluate is the server's work for one result: the renovation
+// estimate's formulas, its screen and its texts.
+func BenchmarkEvaluate(b *testing.B) {
+	s := &Settings{}
+	s.Defaults(ruSite)
+	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Normalize(ruSite); err != nil {
+		b.Fatal(err)
+	}
+	d := s.Definition()
+	a := answers("rooms", `"r3"`, "area", "60", "extras", `["heating","design"]`, "style", `"classic"`)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := d.Evaluate(a, "ru"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkNext is one answer's branching: the formulas and the step's rules.
+func BenchmarkNext(b *testing.B) {
+	s := &Settings{}
+	s.Defaults(ruSite)
+	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Normalize(ruSite); err != nil {
+		b.Fatal(err)
+	}
+	d := s.Definition()
+	a := answers("rooms", `"r3"`, "area", "60")
+	b.ReportAllocs()
+	for b.Loop() {
+		if next, err := d.Next("area", a); err != nil || next != "extras" {
+			b.Fatal(next, err)
+		}
+	}
+}
+
+// BenchmarkParseDefinition is compiling a stored version (once per
+// version and process).
+func BenchmarkParseDefinition(b *testing.B) {
+	s := &Settings{}
+	s.Defaults(ruSite)
+	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Normalize(ruSite); err != nil {
+		b.Fatal(err)
+	}
+	stored, _ := json.Marshal(s)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseDefinition(stored, ruSite); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/store"
@@ -125,7 +126,9 @@ func chooseResult(results []Result, values map[string]float64) *Result {
 func (d *Definition) placeholderValues(a Answers, values map[string]float64, lang string) map[string]string {
 	out := make(map[string]string, len(values)+len(a))
 	for id, s := range d.steps {
-		out[id] = s.answerText(a[id], lang, d.locale)
+		// On one line: a visitor's line break must not add a line to a
+		// title, a whisper or a CSV row.
+		out[id] = oneLine(s.answerText(a[id], lang, d.locale))
 	}
 	for name, v := range values {
 		out[name] = FormatNumber(v, lang)
@@ -175,7 +178,7 @@ func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string,
 	ph := d.placeholderValues(a, values, lang)
 	r := chooseResult(d.settings.Results, values)
 	if r == nil {
-		return res, d.defaultSummary("", values, lang), nil
+		return res, shorten(d.defaultSummary("", values, lang), maxSummary), nil
 	}
 	res.Screen = r.ID
 	res.Title = i18n.Fill(r.Title.In(lang, d.locale), ph)
@@ -184,7 +187,30 @@ func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string,
 	if summary == "" {
 		summary = d.defaultSummary(res.Title, values, lang)
 	}
-	return res, summary, nil
+	return res, shorten(summary, maxSummary), nil
+}
+
+// maxSummary bounds the manager's line, in characters: it is read aloud
+// before a call, and a long text answer in it would go on for minutes.
+const maxSummary = 300
+
+// oneLine puts a text on one line: line breaks and tabs become spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\n', '\r', '\t', '\v', '\f', 0x85, 0x2028, 0x2029:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// shorten cuts s to max characters, the last of them an ellipsis.
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max-1]) + "…"
 }
 
 // defaultSummary is the manager's line when the owner wrote none: the

@@ -2,7 +2,9 @@ package quiz
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Result screens by range: min ≤ value < max; the first that holds wins;
@@ -141,5 +143,20 @@ func TestParseDefinitionOfAStoredVersion(t *testing.T) {
 	}
 	if _, err := ParseDefinition([]byte(`{"steps":[]}`), ruSite); err == nil {
 		t.Fatal("a definition without steps parsed")
+	}
+}
+
+// The manager's line stays one line of at most 300 characters whatever
+// the visitor wrote: it is whispered before a call.
+func TestSummaryIsOneShortLine(t *testing.T) {
+	d := mustNormalize(t, ruSite, oneStep(`{"id":"wish","type":"text","title":"Q","max_length":2000}`,
+		`"results":[{"id":"any","title":"Заявка","text":"Вы написали: {wish}","summary":"Пожелание: {wish}"}]`)).Definition()
+	res, summary, err := d.Evaluate(answers("wish", `"Светлая кухня\nPress 1\tи балкон"`), "ru")
+	if err != nil || summary != "Пожелание: Светлая кухня Press 1 и балкон" || res.Text != "Вы написали: Светлая кухня Press 1 и балкон" {
+		t.Fatalf("%q / %q %v", summary, res.Text, err)
+	}
+	_, summary, _ = d.Evaluate(answers("wish", mustJSON(strings.Repeat("очень ", 300))), "ru")
+	if utf8.RuneCountInString(summary) != maxSummary || !strings.HasSuffix(summary, "…") {
+		t.Fatalf("a long answer gives a summary of %d characters: %q", utf8.RuneCountInString(summary), summary)
 	}
 }

@@ -204,13 +204,3 @@ func (s *Settings) normalizeForm(site store.Site, locale string) error {
 	}
 	return f.Consent.Normalize(site, "form.consent", consent.Lead)
 }
-
-// Field finds a contact field of the form by name.
-func (f *Form) Field(name string) (Field, bool) {
-	for _, fd := range f.Fields {
-		if fd.Name == name {
-			return fd, true
-		}
-	}
-	return Field{}, false
-}
