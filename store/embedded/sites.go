@@ -88,9 +88,9 @@ func (s *Store) UpdateSite(ctx context.Context, id string, fn func(*store.Site) 
 	return site, nil
 }
 
-// DeleteSite implements store.Sites, with the site's widgets, API keys and
-// callback requests. Their queued jobs stay: a worker finds the request gone
-// and acks.
+// DeleteSite implements store.Sites, with the site's widgets, API keys,
+// callback requests, leads, quiz sessions and versions and tallies. The
+// requests' queued jobs stay: a worker finds the request gone and acks.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var site store.Site
@@ -109,7 +109,8 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog, bucketSPEvents, bucketSPTimes, bucketSPNotices} {
+		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog, bucketSPEvents, bucketSPTimes, bucketSPNotices,
+			bucketLeads, bucketLeadTimes, bucketQuizSessions, bucketQuizExpiry, bucketQuizVersions, bucketTallies} {
 			if tx.Bucket(nested) == nil || tx.Bucket(nested).Bucket([]byte(id)) == nil {
 				continue
 			}
