@@ -9,6 +9,7 @@ import (
 	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Settings of a quiz widget, as stored; docs/API.md documents each field
@@ -39,6 +40,12 @@ type Settings struct {
 	// def is the compiled definition, made by Normalize.
 	def *Definition
 }
+
+var (
+	_ widgets.Settings  = (*Settings)(nil)
+	_ widgets.Defaulter = (*Settings)(nil)
+	_ widgets.Webhooker = (*Settings)(nil)
+)
 
 // Start is the screen before the first question.
 type Start struct {

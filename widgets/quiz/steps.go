@@ -122,6 +122,12 @@ func normalizeStep(field string, s *Step, locale string) error {
 		on := true
 		s.Required = &on
 	}
+	// A bound given as null is no bound.
+	for _, b := range []*json.RawMessage{&s.Min, &s.Max} {
+		if string(*b) == "null" {
+			*b = nil
+		}
+	}
 	for _, t := range []struct {
 		name     string
 		t        *T

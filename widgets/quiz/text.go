@@ -17,8 +17,14 @@ import (
 // always the object, keyed by language.
 type T map[string]string
 
-// plainKey holds a plain string until Normalize knows the site's language.
-const plainKey = ""
+// plainKey holds a plain string until Normalize knows the site's
+// language; badKey marks a value that is no text, for Normalize to refuse
+// with its path (encoding/json cannot name the path of an UnmarshalJSON
+// error: "steps[2].title" would be lost).
+const (
+	plainKey = ""
+	badKey   = "\x00"
+)
 
 // UnmarshalJSON accepts a string or an object of texts per language.
 func (t *T) UnmarshalJSON(b []byte) error {
@@ -28,8 +34,8 @@ func (t *T) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return &validate.Error{Message: `must be a text ("…") or texts per language ({"ru":"…","uk":"…","en":"…"})`}
+	if json.Unmarshal(b, &m) != nil {
+		m = T{badKey: ""}
 	}
 	*t = m
 	return nil
@@ -67,6 +73,9 @@ func normText(field string, t *T, locale string, required bool, k textKind) erro
 	check := validate.Text
 	if k.line {
 		check = validate.Line
+	}
+	if _, bad := (*t)[badKey]; bad {
+		return validate.Field(field, `must be a text ("…") or texts per language ({"ru":"…","uk":"…","en":"…"})`)
 	}
 	if s, ok := (*t)[plainKey]; ok {
 		if err := check(field, s, required, k.max); err != nil {
