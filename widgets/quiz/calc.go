@@ -47,10 +47,10 @@ const (
 // loops over more than its arguments or makes anything big.
 var allowedBuiltins = []string{"abs", "ceil", "floor", "round", "min", "max", "len", "lower", "upper", "trim", "hasPrefix", "hasSuffix"}
 
-// reservedNames cannot be a step id or formula name: expr reads them as
-// its own words.
+// reservedNames cannot be a step id or formula name: the API's own words
+// for places in a quiz, and expr's words and functions.
 var reservedNames = []string{"end", "start", "form", "result", "true", "false", "nil", "in", "not", "and", "or",
-	"matches", "contains", "startswith", "endswith", "let", "if", "else", "env"}
+	"matches", "contains", "let", "if", "else", "abs", "ceil", "floor", "round", "min", "max", "len", "lower", "upper", "trim"}
 
 // ErrFormula is wrapped by errors of running the calculator on answers
 // (a division by zero that gave no number).
@@ -97,7 +97,7 @@ func compileFormulas(steps []Step, formulas []Formula) ([]compiledFormula, error
 	for i, f := range formulas {
 		field := at("formulas", i)
 		if !idRe.MatchString(f.Name) || slices.Contains(reservedNames, f.Name) {
-			return nil, validate.Field(field+".name", "must be a lowercase latin letter, then up to 39 lowercase letters, digits or _, and not one of %v", reservedNames)
+			return nil, validate.Field(field+".name", "must be a lowercase latin letter, then up to 39 lowercase letters, digits or _, and not one of %s", strings.Join(reservedNames, ", "))
 		}
 		prog, err := compileExpr(field+".expr", f.Expr, maxFormulaLen, envTypes(steps, formulas[:i]), expr.AsFloat64())
 		if err != nil {

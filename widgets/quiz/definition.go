@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/beckonhq/beckon/i18n"
-
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )

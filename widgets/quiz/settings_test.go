@@ -140,6 +140,8 @@ func TestNormalizeRefusesNamingThePath(t *testing.T) {
 		{"too many steps", `{"steps":[` + strings.Join(many, ",") + `]}`, "steps", "1 to 50"},
 		{"bad step id", oneStep(`{"id":"Rooms","type":"text","title":"Q"}`, ""), "steps[0].id", "lowercase"},
 		{"reserved step id", oneStep(`{"id":"end","type":"text","title":"Q"}`, ""), "steps[0].id", "reserved"},
+		{"step named like a function", oneStep(`{"id":"max","type":"text","title":"Q"}`, ""), "steps[0].id", "reserved"},
+		{"formula named like a word of expr", oneStep(textStep, `"formulas":[{"name":"matches","expr":"1"}]`), "formulas[0].name", "not one of"},
 		{"duplicate step id", oneStep(textStep+`,`+textStep, ""), "steps[1].id", "taken by steps[0]"},
 		{"formula named like a step", oneStep(textStep, `"formulas":[{"name":"wish","expr":"1"}]`), "formulas[0].name", "taken by steps[0]"},
 		{"unknown type", oneStep(`{"id":"a","type":"slider","title":"Q"}`, ""), "steps[0].type", "single, multi"},
