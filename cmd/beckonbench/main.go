@@ -33,8 +33,10 @@ func main() {
 	origin := flag.String("origin", "https://bench.example", "Origin header (the site is created with it)")
 	scenario := flag.String("scenario", "config", "config: GET the public config; callbacks: POST callback requests, then check each was stored; "+
 		"timer: POST an evergreen deadline (get or start) for -subjects visitors; gif: GET the e-mail GIF for -subjects recipients; "+
-		"live: hold -live-conns WebSocket connections of the social proof feed and time -live-events events from POST to each")
+		"live: hold -live-conns WebSocket connections of the social proof feed and time -live-events events from POST to each; "+
+		"quiz: whole quiz sessions (start, 5 answers, lead), then -quiz-leads lead submissions alone, then check each lead was stored")
 	subjects := flag.Int("subjects", 10000, "timer and gif: distinct visitors or recipients")
+	quizLeads := flag.Int("quiz-leads", 20000, "quiz: answered sessions prepared for the lead-only phase")
 	flag.Parse()
 	if *token == "" {
 		fmt.Fprintln(os.Stderr, "beckonbench: -token is required")
@@ -48,6 +50,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "beckonbench: setup:", err)
 		os.Exit(1)
+	}
+	if *scenario == "quiz" {
+		benchQuiz(*base, *token, siteID, key, *origin, *conns, *clients, *warmup, *duration, *quizLeads)
+		return
 	}
 	if *scenario == "callbacks" {
 		benchCallbacks(*base, *token, siteID, key, *origin, *conns, *clients, *warmup, *duration)

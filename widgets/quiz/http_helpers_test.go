@@ -3,21 +3,13 @@ package quiz_test
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"maps"
 	"net/http"
-	"os"
-	"slices"
 	"testing"
-	"testing/fstest"
 
-	"github.com/beckonhq/beckon/callback/sim"
 	"github.com/beckonhq/beckon/config"
-	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
-	"github.com/beckonhq/beckon/widgets"
-	"github.com/beckonhq/beckon/widgets/quiz"
 )
 
 const shopOrigin = "https://shop.example"
@@ -58,67 +50,16 @@ type quizServer struct {
 	siteID, key, wid string
 }
 
-// served reports whether the binary's module list has the quiz already.
-func served(cfg config.Config) bool {
-	return slices.ContainsFunc(servertest.Modules(cfg, sim.New(servertest.FastCalls)), func(m widgets.Module) bool {
-		return m.Type() == "quiz"
-	})
-}
-
 // start runs a server on st with a site (origin shopOrigin, region RU) and a
 // quiz widget with settings; configure may adjust the configuration.
 func start(t testing.TB, st store.Store, settings string, configure func(*config.Config)) *quizServer {
 	t.Helper()
-	opts := servertest.Options{Config: configure}
-	if !served(servertest.Config()) {
-		opts.Modules = func(cfg config.Config) []widgets.Module {
-			return append(servertest.Modules(cfg, sim.New(servertest.FastCalls)),
-				quiz.NewModule(quiz.ModuleOptions{AllowPrivateWebhooks: cfg.WebhookAllowPrivate}))
-		}
-		opts.Server.Assets = assetsWithQuiz(t)
-	}
-	ts := servertest.Start(t, st, opts)
+	ts := servertest.Start(t, st, servertest.Options{Config: configure})
 	site := ts.CreateSite("Shop", shopOrigin)
 	q := &quizServer{Server: ts, t: t, siteID: site["id"].(string), key: site["key"].(string)}
 	w := ts.CreateWidget(q.siteID, map[string]any{"type": "quiz", "settings": json.RawMessage(settings)})
 	q.wid = w["id"].(string)
 	return q
-}
-
-// assetsWithQuiz are the built bundles plus a stand-in quiz bundle, for as
-// long as embed/dist has none (the server serves no type without one).
-func assetsWithQuiz(t testing.TB) *embed.Assets {
-	t.Helper()
-	dist := os.DirFS("../../embed/dist")
-	raw, err := fs.ReadFile(dist, embed.ManifestName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m embed.Manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	files := fstest.MapFS{}
-	for _, name := range append([]string{m.Loader}, slices.Collect(maps.Values(m.Widgets))...) {
-		data, err := fs.ReadFile(dist, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[name] = &fstest.MapFile{Data: data}
-	}
-	if _, ok := m.Widgets["quiz"]; !ok {
-		files["quiz.00000000.js"] = &fstest.MapFile{Data: []byte(`beckon('define','quiz',function(){return {};});`)}
-		m.Widgets["quiz"] = "quiz.00000000.js"
-	}
-	if raw, err = json.Marshal(m); err != nil {
-		t.Fatal(err)
-	}
-	files[embed.ManifestName] = &fstest.MapFile{Data: raw}
-	assets, err := embed.New(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return assets
 }
 
 // public sends a visitor's request from the shop's page.
