@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -46,6 +47,12 @@ type Config struct {
 	// per client address; connections over either are closed at once.
 	MaxConns      int
 	MaxConnsPerIP int
+	// SMTPURL is the mail server of the sites' e-mail channels (empty: no
+	// e-mail), SMTPFrom the sender's address.
+	SMTPURL  string
+	SMTPFrom string
+	// TelegramAPIURL is the Bot API's base URL.
+	TelegramAPIURL string
 }
 
 // Var documents one setting.
@@ -75,6 +82,9 @@ var Vars = []Var{
 	{"BECKON_TWILIO_VOICE_EN", "twilio-voice-en", "Google.en-US-Standard-C", "Twilio <Say> voice for English (speaks en-US)", setVoice("en")},
 	{"BECKON_CALLBACK_WORKERS", "callback-workers", "64", "callback jobs this replica works on at once; 0: none (an intake-only replica)", setWorkers},
 	{"BECKON_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let site webhooks reach loopback, private and link-local addresses", setAllowPrivate},
+	{"BECKON_SMTP_URL", "smtp-url", "", "mail server of the sites' e-mail notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; unset: no e-mail channel", setSMTPURL},
+	{"BECKON_SMTP_FROM", "smtp-from", "", "sender of notification e-mails, like Beckon <beckon@example.com>; needed with BECKON_SMTP_URL", setSMTPFrom},
+	{"BECKON_TELEGRAM_API_URL", "telegram-api-url", "https://api.telegram.org", "Telegram Bot API base URL of the sites' Telegram notifications (a local Bot API server)", setTelegramAPI},
 }
 
 // setVoice sets the Twilio voice of lang; Twilio names voices like
@@ -119,6 +129,50 @@ func setAllowPrivate(c *Config, v string) error {
 		return fmt.Errorf("want true or false")
 	}
 	c.WebhookAllowPrivate = b
+	return nil
+}
+
+// setSMTPURL checks the mail server's URL; the password stays in it.
+func setSMTPURL(c *Config, v string) error {
+	c.SMTPURL = ""
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("want smtp://user:pass@host:587 or smtps://user:pass@host:465")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("the port %q is not a port", p)
+		}
+	}
+	c.SMTPURL = v
+	return nil
+}
+
+// setSMTPFrom runs after BECKON_SMTP_URL (Vars' order): a mail server
+// needs a sender.
+func setSMTPFrom(c *Config, v string) error {
+	c.SMTPFrom = v
+	if v == "" {
+		if c.SMTPURL != "" {
+			return fmt.Errorf("BECKON_SMTP_URL is set, so the sender's address is needed, like Beckon <beckon@example.com>")
+		}
+		return nil
+	}
+	if _, err := mail.ParseAddress(v); err != nil {
+		return fmt.Errorf("want an address like Beckon <beckon@example.com>: %w", err)
+	}
+	return nil
+}
+
+func setTelegramAPI(c *Config, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return fmt.Errorf("want an absolute http(s) URL like https://api.telegram.org")
+	}
+	c.TelegramAPIURL = strings.TrimRight(v, "/")
 	return nil
 }
 

@@ -116,7 +116,7 @@ func (s *Server) createSite(c *fiber.Ctx) error {
 		return err
 	}
 	s.configChanged(c, site.Key)
-	return c.Status(http.StatusCreated).JSON(site)
+	return c.Status(http.StatusCreated).JSON(siteView(site))
 }
 
 func (s *Server) listSites(c *fiber.Ctx) error {
@@ -130,6 +130,9 @@ func (s *Server) listSites(c *fiber.Ctx) error {
 	if sites == nil {
 		sites = []store.Site{}
 	}
+	for i := range sites {
+		sites[i] = siteView(sites[i])
+	}
 	return c.JSON(fiber.Map{"sites": sites})
 }
 
@@ -142,7 +145,7 @@ func (s *Server) getSite(c *fiber.Ctx) error {
 	if err != nil {
 		return api.NotFoundAs(err, "site")
 	}
-	return c.JSON(site)
+	return c.JSON(siteView(site))
 }
 
 func (s *Server) updateSite(c *fiber.Ctx) error {
@@ -162,7 +165,7 @@ func (s *Server) updateSite(c *fiber.Ctx) error {
 		return api.NotFoundAs(err, "site")
 	}
 	s.configChanged(c, site.Key)
-	return c.JSON(site)
+	return c.JSON(siteView(site))
 }
 
 func (s *Server) deleteSite(c *fiber.Ctx) error {

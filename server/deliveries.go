@@ -16,6 +16,7 @@ import (
 // deliveryView is one attempt of the delivery log as the API shows it.
 type deliveryView struct {
 	WebhookID  string     `json:"webhook_id"` // the message; replay by it
+	Channel    string     `json:"channel"`    // "widget" (its notify_url), "webhook", "telegram", "email", "bitrix24"
 	EventType  string     `json:"event_type"`
 	Attempt    int        `json:"attempt"`
 	At         time.Time  `json:"at"`
@@ -27,8 +28,11 @@ type deliveryView struct {
 }
 
 func viewDelivery(a store.DeliveryAttempt) deliveryView {
-	v := deliveryView{WebhookID: a.NotificationID, EventType: a.EventType, Attempt: a.Attempt, At: a.At,
+	v := deliveryView{WebhookID: a.NotificationID, Channel: a.Channel, EventType: a.EventType, Attempt: a.Attempt, At: a.At,
 		URL: a.URL, Status: a.Status, Error: a.Error, DurationMS: a.Duration.Milliseconds()}
+	if v.Channel == "" {
+		v.Channel = "widget"
+	}
 	if !a.NextAt.IsZero() {
 		v.NextAt = &a.NextAt
 	}
@@ -36,7 +40,7 @@ func viewDelivery(a store.DeliveryAttempt) deliveryView {
 }
 
 // listDeliveries is GET /api/v1/sites/{id}/deliveries?limit=…: the site's
-// webhook attempts, newest first (the store keeps the newest 1000).
+// notification attempts on every channel, newest first (the store keeps the newest 1000).
 func (s *Server) listDeliveries(c *fiber.Ctx) error {
 	limit := 100
 	if v := c.Query("limit"); v != "" {

@@ -18,20 +18,32 @@ const endpointLookupTimeout = 5 * time.Second
 // outbox, and the end of its Run.
 type notifications struct {
 	*notify.Sender
-	done chan struct{}
+	done  chan struct{}
+	email bool // the operator configured SMTP: sites may have an e-mail channel
 }
 
 // startNotifier starts delivering owners' webhooks until ctx ends.
-func (s *Server) startNotifier(ctx context.Context) {
+func (s *Server) startNotifier(ctx context.Context) error {
+	opts := notify.Options{AllowPrivate: s.cfg.WebhookAllowPrivate, Logger: s.log, Sites: s.channelsOf,
+		TelegramAPI: s.cfg.TelegramAPIURL, PublicURL: s.cfg.PublicURL}
+	if s.cfg.SMTPURL != "" {
+		smtp, err := notify.ParseSMTPURL(s.cfg.SMTPURL, s.cfg.SMTPFrom)
+		if err != nil {
+			return err
+		}
+		opts.SMTP = smtp
+	}
 	n := &notifications{
-		Sender: notify.New(s.store, s.webhookOf, notify.Options{AllowPrivate: s.cfg.WebhookAllowPrivate, Logger: s.log}),
+		Sender: notify.New(s.store, s.webhookOf, opts),
 		done:   make(chan struct{}),
+		email:  opts.SMTP != nil,
 	}
 	go func() {
 		defer close(n.done)
 		n.Run(ctx)
 	}()
 	s.notifier = n
+	return nil
 }
 
 // wait waits for the attempts under way (each ends within the sender's
@@ -69,4 +81,24 @@ func (s *Server) webhookOf(ctx context.Context, siteID, widgetID string) (notify
 		return notify.Webhook{}, notify.ErrNoEndpoint
 	}
 	return notify.Webhook{URL: url, Secret: secret}, nil
+}
+
+// channelsOf is the sender's SiteLookup: the site's name, language and
+// channels, from the same cache, so an owner's change reaches the next
+// attempt on every replica.
+func (s *Server) channelsOf(ctx context.Context, siteID string) (notify.SiteInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, endpointLookupTimeout)
+	defer cancel()
+	site, err := s.cache.ByID(ctx, siteID)
+	if errors.Is(err, store.ErrNotFound) {
+		return notify.SiteInfo{}, notify.ErrNoEndpoint
+	}
+	if err != nil {
+		return notify.SiteInfo{}, err
+	}
+	ch, err := notify.ParseChannels(site.Channels)
+	if err != nil {
+		return notify.SiteInfo{}, err
+	}
+	return notify.SiteInfo{Name: site.Name, Locale: site.Locale, Channels: ch}, nil
 }

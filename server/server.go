@@ -106,7 +106,10 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		stop()
 		return nil, fmt.Errorf("server: subscribe to config changes: %w", err)
 	}
-	s.startNotifier(ctx)
+	if err := s.startNotifier(ctx); err != nil {
+		stop()
+		return nil, fmt.Errorf("server: notifications: %w", err)
+	}
 	go s.sweepLimiter(ctx)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "beckon",
@@ -164,6 +167,9 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	adm(fiber.MethodDelete, "/sites/:id/keys/:kid", s.revokeKey)
 	adm(fiber.MethodGet, "/sites/:id/deliveries", s.listDeliveries)
 	adm(fiber.MethodPost, "/sites/:id/deliveries/:did/replay", s.replayDelivery)
+	adm(fiber.MethodGet, "/sites/:id/channels", s.getChannels)
+	adm(fiber.MethodPut, "/sites/:id/channels", s.putChannels)
+	adm(fiber.MethodPost, "/sites/:id/channels/:kind/test", s.testChannel)
 	leads.Mount(admin, leads.Deps{Store: s.store, Log: s.log, Ctx: s.ctx, WriteTimeout: writeTimeout})
 
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
