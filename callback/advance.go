@@ -93,12 +93,13 @@ func (e *Engine) startAttempt(ctx context.Context, sc scope, c store.Callback) e
 // times out, never one that is dialled twice.
 func (e *Engine) dialManager(ctx context.Context, sc scope, c store.Callback, l store.Leg) {
 	m := sc.set.Managers[l.Manager]
+	said := whisper(sc.site.Locale, sc.site.Name, c.PageTitle, c.PageURL, c.Name, e.leadSummary(ctx, c), confirmDigit, sc.set.Record)
 	start := time.Now()
 	callID, err := e.prov.CallManager(ctx, ManagerCall{
 		Ref:          LegRef{SiteID: c.SiteID, CallbackID: c.ID, LegID: l.ID},
 		ManagerName:  m.Name,
 		ManagerPhone: m.Phone,
-		Whisper:      whisper(sc.site.Locale, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit, sc.set.Record),
+		Whisper:      said,
 		Language:     sc.site.Locale,
 		ConfirmDigit: confirmDigit,
 		RingTimeout:  time.Duration(sc.set.ManagerRingSeconds) * time.Second,

@@ -18,6 +18,7 @@ type Store interface {
 	store.Callbacks
 	store.Jobs
 	store.PubSub
+	store.Leads // the inbox lead of each request, and the quiz's for the whisper
 }
 
 // ChangesChannel carries "<siteID>/<callbackID>" on the store's pub/sub

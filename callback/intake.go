@@ -34,6 +34,10 @@ type Request struct {
 	// (Public's consent.text_ids).
 	ConsentTextID string `json:"consent_text_id"`
 	Website       string `json:"website"` // the honeypot: people never see it, bots fill it
+	// LeadID is the inbox lead the visitor asked for the call from (the
+	// quiz's result screen): kept when it is the same visitor's, so the
+	// manager's whisper carries its summary; ignored otherwise.
+	LeadID string `json:"lead_id"`
 }
 
 // DedupeWindow: the same number again within it, while the request already
@@ -62,6 +66,7 @@ var ErrBlocked = errors.New("callback requests from this number or visitor are n
 type IntakeStore interface {
 	store.Callbacks
 	store.Counters
+	store.Leads
 }
 
 // Intake checks and stores visitors' requests. Nothing refused reaches the
@@ -116,10 +121,19 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 	if set.Consent.Required {
 		c.Consent = set.Consent.Record(r.ConsentTextID, ip, now)
 	}
+	quiz, linked := linkedLead(ctx, in.St, slog.Default(), site.ID, r.VisitorID, r.LeadID)
+	if linked {
+		c.LeadID = quiz.ID
+	}
 	stored, created, err := in.St.CreateCallback(ctx, c, now.Add(-DedupeWindow))
 	if err != nil {
 		return store.Callback{}, false, fmt.Errorf("callback: store request: %w", err)
 	}
+	if stored.LeadID != quiz.ID {
+		quiz.Summary = "" // a repeat absorbed by a request made elsewhere
+	}
+	// Also for a repeat: it repairs a lead whose first write failed.
+	ensureLead(ctx, in.St, slog.Default(), stored, quiz.Summary)
 	if created {
 		// The request is stored and queued: a failed count must not turn
 		// it into an error the visitor would retry.
@@ -133,6 +147,9 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 // check validates r and returns its phone in E.164 and when to call.
 func check(r *Request, site store.Site, set Settings, now time.Time, loc *time.Location) (phone string, due time.Time, scheduled bool, err error) {
 	if err := validate.Line("visitor_id", r.VisitorID, true, 64); err != nil {
+		return "", time.Time{}, false, err
+	}
+	if err := validate.Line("lead_id", r.LeadID, false, 100); err != nil {
 		return "", time.Time{}, false, err
 	}
 	if phone, err = checkPhone(r.Phone, site.Region, set.AllowedCallingCodes); err != nil {

@@ -31,6 +31,10 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 	// skewed or in whole seconds (ev.ProviderAt is kept beside it).
 	at := e.now()
 	lang := textsFor(sc.site.Locale)
+	var summary string // the quiz lead's, read before the update: the whisper
+	if ev.Kind == ManagerAnswered {
+		summary = e.requestSummary(ctx, c)
+	}
 	var (
 		reply   Reply
 		hangup  []string  // calls to end after the update (all_at_once losers)
@@ -52,7 +56,7 @@ func (e *Engine) Report(ctx context.Context, ev Event) (Reply, error) {
 		case ManagerRinging, VisitorRinging:
 			moveLeg(leg, legRinging)
 		case ManagerAnswered:
-			e.managerAnswered(c, sc, leg, at, &reply)
+			e.managerAnswered(c, sc, leg, summary, at, &reply)
 		case ManagerConfirmed:
 			hangup = e.managerConfirmed(c, sc, leg, at, &reply)
 		case ManagerEnded:
@@ -139,7 +143,7 @@ func (e *Engine) unknownCallback(ev Event) Reply {
 	return Reply{Action: ActionHangup}
 }
 
-func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at time.Time, reply *Reply) {
+func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, summary string, at time.Time, reply *Reply) {
 	t := texts[reply.Language]
 	if leg.Status == legEnded || leg.Attempt != c.Attempt ||
 		(c.Status != StatusCallingManager && c.Status != StatusManagerAnswered) {
@@ -151,7 +155,7 @@ func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, at
 		setStatus(c, StatusManagerAnswered, sc.set.Managers[leg.Manager].Name, at)
 	}
 	*reply = Reply{Action: ActionConfirm, Language: reply.Language, ConfirmDigit: confirmDigit,
-		Say: whisper(reply.Language, sc.site.Name, c.PageTitle, c.PageURL, c.Name, confirmDigit, sc.set.Record)}
+		Say: whisper(reply.Language, sc.site.Name, c.PageTitle, c.PageURL, c.Name, summary, confirmDigit, sc.set.Record)}
 }
 
 // managerConfirmed gives the request to the first manager who pressed the

@@ -16,6 +16,7 @@ type voiceTexts struct {
 	Page       string `json:"page"`        // {page}
 	HomePage   string `json:"home_page"`   // the page when its path is /
 	Named      string `json:"named"`       // {name}
+	Quiz       string `json:"quiz"`        // {summary}: the quiz lead's the request came from
 	Recorded   string `json:"recorded"`    // said to both parties when recording is on
 	PressDigit string `json:"press_digit"` // {digit}
 	Connecting string `json:"connecting"`
@@ -34,15 +35,19 @@ var texts = i18n.MustLoad[voiceTexts]("voice")
 func textsFor(lang string) string { return i18n.Lang(lang) }
 
 // whisper is what a manager hears on picking up: where the request came
-// from and who asked, that the call may be recorded, then which digit
-// connects. It is short on purpose:
-// the manager has a few seconds before the prompt times out.
-func whisper(lang, siteName, pageTitle, pageURL, name, digit string, recorded bool) string {
+// from, what the visitor's quiz worked out (summary, when the request was
+// made from a quiz's result screen) and who asked, that the call may be
+// recorded, then which digit connects. It is short on purpose: the
+// manager has a few seconds before the prompt times out.
+func whisper(lang, siteName, pageTitle, pageURL, name, summary, digit string, recorded bool) string {
 	lang = textsFor(lang)
 	t := texts[lang]
 	parts := []string{i18n.Fill(t.Request, map[string]string{"site": siteName})}
 	if page := spokenPage(t, pageTitle, pageURL); page != "" {
 		parts = append(parts, i18n.Fill(t.Page, map[string]string{"page": page}))
+	}
+	if summary = strings.TrimRight(cutWords(summary, maxSpokenSummary), " .!?;,"); summary != "" {
+		parts = append(parts, i18n.Fill(t.Quiz, map[string]string{"summary": summary}))
 	}
 	if name != "" {
 		parts = append(parts, i18n.Fill(t.Named, map[string]string{"name": name}))
@@ -56,6 +61,10 @@ func whisper(lang, siteName, pageTitle, pageURL, name, digit string, recorded bo
 
 // maxSpokenTitle bounds a page title read aloud, in characters.
 const maxSpokenTitle = 60
+
+// maxSpokenSummary bounds a quiz's summary read aloud, in characters: one
+// line for a manager, not the answers.
+const maxSpokenSummary = 160
 
 // titleSeparators end the part of a page title that names the page; what
 // follows is usually the site's name or SEO words.

@@ -92,7 +92,7 @@ func TestWhisperPage(t *testing.T) {
 		{"en", "Оченьдлинноеназваниебезпробеловкотороепродолжаетсяипродолжаетсядальше", "", "",
 			"Callback request from Shop. Page: Оченьдлинноеназваниебезпробеловкотороепродолжаетсяипродолжае. Press 1 to connect to the client."},
 	} {
-		if got := whisper(c.lang, "Shop", c.title, c.url, c.name, "1", false); got != c.want {
+		if got := whisper(c.lang, "Shop", c.title, c.url, c.name, "", "1", false); got != c.want {
 			t.Errorf("whisper(%s, %q, %q):\n got %q\nwant %q", c.lang, c.title, c.url, got, c.want)
 		}
 	}
@@ -108,7 +108,7 @@ func TestWhisperSaysRecording(t *testing.T) {
 		if lang == "uk" {
 			name = "Іван"
 		}
-		if got := whisper(lang, "Shop", "", "", name, "1", true); got != want {
+		if got := whisper(lang, "Shop", "", "", name, "", "1", true); got != want {
 			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
 		}
 	}

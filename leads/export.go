@@ -96,25 +96,28 @@ func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.
 
 // stream writes the head and every page, starting with first.
 func (ib *Inbox) stream(w *bufio.Writer, conn net.Conn, rw rowWriter, siteID string, f store.LeadFilter, page []store.Lead) error {
-	send := func() error {
-		if err := rw.flush(); err != nil {
-			return err
-		}
-		if err := conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)); err != nil {
-			return err
-		}
-		return w.Flush()
+	// The buffer reaches the connection whenever it fills, so the deadline
+	// is set before a page is written, not just before the final flush.
+	deadline := func() error { return conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)) }
+	if err := deadline(); err != nil {
+		return err
 	}
 	if err := rw.head(); err != nil {
 		return err
 	}
 	for {
+		if err := deadline(); err != nil {
+			return err
+		}
 		for _, l := range page {
 			if err := rw.row(l); err != nil {
-				return err
+				return fmt.Errorf("write: %w", err)
 			}
 		}
-		if err := send(); err != nil {
+		if err := rw.flush(); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		if err := w.Flush(); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 		if len(page) < f.Limit {

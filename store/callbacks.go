@@ -23,7 +23,10 @@ type Callback struct {
 	UTM       map[string]string `json:"utm,omitempty"`
 	Source    string            `json:"source"` // traffic source: utm_source, the referrer's host, or "direct"
 	Consent   *Consent          `json:"consent,omitempty"`
-	DueAt     time.Time         `json:"due_at"` // when to call next: at once, the slot the visitor chose, or a retry
+	// LeadID is the inbox lead (a quiz's) of the same visitor that the
+	// request was made from: the manager's whisper carries its summary.
+	LeadID string    `json:"lead_id,omitempty"`
+	DueAt  time.Time `json:"due_at"` // when to call next: at once, the slot the visitor chose, or a retry
 	// FirstDueAt is DueAt as the request was accepted: the moment of
 	// acceptance, or the slot the visitor chose. Retries move DueAt, not
 	// this; waits (analytics) are measured from it.
