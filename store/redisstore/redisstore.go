@@ -131,6 +131,9 @@ func (s *Store) siteDataKeys(siteID string) []string {
 		s.callbacksIndex(siteID), s.callbackPhones(siteID), s.unqueuedKey(siteID),
 		s.timersKey(siteID), s.timerStartsKey(siteID),
 		s.spEventsKey(siteID), s.spTimesKey(siteID), s.spNoticesKey(siteID),
+		s.leadsKey(siteID), s.leadEntries(siteID), s.leadTimes(siteID), s.leadVisitors(siteID),
+		s.sessionsKey(siteID), s.sessionsByExpiry(siteID), s.sessionsByVisitor(siteID),
+		s.versionsKey(siteID), s.definitionsKey(siteID), s.talliesKey(siteID), s.tallyIndex(siteID),
 	}
 }
 

@@ -162,9 +162,10 @@ func (s *Store) UpdateSite(ctx context.Context, id string, fn func(*store.Site) 
 	return site, nil
 }
 
-// DeleteSite implements store.Sites, with the site's widgets, API keys and
-// callback requests. Indexes go first, data last (see the package doc). The
-// requests' queued jobs stay: a worker finds the request gone and acks.
+// DeleteSite implements store.Sites, with the site's widgets, API keys,
+// callback requests, leads, quiz sessions and versions and tallies.
+// Indexes go first, data last (see the package doc). The requests' queued
+// jobs stay: a worker finds the request gone and acks.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	const op = "delete site"
 	site, err := s.getSite(ctx, id)

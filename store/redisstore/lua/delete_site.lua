@@ -1,8 +1,9 @@
 -- Deletes all of one site's data at once: the site, its widgets, its API
--- keys and its callback requests with their indexes. Returns the API keys'
--- JSON, so the caller can drop their global index entries (which live in
--- other slots), false when the site does not exist, or -1 when a request
--- was created since the caller read the index: the caller reads it again.
+-- keys, its callback requests, leads, quiz sessions and versions and
+-- tallies with their indexes. Returns the API keys' JSON, so the caller
+-- can drop their global index entries (which live in other slots), false
+-- when the site does not exist, or -1 when a request was created since the
+-- caller read the index: the caller reads it again.
 -- Requests have a key each, and a script may only touch the keys it is
 -- given, hence the caller names them.
 -- All keys carry the site's hash tag, so Redis Cluster runs this on one node.
@@ -18,7 +19,9 @@
 -- KEYS[9] the site's social-proof events (hash)
 -- KEYS[10] the site's social-proof events by time (sorted set)
 -- KEYS[11] the site's social-proof notice counts (hash)
--- KEYS[12…] every request the index lists
+-- KEYS[12…22] the site's leads, quiz sessions, quiz versions and tallies
+-- with their indexes (hashes and sorted sets: Store.siteDataKeys)
+-- KEYS[23…] every request the index lists
 -- ARGV the index's members as the caller read them, in order
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
@@ -33,5 +36,6 @@ for i, member in ipairs(members) do
   end
 end
 local keys = redis.call('HVALS', KEYS[3])
-redis.call('DEL', unpack(KEYS))
+-- UNLINK: a big inbox is freed in the background, not in this step.
+redis.call('UNLINK', unpack(KEYS))
 return keys
