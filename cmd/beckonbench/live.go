@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ var (
 	liveBases   = flag.String("live-bases", "", "live: comma-separated base URLs to spread the connections over (replicas); default -base")
 	livePIDs    = flag.String("server-pids", "", "live: comma-separated pids of the server processes, to read their RSS (VmRSS)")
 	liveDialers = flag.Int("live-dialers", 500, "live: connections being opened at once")
+	liveProfile = flag.String("live-cpuprofile", "", "live: write this tool's CPU profile while the events are posted to this file")
 )
 
 // benchLive opens -live-conns WebSocket connections to the live feed of a
@@ -100,6 +102,7 @@ func benchLive(base, token, origin string) {
 	}
 
 	rss := serverRSS() // with every connection open, before the events
+	stopProfile := startProfile(*liveProfile)
 	serverCPU0, ownCPU0 := serverCPU(), ownCPU()
 	posts := make([]time.Duration, events)
 	for i := 0; i < events; i++ {
@@ -115,6 +118,7 @@ func benchLive(base, token, origin string) {
 	time.Sleep(5 * time.Second) // the last event's stragglers
 	rssAfter := serverRSS()
 	serverCPU1, ownCPU1 := serverCPU(), ownCPU()
+	stopProfile()
 	for _, ws := range conns {
 		if ws != nil {
 			ws.Close()
@@ -126,6 +130,27 @@ func benchLive(base, token, origin string) {
 	fmt.Printf("server RSS: %s with the connections open, %s after the events\n", rss, rssAfter)
 	fmt.Printf("CPU per event while posting (of the 2 cores): server %s, this tool %s\n",
 		(serverCPU1-serverCPU0)/time.Duration(events), (ownCPU1-ownCPU0)/time.Duration(events))
+}
+
+// startProfile writes the tool's CPU profile to path until the returned
+// function is called; with no path it does nothing. The readers' share of
+// the two cores is half the cost of a broadcast, so it is worth a look.
+func startProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "beckonbench: cpu profile:", err)
+		os.Exit(1)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
 }
 
 // serverCPU is the CPU time (user and system) the -server-pids processes

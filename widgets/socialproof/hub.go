@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -234,34 +236,76 @@ func (h *hub) deliver(ctx context.Context, siteID string, payload []byte) {
 		return
 	}
 	now := h.now()
-	frames := map[string]*frame{} // by widget; nil: nothing for its members
-	frameFor := func(widgetID string) *frame {
-		if f, ok := frames[widgetID]; ok {
-			return f
-		}
-		f := h.frameOf(site, widgetID, msg, now)
-		frames[widgetID] = f
-		return f
-	}
 
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	r := h.rooms[siteID]
 	if r == nil {
+		h.mu.Unlock()
 		return
 	}
 	r.recent, r.recentAt = nil, now // the next hello reads the store again
-	dropped := 0
+	members := make([]*member, 0, len(r.members))
+	frames := map[string]*frame{} // by widget; nil: nothing for its members
 	for m := range r.members {
-		if f := frameFor(m.widgetID); f != nil && !m.send(f) {
-			delete(r.members, m)
-			dropped++
+		members = append(members, m)
+		frames[m.widgetID] = nil
+	}
+	h.mu.Unlock()
+	for widgetID := range frames {
+		frames[widgetID] = h.frameOf(site, widgetID, msg, now)
+	}
+
+	dropped := fanOut(members, frames)
+	if len(dropped) == 0 {
+		return
+	}
+	h.mu.Lock()
+	for _, m := range dropped {
+		delete(r.members, m)
+	}
+	h.mu.Unlock()
+	liveDropped.Add(float64(len(dropped)))
+	h.log.Info("live: dropped slow connections", slog.String("site", siteID), slog.Int("count", len(dropped)))
+}
+
+// fanOutShard is the fewest members worth a writer goroutine of their own.
+const fanOutShard = 256
+
+// fanOut writes each member its widget's frame, the members split into
+// one shard per processor, written in parallel: a broadcast's cost is one
+// system call per connection, and the shards put every core to it. It
+// returns when every member has its frame written or queued (so the next
+// broadcast of the site comes after it on every connection), with the
+// members dropped as too slow.
+func fanOut(members []*member, frames map[string]*frame) []*member {
+	shards := min(runtime.GOMAXPROCS(0), (len(members)+fanOutShard-1)/fanOutShard)
+	if shards <= 1 {
+		return writeShard(members, frames)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var dropped []*member
+	size := (len(members) + shards - 1) / shards
+	for part := range slices.Chunk(members, size) {
+		wg.Go(func() {
+			if d := writeShard(part, frames); len(d) > 0 {
+				mu.Lock()
+				dropped = append(dropped, d...)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return dropped
+}
+
+func writeShard(members []*member, frames map[string]*frame) (dropped []*member) {
+	for _, m := range members {
+		if f := frames[m.widgetID]; f != nil && !m.sendNow(f) {
+			dropped = append(dropped, m)
 		}
 	}
-	if dropped > 0 {
-		liveDropped.Add(float64(dropped))
-		h.log.Info("live: dropped slow connections", slog.String("site", siteID), slog.Int("count", dropped))
-	}
+	return dropped
 }
 
 // frameOf is the message for the members of widgetID, or nil when they

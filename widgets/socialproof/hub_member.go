@@ -11,6 +11,11 @@ type conn interface {
 	// write sends one frame; an error ends the connection. Frames of one
 	// connection are written one at a time, in order.
 	write(f *frame) error
+	// tryWrite writes f now if the socket takes it without waiting, and
+	// returns what is left to write: nil when all went, f when nothing
+	// did (or the connection cannot write without waiting), else the
+	// unwritten rest. It never blocks.
+	tryWrite(f *frame) (rest *frame, err error)
 	// hangUp closes the socket now, which also ends a write blocked on a
 	// client that does not read.
 	hangUp()
@@ -70,6 +75,45 @@ func (m *member) send(f *frame) bool {
 	if start {
 		go m.flush()
 	}
+	return true
+}
+
+// sendNow writes f at once when the member is idle and its socket takes
+// it whole, as it almost always does: a broadcast then costs no goroutine
+// and no timer per connection. Otherwise it is queued as by send (false:
+// the member was dropped).
+func (m *member) sendNow(f *frame) bool {
+	m.mu.Lock()
+	if m.ended || m.writing || len(m.queue) > 0 {
+		m.mu.Unlock()
+		return m.send(f)
+	}
+	m.writing = true // the turn, for this write
+	m.writers.Add(1)
+	m.mu.Unlock()
+
+	rest, err := m.conn.tryWrite(f)
+	if err != nil {
+		m.mu.Lock()
+		m.writing = false
+		m.mu.Unlock()
+		m.writers.Done()
+		m.end()
+		return true // gone, not slow: its handler leaves the room
+	}
+	m.mu.Lock()
+	if rest != nil {
+		// The socket is full: the rest goes first, in a writer that may wait.
+		m.queue = append([]*frame{rest}, m.queue...)
+	}
+	if len(m.queue) == 0 {
+		m.writing = false
+		m.mu.Unlock()
+		m.writers.Done()
+		return true
+	}
+	m.mu.Unlock()
+	go m.flush() // keeps the turn and the writers count
 	return true
 }
 

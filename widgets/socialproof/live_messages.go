@@ -1,11 +1,9 @@
 package socialproof
 
 import (
+	"encoding/binary"
 	"encoding/json"
-	"sync"
 	"time"
-
-	"github.com/fasthttp/websocket"
 
 	"github.com/beckonhq/beckon/store"
 )
@@ -46,19 +44,18 @@ type viewerCounts struct {
 }
 
 // frame is one message on its way to many connections: its JSON is made
-// once per broadcast, and so is its WebSocket frame, by the first
-// connection that writes it (SSE connections send the JSON as is).
+// once per broadcast, and so is its WebSocket frame (SSE connections send
+// the JSON as is).
 type frame struct {
 	text []byte
+	// wire is the whole WebSocket frame as it goes on the socket: written
+	// as is to every WebSocket connection.
+	wire []byte
 	// eventID and eventTime are those of an event message: a connection
 	// skips an event its hello already had, and an SSE stream gives the
 	// time as the event's id, from which a reconnecting browser resumes.
 	eventID   string
 	eventTime time.Time
-
-	once     sync.Once
-	prepared *websocket.PreparedMessage
-	err      error
 }
 
 func newFrame(msg any) (*frame, error) {
@@ -66,18 +63,43 @@ func newFrame(msg any) (*frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &frame{text: text}, nil
+	return textFrame(text), nil
 }
 
-// websocketFrame is the frame encoded for WebSocket, once for all.
-func (f *frame) websocketFrame() (*websocket.PreparedMessage, error) {
-	f.once.Do(func() { f.prepared, f.err = websocket.NewPreparedMessage(websocket.TextMessage, f.text) })
-	return f.prepared, f.err
+func textFrame(text []byte) *frame {
+	return &frame{text: text, wire: websocketFrame(opText, text)}
+}
+
+// WebSocket opcodes, with the FIN bit: every frame we send is whole.
+const (
+	opText = 0x81
+	opPong = 0x8a
+	opPing = 0x89
+)
+
+// websocketFrame encodes one unfragmented server frame (RFC 6455 §5.2):
+// servers do not mask, and the upgrader does not negotiate compression,
+// so the frame is the header and the payload as is. Encoding it here, once
+// per broadcast, lets each connection's write be a single system call on
+// bytes shared by all.
+func websocketFrame(op byte, payload []byte) []byte {
+	n := len(payload)
+	var b []byte
+	switch {
+	case n < 126:
+		b = append(make([]byte, 0, 2+n), op, byte(n))
+	case n <= 0xffff:
+		b = append(make([]byte, 0, 4+n), op, 126, byte(n>>8), byte(n))
+	default:
+		b = append(make([]byte, 0, 10+n), op, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return append(b, payload...)
 }
 
 // reconnectFrame tells a browser that this replica is going away and to
 // connect again (to another replica, or this one once it is back).
-var reconnectFrame = &frame{text: []byte(`{"type":"reconnect"}`)}
+var reconnectFrame = textFrame([]byte(`{"type":"reconnect"}`))
 
 // newerThan keeps the events a widget with set shows (see shows) that
 // happened after since (all when since is zero) and are no older than its

@@ -116,6 +116,10 @@ func (o *sseStream) write(f *frame) error {
 	return o.message(f.text, id)
 }
 
+// tryWrite leaves every frame to write: a stream's frame is a buffered
+// write and a flush, done by the member's writer under a deadline.
+func (o *sseStream) tryWrite(f *frame) (*frame, error) { return f, nil }
+
 func (o *sseStream) hangUp() { _ = o.conn.Close() }
 
 func (o *sseStream) send(text string) error {

@@ -1,10 +1,12 @@
 package socialproof
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/fasthttp/websocket"
@@ -74,7 +76,7 @@ func (l *live) websocketRoute(c *fiber.Ctx) error {
 // goroutines while there is something to write (see member).
 func (l *live) serveWebsocket(c *fiberws.Conn) {
 	req := c.Locals(liveRequestLocal).(*liveRequest)
-	ws := &wsConn{Conn: c.Conn, timeout: l.deps.WriteTimeout}
+	ws := newWSConn(c.Conn, l.deps.WriteTimeout)
 	if !l.hub.reserve(req.ip) {
 		closeWith(ws.Conn, websocket.CloseTryAgainLater, "too many live connections from this address")
 		return
@@ -91,16 +93,20 @@ func (l *live) serveWebsocket(c *fiberws.Conn) {
 	defer liveOpen.Dec()
 
 	hello, seen, _, err := l.hello(l.hub.life, req)
+	var text []byte
+	if err == nil {
+		text, err = json.Marshal(hello)
+	}
 	if err == nil {
 		ws.seen = seen
-		ws.deadline()
-		err = ws.WriteJSON(hello)
+		err = ws.write(textFrame(text))
 	}
 	if err != nil {
 		m.end()
 	}
 	m.flush() // what was published while the hello was read, then the turn is free
 
+	answerPings(ws, m)
 	ws.SetReadLimit(maxInbound)
 	pongWait := l.opts.PongWait
 	_ = ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -115,43 +121,138 @@ func (l *live) serveWebsocket(c *fiberws.Conn) {
 	}
 }
 
-// wsConn writes a member's frames to its WebSocket.
+// answerPings makes the connection's pongs go through m's writer. Frames
+// go straight to the socket (see wsConn), so a pong must take the writer's
+// turn like any other frame rather than be written by the library from
+// the reading goroutine. Browsers do not ping; this keeps the protocol for
+// clients that do.
+func answerPings(ws *wsConn, m *member) {
+	ws.SetPingHandler(func(data string) error {
+		m.send(&frame{wire: websocketFrame(opPong, []byte(data))})
+		return nil
+	})
+}
+
+// wsConn writes a member's frames to its WebSocket. Frames are written to
+// the socket itself, already encoded (frame.wire), not through the
+// library's writer: a broadcast's write to an idle connection is then one
+// non-blocking system call with no deadline to set (tryWrite), and only a
+// socket that cannot take it at once gets a writer that waits, under the
+// write timeout (write). The member's turn keeps them one at a time.
 type wsConn struct {
 	*websocket.Conn
+	sock    net.Conn        // the TCP connection under the WebSocket
+	raw     syscall.RawConn // its descriptor; nil if it has none (then every write waits in a writer)
 	timeout time.Duration
 	// seen are the ids of the hello's events: they were published before
 	// the hello was read, and are skipped if they come again. The first
 	// ping forgets them: by then they have all come.
 	seen []string
+
+	// The one non-blocking write in progress (see tryWrite): its bytes
+	// and result, and the callback given to raw.Write, made once so that
+	// writes allocate nothing.
+	pending  []byte
+	written  int
+	errno    error
+	writeNow func(fd uintptr) bool
 }
 
-func (ws *wsConn) deadline() { _ = ws.SetWriteDeadline(time.Now().Add(ws.timeout)) }
+func newWSConn(c *websocket.Conn, timeout time.Duration) *wsConn {
+	ws := &wsConn{Conn: c, sock: socketOf(c), timeout: timeout}
+	if sc, ok := ws.sock.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			ws.raw = raw
+		}
+	}
+	ws.writeNow = func(fd uintptr) bool {
+		ws.written, ws.errno = syscall.Write(int(fd), ws.pending)
+		return true // never wait for the socket here: write does that
+	}
+	return ws
+}
 
+// socketOf is the innermost connection under c: fasthttp's hijacked
+// connection and the server's listener wrap it, the first with
+// UnsafeConn, the others with NetConn (as crypto/tls does).
+func socketOf(c *websocket.Conn) net.Conn {
+	nc := c.NetConn()
+	for range 8 { // wrappers are few; the bound guards against a cycle
+		switch w := nc.(type) {
+		case interface{ UnsafeConn() net.Conn }:
+			nc = w.UnsafeConn()
+		case interface{ NetConn() net.Conn }:
+			nc = w.NetConn()
+		default:
+			return nc
+		}
+	}
+	return nc
+}
+
+func (ws *wsConn) tryWrite(f *frame) (*frame, error) {
+	if f.wire == nil || ws.raw == nil {
+		return f, nil // pings and goodbyes are written by write
+	}
+	if ws.skip(f) {
+		return nil, nil
+	}
+	ws.pending = f.wire
+	err := ws.raw.Write(ws.writeNow)
+	n, errno := ws.written, ws.errno
+	ws.pending, ws.errno = nil, nil
+	switch {
+	case err != nil:
+		return nil, err // closed
+	case errno == syscall.EAGAIN || errno == syscall.EINTR:
+		return f, nil
+	case errno != nil:
+		return nil, errno
+	case n < len(f.wire):
+		return &frame{wire: f.wire[n:]}, nil
+	}
+	return nil, nil
+}
+
+// skip says whether f is an event the hello already had.
+func (ws *wsConn) skip(f *frame) bool {
+	return f.eventID != "" && slices.Contains(ws.seen, f.eventID)
+}
+
+// pingWire is a ping with no payload.
+var pingWire = websocketFrame(opPing, nil)
+
+// write writes f, waiting for the socket at most the write timeout.
 func (ws *wsConn) write(f *frame) error {
 	switch f {
 	case pingFrame:
 		ws.seen = nil
-		return ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(ws.timeout))
+		return ws.writeWaiting(pingWire)
 	case goodbyeFrame:
 		// Shutdown: tell the browser to reconnect (to another replica),
 		// then close.
-		if pm, err := reconnectFrame.websocketFrame(); err == nil {
-			_ = ws.SetWriteDeadline(time.Now().Add(drainWrite))
-			_ = ws.WritePreparedMessage(pm)
-		}
+		_ = ws.sock.SetWriteDeadline(time.Now().Add(drainWrite))
+		_, _ = ws.sock.Write(reconnectFrame.wire)
 		closeWith(ws.Conn, websocket.CloseGoingAway, "server restarting")
 		closeSocket(ws.Conn)
 		return errGoodbye
 	}
-	if f.eventID != "" && slices.Contains(ws.seen, f.eventID) {
-		return nil // the hello had it
+	if ws.skip(f) {
+		return nil
 	}
-	pm, err := f.websocketFrame()
-	if err != nil {
+	return ws.writeWaiting(f.wire)
+}
+
+// writeWaiting writes b under the write timeout, then clears the
+// deadline: a deadline left behind would fail the next tryWrite once past.
+func (ws *wsConn) writeWaiting(b []byte) error {
+	if err := ws.sock.SetWriteDeadline(time.Now().Add(ws.timeout)); err != nil {
 		return err
 	}
-	ws.deadline()
-	return ws.WritePreparedMessage(pm)
+	if _, err := ws.sock.Write(b); err != nil {
+		return err
+	}
+	return ws.sock.SetWriteDeadline(time.Time{})
 }
 
 func (ws *wsConn) hangUp() { closeSocket(ws.Conn) }
