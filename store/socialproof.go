@@ -25,13 +25,19 @@ type Event struct {
 	Time      time.Time `json:"time"`   // when it really happened
 	Source    string    `json:"source"` // api, webhook, beckon
 	CreatedAt time.Time `json:"created_at"`
+	// Seq is the site's order of storing, assigned by AddEvents: 1, 2, …
+	// per site, never reused. A client resumes after the last Seq it got,
+	// so an event stored late with an old Time still reaches it.
+	Seq int64 `json:"seq,omitempty"`
 }
 
 // Events keeps each site's recent social-proof events and how often their
 // notices were seen and clicked. Deleting a site deletes its events.
 type Events interface {
 	// AddEvents stores the events of site whose ids are new, atomically (all
-	// or none of a call's new events), and returns the ones it stored; a
+	// or none of a call's new events), and returns the ones it stored, each
+	// with the next Seq of the site in the call's order (ignoring Seq as
+	// given); a
 	// repeated id changes nothing, and of one id repeated within a call the
 	// first counts. Keeps the newest EventsKept per site: an event older
 	// than those is dropped (with its counts) and its id is new again.

@@ -12,7 +12,7 @@ import (
 
 // Social-proof buckets, nested per site like the others (DeleteSite drops them):
 //
-//	sp_events  siteID → {eventID → Event JSON}
+//	sp_events  siteID → {eventID → Event JSON}; the bucket's sequence numbers the events (Seq)
 //	sp_times   siteID → {time key (8 bytes) + eventID → ""}: newest last
 //	sp_notices siteID → {"i\0"|"c\0" + eventID → count (8 bytes)}
 var (
@@ -60,6 +60,12 @@ func (s *Store) AddEvents(ctx context.Context, siteID string, evs []store.Event)
 			if events.Get([]byte(e.ID)) != nil {
 				continue
 			}
+			// The bucket's own sequence: it goes with the site's bucket.
+			seq, err := events.NextSequence()
+			if err != nil {
+				return err
+			}
+			e.Seq = int64(seq)
 			if err := putJSON(events, e.ID, e); err != nil {
 				return err
 			}

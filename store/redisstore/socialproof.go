@@ -45,7 +45,7 @@ func (s *Store) AddEvents(ctx context.Context, siteID string, evs []store.Event)
 	args = append(args, store.EventsKept)
 	byID := make(map[string]store.Event, len(evs))
 	for _, e := range evs {
-		e.SiteID = siteID
+		e.SiteID, e.Seq = siteID, 0 // the script adds the seq
 		raw, err := json.Marshal(e)
 		if err != nil {
 			return nil, wrap(op, err)
@@ -60,14 +60,17 @@ func (s *Store) AddEvents(ctx context.Context, siteID string, evs []store.Event)
 	if err != nil {
 		return nil, wrap(op, err) // redis.Nil: no such site
 	}
-	ids, ok := res.([]any)
-	if !ok {
-		return nil, wrap(op, fmt.Errorf("add_events.lua returned %T", res))
+	pairs, ok := res.([]any)
+	if !ok || len(pairs)%2 != 0 {
+		return nil, wrap(op, fmt.Errorf("add_events.lua returned %T of %d", res, len(pairs)))
 	}
-	added := make([]store.Event, 0, len(ids))
-	for _, id := range ids {
-		s, _ := id.(string)
-		added = append(added, byID[s])
+	added := make([]store.Event, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		id, _ := pairs[i].(string)
+		seq, _ := pairs[i+1].(int64)
+		e := byID[id]
+		e.Seq = seq
+		added = append(added, e)
 	}
 	return added, nil
 }
@@ -135,8 +138,8 @@ func (s *Store) NoticeStats(ctx context.Context, siteID string) (map[string]stor
 	}
 	stats := make(map[string]store.NoticeCounts, len(all))
 	for field, v := range all {
-		if len(field) < 2 {
-			continue
+		if len(field) < 2 || field[1] != ':' || (field[0] != 'i' && field[0] != 'c') {
+			continue // the events' sequence (add_events.lua)
 		}
 		var n int64
 		fmt.Sscan(v, &n)

@@ -54,7 +54,7 @@ var socialProofTests = []test{
 			t.Fatalf("recent %q, want newest first by time", ids)
 		}
 		want := in[1]
-		want.SiteID = site.ID
+		want.SiteID, want.Seq = site.ID, 2 // the second stored
 		if g := got[0]; !g.Time.Equal(want.Time) || !g.CreatedAt.Equal(want.CreatedAt) {
 			t.Fatalf("times changed: %+v, want %+v", g, want)
 		}
@@ -64,6 +64,49 @@ var socialProofTests = []test{
 		}
 		if ids := recentIDs(t, st, site.ID, 2); !slices.Equal(ids, []string{"c", "b"}) {
 			t.Fatalf("limit 2: %q", ids)
+		}
+	}},
+	{"each stored event gets the site's next seq, whatever its time", func(t *testing.T, st store.Store) {
+		site, other := createSite(t, st), createSite(t, st)
+		t0 := now()
+		seqs := func(evs []store.Event) map[string]int64 {
+			m := map[string]int64{}
+			for _, e := range evs {
+				m[e.ID] = e.Seq
+			}
+			return m
+		}
+		added, err := st.AddEvents(ctx(t), site.ID, []store.Event{event("a", t0, 0), event("b", t0, time.Second)})
+		must(t, "AddEvents", err)
+		if got := seqs(added); !maps.Equal(got, map[string]int64{"a": 1, "b": 2}) {
+			t.Fatalf("seqs %v, want a 1 and b 2 in the call's order", got)
+		}
+		// Posted late, with an old time and a seq of its own choosing: it
+		// is stored third, and a repeat of b takes no number.
+		late := event("late", t0, -time.Hour)
+		late.Seq = 99
+		added, err = st.AddEvents(ctx(t), site.ID, []store.Event{event("b", t0, time.Second), late})
+		must(t, "AddEvents", err)
+		if got := seqs(added); !maps.Equal(got, map[string]int64{"late": 3}) {
+			t.Fatalf("seqs %v, want only late, numbered 3", got)
+		}
+		recent, err := st.RecentEvents(ctx(t), site.ID, 10)
+		must(t, "RecentEvents", err)
+		if got := seqs(recent); !maps.Equal(got, map[string]int64{"a": 1, "b": 2, "late": 3}) {
+			t.Fatalf("stored seqs %v", got)
+		}
+		// A deleted event's number is not given again.
+		must(t, "DeleteEvent", st.DeleteEvent(ctx(t), site.ID, "late"))
+		added, err = st.AddEvents(ctx(t), site.ID, []store.Event{event("c", t0, 0)})
+		must(t, "AddEvents", err)
+		if got := seqs(added); !maps.Equal(got, map[string]int64{"c": 4}) {
+			t.Fatalf("after a delete: seqs %v, want c 4", got)
+		}
+		// Each site counts its own.
+		added, err = st.AddEvents(ctx(t), other.ID, []store.Event{event("a", t0, 0)})
+		must(t, "AddEvents", err)
+		if got := seqs(added); !maps.Equal(got, map[string]int64{"a": 1}) {
+			t.Fatalf("another site: seqs %v, want a 1", got)
 		}
 	}},
 	{"equal times order by id, descending", func(t *testing.T, st store.Store) {
