@@ -59,6 +59,7 @@ func (j jsonlWriter) flush() error { return nil }
 // under its own write deadline (an export of a large inbox outlives the
 // server's WriteTimeout). Leads are read by cursor, so a lead created
 // meanwhile is neither repeated nor makes another skip.
+//
 // The caller has checked the format's own options (the CSV separator);
 // open makes the format's writer once the stream starts.
 func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.Writer, store.Site) rowWriter) error {
@@ -98,15 +99,11 @@ func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.
 func (ib *Inbox) stream(w *bufio.Writer, conn net.Conn, rw rowWriter, siteID string, f store.LeadFilter, page []store.Lead) error {
 	// The buffer reaches the connection whenever it fills, so the deadline
 	// is set before a page is written, not just before the final flush.
-	deadline := func() error { return conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)) }
-	if err := deadline(); err != nil {
-		return err
-	}
 	if err := rw.head(); err != nil {
 		return err
 	}
 	for {
-		if err := deadline(); err != nil {
+		if err := conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)); err != nil {
 			return err
 		}
 		for _, l := range page {
