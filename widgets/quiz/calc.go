@@ -234,20 +234,50 @@ func (d *Definition) environment(a Answers) (env map[string]any, values map[stri
 		env[id] = s.envValue(a[id])
 	}
 	values = make(map[string]float64, len(d.formulas))
-	for _, f := range d.formulas {
+	for i, f := range d.formulas {
 		out, err := run(f.prog, env)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %s: %v", ErrFormula, f.name, err)
+			return nil, nil, &formulaError{index: i, name: f.name, why: err.Error()}
 		}
 		v, _ := out.(float64)
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("%w: %s is %v (a division by zero?)", ErrFormula, f.name, v)
+			return nil, nil, &formulaError{index: i, name: f.name, why: fmt.Sprintf("%v (a division by zero?)", v)}
 		}
 		// Six decimals: 420000 × 1.1 is 462000, not 462000.00000000006.
 		v = math.Round(v*1e6) / 1e6
 		env[f.name], values[f.name] = v, v
 	}
 	return env, values, nil
+}
+
+// formulaError is a formula that gave no number for some answers.
+type formulaError struct {
+	index int
+	name  string
+	why   string
+}
+
+func (e *formulaError) Error() string { return fmt.Sprintf("%v: %s: %s", ErrFormula, e.name, e.why) }
+func (e *formulaError) Unwrap() error { return ErrFormula }
+
+// tryUnanswered runs the formulas and rules with nothing answered yet (every
+// answer 0 or ""), as they run after the first answers: one that fails
+// then would fail for every visitor, so it is refused on save.
+func (d *Definition) tryUnanswered() error {
+	env, _, err := d.environment(Answers{})
+	var fe *formulaError
+	if errors.As(err, &fe) {
+		return validate.Field(at("formulas", fe.index)+".expr",
+			"gives no number while questions are unanswered (each answer is 0 or \"\" until given): %s; formulas are worked out after every answer, so guard divisions: people > 0 ? 900 / people : 0", fe.why)
+	}
+	for i, st := range d.settings.Steps {
+		for j, r := range d.steps[st.ID].rules {
+			if _, err := run(r.prog, env); err != nil {
+				return validate.Field(at(at("steps", i)+".rules", j)+".if", "fails while questions are unanswered: %v", err)
+			}
+		}
+	}
+	return nil
 }
 
 // envValue is an answer as the calculator sees it: single and image, the

@@ -155,18 +155,41 @@ func TestMemoryBudgetStopsARun(t *testing.T) {
 	}
 }
 
+// A formula that gives no number before its questions are answered
+// would fail for every visitor: it is refused on save, with a hint.
+func TestFormulaFailingUnansweredIsRefused(t *testing.T) {
+	_, err := normalize(t, ruSite, oneStep(`{"id":"people","type":"number","title":"Q","min":1,"max":9}`,
+		`"formulas":[{"name":"a","expr":"1"},{"name":"share","expr":"900 / people"}]`))
+	var ve *validate.Error
+	if !errors.As(err, &ve) || ve.Field != "formulas[1].expr" || !strings.Contains(ve.Message, "+Inf") || !strings.Contains(ve.Message, "people > 0 ?") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = normalize(t, ruSite, oneStep(`{"id":"people","type":"number","title":"Q","min":1,"max":9}`,
+		`"formulas":[{"name":"share","expr":"people > 0 ? 900 / people : 0"}]`))
+	if err != nil {
+		t.Fatalf("the guarded formula: %v", err)
+	}
+	_, err = normalize(t, ruSite, oneStep(`{"id":"people","type":"number","title":"Q","min":1,"max":9,"rules":[{"if":"1 % 0 == 0","next":"end"}]}`, ""))
+	if !errors.As(err, &ve) || ve.Field != "steps[0].rules[0].if" || !strings.Contains(ve.Message, "divide by zero") {
+		t.Fatalf("a rule that fails unanswered: %v", err)
+	}
+}
+
 // A formula that divides by zero for some answers is not a number: the
 // error says which formula, and no price is made up.
 func TestFormulaWithoutANumberIsAnError(t *testing.T) {
 	s := mustNormalize(t, ruSite, oneStep(`{"id":"people","type":"number","title":"Q","min":0,"max":9}`,
-		`"formulas":[{"name":"share","expr":"900 / people"}]`))
+		`"formulas":[{"name":"share","expr":"900 / (people - 3)"}]`))
 	d := s.Definition()
-	if res, _, err := d.Evaluate(answers("people", "3"), "en"); err != nil || res.Values["share"] != 300 {
-		t.Fatalf("3 people: %v %v", res.Values, err)
+	if res, _, err := d.Evaluate(answers("people", "6"), "en"); err != nil || res.Values["share"] != 300 {
+		t.Fatalf("6 people: %v %v", res.Values, err)
 	}
-	_, _, err := d.Evaluate(answers("people", "0"), "en")
+	_, _, err := d.Evaluate(answers("people", "3"), "en")
 	if !errors.Is(err, ErrFormula) || !strings.Contains(err.Error(), "share") {
-		t.Fatalf("0 people: %v, want ErrFormula naming share", err)
+		t.Fatalf("3 people: %v, want ErrFormula naming share", err)
+	}
+	if _, err := d.Next("people", answers("people", "3")); !errors.Is(err, ErrFormula) {
+		t.Fatalf("Next for 3 people: %v, want ErrFormula", err)
 	}
 }
 

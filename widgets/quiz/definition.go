@@ -172,6 +172,9 @@ func compile(s *Settings, site store.Site) (*Definition, error) {
 	if err := compileBranching(s.Steps, s.Formulas); err != nil {
 		return nil, err
 	}
+	if err := d.tryUnanswered(); err != nil {
+		return nil, err
+	}
 	if s.Results == nil {
 		s.Results = []Result{}
 	}
