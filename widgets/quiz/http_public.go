@@ -1,8 +1,13 @@
 package quiz
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -136,7 +141,7 @@ func (m *Module) getSession(c *fiber.Ctx) error {
 		return err
 	}
 	v := sessionView{SessionID: s.ID, Version: s.Version, Answers: s.Answers, Path: s.Path, Step: s.Current,
-		Progress: progress(&s, ver.def), Values: nonNil(res.Values), Done: s.Done, LeadID: s.LeadID, Quiz: ver.public}
+		Progress: progress(&s, ver), Values: nonNil(res.Values), Done: s.Done, LeadID: s.LeadID, Quiz: ver.public}
 	if v.Answers == nil {
 		v.Answers = map[string]json.RawMessage{}
 	}
@@ -148,6 +153,44 @@ func (m *Module) getSession(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(v)
+}
+
+// errMoved: the session changed between its read and its update (the
+// visitor answered in another tab); the answer is worked out again, and
+// after a few such turns the visitor is asked to retry.
+var errMoved = &api.Error{Status: http.StatusConflict, Code: "session_moved",
+	Message: "the session changed while this answer was saved; send it again"}
+
+// record stores value as the answer to step of session s (as read
+// before). The new path and next step are worked out before the update,
+// which only checks that the session is still the one read and swaps the
+// fields in: the store's writer (one at a time, in the embedded store)
+// runs no formulas. A session that moved meanwhile is read again.
+func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, step string, value json.RawMessage, now time.Time) (store.QuizSession, bool, error) {
+	for attempt := 0; ; attempt++ {
+		if s.Done {
+			return s, false, errFinished
+		}
+		next := s
+		next.Answers, next.Path = maps.Clone(s.Answers), slices.Clone(s.Path)
+		first, err := answer(&next, ver.def, step, value)
+		if err != nil {
+			return s, false, err
+		}
+		updated, err := m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
+			if !x.UpdatedAt.Equal(s.UpdatedAt) || x.Current != s.Current || x.Done != s.Done || !slices.Equal(x.Path, s.Path) {
+				return errMoved
+			}
+			x.Answers, x.Path, x.Current, x.UpdatedAt = next.Answers, next.Path, next.Current, now
+			return nil
+		})
+		if !errors.Is(err, errMoved) || attempt == 3 {
+			return updated, first, err
+		}
+		if s, err = m.deps.Store.GetQuizSession(ctx, site.ID, s.ID); err != nil {
+			return s, false, err
+		}
+	}
 }
 
 type answerInput struct {
@@ -181,16 +224,7 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, now := c.UserContext(), m.deps.Now().UTC()
-	var first bool
-	s, err = m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(s *store.QuizSession) error {
-		if s.Done {
-			return errFinished
-		}
-		var err error
-		first, err = answer(s, ver.def, step, value)
-		s.UpdatedAt = now
-		return err
-	})
+	s, first, err := m.record(ctx, site, ver, s, step, value, now)
 	if err != nil {
 		return err
 	}
@@ -199,7 +233,7 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver.def), "values": nonNil(res.Values)}
+	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver), "values": nonNil(res.Values)}
 	if s.Current == "" {
 		out["result"] = resultOf(res)
 		if err := m.questionsDone(ctx, site, ver, s, now); err != nil {

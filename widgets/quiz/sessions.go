@@ -206,30 +206,16 @@ func answer(s *store.QuizSession, def *Definition, step string, value json.RawMe
 	return !answered, nil
 }
 
-// progress is how far along the visitor is, 0..1: the steps answered over
-// those plus the steps still ahead if the visitor takes the way the
-// answers so far point to.
-func progress(s *store.QuizSession, def *Definition) float64 {
+// progress is how far along the visitor is, 0..1: the steps answered
+// over those plus the steps still ahead in the quiz's order from the one
+// shown now. Branches that skip steps make it jump forward, never back;
+// it is 1 only once the questions are done. (Following the branches
+// instead would run the formulas once per step ahead, on every answer.)
+func progress(s *store.QuizSession, ver *version) float64 {
 	if s.Current == "" {
 		return 1
 	}
-	a := onPath(s)
-	ahead, seen := 0, map[string]bool{}
-	for id := s.Current; id != "" && !seen[id] && ahead <= stepsAheadBound; ahead++ {
-		seen[id] = true
-		next, err := def.Next(id, a)
-		if err != nil {
-			break
-		}
-		id = next
-	}
 	done := len(s.Path)
-	if done+ahead == 0 {
-		return 0
-	}
+	ahead := max(1, ver.steps-ver.order[s.Current])
 	return float64(done) / float64(done+ahead)
 }
-
-// stepsAheadBound stops progress's walk on any definition: more than a
-// quiz may have steps.
-const stepsAheadBound = 64

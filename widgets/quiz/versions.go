@@ -18,6 +18,10 @@ type version struct {
 	n      int
 	def    *Definition
 	public any // the settings as the browser gets them
+	// steps counts the questions and order gives each one's place, for
+	// progress.
+	steps int
+	order map[string]int
 }
 
 // versionsCached bounds each of the caches below; when one fills it starts
@@ -94,7 +98,11 @@ func (v *versions) At(ctx context.Context, site *widgets.Site, widgetID string, 
 	if err != nil {
 		return nil, fmt.Errorf("quiz: compile version %d of widget %s: %w", n, widgetID, err)
 	}
-	ver = &version{n: n, def: def, public: def.Settings().Public()}
+	ver = &version{n: n, def: def, public: def.Settings().Public(), order: map[string]int{}}
+	for i, st := range def.Settings().Steps {
+		ver.order[st.ID] = i
+	}
+	ver.steps = len(ver.order)
 	v.mu.Lock()
 	if len(v.byN) >= versionsCached {
 		clear(v.byN)
