@@ -36,7 +36,8 @@ type Event struct {
 
 // Publish stores one message per destination in the durable outbox (the
 // widget's notify_url if it has one, and each site channel subscribed to
-// e.Type) and returns once they are stored. Every message's id derives from
+// e.Type) and returns once they are stored. An event without a WidgetID
+// goes to the site's channels only. Every message's id derives from
 // the site, the type, the key and the destination, so publishing again
 // (after an error, or from another replica) adds nothing.
 func (s *Sender) Publish(ctx context.Context, e Event) error {
