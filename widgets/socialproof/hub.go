@@ -320,11 +320,11 @@ func (h *hub) frameOf(site *widgets.Site, widgetID string, msg Message, now time
 	var err error
 	switch {
 	case msg.Kind == KindEvent && msg.Event != nil:
-		if len(newerThan([]store.Event{*msg.Event}, time.Time{}, now, set)) == 0 {
+		if len(newerThan([]store.Event{*msg.Event}, cursor{}, now, set)) == 0 {
 			return nil
 		}
 		if f, err = newFrame(eventMessage{Type: "event", Event: PublicEvent(*msg.Event, set)}); err == nil {
-			f.eventID, f.eventTime = msg.Event.ID, msg.Event.Time
+			f.eventID, f.eventSeq = msg.Event.ID, msg.Event.Seq
 		}
 	case msg.Kind == KindDelete && msg.ID != "":
 		f, err = newFrame(deleteMessage{Type: "delete", ID: msg.ID})

@@ -198,11 +198,12 @@ type liveRequest struct {
 	set       *Settings
 	visitorID string
 	page      string
-	since     time.Time
+	since     cursor
 	ip        string
 }
 
-// parseLiveRequest reads ?widget_id=W&visitor_id=V&page=/path&since=T.
+// parseLiveRequest reads ?widget_id=W&visitor_id=V&page=/path&since=S
+// (S: the seq of the last event the client got; a time from older widgets).
 // widget_id may be left out when the site has one social proof widget.
 func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 	site := widgets.SiteOf(c)
@@ -222,11 +223,11 @@ func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 		return nil, &validate.Error{Field: "page", Message: "want the page's path, starting with /"}
 	}
 	if s := c.Query("since"); s != "" {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return nil, &validate.Error{Field: "since", Message: "want an RFC 3339 time, such as 2026-11-30T10:00:00Z"}
+		since, ok := parseCursor(s)
+		if !ok {
+			return nil, &validate.Error{Field: "since", Message: "want the seq of the last event received, such as 42"}
 		}
-		req.since = t
+		req.since = since
 	}
 	return req, nil
 }
@@ -240,8 +241,8 @@ func tooManyConnections() error {
 // hello is what a new connection gets first: the widget's recent events
 // after since and within its max age, newest first, and the live counts.
 // The connection then skips the hello's events (seen) if they come again
-// as they are published; newest is the time of the newest.
-func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, seen []string, newest time.Time, err error) {
+// as they are published; newest is the largest seq among them.
+func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, seen []string, newest int64, err error) {
 	ctx, cancel := context.WithTimeout(ctx, api.StoreDeadline)
 	defer cancel()
 	recent, err := l.hub.recentEvents(ctx, req.site.ID)
@@ -254,9 +255,7 @@ func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, s
 	seen = make([]string, len(evs))
 	for i, ev := range evs {
 		msg.Events[i], seen[i] = PublicEvent(ev, req.set), ev.ID
-		if ev.Time.After(newest) {
-			newest = ev.Time
-		}
+		newest = max(newest, ev.Seq)
 	}
 	return msg, seen, newest, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -30,15 +31,17 @@ func TestLiveOverSSE(t *testing.T) {
 		if err := json.Unmarshal([]byte(got.data), &m); err != nil || m.Type != "event" || m.Event["id"] != "order-2" {
 			t.Fatalf("SSE event: %s, want order-2", got.data)
 		}
-		if want, _ := time.Parse(time.RFC3339Nano, ev["time"].(string)); got.id != want.Format(time.RFC3339Nano) {
-			t.Fatalf("SSE id %q, want the event's time %s", got.id, want.Format(time.RFC3339Nano))
+		if want := strconv.FormatFloat(m.Event["seq"].(float64), 'f', 0, 64); got.id != want {
+			t.Fatalf("SSE id %q, want the event's seq %s", got.id, want)
 		}
 
 		// A browser reconnecting on its own sends the last id: it gets only
-		// what came after.
+		// what was stored after, even an order reported late.
+		s.post(t, purchaseEvent("order-late", "Olga", 2*time.Hour))
 		again := openStream(t, s, s.query("v-sse", "/"), "Last-Event-ID", got.id)
-		if err := json.Unmarshal([]byte(readSSE(t, again, 2*time.Second).data), &hello); err != nil || len(hello.Events) != 0 {
-			t.Fatalf("hello after Last-Event-ID: %+v (%v), want no event again", hello, err)
+		if err := json.Unmarshal([]byte(readSSE(t, again, 2*time.Second).data), &hello); err != nil ||
+			!slices.Equal(eventIDs(hello.Events), []string{"order-late"}) {
+			t.Fatalf("hello after Last-Event-ID: %+v (%v), want only order-late", hello, err)
 		}
 	})
 }
@@ -66,7 +69,10 @@ func TestLivePolling(t *testing.T) {
 			t.Fatalf("first poll: %v, viewers %v; want both events and no count (1 < 3)", eventIDs(a.Events), a.Viewers)
 		}
 		if a := poll("p2", "since", first["time"].(string)); !slices.Equal(eventIDs(a.Events), []string{"order-2"}) {
-			t.Fatalf("poll since: %v, want order-2", eventIDs(a.Events))
+			t.Fatalf("poll since a time: %v, want order-2", eventIDs(a.Events))
+		}
+		if a := poll("p2", "since", "1"); !slices.Equal(eventIDs(a.Events), []string{"order-2"}) {
+			t.Fatalf("poll since seq 1: %v, want order-2", eventIDs(a.Events))
 		}
 		poll("p3")
 		poll("p1") // the same visitor again counts once

@@ -3,6 +3,7 @@ package socialproof
 import (
 	"encoding/binary"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/beckonhq/beckon/store"
@@ -51,11 +52,11 @@ type frame struct {
 	// wire is the whole WebSocket frame as it goes on the socket: written
 	// as is to every WebSocket connection.
 	wire []byte
-	// eventID and eventTime are those of an event message: a connection
+	// eventID and eventSeq are those of an event message: a connection
 	// skips an event its hello already had, and an SSE stream gives the
-	// time as the event's id, from which a reconnecting browser resumes.
-	eventID   string
-	eventTime time.Time
+	// seq as the event's id, from which a reconnecting browser resumes.
+	eventID  string
+	eventSeq int64
 }
 
 func newFrame(msg any) (*frame, error) {
@@ -101,13 +102,50 @@ func websocketFrame(op byte, payload []byte) []byte {
 // connect again (to another replica, or this one once it is back).
 var reconnectFrame = textFrame([]byte(`{"type":"reconnect"}`))
 
+// cursor is where a resuming client left off: the Seq of the last event
+// it got, or, from widgets older than sequences, that event's time. The
+// zero cursor is a first connection: every event is after it.
+type cursor struct {
+	seq  int64
+	time time.Time
+}
+
+// parseCursor reads since: a sequence number, or an RFC 3339 time.
+func parseCursor(s string) (cursor, bool) {
+	if seq, err := strconv.ParseInt(s, 10, 64); err == nil && seq >= 0 {
+		return cursor{seq: seq}, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return cursor{time: t}, err == nil
+}
+
+// passes says whether ev came after c. By sequence, an event stored after
+// the client left is new to it whatever its time (a shop may report an
+// order late); only the old time cursor compares times.
+func (c cursor) passes(ev store.Event) bool {
+	switch {
+	case c.seq > 0:
+		return ev.Seq > c.seq
+	case !c.time.IsZero():
+		return ev.Time.After(c.time)
+	}
+	return true
+}
+
+// later is the cursor further on of c and d: a seq beats a time.
+func (c cursor) later(d cursor) cursor {
+	if d.seq > c.seq || (c.seq == 0 && d.seq == 0 && d.time.After(c.time)) {
+		return d
+	}
+	return c
+}
+
 // newerThan keeps the events a widget with set shows (see shows) that
-// happened after since (all when since is zero) and are no older than its
-// max age at now.
-func newerThan(evs []store.Event, since, now time.Time, set *Settings) []store.Event {
+// come after since and are no older than its max age at now.
+func newerThan(evs []store.Event, since cursor, now time.Time, set *Settings) []store.Event {
 	var out []store.Event
 	for _, ev := range evs {
-		if (since.IsZero() || ev.Time.After(since)) && now.Sub(ev.Time) <= maxAge(set) && shows(set, ev) {
+		if since.passes(ev) && now.Sub(ev.Time) <= maxAge(set) && shows(set, ev) {
 			out = append(out, ev)
 		}
 	}

@@ -16,7 +16,7 @@ const sseRetryMillis = 3000
 
 // eventsRoute is GET /w/v1/{siteKey}/live/events: the live feed as
 // Server-Sent Events, for networks that block WebSocket. The messages are
-// the WebSocket's, one per "data:" line. An event's SSE id is its time, so
+// the WebSocket's, one per "data:" line. An event's SSE id is its seq, so
 // a browser that reconnects on its own (Last-Event-ID) resumes after it.
 func (l *live) eventsRoute(c *fiber.Ctx) error {
 	req, err := l.parseLiveRequest(c)
@@ -24,8 +24,8 @@ func (l *live) eventsRoute(c *fiber.Ctx) error {
 		return err
 	}
 	if last := c.Get("Last-Event-ID"); last != "" {
-		if t, err := time.Parse(time.RFC3339Nano, last); err == nil && t.After(req.since) {
-			req.since = t
+		if since, ok := parseCursor(last); ok {
+			req.since = req.since.later(since)
 		}
 	}
 	if !l.hub.hasRoom(req.ip) {
@@ -69,8 +69,8 @@ func (l *live) streamEvents(out *sseStream, req *liveRequest) {
 	if err == nil {
 		out.seen = seen
 		id := ""
-		if !newest.IsZero() {
-			id = newest.Format(time.RFC3339Nano)
+		if newest > 0 {
+			id = strconv.FormatInt(newest, 10)
 		}
 		if err = out.send("retry: " + strconv.Itoa(sseRetryMillis) + "\n\n"); err == nil {
 			err = out.message(text, id)
@@ -110,8 +110,8 @@ func (o *sseStream) write(f *frame) error {
 		return nil
 	}
 	id := ""
-	if !f.eventTime.IsZero() {
-		id = f.eventTime.Format(time.RFC3339Nano)
+	if f.eventSeq > 0 {
+		id = strconv.FormatInt(f.eventSeq, 10)
 	}
 	return o.message(f.text, id)
 }

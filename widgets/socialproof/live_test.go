@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,9 +73,26 @@ func TestLiveResumesSince(t *testing.T) {
 		first := purchaseEvent("order-1", "Maria", 2*time.Hour)
 		s.post(t, first, purchaseEvent("order-2", "Ivan", time.Hour))
 
-		ws := s.connect(t, "v1", "/", "since", first["time"].(string))
+		hello := recv(t, s.connect(t, "v1", "/"), 2*time.Second)
+		last := 0.0 // the largest seq the visitor got, as the widget keeps it
+		for _, ev := range hello.Events {
+			last = max(last, ev["seq"].(float64))
+		}
+		if last == 0 {
+			t.Fatalf("hello events %v carry no seq", hello.Events)
+		}
+		// While the visitor is away, a shop reports an order late: it
+		// happened before both events the visitor has.
+		s.post(t, purchaseEvent("order-late", "Olga", 3*time.Hour))
+		ws := s.connect(t, "v1", "/", "since", strconv.FormatFloat(last, 'f', 0, 64))
+		if got := eventIDs(recv(t, ws, 2*time.Second).Events); !slices.Equal(got, []string{"order-late"}) {
+			t.Fatalf("hello after since=%v has %v, want only the event stored since, order-late", last, got)
+		}
+
+		// A page with an older widget resumes by time, as before.
+		ws = s.connect(t, "v1", "/", "since", first["time"].(string))
 		if got := eventIDs(recv(t, ws, 2*time.Second).Events); !slices.Equal(got, []string{"order-2"}) {
-			t.Fatalf("hello after since has %v, want only order-2", got)
+			t.Fatalf("hello after since=<time> has %v, want order-2", got)
 		}
 		bad, resp, err := s.dial(t, "v1", "/", "since", "yesterday")
 		if err == nil || resp == nil || resp.StatusCode != http.StatusUnprocessableEntity {

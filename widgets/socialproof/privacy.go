@@ -20,7 +20,11 @@ type PublicEventView struct {
 	URL     string `json:"url"`
 	Image   string `json:"image"`
 	Text    string `json:"text"`
-	Time    string `json:"time"` // RFC 3339 with the stored fraction, UTC: exact for resuming with since
+	Time    string `json:"time"` // RFC 3339 with the stored fraction, UTC
+	// Seq is the event's place in the site's order of storing: a client
+	// resumes with since=<the largest seq it got> (0 for events stored
+	// before sequences existed).
+	Seq int64 `json:"seq,omitempty"`
 }
 
 // PublicEvent is e as set's widget shows it. Every event that leaves the
@@ -28,7 +32,7 @@ type PublicEventView struct {
 func PublicEvent(e store.Event, set *Settings) PublicEventView {
 	return PublicEventView{ID: e.ID, Type: e.Type, Name: DisplayName(e.Name, set.NameDisplay),
 		City: e.City, Product: e.Product, URL: e.URL, Image: e.Image, Text: e.Text,
-		Time: e.Time.UTC().Format(time.RFC3339Nano)}
+		Time: e.Time.UTC().Format(time.RFC3339Nano), Seq: e.Seq}
 }
 
 // DisplayName formats a customer's name for visitors: "first_name" keeps

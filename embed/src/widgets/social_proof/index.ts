@@ -173,7 +173,10 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   let queue: PublicEvent[] = [];
   let current: { ev: PublicEvent; el: HTMLElement } | null = null;
   let offset = 0; // the server's clock minus ours, when it says
+  // Where a reconnect resumes: the largest seq seen; the newest time only
+  // from a server that numbers no events.
   let since = '';
+  let sinceSeq = 0;
   let sinceMs = 0;
   let readyAt = Date.now() + delay;
   let hiddenAt = 0;
@@ -288,7 +291,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   function add(ev: PublicEvent | undefined, first: boolean) {
     if (!ev || typeof ev.id !== 'string' || isNaN(Date.parse(ev.time))) return;
     const ms = Date.parse(ev.time);
-    if (ms > sinceMs) {
+    const seq = typeof ev.seq === 'number' ? ev.seq : 0;
+    if (seq > sinceSeq) {
+      sinceSeq = seq;
+      since = String(seq);
+    } else if (!sinceSeq && ms > sinceMs) {
       sinceMs = ms;
       since = ev.time;
     }

@@ -8,7 +8,8 @@
 //
 // A connection that closes after it worked is opened again after a jittered,
 // growing delay (1 s, 2 s, 4 s … 30 s, each times 0.5–1), with `since`: the
-// newest event time seen, so the server sends only what was missed. Where a
+// largest event seq seen (the site's order of storing, so an order a shop
+// reports late is not missed), and the server sends only what was missed. Where a
 // WebSocket never opens (a proxy or a firewall that blocks it) the feed falls
 // back to SSE after WS_TRIES failures, and to polling after SSE_TRIES.
 

@@ -13,6 +13,8 @@ export interface PublicEvent {
   text: string;
   /** When it really happened, RFC 3339. */
   time: string;
+  /** Its place in the site's order of storing: the feed resumes after the largest (absent from older servers). */
+  seq?: number;
 }
 
 /** Open connections of the site and of this page; null or absent below the widget's threshold. */
