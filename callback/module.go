@@ -101,7 +101,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	}
 	m.deps = d
 	m.engine = NewEngine(d.Store, d.Sites, m.opts.Provider, Options{
-		Consumer: m.opts.Consumer, Workers: m.opts.Workers, Logger: d.Log, Missed: m.missed, Connected: m.connected,
+		Consumer: m.opts.Consumer, Workers: m.opts.Workers, Logger: d.Log, Missed: m.missed, Connected: m.connectedCall,
 	})
 	m.intake = &Intake{St: d.Store, Now: d.Now, BudgetSpent: m.budgetSpent}
 	if b, ok := m.opts.Provider.(Binder); ok {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,5 +97,61 @@ func TestBudgetAlertAndConsentRecord(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no budget alert")
 		}
+	}
+}
+
+// TestCallbackEventsOnSiteChannels: the site's own webhook channel hears
+// of a connected call (callback.completed) and of a missed one
+// (callback.missed), signed with the channel's secret, each with the
+// request's inbox lead; the widget's notify_url keeps its two events.
+func TestCallbackEventsOnSiteChannels(t *testing.T) {
+	got := make(chan map[string]any, 8)
+	var secret atomic.Value
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := notify.Verify(secret.Load().(string), r.Header, body, time.Minute); err != nil {
+			t.Errorf("channel webhook signature: %v", err)
+		}
+		var m map[string]any
+		json.Unmarshal(body, &m)
+		got <- m
+	}))
+	defer receiver.Close()
+	ts := startServer(t, servertest.NewStore(t, "embedded"), func(c *config.Config) { c.WebhookAllowPrivate = true })
+	siteID, key, _ := ts.CallbackSite("")
+	r := ts.Admin("PUT", "/api/v1/sites/"+siteID+"/channels", map[string]any{
+		"webhook": map[string]any{"url": receiver.URL + "/site", "events": []string{"callback.completed", "callback.missed"}},
+	})
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	secret.Store(r.JSON(t)["webhook"].(map[string]any)["secret"].(string))
+
+	id := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "name": "Ольга"}).JSON(t)["id"].(string)
+	select {
+	case m := <-got:
+		data := m["data"].(map[string]any)
+		lead, _ := data["lead"].(map[string]any)
+		if m["type"] != "callback.completed" || data["callback_id"] != id || data["connected_at"] == nil || lead == nil ||
+			lead["id"] != "cb_"+id || lead["type"] != "callback" || lead["contact"].(map[string]any)["phone"] != "+79161234567" {
+			t.Fatalf("channel got %v", m)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no callback.completed on the site's channel")
+	}
+
+	busyID, busyKey, _ := ts.CallbackSite(`,"managers":[{"name":"Busy","phone":"+79000000002"}]`)
+	r = ts.Admin("PUT", "/api/v1/sites/"+busyID+"/channels", map[string]any{
+		"webhook": map[string]any{"url": receiver.URL + "/site", "secret": secret.Load(), "events": []string{"callback.missed"}},
+	})
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	missed := ts.PostCallback(busyKey, map[string]any{"phone": "+79161234568", "visitor_id": "v2"}).JSON(t)["id"].(string)
+	select {
+	case m := <-got:
+		data := m["data"].(map[string]any)
+		lead, _ := data["lead"].(map[string]any)
+		if m["type"] != "callback.missed" || data["callback_id"] != missed || data["reason"] != "manager_no_answer" || lead == nil || lead["id"] != "cb_"+missed {
+			t.Fatalf("channel got %v", m)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no callback.missed on the site's channel")
 	}
 }
