@@ -26,3 +26,25 @@ func BenchmarkHandoff(b *testing.B) {
 	defer st.Close()
 	storetest.BenchmarkHandoff(b, st)
 }
+
+// BenchmarkCreateLead: new leads from 32 and from 128 callers in flight.
+// Target: 3,000 leads/s.
+func BenchmarkCreateLead(b *testing.B) {
+	st, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchmarkCreateLead(b, st)
+}
+
+// BenchmarkLeadQuizSession: a session, five answers and the lead, from 32
+// and from 128 visitors in flight. Target: 1,000 sessions/s.
+func BenchmarkLeadQuizSession(b *testing.B) {
+	st, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchmarkQuizSession(b, st)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -136,43 +137,66 @@ func (s *Store) GetQuizSession(ctx context.Context, siteID, id string) (store.Qu
 	return q, nil
 }
 
-// UpdateQuizSession implements store.Quizzes in the group commit, like
-// UpdateCallback. A new UpdatedAt moves the session's expiry; its expiry
-// entry stays (see the bucket doc).
+// maxSwapAttempts bounds how often UpdateQuizSession starts over after
+// losing to a concurrent update of the same session. Every round has a
+// winner, so only a session written by more callers at once exhausts it.
+const maxSwapAttempts = 50
+
+// UpdateQuizSession implements store.Quizzes optimistically: the session is
+// read, fn applied and the result encoded outside the write transaction,
+// which (in the group commit) only checks that the session is still what
+// was read and writes it, else starts over. The shared transaction then
+// does no JSON work, which keeps its commits short under many visitors'
+// answers. A new UpdatedAt moves the session's expiry; its expiry entry
+// stays (see the bucket doc).
 func (s *Store) UpdateQuizSession(ctx context.Context, siteID, id string, fn func(*store.QuizSession) error) (store.QuizSession, error) {
-	var (
-		q       store.QuizSession
-		refused error // why nothing was written, if so
-	)
-	err := s.batch(func(tx *bolt.Tx) error {
-		q, refused = store.QuizSession{}, nil
-		sessions := siteBucket(tx, bucketQuizSessions, siteID)
-		err := getJSON(sessions, id, &q)
+	const op = "update quiz session"
+	for range maxSwapAttempts {
+		var raw []byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			if b := siteBucket(tx, bucketQuizSessions, siteID); b != nil {
+				raw = bytes.Clone(b.Get([]byte(id)))
+			}
+			return nil
+		})
+		if err == nil && raw == nil {
+			err = store.ErrNotFound
+		}
+		var q store.QuizSession
+		if err == nil {
+			err = json.Unmarshal(raw, &q)
+		}
 		if err == nil && expired(q, time.Now()) {
 			err = store.ErrNotFound
 		}
-		if errors.Is(err, store.ErrNotFound) {
-			refused = err
-			return nil
-		}
 		if err != nil {
-			return err
+			return store.QuizSession{}, store.Wrap(kind, op, err)
 		}
 		pinned := q
 		if err := fn(&q); err != nil {
-			refused = errFn{err}
-			return nil
+			return store.QuizSession{}, err
 		}
 		q.ID, q.SiteID, q.WidgetID, q.VisitorID, q.CreatedAt = pinned.ID, pinned.SiteID, pinned.WidgetID, pinned.VisitorID, pinned.CreatedAt
-		return putJSON(sessions, id, q)
-	})
-	if err == nil {
-		err = refused
+		data, err := json.Marshal(q)
+		if err != nil {
+			return store.QuizSession{}, store.Wrap(kind, op, err)
+		}
+		var lost bool
+		err = s.batch(func(tx *bolt.Tx) error {
+			sessions := siteBucket(tx, bucketQuizSessions, siteID)
+			if lost = sessions == nil || !bytes.Equal(sessions.Get([]byte(id)), raw); lost {
+				return nil
+			}
+			return sessions.Put([]byte(id), data)
+		})
+		if err != nil {
+			return store.QuizSession{}, store.Wrap(kind, op, err)
+		}
+		if !lost {
+			return q, nil
+		}
 	}
-	if err != nil {
-		return store.QuizSession{}, unwrapFn("update quiz session", err)
-	}
-	return q, nil
+	return store.QuizSession{}, store.Wrap(kind, op, fmt.Errorf("gave up after %d attempts lost to concurrent updates: %w", maxSwapAttempts, store.ErrConflict))
 }
 
 // DeleteVisitorQuizSessions implements store.Quizzes by a walk of the

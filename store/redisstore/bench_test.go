@@ -17,3 +17,15 @@ func BenchmarkCreateCallbackParallel(b *testing.B) {
 func BenchmarkHandoff(b *testing.B) {
 	storetest.BenchmarkHandoff(b, newTestStore(b).Store)
 }
+
+// BenchmarkCreateLead: new leads from 32 and from 128 callers in flight.
+// Target: 1,500 leads/s.
+func BenchmarkCreateLead(b *testing.B) {
+	storetest.BenchmarkCreateLead(b, newTestStore(b).Store)
+}
+
+// BenchmarkLeadQuizSession: a session, five answers and the lead, from 32
+// and from 128 visitors in flight. Target: 500 sessions/s.
+func BenchmarkLeadQuizSession(b *testing.B) {
+	storetest.BenchmarkQuizSession(b, newTestStore(b).Store)
+}

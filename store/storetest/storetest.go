@@ -37,6 +37,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"outbox", outboxTests},
 		{"socialproof", socialProofTests},
 		{"presence", presenceTests},
+		{"leads", leadTests},
+		{"quiz sessions", quizSessionTests},
+		{"quiz versions", quizVersionTests},
+		{"tallies", tallyTests},
+		{"quiz data", quizDataTests},
 		{"lifecycle", lifecycleTests},
 	}
 	for _, g := range groups {
