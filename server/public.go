@@ -104,9 +104,10 @@ func publicConfigOf(c *fiber.Ctx) *publicConfig {
 	return cfg
 }
 
-// preflight answers CORS preflight requests of allowed origins.
+// preflight answers CORS preflight requests of allowed origins. PUT is a
+// quiz's answer to one question (PUT …/sessions/{sid}/answers/{step}).
 func preflight(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST, OPTIONS")
+	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST, PUT, OPTIONS")
 	c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type")
 	c.Set(fiber.HeaderAccessControlMaxAge, "600")
 	return c.SendStatus(http.StatusNoContent)

@@ -137,12 +137,16 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   function screen(v: View, title: string, ...nodes: (Node | null | false)[]) {
     view = v;
     sv = null;
+    // What is shown, for the page's own styles and for tests.
+    dlg.setAttribute('data-view', v);
+    dlg.setAttribute('data-step', v === 'step' ? cur : '');
     main.textContent = '';
     heading = h('h2', { id: uid + '-t', tabindex: -1 }, title);
     err = h('p', { class: 'err', role: 'alert' });
     for (const n of nodes) if (n) main.appendChild(n === TITLE ? heading : n);
     main.appendChild(err);
     main.scrollTop = 0;
+    live.textContent = '';
     backBtn.classList.toggle('ghost', v === 'start' || v === 'result');
     foot.hidden = v === 'form' || v === 'result';
     if (isOpen) heading.focus();
@@ -287,6 +291,8 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
 
   function begin() {
     if (busy) return;
+    // Back at the start of a session under way: its first question again.
+    if (sid && path.length) return formFirst() && !leadId ? showForm() : showStep(path[0]);
     if (sid) return resume(sid);
     const hidden: Record<string, string> = {};
     addHidden(hidden, snippet(ctx.site.key));
@@ -458,8 +464,11 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
     }).then((r) => {
       setBusy(false, btn);
       if (r.status >= 200 && r.status < 300) {
-        btn.hidden = true;
+        // The button goes: the focus moves on to the note, which is read out.
         note.textContent = t.callSent;
+        note.tabIndex = -1;
+        note.focus();
+        btn.hidden = true;
         ctx.emit('quiz:callback', { id: wid, lead_id: leadId });
         return;
       }
@@ -531,6 +540,11 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
         list[0].focus();
       }
     }
+  });
+
+  // Esc also when a click on the dialog's text left the focus on the page.
+  document.addEventListener('keydown', (e) => {
+    if (isOpen && (e.key === 'Escape' || e.key === 'Esc')) close();
   });
 
   // Page elements with data-beckon-quiz open it: this quiz's id, or empty for the first quiz.

@@ -20,10 +20,10 @@ export const css = `
 .bkqz .launch span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .bkqz .launch:hover{filter:brightness(1.06)}
 
-.bkqz .shade{position:fixed;inset:0;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
+.bkqz .shade{position:fixed;inset:0;z-index:3;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
 .bkqz .dlg{position:relative;display:flex;flex-direction:column;width:600px;max-width:100%;height:min(680px,calc(100vh - 32px));
-  background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);overflow:hidden}
-@media (prefers-reduced-motion:no-preference){.bkqz .dlg{animation:bkqz-in .18s ease-out}}
+  background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);overflow:hidden;overflow:clip}
+@media (prefers-reduced-motion:no-preference){.bkqz .dlg{animation:bkqz-in .18s ease-out}.bkqz .bar i{transition:width .25s ease}}
 @keyframes bkqz-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
 .bkqz .top{flex:none;display:flex;align-items:center;gap:8px;padding:10px 10px 6px}
 .bkqz .icon{flex:none;width:44px;height:44px;border:0;border-radius:50%;background:transparent;cursor:pointer;display:grid;place-items:center;color:#4b5563}
@@ -31,7 +31,7 @@ export const css = `
 .bkqz .icon svg{width:24px;height:24px;fill:currentColor}
 .bkqz .icon.ghost{visibility:hidden}
 .bkqz .bar{flex:1;height:8px;border-radius:4px;background:#e5e7eb;overflow:hidden}
-.bkqz .bar i{display:block;height:100%;width:0;background:var(--bk-strong);border-radius:4px;transition:width .25s ease}
+.bkqz .bar i{display:block;height:100%;width:0;background:var(--bk-strong);border-radius:4px}
 .bkqz .pct{flex:none;min-width:40px;font-size:13px;color:#4b5563;text-align:right;font-variant-numeric:tabular-nums}
 .bkqz .main{flex:1;overflow:auto;padding:8px 28px 20px;overscroll-behavior:contain}
 .bkqz .foot{flex:none;display:flex;gap:10px;padding:12px 28px 20px;border-top:1px solid #eef0f2}
@@ -68,7 +68,7 @@ export const css = `
 .bkqz .card .pic img{display:block;width:100%;height:100%;object-fit:cover}
 .bkqz .card .olabel{padding:0 4px 4px;font-weight:600;hyphens:auto}
 .bkqz .card .mark{position:absolute;top:14px;left:14px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
-.bkqz .olabel>span:last-child{min-width:0;overflow-wrap:anywhere}
+.bkqz .olabel>span:last-child{min-width:0;overflow-wrap:break-word}
 
 .bkqz .txt{display:block;width:100%;min-height:48px;border:1px solid #8c959f;border-radius:10px;background:#fff;padding:10px 12px;font-size:16px}
 .bkqz textarea.txt{resize:vertical;min-height:110px}
@@ -117,5 +117,6 @@ export const css = `
   .bkqz .foot{padding:10px 16px calc(12px + env(safe-area-inset-bottom))}
   .bkqz h2{font-size:20px}
   .bkqz .cards,.bkqz .cards.c3{grid-template-columns:1fr 1fr;gap:10px}
+  .bkqz .card .olabel{font-size:15px}
 }
 `;
