@@ -12,9 +12,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -282,6 +284,14 @@ func TestQuizRequiredStepRefused(t *testing.T) {
 	if got := eval[string](t, ctx, `s.activeElement.type + ':' + s.activeElement.value`); got != "radio:r1" {
 		t.Fatalf("the focus is on %s, want the first choice", got)
 	}
+	// What a screen reader is told: a modal dialog named by the question,
+	// the choices as a group named by it too, the complaint as an alert.
+	wiring := eval[string](t, ctx, `[d.getAttribute('aria-modal'), d.getAttribute('aria-labelledby') === d.querySelector('h2').id,
+  d.querySelector('[role=radiogroup]').getAttribute('aria-labelledby') === d.querySelector('h2').id,
+  d.querySelector('.err').getAttribute('role'), d.querySelector('[role=progressbar]').getAttribute('aria-valuetext')].join(' ')`)
+	if wiring != "true true true alert Готово 0%" {
+		t.Fatalf("screen reader wiring: %s", wiring)
+	}
 	if s := p.session(t, savedSession(t, ctx, p.wid)); len(s.Answers) != 0 {
 		t.Fatalf("answers stored: %v", s.Answers)
 	}
@@ -510,7 +520,44 @@ func TestQuizOpensFromThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitOpen(p.wid)
+
+	// Each quiz was shown twice on this page view, and counts one view.
+	for _, wid := range []string{p.wid, second} {
+		starts := int64(0)
+		if wid == p.wid {
+			starts = 1
+		}
+		funnel := waitFunnel(t, p, wid, func(f funnel) bool { return f.Views > 0 && f.Starts == starts })
+		if funnel.Views != 1 {
+			t.Fatalf("quiz %s: %d views, want 1", wid, funnel.Views)
+		}
+	}
 	servertest.NoProblems(t, problems())
+}
+
+// funnel is what the owner's analytics say of a quiz.
+type funnel struct{ Views, Starts, Leads int64 }
+
+// waitFunnel reads the quiz's analytics until ok holds (they are written
+// once a second).
+func waitFunnel(t testing.TB, p *quizPage, wid string, ok func(funnel) bool) funnel {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := p.ts.Admin("GET", "/api/v1/sites/"+p.siteID+"/widgets/"+wid+"/quiz/analytics", nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		var f funnel
+		if err := json.Unmarshal(r.Body, &f); err != nil {
+			t.Fatal(err)
+		}
+		if ok(f) {
+			return f
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("quiz %s analytics: %+v", wid, f)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // TestQuizOwnerTextIsText: an owner's texts with markup in them are shown
@@ -625,4 +672,70 @@ func TestQuizDemo(t *testing.T) {
 			servertest.NoProblems(t, problems())
 		})
 	}
+}
+
+// oneQuestion is a quiz of one question, for the tests of what comes
+// around the questions.
+func oneQuestion(form string) string {
+	return `{"start": {"title": "Ремонт"}, "steps": [{"id": "rooms", "type": "single", "title": "Сколько комнат?",
+  "options": [{"id": "r1", "label": "Одна", "value": 1}, {"id": "r2", "label": "Две", "value": 2}]}],
+  "formulas": [{"name": "price", "expr": "rooms * 100000"}],
+  "results": [{"id": "est", "title": "Смета", "text": "Около {price} ₽"}],
+  "offer_callback": true, "launcher": {}, ` + form + `}`
+}
+
+// TestQuizCallWithoutPhone: a call asked for from the result of a form
+// that took no phone opens the callback widget, which asks for one.
+func TestQuizCallWithoutPhone(t *testing.T) {
+	p := newQuizPage(t, oneQuestion(`"form": {"fields": [{"name": "email", "required": true}]}`), callbackWidget)
+	ctx, problems, _ := browse(t)
+	p.visit(t, ctx, "/", servertest.DesktopAndPhone[0])
+	waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+	click(t, ctx, ".bkqz .launch")
+	waitView(t, ctx, "start")
+	next(t, ctx)
+	waitStep(t, ctx, "rooms")
+	click(t, ctx, ".opt:nth-child(2)")
+	waitView(t, ctx, "form")
+	typeInto(t, ctx, "[name=email]", "anna@example.com")
+	click(t, ctx, ".form .primary")
+	if v := waitView(t, ctx, "result"); !strings.Contains(v.Text, "200\u00a0000 ₽") {
+		t.Fatalf("result %+v", v)
+	}
+	waitFor(t, ctx, "the call button", `!d.querySelector('.main .primary').hidden`)
+	click(t, ctx, ".main .primary")
+	waitFor(t, ctx, "the callback form", `d.parentElement.hidden && !s.querySelector('.bkcb .panel').hidden`)
+	if n := len(p.ts.ListCallbacks(p.siteID)); n != 0 {
+		t.Fatalf("%d callbacks without a phone", n)
+	}
+	servertest.NoProblems(t, problems())
+}
+
+// TestQuizContactsFirst: with the form at the start and partial leads on,
+// the contacts come right after the start screen (a partial lead), the
+// questions follow, and their end shows the result without asking again:
+// the lead is complete.
+func TestQuizContactsFirst(t *testing.T) {
+	p := newQuizPage(t, oneQuestion(`"partial_leads": true, "form": {"position": "start", "fields": [{"name": "phone", "required": true}]}`))
+	ctx, problems, _ := browse(t)
+	p.visit(t, ctx, "/", servertest.DesktopAndPhone[0])
+	waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+	click(t, ctx, ".bkqz .launch")
+	waitView(t, ctx, "start")
+	next(t, ctx)
+	waitView(t, ctx, "form")
+	typeInto(t, ctx, "[name=phone]", "+7 916 123-45-67")
+	click(t, ctx, ".form .primary")
+	waitStep(t, ctx, "rooms")
+	if ls := quizLeads(t, p); len(ls) != 1 || !ls[0].Partial || ls[0].Contact.Phone != "+79161234567" {
+		t.Fatalf("leads after the contacts: %+v", ls)
+	}
+	click(t, ctx, ".opt:nth-child(1)")
+	if v := waitView(t, ctx, "result"); !strings.Contains(v.Text, "100\u00a0000 ₽") {
+		t.Fatalf("result %+v", v)
+	}
+	if ls := quizLeads(t, p); len(ls) != 1 || ls[0].Partial || ls[0].Result == nil || ls[0].Result.Values["price"] != 100000 {
+		t.Fatalf("leads after the questions: %+v", ls)
+	}
+	servertest.NoProblems(t, problems())
 }
