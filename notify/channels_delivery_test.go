@@ -27,7 +27,7 @@ func quizLead(siteID string) *store.Lead {
 		},
 		Result:      &store.LeadResult{Screen: "big", Title: "Капитальный ремонт", Text: "От 420 000 ₽", Values: map[string]float64{"price": 420000}},
 		QuizVersion: 2, SessionID: "qs_1", Lang: "ru", IP: "203.0.113.7",
-		Consent: &store.Consent{Version: "2026-11", TextID: "t1", Lang: "ru", At: now, IP: "203.0.113.7"},
+		Consent: &store.Consent{Version: "2026-11", TextID: "t1", Lang: "ru", Text: "Согласен", At: now, IP: "203.0.113.7"},
 		Summary: "3-комнатная, оценка 420 000 ₽",
 		PageURL: "https://shop.example/remont?utm_source=yandex", Referrer: "https://ya.ru/",
 		UTM: map[string]string{"utm_source": "yandex", "utm_campaign": "spring"}, Hidden: map[string]string{"city": "Казань"},

@@ -27,7 +27,7 @@ func SampleEvent(siteID string, now time.Time) Event {
 		UTM:    map[string]string{"utm_source": "test", "utm_medium": "cpc", "utm_campaign": "notifications"},
 		Hidden: map[string]string{"city": "Moscow"},
 		Source: "test", IP: "192.0.2.1",
-		Consent:   &store.Consent{Version: "test", TextID: "test", Lang: "en", At: now, IP: "192.0.2.1"},
+		Consent:   &store.Consent{Version: "test", TextID: "test", Lang: "en", Text: "I agree to the processing of my personal data (a test)", At: now, IP: "192.0.2.1"},
 		CreatedAt: now, UpdatedAt: now,
 	}
 	return Event{Type: EventLeadSubmitted, SiteID: siteID, WidgetID: lead.WidgetID, Key: lead.ID, At: now, Lead: lead}
