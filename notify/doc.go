@@ -1,7 +1,22 @@
-// Package notify delivers outgoing webhooks to site owners ("a lead came
-// in", "a callback connected"), signed the way the Standard Webhooks spec
-// (https://www.standardwebhooks.com) says, so receivers can use any of its
-// libraries to check them.
+// Package notify tells site owners about leads and calls ("a lead came in",
+// "a callback was missed"): as outgoing webhooks, signed the way the
+// Standard Webhooks spec (https://www.standardwebhooks.com) says, so
+// receivers can use any of its libraries to check them, and on the site's
+// other channels.
+//
+// # Events and channels
+//
+// Modules call [Sender.Publish] with an [Event]. It stores one message per
+// destination: the widget's notify_url (Notification.Channel ""), and each
+// of the site's [Channels] subscribed to the event's type: a site-wide
+// webhook, a Telegram chat (Bot API sendMessage), e-mail (the operator's
+// SMTP server, a plain and an HTML part) and a Bitrix24 portal
+// (crm.lead.add). Every destination's body is the same webhook envelope;
+// Telegram, e-mail and Bitrix24 render it at each attempt ([report]) in
+// the channel's language. [Sender.SendTest] stores a [SampleEvent] of the
+// same shape for one channel. Each channel classifies its service's
+// answers as success, retry or final (see docs/NOTIFICATIONS.md); the
+// schedule, the log and replays are the same for all.
 //
 // # Signing
 //
