@@ -43,15 +43,15 @@ func (p leadPatch) check() error {
 // update is PATCH /api/v1/sites/{id}/leads/{lid} {"status","note"}: the
 // owner works the lead. Bad input changes nothing.
 func (ib *Inbox) update(c *fiber.Ctx) error {
+	site, err := ib.site(c, ScopeWrite)
+	if err != nil {
+		return err
+	}
 	var p leadPatch
 	if err := api.DecodeBody(c, &p); err != nil {
 		return err
 	}
 	if err := p.check(); err != nil {
-		return err
-	}
-	site, err := ib.site(c, ScopeWrite)
-	if err != nil {
 		return err
 	}
 	now := time.Now().UTC()

@@ -21,12 +21,12 @@ type erased struct {
 // request, see forget), and every quiz session. Erasing again is harmless
 // and reports zeros.
 func (ib *Inbox) eraseVisitor(c *fiber.Ctx) error {
-	vid := c.Params("visitor_id")
-	if err := validate.Line("visitor_id", vid, true, 64); err != nil {
-		return err
-	}
 	site, err := ib.site(c, ScopeWrite)
 	if err != nil {
+		return err
+	}
+	vid := c.Params("visitor_id")
+	if err := validate.Line("visitor_id", vid, true, 64); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

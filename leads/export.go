@@ -63,11 +63,11 @@ func (j jsonlWriter) flush() error { return nil }
 // The caller has checked the format's own options (the CSV separator);
 // open makes the format's writer once the stream starts.
 func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.Writer, store.Site) rowWriter) error {
-	f, err := filterOf(c)
+	site, err := ib.site(c, ScopeRead)
 	if err != nil {
 		return err
 	}
-	site, err := ib.site(c, ScopeRead)
+	f, err := filterOf(c)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ func filterOf(c *fiber.Ctx) (store.LeadFilter, error) {
 // inbox newest first, a page at a time. next_cursor is given while older
 // leads remain.
 func (ib *Inbox) list(c *fiber.Ctx) error {
+	site, err := ib.site(c, ScopeRead)
+	if err != nil {
+		return err
+	}
 	f, err := filterOf(c)
 	if err != nil {
 		return err
@@ -54,10 +58,6 @@ func (ib *Inbox) list(c *fiber.Ctx) error {
 		if f.After, err = decodeCursor(v); err != nil {
 			return err
 		}
-	}
-	site, err := ib.site(c, ScopeRead)
-	if err != nil {
-		return err
 	}
 	// One more than the page tells whether another page follows, so the
 	// last page has no cursor to an empty one.
