@@ -1,6 +1,7 @@
 package quiz_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -188,4 +189,50 @@ func TestAdminAccess(t *testing.T) {
 	expectInvalid(t, q.Admin("GET", base+"analytics?from=2026-12-02&to=2026-12-01", nil), "from")
 	expectInvalid(t, q.Admin("GET", base+"analytics?from=2024-01-01&to=2026-01-01", nil), "from")
 	expectInvalid(t, q.Admin("GET", base+"analytics?to=yesterday", nil), "to")
+}
+
+// analyticsOf reads the quiz's funnel of today through ts.
+func analyticsOf(t testing.TB, ts *servertest.Server, q *quizServer) map[string]any {
+	t.Helper()
+	r := ts.Admin("GET", "/api/v1/sites/"+q.siteID+"/widgets/"+q.wid+"/quiz/analytics", nil)
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	return r.JSON(t)
+}
+
+// TestCountsReachOtherReplicas: a replica writes its counts about once a
+// second, so another replica on the same store shows them soon, without
+// a request to the first.
+func TestCountsReachOtherReplicas(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		q := start(t, st, renovation, nil)
+		other := servertest.Start(t, st, servertest.Options{})
+		q.startSession("v1", nil)
+		deadline := time.Now().Add(10 * time.Second)
+		for analyticsOf(t, other, q)["starts"] != 1.0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the start never reached the other replica")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+// TestCountsSurviveShutdown: counts made just before a graceful shutdown
+// are written by it, and the next server shows them.
+func TestCountsSurviveShutdown(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		q := start(t, st, renovation, nil)
+		sid := q.startSession("v1", nil)
+		q.finish(sid, "v1")
+		servertest.ExpectStatus(t, q.lead(sid, "v1", nil), http.StatusCreated)
+		if err := q.Srv.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		a := analyticsOf(t, servertest.Start(t, st, servertest.Options{}), q)
+		if a["starts"] != 1.0 || a["completions"] != 1.0 || a["leads"] != 1.0 {
+			t.Fatalf("after a restart: %v", a)
+		}
+	})
 }

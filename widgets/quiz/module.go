@@ -83,7 +83,8 @@ func (m *Module) Start(ctx context.Context) error {
 }
 
 // Wait implements widgets.Runner: returns once the last counts are
-// written, or when ctx ends first.
+// written, or when ctx ends first. The server calls it after the last
+// requests have been answered, so their counts are written here too.
 func (m *Module) Wait(ctx context.Context) {
 	if m.done == nil {
 		return
@@ -91,5 +92,9 @@ func (m *Module) Wait(ctx context.Context) {
 	select {
 	case <-m.done:
 	case <-ctx.Done():
+		return
+	}
+	if err := m.tallies.flush(ctx); err != nil {
+		m.deps.Log.Error("quiz: write the last analytics counts at shutdown", "err", err)
 	}
 }
