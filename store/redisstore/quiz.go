@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -81,6 +82,8 @@ func (s *Store) CreateQuizSession(ctx context.Context, q store.QuizSession) erro
 		err = store.ErrNotFound
 	case res == idTaken:
 		err = store.ErrConflict
+	default:
+		s.sessions.put(q.SiteID, q.ID, string(data))
 	}
 	return wrap(op, err)
 }
@@ -88,9 +91,10 @@ func (s *Store) CreateQuizSession(ctx context.Context, q store.QuizSession) erro
 // GetQuizSession implements store.Quizzes.
 func (s *Store) GetQuizSession(ctx context.Context, siteID, id string) (store.QuizSession, error) {
 	var q store.QuizSession
-	raw, err := s.client.HGet(ctx, s.sessionsKey(siteID), id).Bytes()
+	raw, err := s.client.HGet(ctx, s.sessionsKey(siteID), id).Result()
 	if err == nil {
-		err = json.Unmarshal(raw, &q)
+		s.sessions.put(siteID, id, raw)
+		err = json.Unmarshal([]byte(raw), &q)
 	}
 	if err == nil && expired(q, time.Now()) {
 		err = store.ErrNotFound
@@ -102,27 +106,14 @@ func (s *Store) GetQuizSession(ctx context.Context, siteID, id string) (store.Qu
 }
 
 // UpdateQuizSession implements store.Quizzes optimistically, like
-// UpdateSite: a read, then one script (swap_quiz_session.lua) that writes
-// the session with its new expiry if no one wrote it meanwhile.
+// UpdateSite, with one script (swap_quiz_session.lua) that writes the
+// session and its new expiry if no one wrote it meanwhile. The session as
+// last seen by this replica (sessionCache) spares the read: after a
+// GetQuizSession, as in the quiz's answer handler, the update is one round
+// trip; when another writer was first, the script answers with the
+// session as it is and fn runs again on that.
 func (s *Store) UpdateQuizSession(ctx context.Context, siteID, id string, fn func(*store.QuizSession) error) (store.QuizSession, error) {
-	notExpired := func(q store.QuizSession) error {
-		if expired(q, time.Now()) {
-			return store.ErrNotFound
-		}
-		return nil
-	}
-	keys := []string{s.sessionsKey(siteID), s.sessionsByExpiry(siteID)}
-	q, err := updateField(ctx, s.client, s.sessionsKey(siteID), id, notExpired, func(q *store.QuizSession) error {
-		pinned := *q
-		if err := fn(q); err != nil {
-			return callerError{err}
-		}
-		q.ID, q.SiteID, q.WidgetID, q.VisitorID, q.CreatedAt = pinned.ID, pinned.SiteID, pinned.WidgetID, pinned.VisitorID, pinned.CreatedAt
-		return nil
-	}, func(old string, q store.QuizSession, data []byte) (bool, error) {
-		n, err := scriptSwapQuizSession.Run(ctx, s.client, keys, id, old, data, sessionExpires(q), sessionMember(q)).Int()
-		return n == 1, err
-	})
+	q, err := s.updateQuizSession(ctx, siteID, id, fn)
 	var ce callerError
 	if errors.As(err, &ce) {
 		return store.QuizSession{}, ce.err
@@ -131,6 +122,86 @@ func (s *Store) UpdateQuizSession(ctx context.Context, siteID, id string, fn fun
 		return store.QuizSession{}, wrap("update quiz session", err)
 	}
 	return q, nil
+}
+
+func (s *Store) updateQuizSession(ctx context.Context, siteID, id string, fn func(*store.QuizSession) error) (store.QuizSession, error) {
+	raw, cached := s.sessions.get(siteID, id)
+	if !cached {
+		var err error
+		if raw, err = s.client.HGet(ctx, s.sessionsKey(siteID), id).Result(); err != nil {
+			return store.QuizSession{}, err
+		}
+	}
+	keys := []string{s.sessionsKey(siteID), s.sessionsByExpiry(siteID)}
+	for n := 1; ; n++ {
+		q, data, err := applySession(raw, fn)
+		if err != nil && cached {
+			// A refusal (expired, or fn's error) counts only for the
+			// session as it is, which a cached copy may not be.
+			fresh, ferr := s.client.HGet(ctx, s.sessionsKey(siteID), id).Result()
+			if ferr != nil {
+				s.sessions.forget(siteID, id)
+				return store.QuizSession{}, ferr
+			}
+			cached = false
+			if fresh != raw {
+				raw = fresh
+				continue
+			}
+		}
+		if err != nil {
+			return store.QuizSession{}, err
+		}
+		res, err := scriptSwapQuizSession.Run(ctx, s.client, keys, id, raw, data, sessionExpires(q), sessionMember(q)).Result()
+		if err != nil {
+			return store.QuizSession{}, err
+		}
+		switch res := res.(type) {
+		case int64:
+			if res == 1 {
+				s.sessions.put(siteID, id, string(data))
+				return q, nil
+			}
+			s.sessions.forget(siteID, id)
+			return store.QuizSession{}, store.ErrNotFound
+		case string:
+			raw = res // another writer was first
+		default:
+			return store.QuizSession{}, fmt.Errorf("swap_quiz_session.lua returned %T", res)
+		}
+		if n == maxUpdateAttempts {
+			return store.QuizSession{}, fmt.Errorf("gave up after %d attempts lost to concurrent updates: %w", n, store.ErrConflict)
+		}
+		// A stale cached copy is no collision; only a lost race pauses,
+		// briefly and at random, so the next round is not the same race.
+		if !cached || n > 1 {
+			select {
+			case <-ctx.Done():
+				return store.QuizSession{}, ctx.Err()
+			case <-time.After(time.Duration(rand.Int64N(int64(n) * int64(time.Millisecond)))):
+			}
+		}
+	}
+}
+
+// applySession applies fn to the session stored as raw, keeping what may
+// not change, and encodes the result: ErrNotFound when it has expired,
+// fn's error as a callerError.
+func applySession(raw string, fn func(*store.QuizSession) error) (store.QuizSession, []byte, error) {
+	var q store.QuizSession
+	if err := json.Unmarshal([]byte(raw), &q); err != nil {
+		return q, nil, err
+	}
+	if expired(q, time.Now()) {
+		return q, nil, store.ErrNotFound
+	}
+	pinned := q
+	if err := fn(&q); err != nil {
+		return q, nil, callerError{err}
+	}
+	q.ID, q.SiteID, q.WidgetID, q.VisitorID, q.CreatedAt = pinned.ID, pinned.SiteID, pinned.WidgetID, pinned.VisitorID, pinned.CreatedAt
+	data, err := json.Marshal(q)
+	return q, data, err
 }
 
 // DeleteVisitorQuizSessions implements store.Quizzes in one step

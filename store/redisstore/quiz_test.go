@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -102,4 +103,97 @@ func TestExpiredSessionsAreSwept(t *testing.T) {
 func sameSet(a, b []string) bool {
 	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	return slices.Equal(a, b)
+}
+
+// TestSessionChangedByAnotherReplica: a replica's update of a session it
+// read before (and so holds as it was) keeps what another replica wrote
+// since, and finds a session deleted since gone.
+func TestSessionChangedByAnotherReplica(t *testing.T) {
+	a := newTestStore(t)
+	b := New(a.client, a.prefix) // another replica: same Redis, own memory
+	ctx := t.Context()
+	now := time.Now().UTC()
+	site, _, _ := fixtures("s1")
+	if err := a.CreateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	q := store.QuizSession{ID: "qs1", SiteID: "s1", VisitorID: "v1", CreatedAt: now, UpdatedAt: now}
+	if err := a.CreateQuizSession(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	answer := func(st *Store, step string) {
+		t.Helper()
+		_, err := st.UpdateQuizSession(ctx, "s1", "qs1", func(q *store.QuizSession) error {
+			if q.Answers == nil {
+				q.Answers = map[string]json.RawMessage{}
+			}
+			q.Answers[step] = json.RawMessage(`1`)
+			q.Path = append(q.Path, step)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.GetQuizSession(ctx, "s1", "qs1"); err != nil {
+		t.Fatal(err)
+	}
+	answer(b, "rooms")
+	answer(a.Store, "area")
+	got, err := b.GetQuizSession(ctx, "s1", "qs1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Path, []string{"rooms", "area"}) || len(got.Answers) != 2 {
+		t.Fatalf("after updates by two replicas: path %q, answers %d; want both", got.Path, len(got.Answers))
+	}
+	if n, err := b.DeleteVisitorQuizSessions(ctx, "s1", "v1"); err != nil || n != 1 {
+		t.Fatalf("DeleteVisitorQuizSessions: %d, %v", n, err)
+	}
+	// The replica still holds the session as it was; its update must not
+	// bring it back.
+	_, err = a.UpdateQuizSession(ctx, "s1", "qs1", func(q *store.QuizSession) error {
+		q.Current = "area"
+		return nil
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update of a session deleted by another replica: %v, want not found", err)
+	}
+	if _, err := b.GetQuizSession(ctx, "s1", "qs1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the deleted session after the update: %v, want not found", err)
+	}
+}
+
+// TestStaleCopyDoesNotDecide: a refusal by fn of the session as this
+// replica last saw it is not final when another replica changed it since:
+// fn decides on the session as it is.
+func TestStaleCopyDoesNotDecide(t *testing.T) {
+	a := newTestStore(t)
+	b := New(a.client, a.prefix)
+	ctx := t.Context()
+	now := time.Now().UTC()
+	site, _, _ := fixtures("s1")
+	if err := a.CreateSite(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CreateQuizSession(ctx, store.QuizSession{ID: "qs1", SiteID: "s1", VisitorID: "v1", Current: "rooms", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.UpdateQuizSession(ctx, "s1", "qs1", func(q *store.QuizSession) error {
+		q.Current = "area"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	errNotThere := errors.New("not at area yet")
+	got, err := a.UpdateQuizSession(ctx, "s1", "qs1", func(q *store.QuizSession) error {
+		if q.Current != "area" {
+			return errNotThere
+		}
+		q.Current = "done"
+		return nil
+	})
+	if err != nil || got.Current != "done" {
+		t.Fatalf("update that needs the other replica's change: %+v, %v", got, err)
+	}
 }

@@ -24,6 +24,8 @@ type Store struct {
 	ownsClient bool // Open made the client, so Close closes it
 	sharded    bool // pub/sub is sharded (SPUBLISH/SSUBSCRIBE): the client is a Cluster's
 
+	sessions sessionCache // quiz sessions last seen, for one-round-trip updates (quiz.go)
+
 	closeOnce sync.Once
 	closed    chan struct{} // ends every subscription on Close
 }
