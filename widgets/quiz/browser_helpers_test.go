@@ -88,10 +88,16 @@ type quizPage struct {
 }
 
 // newQuizPage makes the site with a quiz of settings and the widgets more
-// (API bodies).
+// (API bodies), on the embedded store.
 func newQuizPage(t *testing.T, settings string, more ...map[string]any) *quizPage {
 	t.Helper()
-	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
+	return newQuizPageOn(t, "embedded", settings, more...)
+}
+
+// newQuizPageOn is newQuizPage on the store of kind (servertest.StoreKinds).
+func newQuizPageOn(t *testing.T, kind, settings string, more ...map[string]any) *quizPage {
+	t.Helper()
+	ts := servertest.Start(t, servertest.NewStore(t, kind), servertest.Options{})
 	p := &quizPage{ts: ts}
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()

@@ -50,148 +50,161 @@ func browse(t *testing.T) (context.Context, func() []string, *images) {
 // on a phone in Ukrainian: every step type, the form refusing what is
 // missing, the server's price on the result screen, the lead in the store
 // with its answers, UTM tags and the page's hidden values, and a call
-// asked for from the result, linked to the lead.
+// asked for from the result, linked to the lead. On both stores; the
+// screenshots are the embedded store's.
 func TestQuizFromLauncherToLead(t *testing.T) {
-	for _, vp := range servertest.DesktopAndPhone {
-		t.Run(vp.Name, func(t *testing.T) {
-			p := newQuizPage(t, shopQuiz, callbackWidget)
-			ctx, problems, im := browse(t)
-			w := words[vp.Lang]
-			p.visit(t, ctx, "/catalog?utm_source=yandex&utm_campaign=remont", vp)
-			waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
-			shoot(t, ctx, vp.Name+"-0-launcher")
-
-			click(t, ctx, ".bkqz .launch")
-			v := waitView(t, ctx, "start")
-			if v.Title != w.start || !v.TitleFocused || v.Progress != 0 || !strings.Contains(v.Text, "10%") {
-				t.Fatalf("start screen: %+v", v)
-			}
-			if vp.Name == "phone" {
-				// A full-screen sheet on a phone.
-				box := eval[servertest.Rect](t, ctx, `(() => { const r = d.getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`)
-				if box != (servertest.Rect{X: 0, Y: 0, W: 360, H: 740}) {
-					t.Fatalf("the dialog on a 360×740 phone is %+v, want the whole screen", box)
-				}
-			}
-			shoot(t, ctx, vp.Name+"-1-start")
-
-			// Option pictures are fetched only when their question shows.
-			if im.asked("loft.png") {
-				t.Fatal("the image options were fetched before their question")
-			}
-			next(t, ctx)
-			v = waitStep(t, ctx, "rooms")
-			if !v.TitleFocused || !strings.Contains(v.Live, "1") {
-				t.Fatalf("first question: %+v", v)
-			}
-			shoot(t, ctx, vp.Name+"-2-single")
-			click(t, ctx, ".opt:nth-child(3)") // a single choice moves on by itself
-
-			progress := waitStep(t, ctx, "style").Progress
-			if progress <= 0 {
-				t.Fatalf("progress after one answer: %d", progress)
-			}
-			shoot(t, ctx, vp.Name+"-3-image")
-			click(t, ctx, ".card:nth-child(2)")
-
-			waitStep(t, ctx, "area")
-			if got := eval[string](t, ctx, `s.querySelector('.num').value`); got != "155" {
-				t.Fatalf("a slider's number starts in the middle, 155; got %q", got)
-			}
-			shoot(t, ctx, vp.Name+"-4-number")
-			eval[any](t, ctx, `s.querySelector('.num').select()`)
-			typeInto(t, ctx, ".num", "62")
-			if got := eval[string](t, ctx, `s.querySelector('.range').value`); got != "62" {
-				t.Fatalf("the slider did not follow the typed number: %q", got)
-			}
-			next(t, ctx)
-
-			waitStep(t, ctx, "extras")
-			click(t, ctx, ".opt:nth-child(1)")
-			click(t, ctx, ".opt:nth-child(2)")
-			shoot(t, ctx, vp.Name+"-5-multi")
-			next(t, ctx)
-
-			waitStep(t, ctx, "when")
-			eval[any](t, ctx, `(() => { const i = s.querySelector('.date'); i.value = '2027-03-15'; i.dispatchEvent(new Event('input', {bubbles: true})); })()`)
-			shoot(t, ctx, vp.Name+"-6-date")
-			next(t, ctx)
-
-			waitStep(t, ctx, "wish")
-			typeInto(t, ctx, "textarea", "Успеть до лета")
-			shoot(t, ctx, vp.Name+"-7-text")
-			next(t, ctx)
-
-			waitStep(t, ctx, "mark")
-			click(t, ctx, ".star:nth-child(4)")
-			shoot(t, ctx, vp.Name+"-8-rating")
-			next(t, ctx)
-
-			v = waitView(t, ctx, "form")
-			if !v.TitleFocused || v.Progress <= progress {
-				t.Fatalf("form: %+v", v)
-			}
-			shoot(t, ctx, vp.Name+"-9-form")
-			click(t, ctx, ".form .primary")
-			waitFor(t, ctx, "the form's complaints", `s.querySelectorAll('[aria-invalid=true]').length === 2`)
-			if focus := eval[string](t, ctx, `s.activeElement && s.activeElement.name`); focus != "phone" {
-				t.Fatalf("the focus after a refused form is on %q, want the phone field", focus)
-			}
-			shoot(t, ctx, vp.Name+"-10-form-refused")
-			if n := len(p.leads(t)); n != 0 {
-				t.Fatalf("%d leads after a refused form", n)
-			}
-			typeInto(t, ctx, "[name=name]", "Анна")
-			typeInto(t, ctx, "[name=phone]", "+7 916 123-45-67")
-			click(t, ctx, "[name=consent]")
-			click(t, ctx, ".form .primary")
-
-			v = waitView(t, ctx, "result")
-			if !strings.Contains(v.Text, w.price) || v.Progress != 100 || !v.TitleFocused {
-				t.Fatalf("result screen: %+v", v)
-			}
-			shoot(t, ctx, vp.Name+"-11-result")
-
-			leads := quizLeads(t, p)
-			if len(leads) != 1 {
-				t.Fatalf("%d quiz leads, want 1", len(leads))
-			}
-			l := leads[0]
-			answers := map[string]string{}
-			for _, a := range l.Answers {
-				answers[a.Step] = string(a.Value)
-			}
-			want := map[string]string{"rooms": `"r3"`, "style": `"scandi"`, "area": `62`, "extras": `["floor","ceiling"]`,
-				"when": `"2027-03-15"`, "wish": `"Успеть до лета"`, "mark": `4`}
-			for k, v := range want {
-				if answers[k] != v {
-					t.Errorf("answer %s = %s, want %s (all: %v)", k, answers[k], v, answers)
-				}
-			}
-			if l.Contact.Phone != "+79161234567" || l.Contact.Name != "Анна" || l.Result == nil || l.Result.Values["price"] != 266000 ||
-				l.UTM["utm_source"] != "yandex" || l.UTM["utm_campaign"] != "remont" || l.Hidden["partner"] != "p42" ||
-				!strings.HasPrefix(l.PageURL, p.origin+"/catalog?") || l.Consent == nil || l.Consent.TextID == "" || l.Lang != vp.Lang {
-				t.Fatalf("stored lead: %+v", l)
-			}
-
-			// A call about this result: the callback widget's intake, linked to the lead.
-			waitFor(t, ctx, "the call button", `!d.querySelector('.main .primary').hidden`)
-			click(t, ctx, ".main .primary")
-			waitFor(t, ctx, "the call's confirmation", `d.querySelector('.ok').textContent !== ''`)
-			if got := eval[string](t, ctx, `d.querySelector('.ok').textContent`); got != w.callSent {
-				t.Fatalf("after asking for a call: %q", got)
-			}
-			calls := p.ts.ListCallbacks(p.siteID)
-			if len(calls) != 1 || calls[0].Phone != "+79161234567" || calls[0].LeadID != l.ID {
-				t.Fatalf("callbacks %+v, want one for +79161234567 linked to %s", calls, l.ID)
-			}
-			shoot(t, ctx, vp.Name+"-12-call-asked")
-
-			keys(t, ctx, kb.Escape)
-			waitFor(t, ctx, "the dialog to close", `d.parentElement.hidden`)
-			servertest.NoProblems(t, problems())
-		})
+	for _, kind := range servertest.StoreKinds {
+		for _, vp := range servertest.DesktopAndPhone {
+			t.Run(kind+"/"+vp.Name, func(t *testing.T) {
+				fromLauncherToLead(t, kind, vp)
+			})
+		}
 	}
+}
+
+func fromLauncherToLead(t *testing.T, kind string, vp servertest.Viewport) {
+	p := newQuizPageOn(t, kind, shopQuiz, callbackWidget)
+	ctx, problems, im := browse(t)
+	w := words[vp.Lang]
+	// The screenshots are the embedded store's: both look the same.
+	snap := func(name string) {
+		if kind == "embedded" {
+			shoot(t, ctx, vp.Name+name)
+		}
+	}
+	p.visit(t, ctx, "/catalog?utm_source=yandex&utm_campaign=remont", vp)
+	waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+	snap("-0-launcher")
+
+	click(t, ctx, ".bkqz .launch")
+	v := waitView(t, ctx, "start")
+	if v.Title != w.start || !v.TitleFocused || v.Progress != 0 || !strings.Contains(v.Text, "10%") {
+		t.Fatalf("start screen: %+v", v)
+	}
+	if vp.Name == "phone" {
+		// A full-screen sheet on a phone.
+		box := eval[servertest.Rect](t, ctx, `(() => { const r = d.getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`)
+		if box != (servertest.Rect{X: 0, Y: 0, W: 360, H: 740}) {
+			t.Fatalf("the dialog on a 360×740 phone is %+v, want the whole screen", box)
+		}
+	}
+	snap("-1-start")
+
+	// Option pictures are fetched only when their question shows.
+	if im.asked("loft.png") {
+		t.Fatal("the image options were fetched before their question")
+	}
+	next(t, ctx)
+	v = waitStep(t, ctx, "rooms")
+	if !v.TitleFocused || !strings.Contains(v.Live, "1") {
+		t.Fatalf("first question: %+v", v)
+	}
+	snap("-2-single")
+	click(t, ctx, ".opt:nth-child(3)") // a single choice moves on by itself
+
+	progress := waitStep(t, ctx, "style").Progress
+	if progress <= 0 {
+		t.Fatalf("progress after one answer: %d", progress)
+	}
+	snap("-3-image")
+	click(t, ctx, ".card:nth-child(2)")
+
+	waitStep(t, ctx, "area")
+	if got := eval[string](t, ctx, `s.querySelector('.num').value`); got != "155" {
+		t.Fatalf("a slider's number starts in the middle, 155; got %q", got)
+	}
+	snap("-4-number")
+	eval[any](t, ctx, `s.querySelector('.num').select()`)
+	typeInto(t, ctx, ".num", "62")
+	if got := eval[string](t, ctx, `s.querySelector('.range').value`); got != "62" {
+		t.Fatalf("the slider did not follow the typed number: %q", got)
+	}
+	next(t, ctx)
+
+	waitStep(t, ctx, "extras")
+	click(t, ctx, ".opt:nth-child(1)")
+	click(t, ctx, ".opt:nth-child(2)")
+	snap("-5-multi")
+	next(t, ctx)
+
+	waitStep(t, ctx, "when")
+	eval[any](t, ctx, `(() => { const i = s.querySelector('.date'); i.value = '2027-03-15'; i.dispatchEvent(new Event('input', {bubbles: true})); })()`)
+	snap("-6-date")
+	next(t, ctx)
+
+	waitStep(t, ctx, "wish")
+	typeInto(t, ctx, "textarea", "Успеть до лета")
+	snap("-7-text")
+	next(t, ctx)
+
+	waitStep(t, ctx, "mark")
+	click(t, ctx, ".star:nth-child(4)")
+	snap("-8-rating")
+	next(t, ctx)
+
+	v = waitView(t, ctx, "form")
+	if !v.TitleFocused || v.Progress <= progress {
+		t.Fatalf("form: %+v", v)
+	}
+	snap("-9-form")
+	click(t, ctx, ".form .primary")
+	waitFor(t, ctx, "the form's complaints", `s.querySelectorAll('[aria-invalid=true]').length === 2`)
+	if focus := eval[string](t, ctx, `s.activeElement && s.activeElement.name`); focus != "phone" {
+		t.Fatalf("the focus after a refused form is on %q, want the phone field", focus)
+	}
+	snap("-10-form-refused")
+	if n := len(p.leads(t)); n != 0 {
+		t.Fatalf("%d leads after a refused form", n)
+	}
+	typeInto(t, ctx, "[name=name]", "Анна")
+	typeInto(t, ctx, "[name=phone]", "+7 916 123-45-67")
+	click(t, ctx, "[name=consent]")
+	click(t, ctx, ".form .primary")
+
+	v = waitView(t, ctx, "result")
+	if !strings.Contains(v.Text, w.price) || v.Progress != 100 || !v.TitleFocused {
+		t.Fatalf("result screen: %+v", v)
+	}
+	snap("-11-result")
+
+	leads := quizLeads(t, p)
+	if len(leads) != 1 {
+		t.Fatalf("%d quiz leads, want 1", len(leads))
+	}
+	l := leads[0]
+	answers := map[string]string{}
+	for _, a := range l.Answers {
+		answers[a.Step] = string(a.Value)
+	}
+	want := map[string]string{"rooms": `"r3"`, "style": `"scandi"`, "area": `62`, "extras": `["floor","ceiling"]`,
+		"when": `"2027-03-15"`, "wish": `"Успеть до лета"`, "mark": `4`}
+	for k, v := range want {
+		if answers[k] != v {
+			t.Errorf("answer %s = %s, want %s (all: %v)", k, answers[k], v, answers)
+		}
+	}
+	if l.Contact.Phone != "+79161234567" || l.Contact.Name != "Анна" || l.Result == nil || l.Result.Values["price"] != 266000 ||
+		l.UTM["utm_source"] != "yandex" || l.UTM["utm_campaign"] != "remont" || l.Hidden["partner"] != "p42" ||
+		!strings.HasPrefix(l.PageURL, p.origin+"/catalog?") || l.Consent == nil || l.Consent.TextID == "" || l.Lang != vp.Lang {
+		t.Fatalf("stored lead: %+v", l)
+	}
+
+	// A call about this result: the callback widget's intake, linked to the lead.
+	waitFor(t, ctx, "the call button", `!d.querySelector('.main .primary').hidden`)
+	click(t, ctx, ".main .primary")
+	waitFor(t, ctx, "the call's confirmation", `d.querySelector('.ok').textContent !== ''`)
+	if got := eval[string](t, ctx, `d.querySelector('.ok').textContent`); got != w.callSent {
+		t.Fatalf("after asking for a call: %q", got)
+	}
+	calls := p.ts.ListCallbacks(p.siteID)
+	if len(calls) != 1 || calls[0].Phone != "+79161234567" || calls[0].LeadID != l.ID {
+		t.Fatalf("callbacks %+v, want one for +79161234567 linked to %s", calls, l.ID)
+	}
+	snap("-12-call-asked")
+
+	keys(t, ctx, kb.Escape)
+	waitFor(t, ctx, "the dialog to close", `d.parentElement.hidden`)
+	servertest.NoProblems(t, problems())
 }
 
 // quizLeads are the site's quiz leads (a callback makes a lead of its own).

@@ -21,7 +21,7 @@ export const css = `
 .bkqz .launch:hover{filter:brightness(1.06)}
 
 .bkqz .shade{position:fixed;inset:0;z-index:3;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
-.bkqz .dlg{position:relative;display:flex;flex-direction:column;width:600px;max-width:100%;height:min(680px,calc(100vh - 32px));
+.bkqz .dlg{position:relative;display:flex;flex-direction:column;width:600px;max-width:100%;height:min(640px,calc(100vh - 32px));
   background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);overflow:hidden;overflow:clip}
 @media (prefers-reduced-motion:no-preference){.bkqz .dlg{animation:bkqz-in .18s ease-out}.bkqz .bar i{transition:width .25s ease}}
 @keyframes bkqz-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
