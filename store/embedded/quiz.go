@@ -29,11 +29,12 @@ import (
 //
 // The expiry entry is written by the create only, not by each update: an
 // answer then writes one page (the session's), which is what lets many
-// visitors' answers share a commit cheaply. The entry is never later than
-// the session's expiry, so the sweep finds every expired session. Its
-// value, the visitor, is what DeleteVisitorQuizSessions looks for: a
-// visitor index of its own would cost every session a page more, for an
-// erasure request now and then.
+// visitors' answers share a commit cheaply. Updates move UpdatedAt
+// forward, so the entry is never later than the session's expiry and the
+// sweep finds every expired session (one moved back waits for its entry).
+// The entry's value, the visitor, is what DeleteVisitorQuizSessions looks
+// for: a visitor index of its own would cost every session a page more,
+// for an erasure request now and then.
 var (
 	bucketQuizSessions = []byte("quiz_sessions")
 	bucketQuizExpiry   = []byte("quiz_session_expiry")
