@@ -40,7 +40,10 @@ func TestPostEventsIdempotent(t *testing.T) {
 		}
 
 		// A retry of the same call, plus one new event: only the new one counts.
-		first["events"] = append(first["events"].([]map[string]any), map[string]any{"id": "review-1", "type": "review", "name": "Anna"})
+		// Its time is a second on: without one it would be now, possibly the
+		// same millisecond as signup-7's, and equal times order by id.
+		first["events"] = append(first["events"].([]map[string]any), map[string]any{"id": "review-1", "type": "review", "name": "Anna",
+			"time": time.Now().UTC().Add(time.Second).Format(time.RFC3339Nano)})
 		r = post(first)
 		servertest.ExpectStatus(t, r, http.StatusAccepted)
 		if got := r.JSON(t); got["accepted"] != 1.0 || got["duplicates"] != 2.0 {

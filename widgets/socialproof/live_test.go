@@ -18,7 +18,7 @@ import (
 )
 
 // publicFields are all a browser may learn of an event.
-var publicFields = []string{"id", "type", "name", "city", "product", "url", "image", "text", "time"}
+var publicFields = []string{"id", "type", "name", "city", "product", "url", "image", "text", "time", "seq"}
 
 func TestLiveHelloThenEventsAndDeletes(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {

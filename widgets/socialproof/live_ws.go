@@ -1,6 +1,7 @@
 package socialproof
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"log/slog"
 	"net"
@@ -172,13 +173,18 @@ func newWSConn(c *websocket.Conn, timeout time.Duration) *wsConn {
 	return ws
 }
 
-// socketOf is the innermost connection under c: fasthttp's hijacked
-// connection and the server's listener wrap it, the first with
-// UnsafeConn, the others with NetConn (as crypto/tls does).
+// socketOf is the innermost connection under c that carries the frames
+// as they are: fasthttp's hijacked connection and the server's listener
+// wrap it, the first with UnsafeConn, the other with NetConn. A TLS
+// connection also has NetConn, but under it are encrypted bytes: it is
+// where unwrapping stops (and, having no descriptor, its frames are
+// written through it).
 func socketOf(c *websocket.Conn) net.Conn {
 	nc := c.NetConn()
 	for range 8 { // wrappers are few; the bound guards against a cycle
 		switch w := nc.(type) {
+		case *tls.Conn:
+			return nc
 		case interface{ UnsafeConn() net.Conn }:
 			nc = w.UnsafeConn()
 		case interface{ NetConn() net.Conn }:

@@ -2,6 +2,7 @@ package socialproof
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,17 +20,24 @@ import (
 // buffer are small, so a client that stops reading fills them quickly and
 // a large frame never fits whole.
 func wsPair(t *testing.T) (*member, *wsConn, *gorilla.Conn) {
+	return wsPairOver(t, false)
+}
+
+// wsPairOver is wsPair, over TLS when secure.
+func wsPairOver(t *testing.T, secure bool) (*member, *wsConn, *gorilla.Conn) {
 	t.Helper()
 	members := make(chan *member, 1)
 	conns := make(chan *wsConn, 1)
 	up := websocket.Upgrader{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
 		ws := newWSConn(c, 5*time.Second)
-		_ = ws.sock.(*net.TCPConn).SetWriteBuffer(4096)
+		if tcp, ok := ws.sock.(*net.TCPConn); ok {
+			_ = tcp.SetWriteBuffer(4096)
+		}
 		m := newMember("w1", "/", ws, 1000)
 		m.flush() // no hello: give up the first turn
 		answerPings(ws, m)
@@ -42,6 +50,11 @@ func wsPair(t *testing.T) (*member, *wsConn, *gorilla.Conn) {
 			}
 		}
 	}))
+	if secure {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	d := gorilla.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
 		c, err := net.Dial(network, addr)
@@ -50,7 +63,10 @@ func wsPair(t *testing.T) (*member, *wsConn, *gorilla.Conn) {
 		}
 		return c, err
 	}}
-	client, _, err := d.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if secure {
+		d.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig
+	}
+	client, _, err := d.Dial(strings.Replace(srv.URL, "http", "ws", 1), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +135,24 @@ func TestBroadcastToAFullSocketArrivesWholeAndInOrder(t *testing.T) {
 		if !bytes.Equal(msg, payload(i)) {
 			t.Fatalf("message %d arrived as %.40q… (%d bytes), want %.40q… (%d bytes)", i, msg, len(msg), payload(i), len(payload(i)))
 		}
+	}
+}
+
+// Over TLS the socket carries encrypted bytes: frames go through the TLS
+// connection (in a writer), never straight to the socket, and arrive
+// whole.
+func TestBroadcastOverTLSGoesThroughTheTLSConnection(t *testing.T) {
+	m, ws, client := wsPairOver(t, true)
+	if _, ok := ws.sock.(*tls.Conn); !ok {
+		t.Fatalf("frames go to a %T, want the TLS connection", ws.sock)
+	}
+	want := `{"type":"event","n":1}`
+	if !m.sendNow(textFrame([]byte(want))) {
+		t.Fatal("the member was dropped")
+	}
+	_ = client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, msg, err := client.ReadMessage(); err != nil || string(msg) != want {
+		t.Fatalf("got %q, %v; want %q", msg, err, want)
 	}
 }
 
