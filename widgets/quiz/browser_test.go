@@ -147,6 +147,11 @@ func fromLauncherToLead(t *testing.T, kind string, vp servertest.Viewport) {
 		t.Fatalf("form: %+v", v)
 	}
 	snap("-9-form")
+	// The honeypot is there for bots, out of sight and out of the Tab order.
+	if hp := eval[string](t, ctx, `(() => { const i = d.querySelector('[name=website]'); const r = i.getBoundingClientRect();
+  return [i.tabIndex, r.right <= 0, !!i.closest('[aria-hidden=true]')].join(' '); })()`); hp != "-1 true true" {
+		t.Fatalf("honeypot field: tabIndex, off screen, hidden from screen readers = %s", hp)
+	}
 	click(t, ctx, ".form .primary")
 	waitFor(t, ctx, "the form's complaints", `s.querySelectorAll('[aria-invalid=true]').length === 2`)
 	if focus := eval[string](t, ctx, `s.activeElement && s.activeElement.name`); focus != "phone" {
@@ -751,4 +756,29 @@ func TestQuizContactsFirst(t *testing.T) {
 		t.Fatalf("leads after the questions: %+v", ls)
 	}
 	servertest.NoProblems(t, problems())
+}
+
+// TestQuizLauncherAboveCallbackButton: a launcher in the callback button's
+// corner stands above it, on both screens.
+func TestQuizLauncherAboveCallbackButton(t *testing.T) {
+	right := strings.Replace(shopQuiz, `"launcher": {"position": "bottom-left"}`, `"launcher": {"position": "bottom-right"}`, 1)
+	p := newQuizPage(t, right, callbackWidget)
+	for _, vp := range servertest.DesktopAndPhone {
+		t.Run(vp.Name, func(t *testing.T) {
+			ctx, problems, _ := browse(t)
+			p.visit(t, ctx, "/", vp)
+			waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+			boxes := `JSON.stringify([s.querySelector('.bkqz .launch'), s.querySelector('.bkcb .fab')].map(e => { const r = e.getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; }))`
+			var got [2]servertest.Rect
+			if err := json.Unmarshal([]byte(eval[string](t, ctx, boxes)), &got); err != nil {
+				t.Fatal(err)
+			}
+			launcher, fab := got[0], got[1]
+			if launcher.Bottom() > fab.Y-8 || launcher.Right() < fab.X {
+				t.Fatalf("launcher %+v, callback button %+v: want the launcher above the button, in its column", launcher, fab)
+			}
+			shoot(t, ctx, vp.Name+"-launcher-above-callback")
+			servertest.NoProblems(t, problems())
+		})
+	}
 }
