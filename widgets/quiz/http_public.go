@@ -136,7 +136,12 @@ func (m *Module) getSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
+	var res store.LeadResult
+	if s.Current == "" {
+		res, _, err = ver.def.Evaluate(onPath(&s), s.Lang)
+	} else {
+		_, res.Values, err = ver.def.environment(onPath(&s))
+	}
 	if err != nil {
 		return err
 	}
@@ -166,16 +171,16 @@ var errMoved = &api.Error{Status: http.StatusConflict, Code: "session_moved",
 // which only checks that the session is still the one read and swaps the
 // fields in: the store's writer (one at a time, in the embedded store)
 // runs no formulas. A session that moved meanwhile is read again.
-func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, step string, value json.RawMessage, now time.Time) (store.QuizSession, bool, error) {
+func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, step string, value json.RawMessage, now time.Time) (store.QuizSession, map[string]float64, bool, error) {
 	for attempt := 0; ; attempt++ {
 		if s.Done {
-			return s, false, errFinished
+			return s, nil, false, errFinished
 		}
 		next := s
 		next.Answers, next.Path = maps.Clone(s.Answers), slices.Clone(s.Path)
-		first, err := answer(&next, ver.def, step, value)
+		values, first, err := answer(&next, ver.def, step, value)
 		if err != nil {
-			return s, false, err
+			return s, nil, false, err
 		}
 		updated, err := m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
 			if !x.UpdatedAt.Equal(s.UpdatedAt) || x.Current != s.Current || x.Done != s.Done || !slices.Equal(x.Path, s.Path) {
@@ -185,10 +190,10 @@ func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s
 			return nil
 		})
 		if !errors.Is(err, errMoved) || attempt == 3 {
-			return updated, first, err
+			return updated, values, first, err
 		}
 		if s, err = m.deps.Store.GetQuizSession(ctx, site.ID, s.ID); err != nil {
-			return s, false, err
+			return s, nil, false, err
 		}
 	}
 }
@@ -224,17 +229,17 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, now := c.UserContext(), m.deps.Now().UTC()
-	s, first, err := m.record(ctx, site, ver, s, step, value, now)
+	s, values, first, err := m.record(ctx, site, ver, s, step, value, now)
 	if err != nil {
 		return err
 	}
 	m.tallies.answered(site, s, step, first, now)
-	res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
-	if err != nil {
-		return err
-	}
-	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver), "values": nonNil(res.Values)}
+	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver), "values": nonNil(values)}
 	if s.Current == "" {
+		res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
+		if err != nil {
+			return err
+		}
 		out["result"] = resultOf(res)
 		if err := m.questionsDone(ctx, site, ver, s, now); err != nil {
 			return err

@@ -182,15 +182,16 @@ func onPath(s *store.QuizSession) Answers {
 
 // answer records value as the answer to step in s: step must be the one
 // shown now, or one on the path (the visitor went back, and the steps after
-// it are no longer on the way). It returns whether the step had never been
-// answered in this session, for analytics.
-func answer(s *store.QuizSession, def *Definition, step string, value json.RawMessage) (first bool, err error) {
+// it are no longer on the way). It returns the formulas' values for the
+// answers on the new path, and whether the step had never been answered in
+// this session (for analytics).
+func answer(s *store.QuizSession, def *Definition, step string, value json.RawMessage) (values map[string]float64, first bool, err error) {
 	switch i := slices.Index(s.Path, step); {
 	case step == s.Current && s.Current != "":
 	case i >= 0:
 		s.Path = s.Path[:i]
 	default:
-		return false, errNotOnPath
+		return nil, false, errNotOnPath
 	}
 	_, answered := s.Answers[step]
 	if s.Answers == nil {
@@ -198,12 +199,28 @@ func answer(s *store.QuizSession, def *Definition, step string, value json.RawMe
 	}
 	s.Answers[step] = value
 	s.Path = append(slices.Clip(s.Path), step)
-	next, err := def.Next(step, onPath(s))
+	next, values, err := advance(def, step, onPath(s))
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	s.Current = next
-	return !answered, nil
+	return values, !answered, nil
+}
+
+// advance is Next and the formulas' values from one run of the calculator
+// (Next and Evaluate would each run it): an answer needs both, and the
+// result's texts only at the end.
+func advance(def *Definition, step string, a Answers) (string, map[string]float64, error) {
+	st, ok := def.Step(step)
+	if !ok {
+		return "", nil, ErrNoStep
+	}
+	env, values, err := def.environment(a)
+	if err != nil {
+		return "", nil, err
+	}
+	next, err := def.next(st, a, env)
+	return next, values, err
 }
 
 // progress is how far along the visitor is, 0..1: the steps answered
