@@ -255,8 +255,12 @@ func TestQuizBackAndProgress(t *testing.T) {
 	waitView(t, ctx, "start")
 	next(t, ctx)
 	waitStep(t, ctx, "rooms")
+	// A change of mind within the click's short pause: one move, the last choice.
+	click(t, ctx, ".opt:nth-child(3)")
 	click(t, ctx, ".opt:nth-child(2)")
-	waitStep(t, ctx, "style")
+	if v := waitStep(t, ctx, "style"); v.Error != "" {
+		t.Fatalf("after two quick clicks: %+v", v)
+	}
 
 	sid := savedSession(t, ctx, p.wid)
 	s := p.session(t, sid)

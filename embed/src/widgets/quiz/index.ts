@@ -116,6 +116,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   let heading: HTMLElement | null = null;
   let opener: Element | null = null;
   let returnFocus: HTMLElement | null = null;
+  let auto: ReturnType<typeof setTimeout> | undefined;
 
   const steps = () => quiz.steps || [];
   const stepOf = (id: string): Step | undefined => steps().filter((s) => s.id === id)[0];
@@ -137,6 +138,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   function screen(v: View, title: string, ...nodes: (Node | null | false)[]) {
     view = v;
     sv = null;
+    clearTimeout(auto);
     // What is shown, for the page's own styles and for tests.
     dlg.setAttribute('data-view', v);
     dlg.setAttribute('data-step', v === 'step' ? cur : '');
@@ -197,7 +199,11 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
       t,
       locale,
       say,
-      picked: () => setTimeout(next, 250),
+      // A second click within the delay still makes one move.
+      picked: () => {
+        clearTimeout(auto);
+        auto = setTimeout(next, 250);
+      },
       changed: () => {
         problem('');
         label();
