@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,9 @@ func TestLiveOverSSE(t *testing.T) {
 		// A browser reconnecting on its own sends the last id: it gets only
 		// what was stored after, even an order reported late.
 		s.post(t, purchaseEvent("order-late", "Olga", 2*time.Hour))
+		if late := readSSE(t, stream, time.Second); !strings.Contains(late.data, `"order-late"`) {
+			t.Fatalf("SSE event: %s, want order-late", late.data)
+		}
 		again := openStream(t, s, s.query("v-sse", "/"), "Last-Event-ID", got.id)
 		if err := json.Unmarshal([]byte(readSSE(t, again, 2*time.Second).data), &hello); err != nil ||
 			!slices.Equal(eventIDs(hello.Events), []string{"order-late"}) {

@@ -82,8 +82,12 @@ func TestLiveResumesSince(t *testing.T) {
 			t.Fatalf("hello events %v carry no seq", hello.Events)
 		}
 		// While the visitor is away, a shop reports an order late: it
-		// happened before both events the visitor has.
+		// happened before both events the visitor has. Once it has reached
+		// the pages open meanwhile, the visitor comes back.
+		open := s.connect(t, "v2", "/")
+		recv(t, open, 2*time.Second)
 		s.post(t, purchaseEvent("order-late", "Olga", 3*time.Hour))
+		readUntil(t, open, 2*time.Second, "order-late on an open page", func(m liveMsg) bool { return m.Type == "event" })
 		ws := s.connect(t, "v1", "/", "since", strconv.FormatFloat(last, 'f', 0, 64))
 		if got := eventIDs(recv(t, ws, 2*time.Second).Events); !slices.Equal(got, []string{"order-late"}) {
 			t.Fatalf("hello after since=%v has %v, want only the event stored since, order-late", last, got)
