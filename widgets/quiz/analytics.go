@@ -17,6 +17,9 @@ import (
 //
 //	views, starts, completions, leads, partial_leads
 //	reached:<step>, answered:<step>   (each at most once per session)
+//
+// A completion is the last step answered for the first time in the session:
+// answering it again after going back is the same completion.
 //	<metric>@<source>                 (views, starts, completions, leads)
 //	<metric>#<version>                (starts, completions, leads)
 //

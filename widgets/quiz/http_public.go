@@ -241,7 +241,7 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 			return err
 		}
 		out["result"] = resultOf(res)
-		if err := m.questionsDone(ctx, site, ver, s, now); err != nil {
+		if err := m.questionsDone(ctx, site, ver, s, first, now); err != nil {
 			return err
 		}
 	}

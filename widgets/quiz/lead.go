@@ -156,12 +156,12 @@ func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.Quiz
 	return m.announce(ctx, stored, now)
 }
 
-// questionsDone is called when an answer ends the questions: a completion
-// for analytics (once per session), and a partial lead becomes complete.
-func (m *Module) questionsDone(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, now time.Time) error {
-	if n, _, err := m.deps.Store.Incr(ctx, site.ID, "quiz:done:"+s.ID, store.QuizSessionTTL); err != nil {
-		m.deps.Log.Warn("quiz: count a completion", "err", err)
-	} else if n == 1 {
+// questionsDone is called when an answer ends the questions: a
+// completion for analytics when the last step was answered for the first
+// time in the session (answering it again after going back is the same
+// completion), and a partial lead becomes complete.
+func (m *Module) questionsDone(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, first bool, now time.Time) error {
+	if first {
 		m.tallies.completed(site, s, now)
 	}
 	if s.LeadID == "" || s.Done || !ver.def.Complete(onPath(&s), s.Path) {
