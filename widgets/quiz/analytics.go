@@ -17,11 +17,11 @@ import (
 //
 //	views, starts, completions, leads, partial_leads
 //	reached:<step>, answered:<step>   (each at most once per session)
-//
-// A completion is the last step answered for the first time in the session:
-// answering it again after going back is the same completion.
 //	<metric>@<source>                 (views, starts, completions, leads)
 //	<metric>#<version>                (starts, completions, leads)
+//
+// A completion is the last step answered for the first time in the
+// session: answering it again after going back is the same completion.
 //
 // Counts are kept in memory and written about once a second
 // (flushEvery), so a hot quiz makes a few store writes a second, not one
