@@ -120,3 +120,17 @@ func TestSimWhisperCarriesQuizSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestLeadIDChecked: a lead_id longer than any lead's id is refused (422
+// naming it) and nothing is stored.
+func TestLeadIDChecked(t *testing.T) {
+	ts := startServer(t, servertest.NewStore(t, "embedded"), nil)
+	siteID, key, _ := ts.CallbackSite("")
+	r := ts.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "v1", "lead_id": strings.Repeat("x", 101)})
+	if r.Status != http.StatusUnprocessableEntity || r.ErrorField(t) != "lead_id" {
+		t.Fatalf("%d %s, want 422 naming lead_id", r.Status, r.Body)
+	}
+	if got := ts.ListCallbacks(siteID); len(got) != 0 {
+		t.Fatalf("a refused request was stored: %+v", got)
+	}
+}

@@ -1,12 +1,14 @@
 package leads_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
@@ -158,18 +160,41 @@ func TestLeadReadAndWork(t *testing.T) {
 	})
 }
 
-// TestLeadDelete: a deleted lead is gone from the inbox and its page.
+// TestLeadDelete: a deleted lead is gone from the inbox and its page, and
+// so are the copies of its visitor's data beside it: the quiz session's
+// contacts, the callback request's name, IP address and page.
 func TestLeadDelete(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ib := newInbox(t, newStore(t))
+		ctx := context.Background()
 		ib.put(quizLead(ib.siteID, "ld_a", "v1", 1), quizLead(ib.siteID, "ld_b", "v1", 2))
-		r := ib.Admin("DELETE", "/api/v1/sites/"+ib.siteID+"/leads/ld_a", nil)
-		servertest.ExpectStatus(t, r, http.StatusNoContent)
-		if _, status := ib.lead("ld_a"); status != http.StatusNotFound {
-			t.Fatalf("deleted lead: %d", status)
+		now := time.Now().UTC()
+		session := store.QuizSession{ID: "qs_ld_a", SiteID: ib.siteID, WidgetID: "wdg_quiz", Version: 1, VisitorID: "v1", LeadID: "ld_a",
+			Contact: &store.LeadContact{Name: "Олена", Phone: "+79161234567"}, IP: "203.0.113.7", CreatedAt: now, UpdatedAt: now}
+		if err := ib.Store.CreateQuizSession(ctx, session); err != nil {
+			t.Fatal(err)
+		}
+		r := ib.PostCallback(ib.key, map[string]any{"phone": "+79161234599", "visitor_id": "v1", "name": "Иван", "page_url": "https://shop.example/p"})
+		servertest.ExpectStatus(t, r, http.StatusAccepted)
+		cbID := r.JSON(t)["id"].(string)
+
+		for _, id := range []string{"ld_a", "cb_" + cbID} {
+			r := ib.Admin("DELETE", "/api/v1/sites/"+ib.siteID+"/leads/"+id, nil)
+			servertest.ExpectStatus(t, r, http.StatusNoContent)
+			if _, status := ib.lead(id); status != http.StatusNotFound {
+				t.Fatalf("deleted lead %s: %d", id, status)
+			}
 		}
 		if got := ib.all(nil, 10); !slices.Equal(got, []string{"ld_b"}) {
 			t.Fatalf("inbox after delete: %v", got)
+		}
+		if s, err := ib.Store.GetQuizSession(ctx, ib.siteID, "qs_ld_a"); err != nil || s.Contact != nil || s.IP != "" {
+			t.Fatalf("the quiz session keeps the contacts: %+v, %v", s, err)
+		}
+		for _, cb := range ib.ListCallbacks(ib.siteID) {
+			if cb.ID == cbID && (cb.Name != "" || cb.IP != "" || cb.PageURL != "") {
+				t.Fatalf("the callback request keeps personal data: %+v", cb)
+			}
 		}
 		r = ib.Admin("DELETE", "/api/v1/sites/"+ib.siteID+"/leads/ld_a", nil)
 		servertest.ExpectStatus(t, r, http.StatusNotFound)
