@@ -51,8 +51,9 @@ type Quizzes interface {
 	// CreateQuizSession stores a new session; ErrConflict when its ID is
 	// taken, ErrNotFound when the site does not exist.
 	CreateQuizSession(ctx context.Context, s QuizSession) error
-	// GetQuizSession reads a session; one not changed for QuizSessionTTL
-	// is ErrNotFound.
+	// GetQuizSession reads a session; one whose UpdatedAt is more than
+	// QuizSessionTTL ago is ErrNotFound (expiry counts from UpdatedAt, which
+	// the caller sets on create and in every UpdateQuizSession fn).
 	GetQuizSession(ctx context.Context, siteID, id string) (QuizSession, error)
 	// UpdateQuizSession applies fn atomically, like UpdateSite. The session
 	// keeps its ID, SiteID, WidgetID, VisitorID and CreatedAt.
