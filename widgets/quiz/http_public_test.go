@@ -78,7 +78,7 @@ func TestQuizToLead(t *testing.T) {
 		}
 
 		s := q.session(sid, "v1").JSON(t)
-		if s["done"] != true || s["lead_id"] != "ld_"+sid {
+		if res, _ := s["result"].(map[string]any); s["done"] != true || s["lead_id"] != "ld_"+sid || s["step"] != "" || res["screen"] != "small" {
 			t.Fatalf("session after the lead: %v", s)
 		}
 		expectCode(t, q.answer(sid, "v1", "rooms", "r1"), http.StatusConflict, "quiz_finished")
