@@ -287,3 +287,24 @@ func BenchmarkParseDefinition(b *testing.B) {
 		}
 	}
 }
+
+// FuzzFormula: whatever an owner types as a formula is refused on save or
+// runs to a number or an error, never a panic or a hang (go test -fuzz
+// FuzzFormula; the seeds run with every test).
+func FuzzFormula(f *testing.F) {
+	for _, seed := range []string{"area * 3500 * (rooms == 3 ? 1.2 : 1)", "len(1..100000000)", "let x = 2; x ** 1000",
+		"wish[0:2] == \"ab\" ? 1 : 0", "[1, 2, 3][rooms]", "max(area, rooms) / min(area, rooms)", "-(-(-area))", "area ?? 1"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, formula string) {
+		s := &Settings{Steps: []Step{
+			{ID: "rooms", Type: TypeRating, Title: T{"en": "Q"}},
+			{ID: "area", Type: TypeNumber, Title: T{"en": "Q"}, Min: numberJSON(1), Max: numberJSON(300)},
+			{ID: "wish", Type: TypeText, Title: T{"en": "Q"}, Required: new(bool)},
+		}, Formulas: []Formula{{Name: "x", Expr: formula}}}
+		if s.Normalize(ruSite) != nil {
+			return
+		}
+		_, _, _ = s.Definition().Evaluate(answers("rooms", "3", "area", "60", "wish", `"abc"`), "en")
+	})
+}
