@@ -86,6 +86,7 @@ func (m *Module) startSession(c *fiber.Ctx) error {
 	if err := m.deps.Store.CreateQuizSession(ctx, s); err != nil {
 		return err
 	}
+	sessionsStarted.Inc()
 	m.tallies.started(site, s, now)
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"session_id": s.ID, "version": s.Version, "step": s.Current,
 		"resume_url": resumeURL(s.PageURL, w.ID, s.ID)})

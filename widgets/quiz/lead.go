@@ -7,19 +7,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
-
-var honeypotHits = promauto.NewCounter(prometheus.CounterOpts{
-	Name: "beckon_quiz_honeypot_total",
-	Help: "Quiz lead submissions that filled the hidden honeypot field: answered like a person, nothing stored.",
-})
 
 // leadInput is the contact form as the widget sends it.
 type leadInput struct {
@@ -145,9 +138,11 @@ func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.Quiz
 	*s = updated
 	switch {
 	case created && l.Partial:
+		leadsStored.WithLabelValues("partial").Inc()
 		m.tallies.lead(site, *s, true, now)
 		return m.publish(ctx, notify.EventLeadStarted, l)
 	case completed:
+		leadsStored.WithLabelValues("complete").Inc()
 		m.tallies.lead(site, *s, false, now)
 	}
 	if l.Partial {

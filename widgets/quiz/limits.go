@@ -81,19 +81,31 @@ func limit(ctx context.Context, c store.Counters, siteID, name string, most int,
 // startAllowed counts a session start by ip and visitor.
 func (m *Module) startAllowed(ctx context.Context, siteID, ip, visitor string) error {
 	l := m.opts.Limits
-	if err := limit(ctx, m.deps.Store, siteID, "start:ip:"+ip, l.SessionsPerIP, SessionWindow); err != nil {
-		return err
+	err := limit(ctx, m.deps.Store, siteID, "start:ip:"+ip, l.SessionsPerIP, SessionWindow)
+	if err == nil {
+		err = limit(ctx, m.deps.Store, siteID, "start:visitor:"+visitor, l.SessionsPerVisitor, SessionWindow)
 	}
-	return limit(ctx, m.deps.Store, siteID, "start:visitor:"+visitor, l.SessionsPerVisitor, SessionWindow)
+	countLimited("session", err)
+	return err
 }
 
 // leadAllowed counts a new lead by ip and visitor.
 func (m *Module) leadAllowed(ctx context.Context, siteID, ip, visitor string) error {
 	l := m.opts.Limits
-	if err := limit(ctx, m.deps.Store, siteID, "lead:ip:"+ip, l.LeadsPerIP, LeadWindow); err != nil {
-		return err
+	err := limit(ctx, m.deps.Store, siteID, "lead:ip:"+ip, l.LeadsPerIP, LeadWindow)
+	if err == nil {
+		err = limit(ctx, m.deps.Store, siteID, "lead:visitor:"+visitor, l.LeadsPerVisitor, LeadWindow)
 	}
-	return limit(ctx, m.deps.Store, siteID, "lead:visitor:"+visitor, l.LeadsPerVisitor, LeadWindow)
+	countLimited("lead", err)
+	return err
+}
+
+// countLimited counts a refusal by the limits (an *api.Error; store
+// errors are not refusals).
+func countLimited(what string, err error) {
+	if _, ok := err.(*api.Error); ok {
+		limited.WithLabelValues(what).Inc()
+	}
 }
 
 // refusedLead counts a lead submission that failed its checks and returns
@@ -106,6 +118,7 @@ func (m *Module) refusedLead(ctx context.Context, siteID, ip string, err error) 
 	}
 	if lerr := limit(ctx, m.deps.Store, siteID, "invalid:ip:"+ip, InvalidLeadsFactor*per, LeadWindow); lerr != nil {
 		if ae, ok := lerr.(*api.Error); ok {
+			countLimited("invalid_lead", ae)
 			return ae
 		}
 	}
