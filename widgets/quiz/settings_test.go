@@ -234,6 +234,16 @@ func TestPublicLeavesOutTheCalculator(t *testing.T) {
 	if area["min"] != 10.0 || area["max"] != 300.0 || area["step"] != 1.0 || area["slider"] != true {
 		t.Errorf("number step as browsers see it: %v", area)
 	}
+	for i, want := range map[int]string{
+		2: `{"id":"extras","max_choices":3,"options":[{"id":"heating","label":{"en":"Floor heating","ru":"Тёплый пол","uk":"Тепла підлога"}},{"id":"ceiling","label":{"en":"Stretch ceiling","ru":"Натяжной потолок","uk":"Натяжна стеля"}},{"id":"design","label":{"en":"Design project","ru":"Дизайн-проект","uk":"Дизайн-проєкт"}}],"required":false,"title":{"en":"Anything else?","ru":"Что ещё сделать?","uk":"Що ще зробити?"},"type":"multi"}`,
+		4: `{"id":"when","max":"2027-12-31","min":"2026-01-01","required":false,"title":{"en":"When to start?","ru":"Когда начать?","uk":"Коли почати?"},"type":"date"}`,
+		5: `{"id":"wish","max_length":200,"required":false,"title":{"en":"Wishes","ru":"Пожелания","uk":"Побажання"},"type":"text"}`,
+		6: `{"id":"mark","max":5,"required":false,"title":{"en":"How urgent?","ru":"Насколько срочно?","uk":"Наскільки терміново?"},"type":"rating"}`,
+	} {
+		if got := mustJSON(steps[i]); got != want {
+			t.Errorf("step %d as browsers see it:\n%s\nwant\n%s", i, got, want)
+		}
+	}
 	c := got["form"].(map[string]any)["consent"].(map[string]any)
 	ru, _ := c["text"].(map[string]any)["ru"].(string)
 	if c["required"] != true || !strings.Contains(ru, "Ремонт Плюс") || c["text_ids"].(map[string]any)["ru"] == "" {
