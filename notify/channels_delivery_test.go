@@ -84,7 +84,7 @@ func TestTelegramMessage(t *testing.T) {
 	text := msgs[0].Text
 	for _, want := range []string{
 		"<b>Нова заявка</b>", "3-комнатная, оценка 420 000 ₽", "Ремонт &amp; Co",
-		"Імʼя: Ольга &lt;b&gt;&amp;&lt;/b&gt;", "Телефон: +79161234567", "<b>Відповіді</b>",
+		"Ім’я: Ольга &lt;b&gt;&amp;&lt;/b&gt;", "Телефон: +79161234567", "<b>Відповіді</b>",
 		"Сколько комнат?: 3 комнаты", "Пожелания: &lt;script&gt;alert(1)&lt;/script&gt;",
 		"Результат: Капитальный ремонт", "price: 420\u00a0000", "utm_source: yandex", "Поля сторінки: city: Казань",
 		`<a href="https://beckon.example/api/v1/sites/site-1/leads/ld_abc">Відкрити заявку</a>`,
@@ -253,5 +253,27 @@ func TestBitrix24Answers(t *testing.T) {
 				t.Fatalf("state %s after %+v, want retry=%v", n.State, a, tc.retry)
 			}
 		})
+	}
+}
+
+// TestTelegramMissedCallback: a missed call reads as what to do, with the
+// visitor's number and the reason in the channel's language.
+func TestTelegramMissedCallback(t *testing.T) {
+	bot := newFakeBotAPI(t, testBotToken, func(int) (int, string) { return http.StatusOK, telegramOK })
+	st := backings["embedded"](t)()
+	s, _ := channelSender(t, st, newClock(), Channels{Telegram: &TelegramChannel{BotToken: testBotToken, ChatID: "42",
+		Events: []string{EventCallbackMissed}}}, func(o *Options) { o.TelegramAPI = bot.srv.URL })
+	run(t, s)
+	lead := &store.Lead{ID: "cb_x1", SiteID: "site-1", Type: "callback", Contact: store.LeadContact{Name: "Ольга", Phone: "+79161234567"},
+		PageURL: "https://shop.example/contacts"}
+	publish(t, s, Event{Type: EventCallbackMissed, SiteID: "site-1", WidgetID: "wc", Key: "x1", Lead: lead,
+		Data: map[string]any{"callback_id": "x1", "reason": "manager_no_answer"}})
+	waitLog(t, st, "site-1", 1)
+	text := bot.messages()[0].Text
+	for _, want := range []string{"<b>Пропущенный обратный звонок: перезвоните посетителю</b>", "Ольга +79161234567",
+		"Причина: ни один менеджер не ответил", "Страница: https://shop.example/contacts"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("message lacks %q:\n%s", want, text)
+		}
 	}
 }

@@ -31,6 +31,7 @@ type reportTexts struct {
 	Source    string            `json:"source"`
 	Fields    string            `json:"fields"`
 	Reason    string            `json:"reason"`
+	Reasons   map[string]string `json:"reasons"` // a missed call's reason code → words
 	Budget    string            `json:"budget"`
 	Day       string            `json:"day"`
 	Open      string            `json:"open"`
@@ -106,8 +107,11 @@ func (s *Sender) newReport(e eventBody, site SiteInfo, lang string) report {
 			*rows = append(*rows, row{label, clip(value)})
 		}
 	}
-	if e.Data.Reason != "" {
-		add(&r.Details, t.Reason, e.Data.Reason)
+	if code := e.Data.Reason; code != "" {
+		if words := t.Reasons[code]; words != "" {
+			code = words
+		}
+		add(&r.Details, t.Reason, code)
 	}
 	if e.Data.DailyBudget > 0 {
 		add(&r.Details, t.Budget, strconv.Itoa(e.Data.DailyBudget))
