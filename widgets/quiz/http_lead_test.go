@@ -278,3 +278,24 @@ func TestPartialLead(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryAfterTheLeadWasDeleted: the owner deleted a lead (erased on
+// the visitor's request); a late retry of the form is answered as before
+// and brings nothing back.
+func TestRetryAfterTheLeadWasDeleted(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		q := start(t, newStore(t), renovation, nil)
+		sid := q.startSession("v1", nil)
+		q.finish(sid, "v1")
+		servertest.ExpectStatus(t, q.lead(sid, "v1", nil), http.StatusCreated)
+		servertest.ExpectStatus(t, q.Admin("DELETE", "/api/v1/sites/"+q.siteID+"/leads/ld_"+sid, nil), http.StatusNoContent)
+		r := q.lead(sid, "v1", nil)
+		servertest.ExpectStatus(t, r, http.StatusCreated)
+		if r.JSON(t)["lead_id"] != "ld_"+sid {
+			t.Fatalf("retry: %s", r.Body)
+		}
+		if n := len(q.leads()); n != 0 {
+			t.Fatalf("the deleted lead came back: %d leads", n)
+		}
+	})
+}

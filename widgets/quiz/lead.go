@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -64,6 +65,11 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 		// notice is published again, which adds nothing once it is stored,
 		// and delivers it if the first attempt failed after the lead.
 		l, err := m.deps.Store.GetLead(ctx, site.ID, s.LeadID)
+		if errors.Is(err, store.ErrNotFound) {
+			// The owner has deleted it (a visitor's data erased on
+			// request): the retry is answered, nothing comes back.
+			return leadCreated(c, s.LeadID, true, res)
+		}
 		if err != nil {
 			return fmt.Errorf("quiz: read lead %s: %w", s.LeadID, err)
 		}
