@@ -57,7 +57,8 @@ func (j jsonlWriter) flush() error { return nil }
 // a store that is down gets a proper error status; later pages are read
 // while streaming, each with its own store deadline, and written each
 // under its own write deadline (an export of a large inbox outlives the
-// server's WriteTimeout). Leads are read by cursor, so a lead created
+// server's WriteTimeout). A page that cannot be read breaks the download
+// (see below). Leads are read by cursor, so a lead created
 // meanwhile is neither repeated nor makes another skip.
 //
 // The caller has checked the format's own options (the CSV separator);
@@ -86,6 +87,10 @@ func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.
 	c.Set("X-Accel-Buffering", "no")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		if err := ib.stream(w, conn, open(w, site), site.ID, f, first); err != nil {
+			// The connection is dropped before the body's last chunk, so the
+			// client sees a broken download, never a short file that looks
+			// whole.
+			conn.Close()
 			exportFailures.WithLabelValues(ext).Inc()
 			ib.d.Log.Warn("lead export cut short", slog.String("site_id", site.ID), slog.String("format", ext), slog.Any("err", err))
 			return
