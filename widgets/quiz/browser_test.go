@@ -351,7 +351,16 @@ func TestQuizKeyboardOnly(t *testing.T) {
 	if v := waitView(t, ctx, "start"); !v.TitleFocused {
 		t.Fatalf("open: %+v", v)
 	}
-	keys(t, ctx, kb.Tab) // the Start button
+	// Tab goes round the dialog (Close, Start) and never to the page.
+	var round []string
+	for range 4 {
+		keys(t, ctx, kb.Tab)
+		round = append(round, eval[string](t, ctx, `d.contains(s.activeElement) ? s.activeElement.textContent || s.activeElement.getAttribute('aria-label') : 'outside'`))
+	}
+	if strings.Join(round, ",") != "Начать,Закрыть,Начать,Закрыть" {
+		t.Fatalf("Tab goes %v", round)
+	}
+	keys(t, ctx, kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)) // back to Start
 	keys(t, ctx, kb.Enter)
 	waitStep(t, ctx, "rooms")
 	keys(t, ctx, kb.Tab)       // the first choice
@@ -771,7 +780,9 @@ func TestQuizLauncherAboveCallbackButton(t *testing.T) {
 		t.Run(vp.Name, func(t *testing.T) {
 			ctx, problems, _ := browse(t)
 			p.visit(t, ctx, "/", vp)
-			waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+			// Placed once both are there (a bundle slower than 3 s places it when it comes).
+			waitFor(t, ctx, "the launcher above the callback button", `(() => { const l = s.querySelector('.bkqz .launch'), f = s.querySelector('.bkcb .fab');
+  return !l.hidden && f && l.getBoundingClientRect().bottom <= f.getBoundingClientRect().top - 8; })()`)
 			boxes := `JSON.stringify([s.querySelector('.bkqz .launch'), s.querySelector('.bkcb .fab')].map(e => { const r = e.getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; }))`
 			var got [2]servertest.Rect
 			if err := json.Unmarshal([]byte(eval[string](t, ctx, boxes)), &got); err != nil {

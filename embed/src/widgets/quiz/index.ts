@@ -149,7 +149,11 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
     main.appendChild(err);
     main.scrollTop = 0;
     live.textContent = '';
-    backBtn.classList.toggle('ghost', v === 'start' || v === 'result');
+    // No way back from the start or the result: the button keeps its room
+    // (the bar does not jump) but leaves the Tab order.
+    const ghost = v === 'start' || v === 'result';
+    backBtn.classList.toggle('ghost', ghost);
+    backBtn.tabIndex = ghost ? -1 : 0;
     foot.hidden = v === 'form' || v === 'result';
     if (isOpen) heading.focus();
   }

@@ -1,7 +1,8 @@
 // Where the launcher stands: its corner, above the callback button when
-// both share that corner. It shows only once placed, after the page's other
-// widgets have rendered (3 s at most), so it never moves once seen (no
-// layout shift).
+// both share that corner. It shows once the page's other widgets have
+// rendered (3 s at most), placed, so it does not move when seen; a
+// neighbour that comes later still than that lifts it then, rather than
+// covering it.
 
 const NEIGHBOURS = '.bkcb .fab';
 const GAP = 12;
@@ -10,17 +11,27 @@ export function place(shadow: ShadowRoot, own: Element, launcher: HTMLElement): 
   const started = Date.now();
   const pending = () =>
     Array.prototype.some.call(shadow.querySelectorAll('[part="widget"]'), (r: Element) => r !== own && !r.childElementCount);
-  const settle = () => {
-    if (pending() && Date.now() - started < 3000) return void setTimeout(settle, 100);
-    launcher.hidden = false;
+  const lift = () => {
+    launcher.style.marginBottom = '';
     const me = launcher.getBoundingClientRect();
-    let lift = 0;
+    let by = 0;
     shadow.querySelectorAll(NEIGHBOURS).forEach((el) => {
       const r = el.getBoundingClientRect();
       // The same column, in the lower half of the window: stand above it.
-      if (r.width && r.left < me.right && r.right > me.left && r.top > innerHeight / 2) lift = Math.max(lift, me.bottom - r.top + GAP);
+      if (r.width && r.left < me.right && r.right > me.left && r.top > innerHeight / 2) by = Math.max(by, me.bottom - r.top + GAP);
     });
-    if (lift) launcher.style.marginBottom = lift + 'px';
+    launcher.style.marginBottom = by ? by + 'px' : '';
+  };
+  const settle = () => {
+    const waiting = pending();
+    if (waiting && Date.now() - started < 3000) return void setTimeout(settle, 100);
+    launcher.hidden = false;
+    lift();
+    // A bundle slower than 3 s: place again when it has come (30 s at most).
+    if (waiting) {
+      const late = () => (pending() ? Date.now() - started < 30e3 && setTimeout(late, 250) : lift());
+      late();
+    }
   };
   settle();
 }

@@ -142,7 +142,8 @@ function numberView(step: Step, prev: unknown, env: StepEnv): StepView {
   const max = num(step.max);
   const stepSize = num(step.step);
   const attrs = { min: min === undefined ? null : min, max: max === undefined ? null : max, step: stepSize || 'any' };
-  const input = h('input', { class: 'txt num', type: 'number', inputmode: 'decimal', ...attrs });
+  const range = min !== undefined && max !== undefined ? min + '–' + max : null;
+  const input = h('input', { class: 'txt num', type: 'number', inputmode: 'decimal', placeholder: range, ...attrs });
   const unit = env.say(step.unit);
   const p = num(prev);
   if (p !== undefined) input.value = String(p);
