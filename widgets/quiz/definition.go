@@ -59,6 +59,10 @@ func (d *Definition) Next(stepID string, a Answers) (string, error) {
 	if !ok {
 		return "", ErrNoStep
 	}
+	if len(s.rules) == 0 {
+		// Nothing to work out: the formulas matter to rules alone.
+		return d.next(s, a, nil)
+	}
 	env, _, err := d.environment(a)
 	if err != nil {
 		return "", err
@@ -74,10 +78,7 @@ func (d *Definition) Complete(a Answers, path []string) bool {
 	if len(path) == 0 || path[0] != d.First() {
 		return false
 	}
-	env, _, err := d.environment(a)
-	if err != nil {
-		return false
-	}
+	var env map[string]any // worked out for the first step with rules
 	for i, id := range path {
 		s, ok := d.steps[id]
 		if !ok {
@@ -85,6 +86,12 @@ func (d *Definition) Complete(a Answers, path []string) bool {
 		}
 		if s.IsRequired() && !answered(a[id]) {
 			return false
+		}
+		if env == nil && len(s.rules) > 0 {
+			var err error
+			if env, _, err = d.environment(a); err != nil {
+				return false
+			}
 		}
 		next, err := d.next(s, a, env)
 		if err != nil {

@@ -121,17 +121,25 @@ func chooseResult(results []Result, values map[string]float64) *Result {
 	return fallback
 }
 
-// placeholderValues are what {name} stands for in lang: each formula's
-// value formatted, each answered step's answer as text.
-func (d *Definition) placeholderValues(a Answers, values map[string]float64, lang string) map[string]string {
-	out := make(map[string]string, len(values)+len(a))
-	for id, s := range d.steps {
-		// On one line: a visitor's line break must not add a line to a
-		// title, a whisper or a CSV row.
-		out[id] = oneLine(s.answerText(a[id], lang, d.locale))
-	}
-	for name, v := range values {
-		out[name] = FormatNumber(v, lang)
+// placeholderValues are what the {name}s of texts stand for in lang: a
+// formula's value formatted, a step's answer as text on one line. Only
+// the names the texts use are worked out.
+func (d *Definition) placeholderValues(texts []string, a Answers, values map[string]float64, lang string) map[string]string {
+	out := map[string]string{}
+	for _, t := range texts {
+		for _, m := range placeholderRe.FindAllStringSubmatch(t, -1) {
+			name := m[1]
+			if _, done := out[name]; done {
+				continue
+			}
+			if v, ok := values[name]; ok {
+				out[name] = FormatNumber(v, lang)
+			} else if s, ok := d.steps[name]; ok {
+				// On one line: a visitor's line break must not add a line
+				// to a title, a whisper or a CSV row.
+				out[name] = oneLine(s.answerText(a[name], lang, d.locale))
+			}
+		}
 	}
 	return out
 }
@@ -175,15 +183,16 @@ func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string,
 		return store.LeadResult{}, "", err
 	}
 	res := store.LeadResult{Values: values}
-	ph := d.placeholderValues(a, values, lang)
 	r := chooseResult(d.settings.Results, values)
 	if r == nil {
 		return res, shorten(d.defaultSummary("", values, lang), maxSummary), nil
 	}
+	title, text, summary := r.Title.In(lang, d.locale), r.Text.In(lang, d.locale), r.Summary.In(lang, d.locale)
+	ph := d.placeholderValues([]string{title, text, summary}, a, values, lang)
 	res.Screen = r.ID
-	res.Title = i18n.Fill(r.Title.In(lang, d.locale), ph)
-	res.Text = i18n.Fill(r.Text.In(lang, d.locale), ph)
-	summary := i18n.Fill(r.Summary.In(lang, d.locale), ph)
+	res.Title = i18n.Fill(title, ph)
+	res.Text = i18n.Fill(text, ph)
+	summary = i18n.Fill(summary, ph)
 	if summary == "" {
 		summary = d.defaultSummary(res.Title, values, lang)
 	}
