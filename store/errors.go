@@ -15,12 +15,12 @@ var storeErrors = promauto.NewCounterVec(prometheus.CounterOpts{
 
 // Wrap gives err the operation's context ("store: get site: ...") and counts
 // it in beckon_store_errors_total unless it is an expected outcome
-// (ErrNotFound, ErrConflict). Implementations call it on every error they return.
+// (ErrNotFound, ErrConflict, ErrPoolEmpty, ErrPoolFull). Implementations call it on every error they return.
 func Wrap(kind, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
+	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrPoolEmpty) && !errors.Is(err, ErrPoolFull) {
 		storeErrors.WithLabelValues(kind, op).Inc()
 	}
 	return fmt.Errorf("store: %s: %w", op, err)

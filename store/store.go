@@ -20,7 +20,7 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Sites keeps the tenants. Deleting a site deletes its widgets, API keys and
+// Sites keeps the tenants. Deleting a site deletes its widgets, API keys, code pools and
 // callback requests.
 type Sites interface {
 	// CreateSite stores a new site; ErrConflict when its ID or Key is taken.
@@ -98,6 +98,7 @@ type Store interface {
 	Leads
 	Quizzes
 	Tallies
+	CodePools
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.

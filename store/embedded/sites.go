@@ -89,8 +89,8 @@ func (s *Store) UpdateSite(ctx context.Context, id string, fn func(*store.Site) 
 }
 
 // DeleteSite implements store.Sites, with the site's widgets, API keys,
-// callback requests, leads, quiz sessions and versions and tallies. The
-// requests' queued jobs stay: a worker finds the request gone and acks.
+// callback requests, leads, quiz sessions and versions, tallies and code
+// pools. The requests' queued jobs stay: a worker finds the request gone and acks.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var site store.Site
@@ -110,7 +110,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 			}
 		}
 		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog, bucketSPEvents, bucketSPTimes, bucketSPNotices,
-			bucketLeads, bucketLeadTimes, bucketQuizSessions, bucketQuizExpiry, bucketQuizVersions, bucketTallies} {
+			bucketLeads, bucketLeadTimes, bucketQuizSessions, bucketQuizExpiry, bucketQuizVersions, bucketTallies, bucketCodePools} {
 			if tx.Bucket(nested) == nil || tx.Bucket(nested).Bucket([]byte(id)) == nil {
 				continue
 			}

@@ -62,10 +62,10 @@
 // Owners' notifications (the outbox) live in a slot of their own, {ntf}, with
 // each site's delivery log; outbox.go lists the keys.
 //
-// A site's leads, quiz sessions, quiz versions and tallies are hashes and
-// sorted sets in the site's slot, a fixed few per site whatever their
-// number, so DeleteSite takes them in its one step; leads.go, quiz.go,
-// quiz_versions.go and tallies.go list the keys.
+// A site's leads, quiz sessions, quiz versions, tallies and code pools are
+// hashes and sorted sets in the site's slot, a fixed few per site whatever
+// their number, so DeleteSite takes them in its one step; leads.go, quiz.go,
+// quiz_versions.go, tallies.go and codepools.go list the keys.
 //
 // Indexes are written after the data on create and removed before the data on
 // delete. A crash between the two steps therefore leaves at worst data that no

@@ -136,6 +136,7 @@ func (s *Store) siteDataKeys(siteID string) []string {
 		s.leadsKey(siteID), s.leadEntries(siteID), s.leadTimes(siteID), s.leadVisitors(siteID),
 		s.sessionsKey(siteID), s.sessionsByExpiry(siteID), s.sessionsByVisitor(siteID),
 		s.versionsKey(siteID), s.definitionsKey(siteID), s.talliesKey(siteID), s.tallyIndex(siteID),
+		s.poolsKey(siteID), s.poolCodesKey(siteID), s.poolFreeKey(siteID), s.poolGivenKey(siteID),
 	}
 }
 

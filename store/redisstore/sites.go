@@ -163,7 +163,7 @@ func (s *Store) UpdateSite(ctx context.Context, id string, fn func(*store.Site) 
 }
 
 // DeleteSite implements store.Sites, with the site's widgets, API keys,
-// callback requests, leads, quiz sessions and versions and tallies.
+// callback requests, leads, quiz sessions and versions, tallies and code pools.
 // Indexes go first, data last (see the package doc). The requests' queued
 // jobs stay: a worker finds the request gone and acks.
 func (s *Store) DeleteSite(ctx context.Context, id string) error {

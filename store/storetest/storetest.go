@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"quiz sessions", quizSessionTests},
 		{"quiz versions", quizVersionTests},
 		{"tallies", tallyTests},
+		{"code pools", codePoolTests},
 		{"quiz data", quizDataTests},
 		{"lifecycle", lifecycleTests},
 	}

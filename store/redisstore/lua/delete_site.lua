@@ -1,6 +1,6 @@
 -- Deletes all of one site's data at once: the site, its widgets, its API
--- keys, its callback requests, leads, quiz sessions and versions and
--- tallies with their indexes. Returns the API keys' JSON, so the caller
+-- keys, its callback requests, leads, quiz sessions and versions, tallies
+-- and code pools with their indexes. Returns the API keys' JSON, so the caller
 -- can drop their global index entries (which live in other slots), false
 -- when the site does not exist, or -1 when a request was created since the
 -- caller read the index: the caller reads it again.
@@ -19,9 +19,9 @@
 -- KEYS[9] the site's social-proof events (hash)
 -- KEYS[10] the site's social-proof events by time (sorted set)
 -- KEYS[11] the site's social-proof notice counts (hash)
--- KEYS[12…22] the site's leads, quiz sessions, quiz versions and tallies
--- with their indexes (hashes and sorted sets: Store.siteDataKeys)
--- KEYS[23…] every request the index lists
+-- KEYS[12…26] the site's leads, quiz sessions, quiz versions, tallies and
+-- code pools with their indexes (hashes and sorted sets: Store.siteDataKeys)
+-- KEYS[27…] every request the index lists
 -- ARGV the index's members as the caller read them, in order
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
