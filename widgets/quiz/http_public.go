@@ -44,6 +44,12 @@ func (m *Module) visitorsSession(c *fiber.Ctx, site *widgets.Site, w widgets.Wid
 	if err != nil {
 		return store.QuizSession{}, nil, api.NotFoundAs(err, "quiz session")
 	}
+	return m.visitors(c, site, w, s, visitorID)
+}
+
+// visitors checks that s is visitorID's session of widget w and finds its
+// version.
+func (m *Module) visitors(c *fiber.Ctx, site *widgets.Site, w widgets.Widget, s store.QuizSession, visitorID string) (store.QuizSession, *version, error) {
 	if visitorID == "" || visitorID != s.VisitorID || s.WidgetID != w.ID {
 		return store.QuizSession{}, nil, api.NotFound("quiz session")
 	}
@@ -86,6 +92,7 @@ func (m *Module) startSession(c *fiber.Ctx) error {
 	if err := m.deps.Store.CreateQuizSession(ctx, s); err != nil {
 		return err
 	}
+	m.recent.put(s)
 	sessionsStarted.Inc()
 	m.tallies.started(site, s, now)
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"session_id": s.ID, "version": s.Version, "step": s.Current,
@@ -168,34 +175,44 @@ var errMoved = &api.Error{Status: http.StatusConflict, Code: "session_moved",
 	Message: "the session changed while this answer was saved; send it again"}
 
 // record stores value as the answer to step of session s (as read
-// before). The new path and next step are worked out before the update,
-// which only checks that the session is still the one read and swaps the
-// fields in: the store's writer (one at a time, in the embedded store)
-// runs no formulas. A session that moved meanwhile is read again.
-func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, step string, value json.RawMessage, now time.Time) (store.QuizSession, map[string]float64, bool, error) {
+// before, or as this replica last wrote it: fresh says which). The new path
+// and next step are worked out before the update, which only checks that
+// the session is still the one read and swaps the fields in: the store's
+// writer (one at a time, in the embedded store) runs no formulas. A session
+// that moved meanwhile is read again, and so is a remembered copy that
+// refuses the answer (another replica may have moved it on).
+func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, fresh bool, step string, value json.RawMessage, now time.Time) (store.QuizSession, map[string]float64, bool, error) {
 	for attempt := 0; ; attempt++ {
-		if s.Done {
-			return s, nil, false, errFinished
-		}
 		next := s
 		next.Answers, next.Path = maps.Clone(s.Answers), slices.Clone(s.Path)
-		values, first, err := answer(&next, ver.def, step, value)
-		if err != nil {
-			return s, nil, false, err
+		var values map[string]float64
+		var first bool
+		var err error = errFinished
+		if !s.Done {
+			values, first, err = answer(&next, ver.def, step, value)
 		}
-		updated, err := m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
-			if !x.UpdatedAt.Equal(s.UpdatedAt) || x.Current != s.Current || x.Done != s.Done || !slices.Equal(x.Path, s.Path) {
-				return errMoved
+		if err == nil {
+			var updated store.QuizSession
+			updated, err = m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
+				if !x.UpdatedAt.Equal(s.UpdatedAt) || x.Current != s.Current || x.Done != s.Done || !slices.Equal(x.Path, s.Path) {
+					return errMoved
+				}
+				x.Answers, x.Path, x.Current, x.UpdatedAt = next.Answers, next.Path, next.Current, now
+				return nil
+			})
+			if err == nil {
+				m.recent.put(updated)
+				return updated, values, first, nil
 			}
-			x.Answers, x.Path, x.Current, x.UpdatedAt = next.Answers, next.Path, next.Current, now
-			return nil
-		})
-		if !errors.Is(err, errMoved) || attempt == 3 {
-			return updated, values, first, err
+		}
+		stale := errors.Is(err, errMoved) || (!fresh && (err == errNotOnPath || err == errFinished))
+		if !stale || attempt == 3 {
+			return s, nil, false, err
 		}
 		if s, err = m.deps.Store.GetQuizSession(ctx, site.ID, s.ID); err != nil {
 			return s, nil, false, err
 		}
+		fresh = true
 	}
 }
 
@@ -214,7 +231,14 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
-	s, ver, err := m.visitorsSession(c, site, w, in.VisitorID)
+	var s store.QuizSession
+	var ver *version
+	cached, remembered := m.recent.get(site.ID, c.Params("sid"))
+	if remembered {
+		s, ver, err = m.visitors(c, site, w, cached, in.VisitorID)
+	} else {
+		s, ver, err = m.visitorsSession(c, site, w, in.VisitorID)
+	}
 	if err != nil {
 		return err
 	}
@@ -230,7 +254,7 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, now := c.UserContext(), m.deps.Now().UTC()
-	s, values, first, err := m.record(ctx, site, ver, s, step, value, now)
+	s, values, first, err := m.record(ctx, site, ver, s, !remembered, step, value, now)
 	if err != nil {
 		return err
 	}

@@ -216,3 +216,26 @@ func TestSessionsAreTheVisitors(t *testing.T) {
 		expectCode(t, q.public("POST", "/sessions", map[string]any{"visitor_id": "v1"}), http.StatusNotFound, "not_found")
 	})
 }
+
+// TestTwoReplicas: a visitor whose requests land on two replicas in turn
+// (behind a load balancer) answers on whichever one; neither replica's
+// memory of the session can refuse or undo an answer the other took.
+func TestTwoReplicas(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		st := newStore(t)
+		a := start(t, st, renovation, nil)
+		b := *a
+		b.Server = servertest.Start(t, st, servertest.Options{})
+		sid := a.startSession("v1", nil)
+		a.mustAnswer(sid, "v1", "rooms", "r3")
+		b.mustAnswer(sid, "v1", "area", 60)
+		if next := a.mustAnswer(sid, "v1", "extras", []string{"balcony"})["next"]; next != "wish" {
+			t.Fatalf("replica a after b moved the session: next %v", next)
+		}
+		b.mustAnswer(sid, "v1", "rooms", "r1") // back to the start on b
+		expectCode(t, a.answer(sid, "v1", "wish", nil), http.StatusConflict, "not_on_path")
+		if s := a.session(sid, "v1").JSON(t); s["step"] != "area" || len(s["path"].([]any)) != 1 {
+			t.Fatalf("after going back on the other replica: %v", s)
+		}
+	})
+}

@@ -142,6 +142,7 @@ func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.Quiz
 		return fmt.Errorf("quiz: mark session %s: %w", s.ID, err)
 	}
 	*s = updated
+	m.recent.put(updated)
 	switch {
 	case created && l.Partial:
 		leadsStored.WithLabelValues("partial").Inc()

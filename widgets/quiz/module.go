@@ -29,6 +29,7 @@ type Module struct {
 	deps     widgets.Deps
 	versions *versions // versions.go
 	tallies  *tallies  // analytics.go
+	recent   *recent   // sessions.go
 	done     chan struct{}
 }
 
@@ -58,6 +59,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	m.deps = d
 	m.versions = newVersions(d.Store)
 	m.tallies = newTallies(d.Store, d.Log)
+	m.recent = newRecent()
 
 	r.Public.Add(fiber.MethodPost, "/quizzes/:wid/sessions", m.startSession)
 	r.Public.Add(fiber.MethodGet, "/quizzes/:wid/sessions/:sid", m.getSession)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/beckonhq/beckon/i18n"
@@ -235,4 +236,39 @@ func progress(s *store.QuizSession, ver *version) float64 {
 	done := len(s.Path)
 	ahead := max(1, ver.steps-ver.order[s.Current])
 	return float64(done) / float64(done+ahead)
+}
+
+// recentCached bounds the sessions recent keeps; when full it starts
+// again empty (about 1 KiB each).
+const recentCached = 50_000
+
+// recent keeps each session as this replica last wrote it, so that an
+// answer (five of a session's seven requests) does not read the session
+// back first. A copy that another replica has moved on from is harmless:
+// the update checks that the stored session is still the one the answer
+// was worked out from, and reads it again if not (record). Leads and
+// reloads always read the store.
+type recent struct {
+	mu sync.Mutex
+	m  map[string]store.QuizSession
+}
+
+func newRecent() *recent { return &recent{m: map[string]store.QuizSession{}} }
+
+func (r *recent) get(siteID, id string) (store.QuizSession, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.m[siteID+"/"+id]
+	return s, ok
+}
+
+// put keeps s; its maps and slices must not be changed afterwards (record
+// works on copies).
+func (r *recent) put(s store.QuizSession) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.m) >= recentCached {
+		clear(r.m)
+	}
+	r.m[s.SiteID+"/"+s.ID] = s
 }
