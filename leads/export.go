@@ -102,16 +102,16 @@ func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.
 
 // stream writes the head and every page, starting with first.
 func (ib *Inbox) stream(w *bufio.Writer, conn net.Conn, rw rowWriter, siteID string, f store.LeadFilter, page []store.Lead) error {
-	// The buffer reaches the connection whenever it fills, so the deadline
-	// is set before a page is written, not just before the final flush.
 	if err := rw.head(); err != nil {
 		return err
 	}
 	for {
-		if err := conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)); err != nil {
-			return err
-		}
 		for _, l := range page {
+			// Any row may fill the buffer and reach the connection: each
+			// gets the whole WriteTimeout (a deadline is a timer, cheap to set).
+			if err := conn.SetWriteDeadline(time.Now().Add(ib.d.WriteTimeout)); err != nil {
+				return err
+			}
 			if err := rw.row(l); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
@@ -127,6 +127,12 @@ func (ib *Inbox) stream(w *bufio.Writer, conn net.Conn, rw rowWriter, siteID str
 		}
 		last := page[len(page)-1]
 		f.After = store.LeadCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		// fasthttp copies what was written to the connection on its own
+		// goroutine, maybe while the next page is read: those writes get
+		// the page's read time on top of their own.
+		if err := conn.SetWriteDeadline(time.Now().Add(api.StoreDeadline + ib.d.WriteTimeout)); err != nil {
+			return err
+		}
 		var err error
 		if page, err = ib.nextPage(siteID, f); err != nil {
 			return err

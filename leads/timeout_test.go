@@ -37,7 +37,7 @@ func (s slowPages) ListLeads(ctx context.Context, siteID string, f store.LeadFil
 // server's write timeout as a whole (here three pages, two of them slow to
 // read) still arrives whole: each write has its own deadline.
 func TestExportOutlivesWriteTimeout(t *testing.T) {
-	const writeTimeout = 300 * time.Millisecond
+	const writeTimeout = 500 * time.Millisecond
 	st := slowPages{Store: servertest.NewStore(t, "embedded"), delay: 2 * writeTimeout}
 	ts := servertest.Start(t, st, servertest.Options{Server: server.Options{WriteTimeout: writeTimeout}})
 	siteID, _, _ := ts.CallbackSite("")
