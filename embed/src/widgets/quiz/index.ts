@@ -90,11 +90,12 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   if (launcher) {
     launcher.setAttribute('aria-controls', uid);
     wrap.appendChild(launcher);
-    place(ctx.shadow, ctx.root, launcher);
   }
   wrap.appendChild(shade);
   adoptStyle(ctx.shadow, ctx.root, css);
   ctx.root.appendChild(wrap);
+  // Measured in place: styled and on the page.
+  if (launcher) place(ctx.shadow, ctx.root, launcher);
 
   // ---- state ---------------------------------------------------------------
   type View = '' | 'start' | 'step' | 'form' | 'result';
