@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/codepools"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/leads"
@@ -175,6 +176,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
 	pub.Add(fiber.MethodOptions, "/*", preflight)
 	pub.Add(fiber.MethodGet, "/config", getConfig)
+	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP})
 
 	if err := s.mountModules(widgets.Routes{Public: pub, Admin: admin, Hooks: app}, writeTimeout); err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 	"time"
 )
 
@@ -26,7 +28,7 @@ const (
 	// passed to the store as limit): enough for a large campaign, small
 	// enough that deleting a pool is one short step.
 	MaxPoolCodes = 100_000
-	// MaxCodeLen is the longest code in bytes (codes are printable ASCII).
+	// MaxCodeLen is the longest code in characters.
 	MaxCodeLen = 64
 )
 
@@ -41,15 +43,16 @@ var (
 )
 
 // ValidCode reports whether code may be stored: 1 to MaxCodeLen printable
-// ASCII characters, no spaces. What a visitor copies into a shop's checkout
-// must survive the copying; both stores also rely on codes holding no
-// control characters (their keys join a code with a NUL-separated prefix).
+// characters, no spaces ("ВЕСНА-20" is a code). What a visitor copies
+// into a shop's checkout must survive the copying; both stores also rely on
+// codes holding no control characters (their keys join a code with a
+// NUL-separated prefix).
 func ValidCode(code string) bool {
-	if len(code) == 0 || len(code) > MaxCodeLen {
+	if code == "" || !utf8.ValidString(code) || utf8.RuneCountInString(code) > MaxCodeLen {
 		return false
 	}
-	for i := 0; i < len(code); i++ {
-		if code[i] <= ' ' || code[i] > '~' {
+	for _, r := range code {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
 			return false
 		}
 	}

@@ -25,6 +25,15 @@ type Defaulter interface {
 	Defaults(site store.Site)
 }
 
+// Keeper is implemented by settings that keep part of the stored settings
+// when an update leaves it out: a value Beckon generated that the owner
+// never typed (the social proof webhook's secret, part of a URL pasted
+// into a shop). Keep is called on the decoded update, before Normalize,
+// with the settings stored until now.
+type Keeper interface {
+	Keep(previous Settings)
+}
+
 // Webhooker is implemented by settings that name where the owner's
 // webhooks go (notify_url and notify_secret); ok is false when they name
 // none.
@@ -32,10 +41,37 @@ type Webhooker interface {
 	Webhook() (url, secret string, ok bool)
 }
 
+// CodeGiver is implemented by settings of widgets that hand visitors a promo
+// code (the pop-up): POST /w/v1/{siteKey}/widgets/{wid}/claim serves them.
+// ok is false when the widget, as configured, gives no code.
+type CodeGiver interface {
+	Codes() (offer CodeOffer, ok bool)
+}
+
+// CodeOffer is how a widget gives codes: one code shared by every visitor,
+// or unique codes from a site's pool, one per visitor.
+type CodeOffer struct {
+	// Shared is the one code every visitor gets; PoolID is ignored then.
+	Shared string
+	// PoolID names the site's code pool (POST /api/v1/sites/{id}/code-pools).
+	PoolID string
+	// ClaimsPerIP bounds the claims from one client address to one pool per
+	// hour, so a script inventing visitor IDs cannot drain the pool; 0 is
+	// the default (codepools.DefaultClaimsPerIP).
+	ClaimsPerIP int
+}
+
 // Normalize decodes raw settings of m's type strictly, validates them for
 // site and returns them with defaults filled in. Errors are
 // *validate.Error with the field under "settings".
 func Normalize(m Module, raw json.RawMessage, site store.Site) (json.RawMessage, error) {
+	return NormalizeUpdate(m, raw, nil, site)
+}
+
+// NormalizeUpdate is Normalize for new settings replacing previous (the
+// stored ones; nil for a new widget): settings that are a Keeper keep
+// what the update leaves out.
+func NormalizeUpdate(m Module, raw, previous json.RawMessage, site store.Site) (json.RawMessage, error) {
 	s := m.NewSettings()
 	if len(raw) == 0 || string(raw) == "null" {
 		raw = json.RawMessage("{}")
@@ -49,6 +85,11 @@ func Normalize(m Module, raw json.RawMessage, site store.Site) (json.RawMessage,
 			return nil, validate.Prefix("settings", &validate.Error{Field: se.Field, Message: se.Message})
 		}
 		return nil, err
+	}
+	if k, ok := s.(Keeper); ok && len(previous) > 0 {
+		if old, err := Parse(m, previous); err == nil {
+			k.Keep(old)
+		}
 	}
 	if err := s.Normalize(site); err != nil {
 		return nil, validate.Prefix("settings", err)

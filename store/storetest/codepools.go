@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,7 +172,7 @@ var codePoolTests = []test{
 	}},
 	{"bad codes and IDs are refused", func(t *testing.T, st store.Store) {
 		site := createSite(t, st)
-		for _, bad := range []string{"", "with space", "nul\x00", string(make([]byte, store.MaxCodeLen+1)), "ёж"} {
+		for _, bad := range []string{"", "with space", "nul\x00", "zero\u200bwidth", "tab\t", strings.Repeat("Ж", store.MaxCodeLen+1), "\xff"} {
 			if err := st.CreateCodePool(ctx(t), newPool(site.ID, "p"), []string{"OK", bad}, store.MaxPoolCodes); err == nil {
 				t.Fatalf("CreateCodePool took the code %q", bad)
 			}
@@ -179,11 +180,17 @@ var codePoolTests = []test{
 		if list, _ := st.ListCodePools(ctx(t), site.ID); len(list) != 0 {
 			t.Fatalf("refused pools were stored: %+v", list)
 		}
-		p := createPool(t, st, newPool(site.ID, "p"), []string{"OK"})
+		p := createPool(t, st, newPool(site.ID, "p"), []string{"OK", "ВЕСНА-20", strings.Repeat("Ж", store.MaxCodeLen)})
 		if _, err := st.ClaimCode(ctx(t), site.ID, p.ID, "a\x00b"); err == nil {
 			t.Fatal("ClaimCode took a visitor ID with a NUL")
 		}
-		wantCounts(t, st, p, 1, 0)
+		wantCounts(t, st, p, 3, 0)
+		if code := claimCode(t, st, p, "v1"); code != "OK" {
+			t.Fatalf("claim got %q, want OK", code)
+		}
+		if code := claimCode(t, st, p, "v2"); code != "ВЕСНА-20" {
+			t.Fatalf("claim got %q, want ВЕСНА-20 whole", code)
+		}
 	}},
 	{"delete a pool", func(t *testing.T, st store.Store) {
 		site := createSite(t, st)
