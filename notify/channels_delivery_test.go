@@ -277,3 +277,36 @@ func TestTelegramMissedCallback(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayAfterTheOwnerFixesTheChannel: a message that failed for good
+// (the bot was not in the chat) is delivered by a replay once the owner
+// fixed the channel: the replay reads the channel as it is now.
+func TestReplayAfterTheOwnerFixesTheChannel(t *testing.T) {
+	bot := newFakeBotAPI(t, testBotToken, func(n int) (int, string) {
+		if n == 1 {
+			return http.StatusForbidden, telegramError(403, "Forbidden: bot is not a member of the channel chat")
+		}
+		return http.StatusOK, telegramOK
+	})
+	st := backings["embedded"](t)()
+	clk := newClock()
+	ch := Channels{Telegram: &TelegramChannel{BotToken: testBotToken, ChatID: "@wrongchannel", Events: []string{EventLeadSubmitted}}}
+	s, sites := channelSender(t, st, clk, ch, func(o *Options) { o.TelegramAPI = bot.srv.URL })
+	run(t, s)
+	publish(t, s, leadEvent("site-1"))
+	first := waitLog(t, st, "site-1", 1)[0]
+	if n := notification(t, st, "site-1", first.NotificationID); n.State != store.NotificationFailed {
+		t.Fatalf("after 403: %+v", n)
+	}
+	sites.set("site-1", SiteInfo{Name: "Ремонт & Co", Locale: "ru", Channels: Channels{Telegram: &TelegramChannel{BotToken: testBotToken, ChatID: "@rightchannel",
+		Events: []string{EventLeadSubmitted}}}})
+	if _, err := st.ReplayNotification(context.Background(), "site-1", first.NotificationID, clk.Now(), clk.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	s.Wake()
+	last := waitLog(t, st, "site-1", 2)[0]
+	msgs := bot.messages()
+	if last.Status != 200 || last.URL != "telegram:@rightchannel" || len(msgs) != 2 || msgs[1].ChatID != "@rightchannel" || msgs[1].Text != msgs[0].Text {
+		t.Fatalf("replay %+v, bot got %+v", last, msgs)
+	}
+}

@@ -79,7 +79,7 @@ func TestSiteChannels(t *testing.T) {
 		}
 		owner.secret.Store(secret)
 
-		for _, p := range []string{path, "/api/v1/sites/" + siteID} {
+		for _, p := range []string{path, "/api/v1/sites/" + siteID, "/api/v1/sites"} {
 			r = ts.Admin("GET", p, nil)
 			servertest.ExpectStatus(t, r, http.StatusOK)
 			for _, hidden := range []string{botToken, "s3cr3tk3y", secret} {
