@@ -132,7 +132,7 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 			if err != nil {
 				return err
 			}
-			settings, err := widgets.Normalize(m, in.Settings, site)
+			settings, err := widgets.NormalizeUpdate(m, in.Settings, w.Settings, site)
 			if err != nil {
 				return err
 			}

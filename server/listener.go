@@ -143,6 +143,10 @@ type countedConn struct {
 	release func()
 }
 
+// NetConn is the connection counted: the live social proof feed writes
+// its broadcasts straight to the socket's descriptor (socialproof.socketOf).
+func (c *countedConn) NetConn() net.Conn { return c.Conn }
+
 func (c *countedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)

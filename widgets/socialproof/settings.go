@@ -12,6 +12,7 @@ import (
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets"
 )
 
 // Settings of a social-proof widget.
@@ -68,6 +69,19 @@ func (s *Settings) Defaults(site store.Site) {
 	s.MaxAgeHours = 168
 	s.Mobile = true
 	s.Viewers = Viewers{Enabled: true, Threshold: 3, Scope: "page"}
+}
+
+// Keep implements widgets.Keeper: settings saved without inbound.secret
+// keep the stored one. The secret is part of the webhook URL the owner
+// pasted into the shop; a save that leaves it out (the owner changed a
+// template) must not move that URL behind their back. A new secret comes
+// only with a new webhook, or when the owner sends one.
+func (s *Settings) Keep(previous widgets.Settings) {
+	old, ok := previous.(*Settings)
+	if !ok || old.Inbound == nil || s.Inbound == nil || s.Inbound.Secret != "" {
+		return
+	}
+	s.Inbound.Secret = old.Inbound.Secret
 }
 
 // Limits of the settings.
