@@ -56,7 +56,7 @@ const QUEUE = 30;
 /** Space between this widget and what it stands above. */
 const GAP = 12;
 /** Other widgets' elements in a bottom corner: the callback button, a floating countdown, a countdown bar. */
-const NEIGHBOURS = '.bkcb .fab,.bkcd.floating,.bkcd.bottom_bar';
+const NEIGHBOURS = '.bkcb .fab,.bkqz .launch,.bkcd.floating,.bkcd.bottom_bar';
 /** The longest wait for the other widgets of the page to render before this one shows anything. */
 const SETTLE_MS = 3e3;
 
