@@ -2,6 +2,7 @@ package codepools_test
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -114,7 +115,15 @@ func TestPoolBound(t *testing.T) {
 		t.Skip("uploads 100 000 codes")
 	}
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
-		e := start(t, newStore(t))
+		st := newStore(t)
+		if st.Kind() == "redis" && raceEnabled && os.Getenv("BECKON_TEST_REDIS_URL") == "" {
+			// miniredis runs Lua in Go; under the race detector a 10 000-code
+			// upload outlasts the request's store deadline. Real Redis takes
+			// it in milliseconds, and the conformance suite covers the bound
+			// on miniredis with a small limit.
+			t.Skip("miniredis under -race: run with BECKON_TEST_REDIS_URL")
+		}
+		e := start(t, st)
 		id := e.createPool("big", numbered("c0", 10_000))
 		for i := 1; i < 10; i++ {
 			r := e.Admin("POST", e.pools()+"/"+id+"/codes", map[string]any{"codes": numbered("c"+string(rune('0'+i)), 10_000)})

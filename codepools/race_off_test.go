@@ -1,0 +1,5 @@
+//go:build !race
+
+package codepools_test
+
+const raceEnabled = false
