@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"net/http"
@@ -147,7 +148,9 @@ func bitrixValue(src string, r report, e eventBody) string {
 		return title
 	}
 	if src == "comments" {
-		return r.plain()
+		// COMMENTS is an HTML field in Bitrix24: the visitor's words are
+		// escaped, the lines kept.
+		return strings.ReplaceAll(html.EscapeString(strings.TrimSpace(r.plain())), "\n", "<br>\n")
 	}
 	if l == nil {
 		return ""

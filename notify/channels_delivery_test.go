@@ -217,7 +217,7 @@ func TestBitrix24Lead(t *testing.T) {
 	if string(phone) != `[{"VALUE":"+79161234567","VALUE_TYPE":"WORK"}]` || string(email) != `[{"VALUE":"olga@example.com","VALUE_TYPE":"WORK"}]` {
 		t.Errorf("PHONE %s EMAIL %s", phone, email)
 	}
-	if c, _ := f["COMMENTS"].(string); !strings.Contains(c, "Сколько комнат?: 3 комнаты") {
+	if c, _ := f["COMMENTS"].(string); !strings.Contains(c, "Сколько комнат?: 3 комнаты<br>") || !strings.Contains(c, "&lt;script&gt;") || strings.Contains(c, "<script>") {
 		t.Errorf("COMMENTS %q", c)
 	}
 	if _, ok := f["UTM_CAMPAIGN"]; ok {
