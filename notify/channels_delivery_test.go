@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -309,4 +311,22 @@ func TestReplayAfterTheOwnerFixesTheChannel(t *testing.T) {
 	if last.Status != 200 || last.URL != "telegram:@rightchannel" || len(msgs) != 2 || msgs[1].ChatID != "@rightchannel" || msgs[1].Text != msgs[0].Text {
 		t.Fatalf("replay %+v, bot got %+v", last, msgs)
 	}
+}
+
+// TestChannelMetric: each attempt is counted under its channel.
+func TestChannelMetric(t *testing.T) {
+	var m dto.Metric
+	count := func() float64 {
+		_ = channelAttempts.WithLabelValues(ChannelTelegram, OutcomeOK).Write(&m)
+		return m.GetCounter().GetValue()
+	}
+	before := count()
+	bot := newFakeBotAPI(t, testBotToken, func(int) (int, string) { return http.StatusOK, telegramOK })
+	st := backings["embedded"](t)()
+	s, _ := channelSender(t, st, newClock(), Channels{Telegram: &TelegramChannel{BotToken: testBotToken, ChatID: "42",
+		Events: []string{EventLeadSubmitted}}}, func(o *Options) { o.TelegramAPI = bot.srv.URL })
+	run(t, s)
+	publish(t, s, leadEvent("site-1"))
+	waitLog(t, st, "site-1", 1)
+	waitFor(t, "the counter", func() bool { return count() == before+1 })
 }

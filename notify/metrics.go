@@ -20,6 +20,10 @@ var (
 		Name: "beckon_webhook_deliveries_total",
 		Help: "Owners' webhook attempts by result: ok, retry (another attempt is scheduled), failed, refused (internal address), cancelled (no notify_url any more); dropped counts messages the outbox did not take.",
 	}, []string{"result"})
+	channelAttempts = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "beckon_notification_attempts_total",
+		Help: "Owners' notification attempts by channel (widget: a widget's notify_url; webhook, telegram, email, bitrix24: the site's channels) and result (as beckon_webhook_deliveries_total).",
+	}, []string{"channel", "result"})
 	pending = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "beckon_webhook_outbox_pending",
 		Help: "Owners' webhooks in the outbox not yet delivered or given up, all replicas (read every 10 s).",
@@ -30,5 +34,16 @@ func init() {
 	// Export every series from the start, so rate() and alerts see zeros.
 	for _, r := range []string{OutcomeOK, resultRetry, OutcomeFailed, OutcomeRefused, OutcomeCancelled, OutcomeDropped} {
 		deliveries.WithLabelValues(r)
+		for _, ch := range append([]string{"widget"}, ChannelKinds...) {
+			channelAttempts.WithLabelValues(ch, r)
+		}
 	}
+}
+
+// channelLabel is a notification's channel as the metric names it.
+func channelLabel(channel string) string {
+	if channel == "" {
+		return "widget"
+	}
+	return channel
 }

@@ -311,6 +311,7 @@ func (s *Sender) attempt(ctx context.Context, n store.Notification) {
 		a.Error = res.err.Error()
 	}
 	deliveries.WithLabelValues(res.outcome).Inc()
+	channelAttempts.WithLabelValues(channelLabel(n.Channel), res.outcome).Inc()
 	s.logAttempt(n, a, res.outcome)
 	if err := s.ob.RecordDelivery(ctx, n, a); err != nil {
 		// The attempt stands; the notification comes back after its lease
