@@ -12,7 +12,7 @@
 // webhook, a Telegram chat (Bot API sendMessage), e-mail (the operator's
 // SMTP server, a plain and an HTML part) and a Bitrix24 portal
 // (crm.lead.add). Every destination's body is the same webhook envelope;
-// Telegram, e-mail and Bitrix24 render it at each attempt ([report]) in
+// Telegram, e-mail and Bitrix24 render it at each attempt (report.go) in
 // the channel's language. [Sender.SendTest] stores a [SampleEvent] of the
 // same shape for one channel. Each channel classifies its service's
 // answers as success, retry or final (see docs/NOTIFICATIONS.md); the
