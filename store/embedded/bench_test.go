@@ -48,3 +48,24 @@ func BenchmarkLeadQuizSession(b *testing.B) {
 	defer st.Close()
 	storetest.BenchmarkQuizSession(b, st)
 }
+
+// BenchmarkClaimCode: new visitors claiming codes of one pool, from 32 and
+// from 128 callers in flight.
+func BenchmarkClaimCode(b *testing.B) {
+	st, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchmarkClaimCode(b, st)
+}
+
+// BenchmarkAddCodes: one upload of 10 000 codes.
+func BenchmarkAddCodes(b *testing.B) {
+	st, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchmarkAddCodes(b, st)
+}

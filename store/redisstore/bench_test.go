@@ -29,3 +29,14 @@ func BenchmarkCreateLead(b *testing.B) {
 func BenchmarkLeadQuizSession(b *testing.B) {
 	storetest.BenchmarkQuizSession(b, newTestStore(b).Store)
 }
+
+// BenchmarkClaimCode: new visitors claiming codes of one pool, from 32 and
+// from 128 callers in flight (one Lua script each).
+func BenchmarkClaimCode(b *testing.B) {
+	storetest.BenchmarkClaimCode(b, newTestStore(b).Store)
+}
+
+// BenchmarkAddCodes: one upload of 10 000 codes (one Lua script).
+func BenchmarkAddCodes(b *testing.B) {
+	storetest.BenchmarkAddCodes(b, newTestStore(b).Store)
+}
