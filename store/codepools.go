@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
-	"time"
 )
 
 // CodePool is a site's pool of unique promo codes, uploaded by the owner and
