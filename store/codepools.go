@@ -65,7 +65,7 @@ func ValidCode(code string) bool {
 // bug.
 func CheckPoolInput(ids []string, codes []string) error {
 	for _, id := range ids {
-		if id == "" || strings.ContainsFunc(id, func(r rune) bool { return r < ' ' }) {
+		if !validPoolKey(id) {
 			return fmt.Errorf("invalid ID %q", id)
 		}
 	}
@@ -75,6 +75,19 @@ func CheckPoolInput(ids []string, codes []string) error {
 		}
 	}
 	return nil
+}
+
+// PoolIDError is what a call naming an existing pool returns for a pool ID
+// no pool can have (one from a URL, say): ErrNotFound, not a store failure.
+func PoolIDError(poolID string) error {
+	if !validPoolKey(poolID) {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func validPoolKey(id string) bool {
+	return id != "" && !strings.ContainsFunc(id, func(r rune) bool { return r < ' ' })
 }
 
 // CodePools keeps each site's promo code pools. Every call is scoped by

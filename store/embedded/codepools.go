@@ -51,6 +51,9 @@ func (s *Store) CreateCodePool(ctx context.Context, p store.CodePool, codes []st
 	if err := store.CheckPoolInput([]string{p.ID}, codes); err != nil {
 		return store.Wrap(kind, op, err)
 	}
+	if distinctCount(codes) > limit {
+		return store.Wrap(kind, op, store.ErrPoolFull)
+	}
 	p.Total, p.Issued = 0, 0
 	var refused error
 	err := s.batch(func(tx *bolt.Tx) error {
@@ -65,10 +68,6 @@ func (s *Store) CreateCodePool(ctx context.Context, p store.CodePool, codes []st
 		}
 		if pools.Bucket([]byte(p.ID)) != nil {
 			refused = store.ErrConflict
-			return nil
-		}
-		if distinctCount(codes) > limit {
-			refused = store.ErrPoolFull
 			return nil
 		}
 		pool, err := pools.CreateBucket([]byte(p.ID))
@@ -140,7 +139,10 @@ func readPoolMeta(pool *bolt.Bucket) (poolMeta, error) {
 // is written, so ErrPoolFull leaves the pool as it was.
 func (s *Store) AddCodes(ctx context.Context, siteID, poolID string, codes []string, limit int) (int, int, error) {
 	const op = "add codes"
-	if err := store.CheckPoolInput([]string{poolID}, codes); err != nil {
+	if err := store.PoolIDError(poolID); err != nil {
+		return 0, 0, store.Wrap(kind, op, err)
+	}
+	if err := store.CheckPoolInput(nil, codes); err != nil {
 		return 0, 0, store.Wrap(kind, op, err)
 	}
 	var (
@@ -247,7 +249,10 @@ func (s *Store) DeleteCodePool(ctx context.Context, siteID, poolID string) error
 // one writer at a time, so two claims never see the same free code.
 func (s *Store) ClaimCode(ctx context.Context, siteID, poolID, visitorID string) (string, error) {
 	const op = "claim code"
-	if err := store.CheckPoolInput([]string{poolID, visitorID}, nil); err != nil {
+	if err := store.PoolIDError(poolID); err != nil {
+		return "", store.Wrap(kind, op, err)
+	}
+	if err := store.CheckPoolInput([]string{visitorID}, nil); err != nil {
 		return "", store.Wrap(kind, op, err)
 	}
 	var (

@@ -71,7 +71,10 @@ func (s *Store) CreateCodePool(ctx context.Context, p store.CodePool, codes []st
 // AddCodes implements store.CodePools in one step (code_pool_add.lua).
 func (s *Store) AddCodes(ctx context.Context, siteID, poolID string, codes []string, limit int) (int, int, error) {
 	const op = "add codes"
-	if err := store.CheckPoolInput([]string{poolID}, codes); err != nil {
+	if err := store.PoolIDError(poolID); err != nil {
+		return 0, 0, wrap(op, err)
+	}
+	if err := store.CheckPoolInput(nil, codes); err != nil {
 		return 0, 0, wrap(op, err)
 	}
 	added, total, err := s.addCodes(ctx, siteID, poolID, "", codes, limit)
@@ -128,7 +131,11 @@ func (s *Store) readPools(ctx context.Context, siteID string, poolID ...any) ([]
 
 // GetCodePool implements store.CodePools.
 func (s *Store) GetCodePool(ctx context.Context, siteID, poolID string) (store.CodePool, error) {
-	list, err := s.readPools(ctx, siteID, poolID)
+	err := store.PoolIDError(poolID)
+	var list []store.CodePool
+	if err == nil {
+		list, err = s.readPools(ctx, siteID, poolID)
+	}
 	if err == nil && len(list) == 0 {
 		err = store.ErrNotFound
 	}
@@ -153,6 +160,9 @@ func (s *Store) ListCodePools(ctx context.Context, siteID string) ([]store.CodeP
 // DeleteCodePool implements store.CodePools in one step
 // (code_pool_delete.lua).
 func (s *Store) DeleteCodePool(ctx context.Context, siteID, poolID string) error {
+	if err := store.PoolIDError(poolID); err != nil {
+		return wrap("delete code pool", err)
+	}
 	keys := []string{s.poolsKey(siteID), s.poolCodesKey(siteID), s.poolFreeKey(siteID), s.poolGivenKey(siteID)}
 	n, err := scriptCodePoolDelete.Run(ctx, s.client, keys, poolID).Int64()
 	if err == nil && n == 0 {
@@ -164,7 +174,10 @@ func (s *Store) DeleteCodePool(ctx context.Context, siteID, poolID string) error
 // ClaimCode implements store.CodePools in one step (code_pool_claim.lua).
 func (s *Store) ClaimCode(ctx context.Context, siteID, poolID, visitorID string) (string, error) {
 	const op = "claim code"
-	if err := store.CheckPoolInput([]string{poolID, visitorID}, nil); err != nil {
+	if err := store.PoolIDError(poolID); err != nil {
+		return "", wrap(op, err)
+	}
+	if err := store.CheckPoolInput([]string{visitorID}, nil); err != nil {
 		return "", wrap(op, err)
 	}
 	keys := []string{s.poolsKey(siteID), s.poolFreeKey(siteID), s.poolGivenKey(siteID)}

@@ -184,6 +184,16 @@ var codePoolTests = []test{
 		if _, err := st.ClaimCode(ctx(t), site.ID, p.ID, "a\x00b"); err == nil {
 			t.Fatal("ClaimCode took a visitor ID with a NUL")
 		}
+		// A pool ID no pool can have (from a URL) is simply not found.
+		for _, id := range []string{"", "a\x00b", p.ID + "\x01"} {
+			_, err := st.GetCodePool(ctx(t), site.ID, id)
+			wantErr(t, fmt.Sprintf("GetCodePool %q", id), err, store.ErrNotFound)
+			_, _, err = st.AddCodes(ctx(t), site.ID, id, []string{"X"}, store.MaxPoolCodes)
+			wantErr(t, fmt.Sprintf("AddCodes %q", id), err, store.ErrNotFound)
+			_, err = st.ClaimCode(ctx(t), site.ID, id, "v1")
+			wantErr(t, fmt.Sprintf("ClaimCode %q", id), err, store.ErrNotFound)
+			wantErr(t, fmt.Sprintf("DeleteCodePool %q", id), st.DeleteCodePool(ctx(t), site.ID, id), store.ErrNotFound)
+		}
 		wantCounts(t, st, p, 3, 0)
 		if code := claimCode(t, st, p, "v1"); code != "OK" {
 			t.Fatalf("claim got %q, want OK", code)
