@@ -5,6 +5,7 @@ import (
 
 	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // Public implements widgets.Settings: what the browser needs to draw the
@@ -14,7 +15,7 @@ import (
 func (s *Settings) Public() any {
 	p := publicSettings{Color: s.Color, Start: s.Start, Form: publicForm{Title: s.Form.Title, Text: s.Form.Text,
 		Button: s.Form.Button, Position: s.Form.Position, Fields: s.Form.Fields, Consent: s.publicConsent()},
-		PartialLeads: s.PartialLeads, OfferCallback: s.OfferCallback, Launcher: s.Launcher,
+		PartialLeads: s.PartialLeads, OfferCallback: s.OfferCallback, Launcher: s.Launcher, Triggers: s.Triggers,
 		Steps: make([]publicStep, len(s.Steps)), Results: make([]publicResult, len(s.Results))}
 	for i := range s.Steps {
 		st := &s.Steps[i]
@@ -41,6 +42,8 @@ type publicSettings struct {
 	PartialLeads  bool           `json:"partial_leads"`
 	OfferCallback bool           `json:"offer_callback"`
 	Launcher      *Launcher      `json:"launcher"`
+	// Triggers is the whole block: the engine needs every field.
+	Triggers *triggers.Settings `json:"triggers,omitempty"`
 }
 
 type publicStep struct {

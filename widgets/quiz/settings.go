@@ -10,6 +10,7 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // Settings of a quiz widget, as stored; docs/API.md documents each field
@@ -30,6 +31,9 @@ type Settings struct {
 	// Launcher is the floating button; nil: none, the quiz opens from the
 	// page (data-beckon-quiz elements or beckon('open','quiz')).
 	Launcher *Launcher `json:"launcher"`
+	// Triggers open the quiz by themselves (exit intent, time on page, …);
+	// nil: only the launcher and the page open it. docs/TRIGGERS.md.
+	Triggers *triggers.Settings `json:"triggers,omitempty"`
 
 	NotifyURL    string `json:"notify_url"`
 	NotifySecret string `json:"notify_secret"` // whsec_…; generated when a URL is set without one
@@ -108,6 +112,11 @@ func (s *Settings) Defaults(site store.Site) {
 func (s *Settings) Normalize(site store.Site) error {
 	if err := s.normalizeDefinition(site); err != nil {
 		return err
+	}
+	if s.Triggers != nil {
+		if err := s.Triggers.Normalize("triggers"); err != nil {
+			return err
+		}
 	}
 	return s.normalizeNotify()
 }
