@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,18 +66,23 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 		// notice is published again, which adds nothing once it is stored,
 		// and delivers it if the first attempt failed after the lead.
 		l, err := m.deps.Store.GetLead(ctx, site.ID, s.LeadID)
-		if errors.Is(err, store.ErrNotFound) {
+		switch {
+		case err == nil:
+			if err := m.announce(ctx, l, now); err != nil {
+				return err
+			}
+			return leadCreated(c, l.ID, true, res)
+		case errors.Is(err, store.ErrNotFound) && s.Contact == nil:
 			// The owner has deleted it (a visitor's data erased on
-			// request): the retry is answered, nothing comes back.
+			// request, which forgets the session's contacts too): the
+			// retry is answered, nothing comes back.
 			return leadCreated(c, s.LeadID, true, res)
-		}
-		if err != nil {
+		case errors.Is(err, store.ErrNotFound):
+			// The lead's write failed while the session's went through
+			// (saveLead makes them at once): this retry stores it.
+		default:
 			return fmt.Errorf("quiz: read lead %s: %w", s.LeadID, err)
 		}
-		if err := m.announce(ctx, l, now); err != nil {
-			return err
-		}
-		return leadCreated(c, l.ID, true, res)
 	}
 	contact, consent, err := checkContacts(in, ver.def, site.Site, ip, now)
 	if err != nil {
@@ -113,33 +119,35 @@ func leadCreated(c *fiber.Ctx, id string, complete bool, res store.LeadResult) e
 	return c.Status(http.StatusCreated).JSON(out)
 }
 
-// saveLead stores l (new, or completing the session's partial lead), then
-// marks the session, then tells the owner: a crash between the steps
-// leaves a lead that a retry finds and finishes, never a session that
-// points to no lead.
+// saveLead stores l (new, or completing the session's partial lead) and
+// marks the session, both at once: the two writes share the store's
+// commit instead of waiting one after the other. If only the session's
+// write goes through, it points to a lead that a retry of the form stores
+// (postLead); if only the lead's, a retry finds it (CreateLead returns it).
+// The owner is told once both are stored.
 func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.QuizSession, l store.Lead, now time.Time) error {
-	stored, created, err := m.deps.Store.CreateLead(ctx, l)
-	if err != nil {
-		return fmt.Errorf("quiz: store lead %s: %w", l.ID, err)
-	}
-	completed := created && !l.Partial
-	if !created && stored.Partial && !l.Partial {
-		if stored, err = m.deps.Store.UpdateLead(ctx, site.ID, l.ID, func(x *store.Lead) error {
-			completed = x.Partial
-			x.Partial, x.Contact, x.Answers, x.Result, x.Summary = false, l.Contact, l.Answers, l.Result, l.Summary
-			x.Lang, x.IP, x.Consent, x.UpdatedAt = l.Lang, l.IP, l.Consent, now
+	var (
+		stored           store.Lead
+		created          bool
+		completed        bool
+		leadErr, sessErr error
+		updated          store.QuizSession
+		wg               sync.WaitGroup
+	)
+	wg.Go(func() { stored, created, completed, leadErr = m.storeLead(ctx, site, l, now) })
+	wg.Go(func() {
+		updated, sessErr = m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
+			x.LeadID, x.Contact, x.UpdatedAt = l.ID, &l.Contact, now
+			x.Done = x.Done || !l.Partial
 			return nil
-		}); err != nil {
-			return fmt.Errorf("quiz: complete lead %s: %w", l.ID, err)
-		}
-	}
-	updated, err := m.deps.Store.UpdateQuizSession(ctx, site.ID, s.ID, func(x *store.QuizSession) error {
-		x.LeadID, x.Contact, x.UpdatedAt = l.ID, &l.Contact, now
-		x.Done = x.Done || !l.Partial
-		return nil
+		})
 	})
-	if err != nil {
-		return fmt.Errorf("quiz: mark session %s: %w", s.ID, err)
+	wg.Wait()
+	if leadErr != nil {
+		return leadErr
+	}
+	if sessErr != nil {
+		return fmt.Errorf("quiz: mark session %s: %w", s.ID, sessErr)
 	}
 	*s = updated
 	m.recent.put(updated)
@@ -158,6 +166,27 @@ func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.Quiz
 	return m.announce(ctx, stored, now)
 }
 
+// storeLead stores l, or completes the partial lead stored under its id;
+// completed says whether l became a complete lead now (not before).
+func (m *Module) storeLead(ctx context.Context, site *widgets.Site, l store.Lead, now time.Time) (stored store.Lead, created, completed bool, err error) {
+	stored, created, err = m.deps.Store.CreateLead(ctx, l)
+	if err != nil {
+		return stored, false, false, fmt.Errorf("quiz: store lead %s: %w", l.ID, err)
+	}
+	completed = created && !l.Partial
+	if !created && stored.Partial && !l.Partial {
+		if stored, err = m.deps.Store.UpdateLead(ctx, site.ID, l.ID, func(x *store.Lead) error {
+			completed = x.Partial
+			x.Partial, x.Contact, x.Answers, x.Result, x.Summary = false, l.Contact, l.Answers, l.Result, l.Summary
+			x.Lang, x.IP, x.Consent, x.UpdatedAt = l.Lang, l.IP, l.Consent, now
+			return nil
+		}); err != nil {
+			return stored, false, false, fmt.Errorf("quiz: complete lead %s: %w", l.ID, err)
+		}
+	}
+	return stored, created, completed, nil
+}
+
 // questionsDone is called when an answer ends the questions: a
 // completion for analytics when the last step was answered for the first
 // time in the session (answering it again after going back is the same
@@ -170,6 +199,11 @@ func (m *Module) questionsDone(ctx context.Context, site *widgets.Site, ver *ver
 		return nil
 	}
 	l, err := m.deps.Store.GetLead(ctx, site.ID, s.LeadID)
+	if errors.Is(err, store.ErrNotFound) {
+		// Deleted by the owner, or its write failed (the visitor was
+		// told, and a retry of the form stores it): nothing to complete.
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("quiz: read partial lead %s: %w", s.LeadID, err)
 	}
