@@ -3,7 +3,14 @@
 //
 //   src/loader.ts               -> dist/embed.js            (the loader, stable name)
 //   src/widgets/<type>/index.ts -> dist/<type>.<hash8>.js   (one bundle per widget type)
+//   src/triggers/index.ts       -> dist/triggers.<hash8>.js (the trigger engine, lazy)
 //   dist/manifest.json          {"loader":"embed.js","widgets":{"<type>":"<type>.<hash8>.js"}}
+//
+// The trigger engine is listed in the manifest as if it were a widget type
+// ("triggers"; no widget module has that type), so it is served, cached and
+// held to the bundle budget like one; its hashed name is compiled into the
+// loader (the constant ENGINE), which loads it only for a site with a widget
+// that has a trigger block (docs/TRIGGERS.md).
 //
 // <hash8> is the first 8 hex digits of the SHA-256 of the bundle, so a bundle's
 // name changes whenever its content does and the server can cache it forever.
@@ -46,9 +53,9 @@ const options = {
   logLevel: 'warning',
 };
 
-/** Bundles one entry point and returns its bytes. */
-async function bundle(entry) {
-  const result = await build({ ...options, entryPoints: [entry] });
+/** Bundles one entry point and returns its bytes; define: esbuild's constants. */
+async function bundle(entry, define = {}) {
+  const result = await build({ ...options, define, entryPoints: [entry] });
   return Buffer.from(result.outputFiles[0].contents);
 }
 
@@ -84,18 +91,17 @@ async function widgetTypes() {
 /** Builds everything into memory: Map of file name -> bytes, manifest included. */
 async function buildAll() {
   const types = await widgetTypes();
-  const [loader, ...bundles] = await Promise.all([
-    bundle('src/loader.ts'),
-    ...types.map((type) => bundle(`src/widgets/${type}/index.ts`)),
-  ]);
-  const files = new Map([['embed.js', loader]]);
+  const entries = [...types.map((type) => [type, `src/widgets/${type}/index.ts`]), ['triggers', 'src/triggers/index.ts']];
+  const bundles = await Promise.all(entries.map(([, entry]) => bundle(entry)));
   const widgets = {};
-  types.forEach((type, i) => {
+  const files = new Map();
+  entries.forEach(([type], i) => {
     const hash = createHash('sha256').update(bundles[i]).digest('hex').slice(0, 8);
     const name = `${type}.${hash}.js`;
     widgets[type] = name;
     files.set(name, bundles[i]);
   });
+  files.set('embed.js', await bundle('src/loader.ts', { ENGINE: JSON.stringify(widgets.triggers) }));
   const manifest = JSON.stringify({ loader: 'embed.js', widgets }, null, 2) + '\n';
   files.set('manifest.json', Buffer.from(manifest));
   return files;

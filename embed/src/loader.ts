@@ -13,6 +13,9 @@ import type { Beckon, EventDetail, Hook, SiteConfig, WidgetConfig, WidgetFactory
 
 type Cmd = 'open' | 'close';
 
+// The trigger engine's bundle (src/triggers), named by build.mjs.
+declare const ENGINE: string;
+
 const w = window;
 const d = document;
 const warn = (...a: unknown[]) => console.warn('beckon:', ...a);
@@ -40,6 +43,8 @@ if (!siteKey) {
   const mounted: Record<string, WidgetHandle[]> = {};
   // open/close asked for before the widget of that type mounted.
   const pending: Record<string, Cmd> = {};
+  // beckon('show', id) calls so far, for the trigger engine when it comes.
+  const shows: string[] = [];
   let shadow: ShadowRoot;
   let locale: string;
   let visitorId: string;
@@ -125,6 +130,9 @@ if (!siteKey) {
     } else if (cmd == 'open' || cmd == 'close') {
       if (mounted[a]) for (const h of mounted[a]) act(h, cmd, a);
       else pending[a] = cmd;
+    } else if (cmd == 'show') {
+      shows.push(a);
+      emit('show', { id: a });
     }
   };
   (w.beckon = run as Beckon).l = 1;
@@ -179,7 +187,12 @@ if (!siteKey) {
     d.body.appendChild(host);
 
     const types: string[] = [];
-    for (const wc of cfg.widgets || []) {
+    const list = cfg.widgets || [];
+    const watched = list.filter((wc) => wc.settings && wc.settings.triggers);
+    // Widgets with a trigger block bring the engine: one more bundle, loaded
+    // the same way as a widget's (docs/TRIGGERS.md).
+    if (watched.length) list.push({ id: '', type: 'triggers', bundle: '/embed/' + ENGINE, settings: { widgets: watched, shows } });
+    for (const wc of list) {
       const type = wc.type;
       if (!wc.bundle) continue;
       const root = d.createElement('div');

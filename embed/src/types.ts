@@ -98,6 +98,8 @@ export interface Beckon {
   (command: 'open' | 'close', type: string): void;
   (command: 'on' | 'off', event: string, fn: Hook): void;
   (command: 'define', type: string, factory: WidgetFactory<any>): void;
+  /** Shows a widget whose trigger block has a manual trigger, within its conditions and caps (docs/TRIGGERS.md). */
+  (command: 'show', widgetId: string): void;
   /** Calls queued by the stub before the loader arrived. */
   q?: ArrayLike<unknown>[];
   /** Set on the real function: the loader has run. */

@@ -16,6 +16,10 @@
 // Everything an owner or a visitor wrote is set as text, never as markup.
 //
 // Page events: quiz:started {id, session_id}, quiz:lead {id, lead_id}.
+//
+// Triggers (settings.triggers, docs/TRIGGERS.md): the engine opens the quiz
+// when a trigger fires; the quiz tells it when it opens and closes by other
+// means and when the visitor leaves a lead (a conversion).
 
 import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
@@ -32,6 +36,7 @@ import type { StepView } from './steps';
 import { place } from './place';
 import { css } from './style';
 import { texts } from './texts';
+import { triggerable } from '../../triggers/client';
 
 const CLOSE_ICON = 'M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z';
 const BACK_ICON = 'M20 11H7.83l5.59-5.59L12 4l-8 8 8 8 1.41-1.41L7.83 13H20z';
@@ -391,6 +396,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
         contacts = data;
         if (j.result) result = j.result;
         ctx.emit('quiz:lead', { id: wid, lead_id: leadId });
+        trig.converted();
         if (formFirst() && stepOf(cur) && !result) return showStep(cur);
         forget(wid);
         return showResult();
@@ -490,9 +496,13 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   }
 
   // ---- open, close, keyboard -------------------------------------------------
+  // Shown by a trigger only when closed: one open already is not interrupted again.
+  const trig = triggerable(ctx, () => !isOpen && (open(), true));
+
   function open() {
     if (isOpen) return;
     isOpen = true;
+    trig.opened();
     returnFocus = (ctx.shadow.activeElement as HTMLElement | null) || (document.activeElement as HTMLElement | null);
     shade.hidden = false;
     if (launcher) launcher.setAttribute('aria-expanded', 'true');
@@ -514,6 +524,7 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   function close() {
     if (!isOpen) return;
     isOpen = false;
+    trig.closed();
     shade.hidden = true;
     if (launcher) launcher.setAttribute('aria-expanded', 'false');
     if (sid && view !== 'result') save({ wid, sid, open: false });
