@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beckonhq/beckon/server/servertest"
@@ -192,4 +193,38 @@ func (p *page) closeQuiz(id string) {
 		p.t.Fatal(err)
 	}
 	p.waitFor("quiz "+id+" closed", func() bool { return !p.open(id) })
+}
+
+// mouse moves the pointer through the points, as a visitor's hand would.
+func (p *page) mouse(points ...[2]float64) {
+	p.t.Helper()
+	for _, pt := range points {
+		if err := chromedp.Do(p.ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, pt[0], pt[1])); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+}
+
+// wheel scrolls the page with the mouse wheel until it is scrolled to
+// percent of its height (the bottom of the window at percent), and waits
+// until the browser has drawn it there.
+func (p *page) wheel(percent float64) {
+	p.t.Helper()
+	target := eval[float64](p, fmt.Sprintf(`document.documentElement.scrollHeight * %f / 100 - innerHeight`, percent))
+	for i := 0; i < 200; i++ {
+		y := eval[float64](p, `scrollY`)
+		if y >= target-1 {
+			return
+		}
+		step := min(target-y, 300)
+		// Chromium wants both deltas, and the params leave out a zero:
+		// a sideways hundredth of a pixel on a page that cannot scroll sideways.
+		_, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+			Type: input.DispatchMouseEventTypeMouseWheel, X: 400, Y: 400, DeltaX: 0.01, DeltaY: step})
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		p.waitFor("the page scrolled", func() bool { return eval[float64](p, `scrollY`) > y })
+	}
+	p.t.Fatalf("could not scroll to %.0f%%", percent)
 }

@@ -1,6 +1,7 @@
 package triggers_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -20,4 +21,103 @@ func TestTimeOnPage(t *testing.T) {
 	if p.traced("trigger:shown "+q+" time_on_page") != 1 {
 		t.Errorf("trace %q, want one showing by time_on_page", p.trace())
 	}
+}
+
+// TestExitIntent: on a desktop the quiz opens when the pointer leaves the
+// window through its top edge, not through a side.
+func TestExitIntent(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"exit_intent"}]}`)
+	q := ids[0]
+	p.visit("/", q)
+	p.mouse([2]float64{600, 400}, [2]float64{300, 400}, [2]float64{0, 400}, [2]float64{-10, 400})
+	p.setClock(time.Second)
+	if p.open(q) {
+		t.Fatalf("opened when the pointer left through the left edge; trace %q", p.trace())
+	}
+	p.mouse([2]float64{600, 400}, [2]float64{600, 120}, [2]float64{600, 10}, [2]float64{600, -20})
+	p.waitOpen(q)
+	if p.traced("trigger:shown "+q+" exit_intent") != 1 {
+		t.Errorf("trace %q, want one showing by exit_intent", p.trace())
+	}
+}
+
+// TestScrollDepth: a quiz set to 70 % stays shut at half the page and opens
+// once the visitor has scrolled past 70 %.
+func TestScrollDepth(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"scroll","percent":70}]}`)
+	q := ids[0]
+	p.visit("/", q)
+	p.wheel(50)
+	p.setClock(time.Second)
+	if p.open(q) {
+		t.Fatalf("opened at half the page; trace %q", p.trace())
+	}
+	p.wheel(75)
+	p.waitOpen(q)
+	if p.traced("trigger:shown "+q+" scroll") != 1 {
+		t.Errorf("trace %q, want one showing by scroll", p.trace())
+	}
+}
+
+// TestIdle: idle 20 s counts from the visitor's last movement: a movement
+// at 19 s puts it off until 39 s.
+func TestIdle(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"idle","seconds":20}]}`)
+	q := ids[0]
+	p.visit("/", q)
+	p.setClock(19 * time.Second)
+	p.mouse([2]float64{500, 300}, [2]float64{520, 310})
+	p.setClock(38 * time.Second)
+	if p.open(q) {
+		t.Fatalf("opened 19 s after the pointer moved; trace %q", p.trace())
+	}
+	p.setClock(40 * time.Second)
+	p.waitOpen(q)
+	if p.traced("trigger:shown "+q+" idle") != 1 {
+		t.Errorf("trace %q, want one showing by idle", p.trace())
+	}
+}
+
+// TestTimeOnSite: time on site runs across the pages of a visit: 40 s on
+// one page and 21 s on the next open a quiz set to 60 s.
+func TestTimeOnSite(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_site","seconds":60}]}`)
+	q := ids[0]
+	p.visit("/", q)
+	p.setClock(40 * time.Second)
+	p.visit("/catalog", q)
+	p.setClock(59 * time.Second)
+	if p.open(q) {
+		t.Fatalf("opened at 59 s on the site; trace %q", p.trace())
+	}
+	p.setClock(61 * time.Second)
+	p.waitOpen(q)
+}
+
+// TestPagesViewed: the third page of a visit opens a quiz set to 3 pages.
+func TestPagesViewed(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"pages_viewed","count":3}]}`, `{"on":[{"type":"manual"}]}`)
+	q := ids[0]
+	p.visit("/", ids...)
+	p.visit("/catalog", ids...)
+	p.setClock(time.Second)
+	if p.open(q) {
+		t.Fatalf("opened on the second page; trace %q", p.trace())
+	}
+	p.visit("/catalog/gas", ids...)
+	p.waitOpen(q)
+}
+
+// TestManual: beckon('show', id) opens a quiz with the manual trigger, and
+// not one without it (the page uses beckon('open') for that).
+func TestManual(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"manual"}]}`, `{"on":[{"type":"time_on_page","seconds":600}]}`)
+	p.visit("/", ids...)
+	eval[any](p, fmt.Sprintf(`beckon('show', %q)`, ids[1]))
+	p.setClock(time.Second)
+	if p.open(ids[1]) {
+		t.Fatalf("a quiz without the manual trigger opened; trace %q", p.trace())
+	}
+	eval[any](p, fmt.Sprintf(`beckon('show', %q)`, ids[0]))
+	p.waitOpen(ids[0])
 }
