@@ -390,6 +390,11 @@ func TestCallbackWidgetLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitCallback(ctx, t, "the call-later choice", 5*time.Second, func(s callbackState) bool { return s.Open }, nil)
+	// The choice keeps its place, unseen, until the server's slots are in.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const b = document.querySelector('beckon-root').shadowRoot.querySelector('.bkcb button.secondary');
+  return !!b && !b.hidden && getComputedStyle(b).visibility === 'visible'; })()`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the call-later choice never showed: %v", err)
+	}
 	clickInWidget(ctx, t, "button.secondary")
 	st := waitCallback(ctx, t, "the slots", 5*time.Second, func(s callbackState) bool { return len(s.Slots) > 0 }, nil)
 	// "сегодня, 14:30", "завтра, 09:00", "чт, 26 нояб., 09:00": a day and a time.

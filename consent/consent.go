@@ -45,15 +45,18 @@ type Settings struct {
 	Operator string            `json:"operator"`      // who processes the data, named in the default text; default: the site's name
 	Version  string            `json:"version"`       // stored with each request
 	URL      string            `json:"url,omitempty"` // the owner's privacy policy, linked from the form
-
-	purpose Purpose // set by Normalize: which default text applies
+	// Purpose chooses the default text. Normalize sets it to the widget's
+	// (an owner's value is replaced), and it is stored with the settings,
+	// which are read back without normalizing; empty reads as Callback,
+	// the purpose of settings stored before it existed.
+	Purpose Purpose `json:"purpose,omitempty"`
 }
 
 // Normalize fills in the defaults (the operator is the site, version "1"
 // once required) and checks the values; field prefixes error paths
 // ("consent", "form.consent").
 func (c *Settings) Normalize(site store.Site, field string, purpose Purpose) error {
-	c.purpose = purpose
+	c.Purpose = purpose
 	if err := validate.LocalizedText(field+".text", c.Text, maxText); err != nil {
 		return err
 	}
@@ -75,7 +78,7 @@ func (c *Settings) Normalize(site store.Site, field string, purpose Purpose) err
 // Texts is the consent text in each language: the owner's, else the
 // default for the purpose, naming the operator.
 func (c Settings) Texts() map[string]string {
-	purpose := c.purpose
+	purpose := c.Purpose
 	if purpose == "" {
 		purpose = Callback
 	}

@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,20 @@ func TestPurposesHaveTheirOwnTexts(t *testing.T) {
 		if rec.Text != texts[p]["uk"] || rec.Lang != "uk" || rec.Version != "1" || rec.IP != "203.0.113.9" || !rec.At.Equal(at) {
 			t.Errorf("%s record = %+v", p, rec)
 		}
+	}
+	// Settings are stored as JSON and read back without normalizing: the
+	// purpose must survive that.
+	c := consent.Settings{Required: true}
+	if err := c.Normalize(site, "form.consent", consent.Lead); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(c)
+	var stored consent.Settings
+	if err := json.Unmarshal(raw, &stored); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored.Texts()["ru"]; got != texts[consent.Lead]["ru"] {
+		t.Errorf("stored settings read back give %q, want the lead text", got)
 	}
 	if texts[consent.Callback]["ru"] == texts[consent.Lead]["ru"] {
 		t.Error("the quiz's consent text is the callback's: it must name its own purpose")

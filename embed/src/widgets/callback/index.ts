@@ -259,7 +259,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     // aria-disabled, not disabled: a disabled button drops the focus to the page.
     if (sending) submit.setAttribute('aria-disabled', 'true');
     else submit.removeAttribute('aria-disabled');
-    alt.hidden = closed || !list.length;
+    // Until the availability is in, the "call me later" button keeps its
+    // place without showing: the panel grows upwards from its button, so
+    // a button appearing later would push "call me now" up and take its
+    // spot under the visitor's finger.
+    alt.hidden = !!availability && (closed || !list.length);
+    alt.style.visibility = availability ? '' : 'hidden';
     alt.textContent = later ? t.callNowInstead : t.callLater;
   }
 
@@ -271,13 +276,14 @@ const factory: WidgetFactory<Settings> = (ctx) => {
       .then((r) => (r.ok ? r.json() : null))
       .then(
         (a) => {
-          if (a && typeof a.open === 'boolean') {
-            availability = a;
-            if (view === 'form') renderForm();
-          }
+          // No usable answer: "call me now" alone, as when no slots exist.
+          availability = a && typeof a.open === 'boolean' ? a : availability || { open: true, timezone: '', slots: [] };
+          if (view === 'form') renderForm();
         },
-        // No answer: the form stays as it is, "call me now".
-        () => {},
+        () => {
+          availability = availability || { open: true, timezone: '', slots: [] };
+          if (view === 'form') renderForm();
+        },
       );
   }
 
@@ -621,6 +627,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   }
 
   fab.addEventListener('click', () => (isOpen ? close() : open()));
+  // Ask for the availability as the visitor reaches for the button (a
+  // pointer over it, a finger on it, the focus), so the panel usually
+  // opens with its buttons final.
+  fab.addEventListener('pointerenter', loadAvailability);
+  fab.addEventListener('focus', loadAvailability);
   closeBtn.addEventListener('click', close);
   backdrop.addEventListener('click', close);
   wrap.addEventListener('keydown', (e) => {

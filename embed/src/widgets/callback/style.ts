@@ -3,7 +3,10 @@
 // custom properties set on .bkcb from the owner's colour. --bk-inset-bottom
 // (set on the host by a countdown bar at the bottom of the window) lifts
 // the button and the panel above that bar; the button moves by translate,
-// which the browser does not count as a layout shift.
+// which the browser does not count as a layout shift. The button, the
+// panel and its backdrop stand at z-index 2, above other widgets'
+// launchers (which share the shadow root and come later in it), so an
+// open panel is never covered by a quiz's button.
 
 export const css = `
 .bkcb{all:initial;display:block;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2328;
@@ -13,7 +16,7 @@ export const css = `
 .bkcb button,.bkcb input,.bkcb select{font:inherit;color:inherit;margin:0}
 .bkcb :focus-visible{outline:3px solid var(--bk-ring);outline-offset:2px}
 
-.bkcb .fab{position:fixed;bottom:20px;right:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));width:60px;height:60px;border-radius:50%;border:0;padding:0;cursor:pointer;
+.bkcb .fab{position:fixed;z-index:2;bottom:20px;right:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));width:60px;height:60px;border-radius:50%;border:0;padding:0;cursor:pointer;
   background:var(--bk-brand);color:var(--bk-on-brand);box-shadow:0 6px 20px rgba(0,0,0,.25);display:grid;place-items:center;
   transition:transform .15s ease}
 .bkcb.left .fab{right:auto;left:20px}
@@ -30,8 +33,8 @@ export const css = `
 @keyframes bkcb-ring{0%,70%,100%{transform:rotate(0)}75%{transform:rotate(-12deg)}80%{transform:rotate(12deg)}85%{transform:rotate(-8deg)}90%{transform:rotate(6deg)}}
 @keyframes bkcb-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
 
-.bkcb .backdrop{position:fixed;inset:0;background:transparent}
-.bkcb .panel{position:fixed;right:20px;bottom:calc(96px + var(--bk-inset-bottom,0px));width:340px;max-width:calc(100vw - 40px);
+.bkcb .backdrop{position:fixed;inset:0;z-index:2;background:transparent}
+.bkcb .panel{position:fixed;z-index:2;right:20px;bottom:calc(96px + var(--bk-inset-bottom,0px));width:340px;max-width:calc(100vw - 40px);
   max-height:calc(100vh - 116px - var(--bk-inset-bottom,0px));overflow:auto;
   background:#fff;border-radius:16px;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.06);padding:20px}
 .bkcb.left .panel{right:auto;left:20px}
