@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestTimeOnPage: a quiz set to open after 30 s on the page stays shut at
@@ -120,4 +122,112 @@ func TestManual(t *testing.T) {
 	}
 	eval[any](p, fmt.Sprintf(`beckon('show', %q)`, ids[0]))
 	p.waitOpen(ids[0])
+}
+
+// manualOnly is a quiz only beckon('show') opens: beside the quiz under
+// test it keeps the engine ticking after that one is shown or dropped.
+const manualOnly = `{"on":[{"type":"manual"}]}`
+
+// TestCapsAcrossReloads: with the default caps (once per visit, two
+// dismissals) a quiz shows once in a visit whatever the pages, again in
+// the next visit, and never after the visitor closed it twice.
+func TestCapsAcrossReloads(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}]}`, manualOnly)
+	q := ids[0]
+	p.visit("/", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(q)
+	p.closeQuiz(q)
+
+	p.visit("/catalog", ids...) // the same visit
+	p.setClock(30 * time.Second)
+	if p.open(q) || p.traced("trigger:show") > 0 {
+		t.Fatalf("shown twice in one visit; trace %q", p.trace())
+	}
+
+	p.setClock(time.Hour) // 30 minutes without a page view end the visit
+	p.visit("/", ids...)
+	p.setClock(time.Hour + 6*time.Second)
+	p.waitOpen(q)
+	p.closeQuiz(q)
+
+	p.setClock(2 * time.Hour)
+	p.visit("/", ids...)
+	p.setClock(2*time.Hour + 30*time.Second)
+	if p.open(q) || p.traced("trigger:show") > 0 {
+		t.Fatalf("shown after two dismissals; trace %q", p.trace())
+	}
+}
+
+// TestOneInterruption: two quizzes due at the same moment: only the one of
+// higher priority shows; the other is dropped for the page view and, never
+// having shown, keeps its cap for the next page.
+func TestOneInterruption(t *testing.T) {
+	low := `{"on":[{"type":"time_on_page","seconds":5}],"priority":1}`
+	high := `{"on":[{"type":"time_on_page","seconds":5}],"priority":5}`
+	p, ids := newPage(t, low, high, manualOnly)
+	p.visit("/", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(ids[1])
+	if p.open(ids[0]) || p.traced("trigger:show ") != 1 {
+		t.Fatalf("both showed; trace %q", p.trace())
+	}
+	p.closeQuiz(ids[1])
+	p.setClock(20 * time.Second)
+	if p.open(ids[0]) {
+		t.Fatalf("the dropped quiz came after the first closed; trace %q", p.trace())
+	}
+
+	p.visit("/catalog", ids...)
+	p.setClock(30 * time.Second)
+	p.waitOpen(ids[0])
+	if p.open(ids[1]) {
+		t.Errorf("the first quiz showed twice in a visit")
+	}
+}
+
+// TestTypingGuard: a quiz due while the visitor types in the page's search
+// box waits, and shows once the focus leaves the box.
+func TestTypingGuard(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}]}`, manualOnly)
+	q := ids[0]
+	p.visit("/", ids...)
+	if err := chromedp.Do(p.ctx, chromedp.Click("#search"), chromedp.SendKeys("#search", "котёл")); err != nil {
+		t.Fatal(err)
+	}
+	p.setClock(10 * time.Second)
+	if p.open(q) || p.traced("trigger:show") > 0 {
+		t.Fatalf("interrupted the typing visitor; trace %q", p.trace())
+	}
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitOpen(q)
+	if v := eval[string](p, `document.getElementById('search').value`); v != "котёл" {
+		t.Errorf("the search box holds %q", v)
+	}
+}
+
+// TestPageRules: include by prefix (/sale) and glob (/catalog/*), exclude
+// (/catalog/secret*) winning over include.
+func TestPageRules(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"pages":{"include":["/catalog/*","/sale"],
+		"exclude":["/catalog/secret*"]},"caps":{"per_visit":0,"max_dismissals":0}}`, manualOnly)
+	q := ids[0]
+	step := time.Duration(0)
+	visit := func(path string) {
+		p.visit(path, ids...)
+		step += 10 * time.Second
+		p.setClock(step)
+	}
+	for _, path := range []string{"/about", "/catalog", "/catalog/secret-sale", "/salepoint"} {
+		visit(path)
+		if p.open(q) {
+			t.Fatalf("opened on %s; trace %q", path, p.trace())
+		}
+	}
+	for _, path := range []string{"/sale/winter", "/catalog/boilers/gas"} {
+		visit(path)
+		p.waitOpen(q)
+	}
 }

@@ -45,9 +45,10 @@ type Trigger struct {
 }
 
 // Pages limits the pages the widget may open on. A pattern starts with
-// "/" and is matched against the page's path: without "*" it is a prefix,
-// with "*" a glob where "*" stands for any characters (slashes too) and the
-// whole path must match.
+// "/" and is matched against the page's path: without "*" it is a prefix
+// of whole path segments ("/sale" is /sale and /sale/winter, not
+// /salepoint), with "*" a glob where "*" stands for any characters
+// (slashes too) and the whole path must match.
 type Pages struct {
 	Include []string `json:"include"` // empty: every page
 	Exclude []string `json:"exclude"` // wins over include

@@ -8,11 +8,12 @@ const DAY = 86400 * 1000;
 
 /**
  * Whether a page path matches a pattern: without "*" the pattern is a
- * prefix; with "*" a glob over the whole path, "*" standing for any
+ * prefix of whole path segments ("/sale" is /sale and /sale/winter, not
+ * /salepoint); with "*" a glob over the whole path, "*" standing for any
  * characters (slashes too).
  */
 export function matches(pattern: string, path: string): boolean {
-  if (pattern.indexOf('*') < 0) return path.indexOf(pattern) === 0;
+  if (pattern.indexOf('*') < 0) return path === pattern || path.indexOf(/\/$/.test(pattern) ? pattern : pattern + '/') === 0;
   const re = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
   return new RegExp('^' + re + '$').test(path);
 }
