@@ -44,6 +44,7 @@ type page struct {
 	origin string
 	ctx    context.Context
 	t      *testing.T
+	lang   string // of the page, so of the widgets: ru unless a test says
 }
 
 // clockStart is the fake clock's zero (2026-11-30 12:00 UTC): the engine's
@@ -56,7 +57,7 @@ const clockStart = 1796040000000
 func newPage(t *testing.T, blocks ...string) (*page, []string) {
 	t.Helper()
 	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
-	p := &page{ts: ts, t: t}
+	p := &page{ts: ts, t: t, lang: "ru"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -114,7 +115,7 @@ func (p *page) visitAt(path string, width, height int64, ids ...string) {
 	if width < 768 {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
-	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(width, height, opts...), chromedp.Navigate(p.origin+path+sep+"lang=ru")); err != nil {
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(width, height, opts...), chromedp.Navigate(p.origin+path+sep+"lang="+p.lang)); err != nil {
 		p.t.Fatal(err)
 	}
 	for _, id := range ids {
@@ -184,6 +185,15 @@ func (p *page) open(id string) bool {
 func (p *page) waitOpen(id string) {
 	p.t.Helper()
 	p.waitFor("quiz "+id+" on screen", func() bool { return p.open(id) })
+}
+
+// shadowClick clicks sel in the widgets' shadow root with the mouse.
+func (p *page) shadowClick(sel string) {
+	p.t.Helper()
+	p.waitFor(sel, func() bool {
+		return eval[bool](p, fmt.Sprintf(`!!document.querySelector('beckon-root').shadowRoot.querySelector(%q)`, sel))
+	})
+	servertest.ClickInShadow(p.ctx, p.t, sel)
 }
 
 // closeQuiz closes the open quiz with Esc, as a visitor would.

@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/beckonhq/beckon/server/servertest"
 )
 
 // TestTimeOnPage: a quiz set to open after 30 s on the page stays shut at
@@ -229,5 +232,91 @@ func TestPageRules(t *testing.T) {
 	for _, path := range []string{"/sale/winter", "/catalog/boilers/gas"} {
 		visit(path)
 		p.waitOpen(q)
+	}
+}
+
+// TestDeviceAndScreens: a quiz for desktops and one for phones, both due
+// after 5 s: each screen gets its own. The screenshots (BECKON_SCREENSHOT_DIR)
+// show the quiz a trigger opened on each.
+func TestDeviceAndScreens(t *testing.T) {
+	for _, vp := range servertest.DesktopAndPhone {
+		t.Run(vp.Name, func(t *testing.T) {
+			p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"device":"desktop"}`,
+				`{"on":[{"type":"time_on_page","seconds":5}],"device":"phone"}`, manualOnly)
+			p.lang = vp.Lang
+			want, other := ids[0], ids[1]
+			if vp.Name == "phone" {
+				want, other = other, want
+			}
+			p.visitAt("/", vp.Width, vp.Height, ids...)
+			p.setClock(6 * time.Second)
+			p.waitOpen(want)
+			if p.open(other) || p.traced("trigger:show ") != 1 {
+				t.Fatalf("trace %q, want only %s", p.trace(), want)
+			}
+			servertest.ScreenshotViewport(p.ctx, t, "trigger-quiz-"+vp.Name)
+		})
+	}
+}
+
+// TestExitIntentPhone: on a phone a fast scroll back up is the exit intent;
+// on a desktop it is not (the pointer is).
+func TestExitIntentPhone(t *testing.T) {
+	for _, vp := range servertest.DesktopAndPhone {
+		t.Run(vp.Name, func(t *testing.T) {
+			p, ids := newPage(t, `{"on":[{"type":"exit_intent"}]}`, manualOnly)
+			q := ids[0]
+			p.visitAt("/", vp.Width, vp.Height, ids...)
+			p.wheel(80)
+			if p.open(q) {
+				t.Fatalf("opened while scrolling down")
+			}
+			y := eval[float64](p, `scrollY`)
+			if _, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+				Type: input.DispatchMouseEventTypeMouseWheel, X: 100, Y: 300, DeltaX: 0.01, DeltaY: -float64(vp.Height)}); err != nil {
+				t.Fatal(err)
+			}
+			p.waitFor("the page scrolled up", func() bool { return eval[float64](p, `scrollY`) <= y-float64(vp.Height)/2 })
+			if vp.Name == "phone" {
+				p.waitOpen(q)
+				return
+			}
+			p.setClock(time.Second)
+			if p.open(q) {
+				t.Fatalf("a desktop took a scroll up for exit intent; trace %q", p.trace())
+			}
+		})
+	}
+}
+
+// TestNoRepeatAfterConversion: a visitor who left a lead in a quiz a
+// trigger opened never sees it again (after_conversion "never"), though the
+// caps would allow it every visit; closing it after the lead is no
+// dismissal.
+func TestNoRepeatAfterConversion(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"caps":{"per_visit":0,"max_dismissals":1}}`, manualOnly)
+	q := ids[0]
+	p.visit("/", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(q)
+	p.shadowClick(".bkqz .foot .primary")
+	p.shadowClick(".bkqz .opt:nth-child(1)")
+	p.shadowClick(".bkqz [name=phone]")
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("+79161234567")); err != nil {
+		t.Fatal(err)
+	}
+	p.shadowClick(".bkqz .form .primary")
+	p.waitTrace("trigger:converted " + q)
+	p.closeQuiz(q)
+
+	p.setClock(time.Hour)
+	p.visit("/", ids...)
+	p.setClock(time.Hour + 30*time.Second)
+	if p.open(q) || p.traced("trigger:show") > 0 {
+		t.Fatalf("shown again after the lead; trace %q", p.trace())
+	}
+	st := eval[map[string]any](p, fmt.Sprintf(`JSON.parse(localStorage.getItem('beckon_trg_%s')).w[%q]`, p.key, q))
+	if st["d"] != 0.0 || st["x"] != 1.0 {
+		t.Errorf("remembered %v, want no dismissal and the conversion", st)
 	}
 }

@@ -47,10 +47,12 @@ export function watch(wt: Watcher, phone: boolean): Page {
     active();
     const y = scrollY;
     if (y >= lastY) from = null;
-    else if (!from || e.timeStamp - from.t > UP_WINDOW) from = { y: lastY, t: e.timeStamp };
-    else if (phone && from.y - y >= innerHeight * UP_SHARE) {
-      from = null;
-      wt.exit();
+    else {
+      if (!from || e.timeStamp - from.t > UP_WINDOW) from = { y: lastY, t: e.timeStamp };
+      if (phone && from.y - y >= innerHeight * UP_SHARE) {
+        from = null;
+        wt.exit();
+      }
     }
     lastY = y;
     if (!framed) {
