@@ -124,6 +124,7 @@ func at(obj map[string]any, path string) any {
 var requiredSettings = map[string]map[string]any{
 	"countdown": {"mode": "evergreen", "duration_seconds": 900},
 	"quiz":      {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
+	"popup":     {"title": "Free delivery this week"},
 }
 
 // servedTypes are the widget types of the modules a server offers

@@ -9,6 +9,7 @@ import (
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/countdown"
+	"github.com/beckonhq/beckon/widgets/popup"
 	"github.com/beckonhq/beckon/widgets/quiz"
 	"github.com/beckonhq/beckon/widgets/socialproof"
 )
@@ -23,5 +24,6 @@ func Modules(cfg config.Config, telephony callback.Provider) []widgets.Module {
 			AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
 		socialproof.NewModule(),
 		quiz.NewModule(quiz.ModuleOptions{AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
+		popup.NewModule(popup.ModuleOptions{}),
 	}
 }
