@@ -126,6 +126,39 @@ type Callbacks interface {
 	// keeps its ID, SiteID, Phone and CreatedAt whatever fn sets: the last
 	// two are the keys of the dedupe and list indexes.
 	UpdateCallback(ctx context.Context, siteID, id string, fn func(*Callback) error) (Callback, error)
+	// RedactCallback removes the personal data of request id (see Redact)
+	// and takes it out of the phone dedupe index, as one step: a later
+	// request for the same phone is a new request, never absorbed by this
+	// one. The request stays, listed where it was. Redacting twice is
+	// harmless. ErrNotFound when the site has no request id.
+	RedactCallback(ctx context.Context, siteID, id string) (Callback, error)
+}
+
+// Redact clears what identifies the visitor of request c, for the erasure
+// of their data: the phone number (the request's and the visitor's legs'),
+// name, IP address, page URL and title, referrer, UTM tags and the
+// consent's IP. What the bridge and analytics need stays: ids (the visitor
+// id too, so erasing again finds the same requests), times, statuses,
+// timeline, the legs' outcomes and managers (the site's staff, not the
+// visitor), the traffic source and the consent's version, text and time.
+func (c *Callback) Redact() {
+	c.Phone, c.Name, c.IP, c.PageURL, c.PageTitle, c.Referrer, c.UTM = "", "", "", "", "", "", nil
+	if c.Consent != nil {
+		consent := *c.Consent
+		consent.IP = ""
+		c.Consent = &consent
+	}
+	if c.Legs == nil {
+		return
+	}
+	legs := make([]Leg, len(c.Legs)) // not in place: c may share them
+	for i, l := range c.Legs {
+		if l.Kind == "visitor" {
+			l.Phone = ""
+		}
+		legs[i] = l
+	}
+	c.Legs = legs
 }
 
 // Job asks a worker to look at one callback request. Jobs are delivered at

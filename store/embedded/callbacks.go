@@ -202,3 +202,41 @@ func (s *Store) UpdateCallback(ctx context.Context, siteID, id string, fn func(*
 	}
 	return c, nil
 }
+
+// RedactCallback implements store.Callbacks: the redacted request and the
+// removal of its phone's dedupe entry (when the entry is this request's)
+// are one transaction.
+func (s *Store) RedactCallback(ctx context.Context, siteID, id string) (store.Callback, error) {
+	var (
+		c       store.Callback
+		refused error // why nothing was written, if so
+	)
+	err := s.batch(func(tx *bolt.Tx) error {
+		c, refused = store.Callback{}, nil
+		site := []byte(siteID)
+		b := tx.Bucket(bucketCallbacks).Bucket(site)
+		if err := getJSON(b, id, &c); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				refused = err
+				return nil
+			}
+			return err
+		}
+		if phones := tx.Bucket(bucketCallbackPhones).Bucket(site); phones != nil && c.Phone != "" {
+			if last := phones.Get([]byte(c.Phone)); last != nil && string(last[8:]) == id {
+				if err := phones.Delete([]byte(c.Phone)); err != nil {
+					return err
+				}
+			}
+		}
+		c.Redact()
+		return putJSON(b, id, c)
+	})
+	if err == nil {
+		err = refused
+	}
+	if err != nil {
+		return store.Callback{}, store.Wrap(kind, "redact callback", err)
+	}
+	return c, nil
+}

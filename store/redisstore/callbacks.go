@@ -177,3 +177,39 @@ func memberID(member string) string {
 	_, id, _ := strings.Cut(member, ":")
 	return id
 }
+
+// RedactCallback implements store.Callbacks optimistically, like
+// UpdateCallback: redact_callback.lua writes the redacted request and
+// drops its phone's dedupe entry (when the entry is this request's) only
+// if the request is still what was read; else it starts over.
+func (s *Store) RedactCallback(ctx context.Context, siteID, id string) (store.Callback, error) {
+	const op = "redact callback"
+	key := s.callbackKey(siteID, id)
+	for n := 1; ; n++ {
+		raw, err := s.client.Get(ctx, key).Result()
+		if err != nil {
+			return store.Callback{}, wrap(op, err)
+		}
+		var c store.Callback
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			return store.Callback{}, wrap(op, err)
+		}
+		phone := c.Phone
+		c.Redact()
+		data, err := json.Marshal(c)
+		if err != nil {
+			return store.Callback{}, wrap(op, err)
+		}
+		keys := []string{key, s.callbackPhones(siteID)}
+		swapped, err := scriptRedactCallback.Run(ctx, s.client, keys, raw, data, phone, id).Int()
+		if err != nil {
+			return store.Callback{}, wrap(op, err)
+		}
+		if swapped == 1 {
+			return c, nil
+		}
+		if n == maxUpdateAttempts {
+			return store.Callback{}, wrap(op, fmt.Errorf("gave up after %d attempts lost to concurrent updates: %w", n, store.ErrConflict))
+		}
+	}
+}

@@ -39,6 +39,10 @@ var (
 	swapJSONLua    string
 	scriptSwapJSON = redis.NewScript(swapJSONLua)
 
+	//go:embed lua/redact_callback.lua
+	redactCallbackLua    string
+	scriptRedactCallback = redis.NewScript(redactCallbackLua)
+
 	//go:embed lua/extend_job.lua
 	extendJobLua    string
 	scriptExtendJob = redis.NewScript(extendJobLua)

@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"settings", settingTests},
 		{"pubsub", pubSubTests},
 		{"callbacks", callbackTests},
+		{"callback redaction", callbackRedactTests},
 		{"jobs", jobTests},
 		{"counters", counterTests},
 		{"timers", timerTests},
