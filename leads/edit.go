@@ -90,14 +90,15 @@ func (ib *Inbox) delete(c *fiber.Ctx) error {
 }
 
 // forget removes lead l and the copies of its visitor's personal data
-// kept beside it: a callback request loses the name, IP address, page,
-// referrer, UTM tags and the consent's IP (see redactCallback), a quiz
-// session its contacts and IP address. The copies go first, so a failure
+// kept beside it: a callback request loses the phone number, name, IP
+// address, page, referrer, UTM tags and the consent's IP, and no longer
+// absorbs a new request for that number (store.Callback.Redact and
+// RedactCallback), a quiz session its contacts and IP address. The copies go first, so a failure
 // half way leaves the lead in place to find them by when the owner tries
 // again. It reports whether a callback request was redacted.
 func (ib *Inbox) forget(ctx context.Context, l store.Lead) (redacted bool, err error) {
 	if l.CallbackID != "" {
-		_, err := ib.d.Store.UpdateCallback(ctx, l.SiteID, l.CallbackID, redactCallback)
+		_, err := ib.d.Store.RedactCallback(ctx, l.SiteID, l.CallbackID)
 		switch {
 		case err == nil:
 			redacted = true
@@ -118,17 +119,4 @@ func (ib *Inbox) forget(ctx context.Context, l store.Lead) (redacted bool, err e
 		return false, fmt.Errorf("leads: delete lead %s: %w", l.ID, err)
 	}
 	return redacted, nil
-}
-
-// redactCallback clears a callback request's personal data: the visitor's
-// name, IP address, page, referrer, UTM tags and the IP of the consent
-// record. What the bridge and analytics need stays: ids, times, statuses,
-// timeline, legs, the consent's version and time. The phone number stays
-// too: the store pins it (it keys the request's dedupe index).
-func redactCallback(c *store.Callback) error {
-	c.Name, c.IP, c.PageURL, c.PageTitle, c.Referrer, c.UTM = "", "", "", "", "", nil
-	if c.Consent != nil {
-		c.Consent.IP = ""
-	}
-	return nil
 }

@@ -2,9 +2,11 @@ package leads_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +45,9 @@ func TestCallbackRequestsInInbox(t *testing.T) {
 
 // TestVisitorErasure: erasing a visitor removes their leads of every
 // widget and their quiz sessions, and their callback requests keep no
-// name, IP address or page; another visitor's data is untouched.
+// phone number, name, IP address or page, neither as the owner reads them
+// nor in the store, and a new request from that number is a new one;
+// another visitor's data is untouched.
 func TestVisitorErasure(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ib := newInbox(t, newStore(t))
@@ -93,8 +97,20 @@ func TestVisitorErasure(t *testing.T) {
 		if cb.Status == "" || len(cb.Timeline) == 0 || cb.CreatedAt.IsZero() {
 			t.Fatalf("v1's callback request lost its history: %+v", cb)
 		}
-		if other := byID[theirs]; other.Name != "Иван v2" || other.IP == "" || other.PageURL == "" {
+		if other := byID[theirs]; other.Name != "Иван v2" || other.IP == "" || other.PageURL == "" || other.Phone != "+79161234568" {
 			t.Fatalf("v2's callback request was touched: %+v", other)
+		}
+		r = ib.Admin("GET", "/api/v1/sites/"+ib.siteID+"/callbacks/"+mine, nil)
+		servertest.ExpectStatus(t, r, http.StatusOK)
+		stored, err := ib.Store.GetCallback(ctx, ib.siteID, mine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := json.Marshal(stored)
+		for what, body := range map[string]string{"GET …/callbacks/{id}": string(r.Body), "the store": string(raw)} {
+			if strings.Contains(body, "9161234567") || strings.Contains(body, "Иван v1") || strings.Contains(body, "Котлы") {
+				t.Fatalf("%s keeps v1's data: %s", what, body)
+			}
 		}
 
 		// Again: nothing left, nothing fails.
@@ -102,6 +118,12 @@ func TestVisitorErasure(t *testing.T) {
 		servertest.ExpectStatus(t, r, http.StatusOK)
 		if again := r.JSON(t); again["leads_deleted"] != 0.0 || again["quiz_sessions_deleted"] != 0.0 {
 			t.Fatalf("second erasure reported %v", again)
+		}
+
+		// The number calls again within the dedupe window: a new request,
+		// not one absorbed by the erased request.
+		if fresh := call("v1", "+79161234567"); fresh == mine {
+			t.Fatalf("a new request from the erased number was absorbed by %s", mine)
 		}
 	})
 }

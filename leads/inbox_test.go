@@ -162,7 +162,7 @@ func TestLeadReadAndWork(t *testing.T) {
 
 // TestLeadDelete: a deleted lead is gone from the inbox and its page, and
 // so are the copies of its visitor's data beside it: the quiz session's
-// contacts, the callback request's name, IP address and page.
+// contacts, the callback request's phone number, name, IP address and page.
 func TestLeadDelete(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		ib := newInbox(t, newStore(t))
@@ -192,7 +192,7 @@ func TestLeadDelete(t *testing.T) {
 			t.Fatalf("the quiz session keeps the contacts: %+v, %v", s, err)
 		}
 		for _, cb := range ib.ListCallbacks(ib.siteID) {
-			if cb.ID == cbID && (cb.Name != "" || cb.IP != "" || cb.PageURL != "") {
+			if cb.ID == cbID && (cb.Phone != "" || cb.Name != "" || cb.IP != "" || cb.PageURL != "") {
 				t.Fatalf("the callback request keeps personal data: %+v", cb)
 			}
 		}
