@@ -147,6 +147,8 @@ const factory: WidgetFactory<Popup> = (ctx) => {
           avail = true;
         } else if (r.status === 410) {
           avail = btn.pool_empty === 'text';
+          // The page may want to know (offer something else); the pop-up stays away when avail is false.
+          ctx.emit('popup:pool_empty', { id: wid });
           action.append(h('p', { class: 'note' }, say(btn.empty_text)));
         } else {
           // Not known yet: this showing says so, the next one asks again.
@@ -265,7 +267,14 @@ const factory: WidgetFactory<Popup> = (ctx) => {
     }
   });
 
-  if (s.triggers) {
+  if (!s.triggers) {
+    // beckon('show', id) without a trigger block: no conditions or caps to
+    // weigh, so it opens as beckon('open', id) does. (With a block the
+    // engine answers it, when the block has the manual trigger.)
+    window.beckon('on', 'show', (d: { id?: string } | undefined) => {
+      if (d && d.id === wid) open();
+    });
+  } else {
     // The engine counts a showing only when show answers true, at once. A
     // code not claimed yet is claimed first, and that showing reports as
     // an opening.
