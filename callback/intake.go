@@ -124,6 +124,7 @@ func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Locatio
 	quiz, linked := linkedLead(ctx, in.St, slog.Default(), site.ID, r.VisitorID, r.LeadID)
 	if linked {
 		c.LeadID = quiz.ID
+		consentOfLead(c.Consent, quiz)
 	}
 	stored, created, err := in.St.CreateCallback(ctx, c, now.Add(-DedupeWindow))
 	if err != nil {

@@ -78,6 +78,19 @@ func linkedLead(ctx context.Context, st store.Leads, log *slog.Logger, siteID, v
 	return l, true
 }
 
+// consentOfLead completes consent record r of a request asked for from
+// lead l's result screen: the visitor consented on the quiz's form, whose
+// text none of the callback widget's texts matches, so the record has the
+// id the widget sent and no text. When that id is the one l's consent
+// recorded, r takes l's text, language and version, the consent the
+// visitor actually gave; any other id stays as it came.
+func consentOfLead(r *store.Consent, l store.Lead) {
+	if r == nil || r.Text != "" || r.TextID == "" || l.Consent == nil || l.Consent.Text == "" || l.Consent.TextID != r.TextID {
+		return
+	}
+	r.Text, r.Lang, r.Version = l.Consent.Text, l.Consent.Lang, l.Consent.Version
+}
+
 // leadSummary is the summary of the lead request c was made from, for the
 // whisper; "" when there is none or it cannot be read now.
 func (e *Engine) leadSummary(ctx context.Context, c store.Callback) string {
