@@ -83,23 +83,51 @@ func TestPoolEmptyAndOtherWidgets(t *testing.T) {
 	servertest.NoProblems(t, problems(), "status of 410 (Gone)")
 }
 
+// seenByEngine is the expression of how many times the trigger engine
+// counted pop-up id as shown to this visitor (its localStorage record).
+func seenByEngine(siteKey, id string) string {
+	return fmt.Sprintf(`((JSON.parse(localStorage.getItem(%s) || 'null') || {w: {}}).w[%s] || {c: 0}).c`, jsonString("beckon_trg_"+siteKey), jsonString(id))
+}
+
 // TestTriggerEngineShowsThePopup: a pop-up with a trigger block appears by
 // itself when its trigger fires (1 s on the page), through the shared
-// engine.
+// engine, with the visitor's code claimed first, and the engine counts
+// that one showing; a pop-up whose pool is empty (set to hide) stays away
+// and the engine counts nothing, so its caps are not spent.
 func TestTriggerEngineShowsThePopup(t *testing.T) {
 	p := newShopPage(t)
+	pid := p.pool("SPRING-1", "SPRING-2")
 	p.add(`{"layout":"slide_in","title":{"en":"Still deciding?","ru":"Всё ещё выбираете?","uk":"Ще обираєте?"},
+	  "button":{"label":{"en":"Copy","ru":"Скопировать","uk":"Скопіювати"},"action":"code","pool":"` + pid + `"},
 	  "triggers":{"on":[{"type":"time_on_page","seconds":1}]}}`)
 	for _, vp := range servertest.DesktopAndPhone {
 		t.Run(vp.Name, func(t *testing.T) {
 			ctx, problems := servertest.Browser(t)
 			servertest.ReduceMotion(ctx, t)
 			p.visitPage(t, ctx, vp)
-			waitFor(t, ctx, "the pop-up shown by its trigger", shownID(p.ids[0]))
+			waitFor(t, ctx, "the pop-up shown by its trigger with a code", shownID(p.ids[0])+` && /^SPRING-/.test(`+byID(p.ids[0])+`.querySelector('.cval').textContent)`)
+			waitFor(t, ctx, "the engine counted the showing", seenByEngine(p.siteKey, p.ids[0])+` === 1`)
 			servertest.ScreenshotViewport(ctx, t, "popup-triggered-"+vp.Name)
 			keys(t, ctx, kb.Escape)
 			waitFor(t, ctx, "closed", "!"+shownID(p.ids[0]))
 			servertest.NoProblems(t, problems())
 		})
 	}
+
+	empty := newShopPage(t)
+	none := empty.pool("GONE-1")
+	first := empty.popup(`{"button":{"label":"Copy","action":"code","pool":"` + none + `"}}`)
+	servertest.ExpectStatus(t, empty.Request("POST", "/w/v1/"+empty.siteKey+"/widgets/"+first+"/claim",
+		map[string]any{"visitor_id": "early-bird"}, "Origin", empty.origin), http.StatusOK)
+	empty.add(`{"title":"Your code","button":{"label":"Copy","action":"code","pool":"` + none + `","pool_empty":"hide"},
+	  "triggers":{"on":[{"type":"time_on_page","seconds":1}]}}`)
+	ctx, problems := servertest.Browser(t)
+	servertest.OnNewDocument(ctx, t, `window.__empty = []; addEventListener('beckon:popup:pool_empty', (e) => window.__empty.push(e.detail.id));`)
+	empty.ids = append(empty.ids, first)
+	empty.visitPage(t, ctx, servertest.DesktopAndPhone[0])
+	waitFor(t, ctx, "the trigger fired on an empty pool", fmt.Sprintf(`window.__empty.includes(%s)`, jsonString(empty.ids[0])))
+	if eval[bool](t, ctx, shownID(empty.ids[0])) || eval[int](t, ctx, seenByEngine(empty.siteKey, empty.ids[0])) != 0 {
+		t.Fatal("a pop-up with nothing to give was shown or counted as shown")
+	}
+	servertest.NoProblems(t, problems(), "status of 410 (Gone)")
 }

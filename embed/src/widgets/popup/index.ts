@@ -276,12 +276,20 @@ const factory: WidgetFactory<Popup> = (ctx) => {
     });
   } else {
     // The engine counts a showing only when show answers true, at once. A
-    // code not claimed yet is claimed first, and that showing reports as
-    // an opening.
-    engine = triggerable(ctx, () => {
+    // code not claimed yet is claimed first; the showing is then told on
+    // the engine's event bus as the client would have told it, and an
+    // empty pool set to hide shows nothing and counts nothing.
+    engine = triggerable(ctx, (trigger) => {
       if (isOpen || opening) return false;
       if (avail === null) {
-        open();
+        opening = true;
+        const from = deepActive();
+        claim().then(() => {
+          opening = false;
+          if (avail === false || isOpen) return;
+          reveal(from, true);
+          ctx.emit('trigger:shown', { id: wid, trigger });
+        });
         return false;
       }
       if (avail) reveal(deepActive(), true);
