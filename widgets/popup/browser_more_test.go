@@ -131,3 +131,36 @@ func TestTriggerEngineShowsThePopup(t *testing.T) {
 	}
 	servertest.NoProblems(t, problems(), "status of 410 (Gone)")
 }
+
+// TestBarWithAForm: the bar lays its small form out in one row on a
+// desktop and stacked on a phone, and the lead it sends (an e-mail) is in
+// the inbox.
+func TestBarWithAForm(t *testing.T) {
+	p := newShopPage(t)
+	p.add(`{"layout":"bar","color":"#7c3aed","title":{"en":"Get our weekly deals","ru":"Скидки недели на почту","uk":"Знижки тижня на пошту"},
+	  "form":{"fields":[{"name":"email","required":true}],"button":{"en":"Subscribe","ru":"Подписаться","uk":"Підписатися"}}}`)
+	for i, vp := range servertest.DesktopAndPhone {
+		t.Run(vp.Name, func(t *testing.T) {
+			ctx, problems := servertest.Browser(t)
+			servertest.ReduceMotion(ctx, t)
+			p.visitPage(t, ctx, vp)
+			openByAPI(t, ctx, 0)
+			bar := eval[[]float64](t, ctx, `(() => { const r = `+box(0)+`.getBoundingClientRect(); return [r.x, r.y, r.width, r.height, innerWidth, innerHeight]; })()`)
+			if bar[0] != 0 || bar[2] != bar[4] || bar[1]+bar[3] != bar[5] {
+				t.Errorf("the bar is not across the bottom of the window: %v", bar)
+			}
+			typeInto(t, ctx, box(0)+`.querySelector('input[name=email]')`, fmt.Sprintf("Reader%d@Mail.Example", i))
+			servertest.ScreenshotViewport(ctx, t, "popup-bar-form-"+vp.Name)
+			keys(t, ctx, kb.Enter)
+			waitFor(t, ctx, "the thanks", box(0)+`.querySelector('.ok')`)
+			servertest.NoProblems(t, problems())
+		})
+	}
+	leads := p.inbox()
+	if len(leads) != 2 {
+		t.Fatalf("inbox has %d leads, want 2", len(leads))
+	}
+	if c, _ := leads[0]["contact"].(map[string]any); c["email"] != "Reader1@mail.example" {
+		t.Fatalf("the newest lead's e-mail is %v, want the domain in lower case", c["email"])
+	}
+}

@@ -83,5 +83,6 @@ export const css = `
   .bkpp .bar .x{top:6px;margin-top:0}
   .bkpp .pic{max-height:150px}
   .bkpp .bar .act,.bkpp .bar .form,.bkpp .bar .code{width:100%}
+  .bkpp .bar .form .primary{flex:1 1 100%}
 }
 `;
