@@ -39,6 +39,8 @@ export const css = `
 .bkpp .bar h2{margin:0;font-size:17px}
 .bkpp .text{margin:0 0 16px;color:#4b5563;white-space:pre-line;overflow-wrap:break-word}
 .bkpp .bar .text{margin:0}
+.bkpp .in h2+.act{margin-top:14px}
+.bkpp .bar .in h2+.act{margin-top:0}
 .bkpp .primary{display:flex;align-items:center;justify-content:center;width:100%;min-height:48px;padding:12px 20px;border:0;border-radius:12px;
   background:var(--bk-strong);color:var(--bk-on-strong);font-weight:700;text-decoration:none;cursor:pointer;text-align:center}
 .bkpp .primary:hover{filter:brightness(1.06)}
