@@ -3,6 +3,8 @@ package popup_test
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,5 +164,28 @@ func TestLeadLimitAndHoneypot(t *testing.T) {
 		first := leadBody("s0")
 		first["visitor_id"] = "visitor-0"
 		servertest.ExpectStatus(t, e.lead(wid, first), http.StatusCreated)
+	})
+}
+
+// TestLeadLimitPerVisitor: one visitor gets 4 new leads per 20 minutes
+// even from several addresses (a phone that changes networks, a script
+// behind proxies), then 429.
+func TestLeadLimitPerVisitor(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, servertest.Start(t, newStore(t), servertest.Options{Config: func(c *config.Config) {
+			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		}}))
+		wid := e.popup(formPopup)
+		from := func(n int, submission string) servertest.Response {
+			return e.Request("POST", "/w/v1/"+e.siteKey+"/popups/"+wid+"/leads", leadBody(submission),
+				"Origin", origin, "X-Forwarded-For", "203.0.113."+strconv.Itoa(n))
+		}
+		for i := range 4 {
+			servertest.ExpectStatus(t, from(i, fmt.Sprint("s", i)), http.StatusCreated)
+		}
+		servertest.ExpectStatus(t, from(9, "s9"), http.StatusTooManyRequests)
+		if n := len(e.inbox()); n != 4 {
+			t.Fatalf("inbox has %d leads, want the 4 allowed", n)
+		}
 	})
 }
