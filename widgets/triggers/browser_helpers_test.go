@@ -43,7 +43,7 @@ type page struct {
 	key    string
 	origin string
 	ctx    context.Context
-	t      *testing.T
+	t      testing.TB
 	lang   string // of the page, so of the widgets: ru unless a test says
 }
 
@@ -54,7 +54,7 @@ const clockStart = 1796040000000
 // newPage starts a server with a site whose widgets are the quizzes with
 // the given trigger blocks (their ids returned in order) and a browser
 // whose clock the test moves.
-func newPage(t *testing.T, blocks ...string) (*page, []string) {
+func newPage(t testing.TB, blocks ...string) (*page, []string) {
 	t.Helper()
 	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
 	p := &page{ts: ts, t: t, lang: "ru"}
@@ -226,15 +226,20 @@ func (p *page) wheel(percent float64) {
 		if y >= target-1 {
 			return
 		}
-		step := min(target-y, 300)
-		// Chromium wants both deltas, and the params leave out a zero:
-		// a sideways hundredth of a pixel on a page that cannot scroll sideways.
-		_, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
-			Type: input.DispatchMouseEventTypeMouseWheel, X: 400, Y: 400, DeltaX: 0.01, DeltaY: step})
-		if err != nil {
-			p.t.Fatal(err)
-		}
+		p.wheelOnce(min(target-y, 300))
 		p.waitFor("the page scrolled", func() bool { return eval[float64](p, `scrollY`) > y })
 	}
 	p.t.Fatalf("could not scroll to %.0f%%", percent)
+}
+
+// wheelOnce turns the mouse wheel once by dy pixels (negative: up).
+func (p *page) wheelOnce(dy float64) {
+	p.t.Helper()
+	// Chromium wants both deltas, and the params leave out a zero:
+	// a sideways hundredth of a pixel on a page that cannot scroll sideways.
+	_, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+		Type: input.DispatchMouseEventTypeMouseWheel, X: 100, Y: 300, DeltaX: 0.01, DeltaY: dy})
+	if err != nil {
+		p.t.Fatal(err)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beckonhq/beckon/server/servertest"
@@ -272,10 +271,7 @@ func TestExitIntentPhone(t *testing.T) {
 				t.Fatalf("opened while scrolling down")
 			}
 			y := eval[float64](p, `scrollY`)
-			if _, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
-				Type: input.DispatchMouseEventTypeMouseWheel, X: 100, Y: 300, DeltaX: 0.01, DeltaY: -float64(vp.Height)}); err != nil {
-				t.Fatal(err)
-			}
+			p.wheelOnce(-float64(vp.Height))
 			p.waitFor("the page scrolled up", func() bool { return eval[float64](p, `scrollY`) <= y-float64(vp.Height)/2 })
 			if vp.Name == "phone" {
 				p.waitOpen(q)
