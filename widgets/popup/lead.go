@@ -88,6 +88,11 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 		return m.refused(ctx, site.ID, ip, err)
 	}
 	if err := m.leadAllowed(ctx, site.ID, ip, in.VisitorID); err != nil {
+		// A twin of this request (a retry sent while the first was still
+		// on its way) may have stored the lead meanwhile: that is the answer.
+		if _, gerr := m.deps.Store.GetLead(ctx, site.ID, id); gerr == nil {
+			return created(c, id)
+		}
 		return err
 	}
 	l := store.Lead{ID: id, SiteID: site.ID, WidgetID: w.ID, Type: widgetType, Status: store.LeadNew,

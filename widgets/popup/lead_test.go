@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/beckonhq/beckon/config"
@@ -186,6 +187,42 @@ func TestLeadLimitPerVisitor(t *testing.T) {
 		servertest.ExpectStatus(t, from(9, "s9"), http.StatusTooManyRequests)
 		if n := len(e.inbox()); n != 4 {
 			t.Fatalf("inbox has %d leads, want the 4 allowed", n)
+		}
+	})
+}
+
+// TestConcurrentRetriesAreOneLead: the same submission sent many times at
+// once (a flaky network retrying) is one lead; every answer that is not a
+// refusal by the limits names it.
+func TestConcurrentRetriesAreOneLead(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, servertest.Start(t, newStore(t), servertest.Options{}))
+		wid := e.popup(formPopup)
+		const n = 8
+		answers := make(chan servertest.Response, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers <- e.Request("POST", "/w/v1/"+e.siteKey+"/popups/"+wid+"/leads", leadBody("same"), "Origin", origin)
+			}()
+		}
+		wg.Wait()
+		close(answers)
+		ids := map[any]bool{}
+		for r := range answers {
+			switch r.Status {
+			case http.StatusCreated:
+				ids[r.JSON(t)["lead_id"]] = true
+			case http.StatusTooManyRequests:
+			default:
+				t.Errorf("a retry got %d %s", r.Status, r.Body)
+			}
+		}
+		leads := e.inbox()
+		if len(leads) != 1 || len(ids) != 1 || !ids[leads[0]["id"]] {
+			t.Fatalf("%d concurrent sends of one form: %d leads stored, answers named %v", n, len(leads), ids)
 		}
 	})
 }
