@@ -211,7 +211,7 @@ if (!siteKey) {
         }
       }
     }
-    emit('ready', { widgets: types });
+    emit('ready', { widgets: types.filter((t) => t != 'triggers') });
     types.forEach(flush);
   };
 

@@ -51,6 +51,11 @@ type page struct {
 // time is clockStart plus the offset the test sets, standing still between.
 const clockStart = 1796040000000
 
+// clockScript makes the engine's clock clockStart plus localStorage
+// "test_now" in every document of a tab.
+var clockScript = fmt.Sprintf(`window.__reads = 0; window.__beckonClock = () => {
+  window.__reads++; return %d + +(localStorage.getItem('test_now') || 0); };`, clockStart)
+
 // newPage starts a server with a site whose widgets are the quizzes with
 // the given trigger blocks (their ids returned in order) and a browser
 // whose clock the test moves.
@@ -85,8 +90,7 @@ window.__trace=[];beckon('on','*',function(n,d){__trace.push(n+' '+(d&&d.id||'')
 	servertest.ReduceMotion(ctx, t)
 	// The engine's clock: clockStart plus localStorage "test_now"; every
 	// reading counted, so a test knows the engine has looked again.
-	servertest.OnNewDocument(ctx, t, fmt.Sprintf(`window.__reads = 0; window.__beckonClock = () => {
-  window.__reads++; return %d + +(localStorage.getItem('test_now') || 0); };`, clockStart))
+	servertest.OnNewDocument(ctx, t, clockScript)
 	p.ctx = ctx
 	return p, ids
 }

@@ -316,3 +316,28 @@ func TestNoRepeatAfterConversion(t *testing.T) {
 		t.Errorf("remembered %v, want no dismissal and the conversion", st)
 	}
 }
+
+// TestCapsAcrossTabs: a dismissal in one tab counts in another tab of the
+// site opened before it.
+func TestCapsAcrossTabs(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"caps":{"per_visit":0,"max_dismissals":1}}`, manualOnly)
+	q := ids[0]
+	first := p.ctx
+	second, cancel := chromedp.NewContext(first)
+	defer cancel()
+	servertest.OnNewDocument(second, t, clockScript)
+	p.visit("/", ids...)
+	p.setClock(3 * time.Second)
+	p.ctx = second // due at 8 s
+	p.visit("/", ids...)
+	p.ctx = first
+	p.setClock(6 * time.Second)
+	p.waitOpen(q)
+	p.closeQuiz(q)
+
+	p.ctx = second
+	p.setClock(20 * time.Second)
+	if p.open(q) || p.traced("trigger:show") > 0 {
+		t.Fatalf("the second tab showed it after the dismissal in the first; trace %q", p.trace())
+	}
+}

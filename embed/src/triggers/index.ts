@@ -97,25 +97,21 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     }
   });
   on('trigger:shown', (x) => {
-    const s = store.seen(x.id);
-    s.c++;
-    s.t = now();
-    store.save();
+    store.change(x.id, (s) => {
+      s.c++;
+      s.t = now();
+    });
     onScreen = x.id;
     shownByUs = true;
     won = false;
   });
   on('trigger:converted', (x) => {
-    store.seen(x.id).x = 1;
-    store.save();
+    store.change(x.id, (s) => (s.x = 1));
     if (x.id === onScreen) won = true;
   });
   on('trigger:closed', (x) => {
     if (x.id !== onScreen) return;
-    if (shownByUs && !won) {
-      store.seen(x.id).d++;
-      store.save();
-    }
+    if (shownByUs && !won) store.change(x.id, (s) => s.d++);
     onScreen = '';
   });
   // beckon('show', id): the manual trigger, through the same conditions and caps.

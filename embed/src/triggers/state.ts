@@ -1,7 +1,9 @@
 // What the engine remembers of a visitor, in localStorage (one key per
 // site): the visit, and per widget how often it was shown, dismissed and
 // whether the visitor converted. Storage blocked: the same state for this
-// page view only, so caps still hold within the page.
+// page view only, so caps still hold within the page. Another tab of the
+// site writes the same key: a widget's record is read afresh before it is
+// judged or changed, so a dismissal in one tab counts in the other.
 
 /** A visit ends after this long without a page view. */
 export const VISIT_GAP = 30 * 60 * 1000;
@@ -34,21 +36,33 @@ export interface State {
 }
 
 export interface Store {
+  /** The visit as this page view found it. */
   state: State;
-  save(): void;
+  /** Widget id's record as stored now. */
   seen(id: string): Seen;
+  /** Changes widget id's record in storage. */
+  change(id: string, fn: (s: Seen) => void): void;
 }
 
 /** Reads the state of site key and counts this page view at time now. */
 export function open(key: string, now: number, search: string): Store {
   const name = 'beckon_trg_' + key;
-  let st: State | null = null;
-  try {
-    st = JSON.parse(localStorage.getItem(name) || 'null');
-  } catch (e) {
-    // blocked or damaged: start afresh
-  }
-  if (!st || typeof st.n !== 'number' || !st.w) st = { n: 0, s: 0, l: 0, p: 0, u: '', w: {} };
+  const read = (): State | null => {
+    try {
+      const st = JSON.parse(localStorage.getItem(name) || 'null');
+      return st && typeof st.n === 'number' && st.w ? st : null;
+    } catch (e) {
+      return null; // blocked or damaged: start afresh
+    }
+  };
+  const write = (st: State) => {
+    try {
+      localStorage.setItem(name, JSON.stringify(st));
+    } catch (e) {
+      // blocked: kept for this page view
+    }
+  };
+  const st = read() || { n: 0, s: 0, l: 0, p: 0, u: '', w: {} };
   const utm = (new URLSearchParams(search).get('utm_source') || '').trim().toLowerCase();
   if (now - st.l > VISIT_GAP || now < st.l) {
     st.n++;
@@ -58,25 +72,26 @@ export function open(key: string, now: number, search: string): Store {
   } else if (utm) st.u = utm;
   st.p++;
   st.l = now;
-  const state = st;
-  const store: Store = {
-    state,
-    save() {
-      try {
-        localStorage.setItem(name, JSON.stringify(state));
-      } catch (e) {
-        // blocked: kept for this page view
-      }
-    },
-    seen(id) {
-      const s = (state.w[id] = state.w[id] || { v: 0, c: 0, t: 0, d: 0 });
-      if (s.v !== state.s) {
-        s.v = state.s;
-        s.c = 0;
-      }
-      return s;
+  write(st);
+  let w = st.w;
+  const seen = (id: string) => {
+    w = (read() || st).w;
+    const s = (w[id] = w[id] || { v: 0, c: 0, t: 0, d: 0 });
+    // Showings count per visit: another visit's count starts again.
+    if (s.v !== st.s) {
+      s.v = st.s;
+      s.c = 0;
+    }
+    return s;
+  };
+  return {
+    state: st,
+    seen,
+    change(id, fn) {
+      fn(seen(id));
+      const fresh = read() || st;
+      fresh.w[id] = w[id];
+      write(fresh);
     },
   };
-  store.save();
-  return store;
 }
