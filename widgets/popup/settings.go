@@ -11,17 +11,25 @@ import (
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets"
+	"github.com/beckonhq/beckon/widgets/ownertext"
 	"github.com/beckonhq/beckon/widgets/triggers"
+)
+
+// Bounds of owner texts, in characters.
+const (
+	maxTitle  = 200
+	maxBody   = 1000
+	maxButton = 60
 )
 
 // Settings of a pop-up widget, as stored; docs/API.md documents each field
 // and its default.
 type Settings struct {
-	Layout string `json:"layout"` // modal, slide_in or bar
-	Color  string `json:"color"`  // accent colour of the button, #rrggbb
-	Title  T      `json:"title,omitempty"`
-	Text   T      `json:"text,omitempty"`
-	Image  string `json:"image,omitempty"` // https URL
+	Layout string         `json:"layout"` // modal, slide_in or bar
+	Color  string         `json:"color"`  // accent colour of the button, #rrggbb
+	Title  ownertext.Text `json:"title,omitempty"`
+	Text   ownertext.Text `json:"text,omitempty"`
+	Image  string         `json:"image,omitempty"` // https URL
 	// ImageRatio is the image's width:height ("16:9"): its box is kept
 	// before the image loads, so nothing moves when it arrives.
 	ImageRatio string `json:"image_ratio"`
@@ -40,10 +48,10 @@ var (
 
 // Button is the pop-up's one button and what it does.
 type Button struct {
-	Label  T      `json:"label,omitempty"`
-	Action string `json:"action"`           // link, widget or code
-	URL    string `json:"url,omitempty"`    // link: where it goes
-	Widget string `json:"widget,omitempty"` // widget: the id of the site's widget it opens
+	Label  ownertext.Text `json:"label,omitempty"`
+	Action string         `json:"action"`           // link, widget or code
+	URL    string         `json:"url,omitempty"`    // link: where it goes
+	Widget string         `json:"widget,omitempty"` // widget: the id of the site's widget it opens
 	// Code: one code every visitor gets (Code), or one per visitor from
 	// the site's pool (Pool); the claim route hands them out, the public
 	// config never carries them.
@@ -51,15 +59,15 @@ type Button struct {
 	Pool string `json:"pool,omitempty"`
 	// PoolEmpty is what visitors see once the pool has no code left: hide
 	// (the pop-up does not appear) or text (EmptyText instead of a code).
-	PoolEmpty string `json:"pool_empty"`
-	EmptyText T      `json:"empty_text,omitempty"`
+	PoolEmpty string         `json:"pool_empty"`
+	EmptyText ownertext.Text `json:"empty_text,omitempty"`
 }
 
 // Form is the small lead form.
 type Form struct {
 	Fields  []Field          `json:"fields"`
-	Button  T                `json:"button,omitempty"`
-	Success T                `json:"success,omitempty"` // shown once the lead is stored
+	Button  ownertext.Text   `json:"button,omitempty"`
+	Success ownertext.Text   `json:"success,omitempty"` // shown once the lead is stored
 	Consent consent.Settings `json:"consent"`
 }
 
@@ -103,10 +111,10 @@ func (s *Settings) Normalize(site store.Site) error {
 	if err := validate.Color("color", s.Color); err != nil {
 		return err
 	}
-	if err := normText("title", &s.Title, locale, false, true, maxTitle); err != nil {
+	if err := ownertext.Normalize("title", &s.Title, locale, false, true, maxTitle); err != nil {
 		return err
 	}
-	if err := normText("text", &s.Text, locale, false, false, maxBody); err != nil {
+	if err := ownertext.Normalize("text", &s.Text, locale, false, false, maxBody); err != nil {
 		return err
 	}
 	if err := checkHTTPS("image", s.Image); err != nil {
@@ -141,7 +149,7 @@ func (s *Settings) Normalize(site store.Site) error {
 }
 
 func (b *Button) normalize(locale string) error {
-	if err := normText("label", &b.Label, locale, true, true, maxButton); err != nil {
+	if err := ownertext.Normalize("label", &b.Label, locale, true, true, maxButton); err != nil {
 		return err
 	}
 	if err := validate.OneOf("action", b.Action, actions...); err != nil {
@@ -194,7 +202,7 @@ func (b *Button) normalizeCode(locale string) error {
 	if err := validate.OneOf("pool_empty", b.PoolEmpty, poolEmpty...); err != nil {
 		return err
 	}
-	return normText("empty_text", &b.EmptyText, locale, b.PoolEmpty == "text" && b.Pool != "", false, maxBody)
+	return ownertext.Normalize("empty_text", &b.EmptyText, locale, b.PoolEmpty == "text" && b.Pool != "", false, maxBody)
 }
 
 func (f *Form) normalize(site store.Site, locale string) error {
@@ -216,10 +224,10 @@ func (f *Form) normalize(site store.Site, locale string) error {
 	if !reachable {
 		return validate.Field("fields", "must ask for a phone or an e-mail: a lead needs a way to reach the visitor")
 	}
-	if err := normText("button", &f.Button, locale, false, true, maxButton); err != nil {
+	if err := ownertext.Normalize("button", &f.Button, locale, false, true, maxButton); err != nil {
 		return err
 	}
-	if err := normText("success", &f.Success, locale, false, false, maxBody); err != nil {
+	if err := ownertext.Normalize("success", &f.Success, locale, false, false, maxBody); err != nil {
 		return err
 	}
 	return f.Consent.Normalize(site, "consent", consent.Lead)
@@ -282,30 +290,30 @@ func (s *Settings) Public() any {
 }
 
 type publicSettings struct {
-	Layout     string        `json:"layout"`
-	Color      string        `json:"color"`
-	Title      T             `json:"title,omitempty"`
-	Text       T             `json:"text,omitempty"`
-	Image      string        `json:"image,omitempty"`
-	ImageRatio string        `json:"image_ratio"`
-	Button     *publicButton `json:"button,omitempty"`
-	Form       *publicForm   `json:"form,omitempty"`
+	Layout     string         `json:"layout"`
+	Color      string         `json:"color"`
+	Title      ownertext.Text `json:"title,omitempty"`
+	Text       ownertext.Text `json:"text,omitempty"`
+	Image      string         `json:"image,omitempty"`
+	ImageRatio string         `json:"image_ratio"`
+	Button     *publicButton  `json:"button,omitempty"`
+	Form       *publicForm    `json:"form,omitempty"`
 	// Triggers is public whole: the engine in the browser needs every field.
 	Triggers *triggers.Settings `json:"triggers,omitempty"`
 }
 
 type publicButton struct {
-	Label     T      `json:"label"`
-	Action    string `json:"action"`
-	URL       string `json:"url,omitempty"`
-	Widget    string `json:"widget,omitempty"`
-	PoolEmpty string `json:"pool_empty,omitempty"`
-	EmptyText T      `json:"empty_text,omitempty"`
+	Label     ownertext.Text `json:"label"`
+	Action    string         `json:"action"`
+	URL       string         `json:"url,omitempty"`
+	Widget    string         `json:"widget,omitempty"`
+	PoolEmpty string         `json:"pool_empty,omitempty"`
+	EmptyText ownertext.Text `json:"empty_text,omitempty"`
 }
 
 type publicForm struct {
 	Fields  []Field        `json:"fields"`
-	Button  T              `json:"button,omitempty"`
-	Success T              `json:"success,omitempty"`
+	Button  ownertext.Text `json:"button,omitempty"`
+	Success ownertext.Text `json:"success,omitempty"`
 	Consent consent.Public `json:"consent"`
 }
