@@ -341,3 +341,28 @@ func TestCapsAcrossTabs(t *testing.T) {
 		t.Fatalf("the second tab showed it after the dismissal in the first; trace %q", p.trace())
 	}
 }
+
+// TestExitIntentPhoneIdleAfterReading: on a phone a visitor who has read
+// half the page and then stops for 10 s is leaving; one who stops before
+// reading that far is not.
+func TestExitIntentPhoneIdleAfterReading(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"exit_intent"}]}`, manualOnly)
+	q := ids[0]
+	phone := servertest.DesktopAndPhone[1]
+	p.visitAt("/", phone.Width, phone.Height, ids...)
+	p.wheel(30)
+	p.setClock(time.Minute)
+	if p.open(q) {
+		t.Fatalf("opened after a minute at 30 %% of the page; trace %q", p.trace())
+	}
+	p.wheel(60)
+	p.setClock(time.Minute + 9*time.Second)
+	if p.open(q) {
+		t.Fatalf("opened 9 s after reading half the page; trace %q", p.trace())
+	}
+	p.setClock(time.Minute + 11*time.Second)
+	p.waitOpen(q)
+	if p.traced("trigger:shown "+q+" exit_intent") != 1 {
+		t.Errorf("trace %q, want one showing by exit_intent", p.trace())
+	}
+}
