@@ -19,8 +19,12 @@ type QuizSession struct {
 	Answers map[string]json.RawMessage `json:"answers,omitempty"`
 	// Path lists the steps answered, in order; Current is the step shown
 	// now ("" once the questions are done).
-	Path    []string     `json:"path,omitempty"`
-	Current string       `json:"current,omitempty"`
+	Path    []string `json:"path,omitempty"`
+	Current string   `json:"current,omitempty"`
+	// Reached lists every step the visitor has been shown, each once,
+	// whatever going back did to Path: analytics count a step reached
+	// once per session.
+	Reached []string     `json:"reached,omitempty"`
 	Contact *LeadContact `json:"contact,omitempty"`
 	// LeadID is set once the visitor left contacts.
 	LeadID    string            `json:"lead_id,omitempty"`

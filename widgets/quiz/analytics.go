@@ -146,13 +146,14 @@ func (t *tallies) started(site *widgets.Site, s store.QuizSession, now time.Time
 }
 
 // answered counts the answer to step (once per session: first) and the
-// step it leads to, when that one is new to the session.
-func (t *tallies) answered(site *widgets.Site, s store.QuizSession, step string, first bool, now time.Time) {
+// step it leads to, when the session reached that one for the first time
+// (newReach: going back and forth reaches it again, and counts nothing).
+func (t *tallies) answered(site *widgets.Site, s store.QuizSession, step string, first, newReach bool, now time.Time) {
 	var fields []string
 	if first {
 		fields = append(fields, mAnswered+step)
 	}
-	if _, seen := s.Answers[s.Current]; s.Current != "" && !seen {
+	if newReach {
 		fields = append(fields, mReached+s.Current)
 	}
 	if len(fields) > 0 {

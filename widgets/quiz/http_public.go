@@ -87,7 +87,7 @@ func (m *Module) startSession(c *fiber.Ctx) error {
 		lang = site.Locale
 	}
 	s := store.QuizSession{ID: newSessionID(), SiteID: site.ID, WidgetID: w.ID, Version: ver.n, VisitorID: in.VisitorID,
-		Current: ver.def.First(), Lang: lang, PageURL: in.PageURL, Referrer: in.Referrer, UTM: in.UTM, Hidden: in.Hidden,
+		Current: ver.def.First(), Reached: []string{ver.def.First()}, Lang: lang, PageURL: in.PageURL, Referrer: in.Referrer, UTM: in.UTM, Hidden: in.Hidden,
 		Source: in.source(), IP: ip, CreatedAt: now, UpdatedAt: now}
 	if err := m.deps.Store.CreateQuizSession(ctx, s); err != nil {
 		return err
@@ -184,12 +184,15 @@ var errMoved = &api.Error{Status: http.StatusConflict, Code: "session_moved",
 func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s store.QuizSession, fresh bool, step string, value json.RawMessage, now time.Time) (store.QuizSession, map[string]float64, bool, error) {
 	for attempt := 0; ; attempt++ {
 		next := s
-		next.Answers, next.Path = maps.Clone(s.Answers), slices.Clone(s.Path)
+		next.Answers, next.Path, next.Reached = maps.Clone(s.Answers), slices.Clone(s.Path), slices.Clone(s.Reached)
 		var values map[string]float64
 		var first bool
 		var err error = errFinished
 		if !s.Done {
 			values, first, err = answer(&next, ver.def, step, value)
+		}
+		if err == nil && next.Current != "" && !slices.Contains(next.Reached, next.Current) {
+			next.Reached = append(next.Reached, next.Current)
 		}
 		if err == nil {
 			var updated store.QuizSession
@@ -197,7 +200,7 @@ func (m *Module) record(ctx context.Context, site *widgets.Site, ver *version, s
 				if !x.UpdatedAt.Equal(s.UpdatedAt) || x.Current != s.Current || x.Done != s.Done || !slices.Equal(x.Path, s.Path) {
 					return errMoved
 				}
-				x.Answers, x.Path, x.Current, x.UpdatedAt = next.Answers, next.Path, next.Current, now
+				x.Answers, x.Path, x.Current, x.Reached, x.UpdatedAt = next.Answers, next.Path, next.Current, next.Reached, now
 				return nil
 			})
 			if err == nil {
@@ -254,11 +257,12 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, now := c.UserContext(), m.deps.Now().UTC()
+	reached := len(s.Reached)
 	s, values, first, err := m.record(ctx, site, ver, s, !remembered, step, value, now)
 	if err != nil {
 		return err
 	}
-	m.tallies.answered(site, s, step, first, now)
+	m.tallies.answered(site, s, step, first, len(s.Reached) > reached, now)
 	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver), "values": nonNil(values)}
 	if s.Current == "" {
 		res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
