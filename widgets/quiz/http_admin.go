@@ -47,8 +47,10 @@ type Funnel struct {
 	Starts      int64 `json:"starts"`
 	Completions int64 `json:"completions"`
 	Leads       int64 `json:"leads"`
-	// Conversion is Leads / Views (0 without views); LeadRate is Leads /
-	// Starts, for quizzes opened from the page, which report no views.
+	// Conversion is Leads / Views (0 without views): the widget reports a
+	// view each time it is first opened on a page, however it is opened.
+	// LeadRate is Leads / Starts: of the visitors who began, how many left
+	// contacts.
 	Conversion float64 `json:"conversion"`
 	LeadRate   float64 `json:"lead_rate"`
 }
