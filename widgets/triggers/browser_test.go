@@ -366,3 +366,31 @@ func TestExitIntentPhoneIdleAfterReading(t *testing.T) {
 		t.Errorf("trace %q, want one showing by exit_intent", p.trace())
 	}
 }
+
+// TestVisitorAndSource: "new" is the first visit only; "returning" with
+// utm_source yandex needs a later visit that came from Yandex (the tag
+// compared without regard to case).
+func TestVisitorAndSource(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"visitor":"new"}`,
+		`{"on":[{"type":"time_on_page","seconds":5}],"visitor":"returning","utm_source":["yandex"]}`, manualOnly)
+	newcomer, fromYandex := ids[0], ids[1]
+	p.visit("/?utm_source=Yandex", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(newcomer)
+	p.closeQuiz(newcomer)
+
+	p.setClock(time.Hour)
+	p.visit("/", ids...)
+	p.setClock(time.Hour + 10*time.Second)
+	if p.traced("trigger:show") > 0 {
+		t.Fatalf("a returning visitor without the tag got %q", p.trace())
+	}
+
+	p.setClock(2 * time.Hour)
+	p.visit("/?utm_source=YANDEX&utm_medium=cpc", ids...)
+	p.setClock(2*time.Hour + 10*time.Second)
+	p.waitOpen(fromYandex)
+	if p.open(newcomer) {
+		t.Errorf("the newcomers' quiz showed to a returning visitor")
+	}
+}
