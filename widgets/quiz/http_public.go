@@ -86,7 +86,7 @@ func (m *Module) startSession(c *fiber.Ctx) error {
 	if lang == "" {
 		lang = site.Locale
 	}
-	s := store.QuizSession{ID: newSessionID(), SiteID: site.ID, WidgetID: w.ID, Version: ver.n, VisitorID: in.VisitorID,
+	s := store.QuizSession{ID: newSessionID(now), SiteID: site.ID, WidgetID: w.ID, Version: ver.n, VisitorID: in.VisitorID,
 		Current: ver.def.First(), Reached: []string{ver.def.First()}, Lang: lang, PageURL: in.PageURL, Referrer: in.Referrer, UTM: in.UTM, Hidden: in.Hidden,
 		Source: in.source(), IP: ip, CreatedAt: now, UpdatedAt: now}
 	if err := m.deps.Store.CreateQuizSession(ctx, s); err != nil {
