@@ -394,3 +394,25 @@ func TestVisitorAndSource(t *testing.T) {
 		t.Errorf("the newcomers' quiz showed to a returning visitor")
 	}
 }
+
+// TestEveryDays: once a day: not in a visit an hour later, again a day later.
+func TestEveryDays(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"caps":{"per_visit":0,"every_days":1,"max_dismissals":0}}`, manualOnly)
+	q := ids[0]
+	p.visit("/", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(q)
+	p.closeQuiz(q)
+
+	p.setClock(time.Hour)
+	p.visit("/", ids...)
+	p.setClock(time.Hour + 10*time.Second)
+	if p.traced("trigger:show") > 0 {
+		t.Fatalf("shown again within the day: %q", p.trace())
+	}
+
+	p.setClock(24*time.Hour + 10*time.Second)
+	p.visit("/", ids...)
+	p.setClock(24*time.Hour + 20*time.Second)
+	p.waitOpen(q)
+}
