@@ -65,6 +65,10 @@ func (e *Engine) startAttempt(ctx context.Context, sc scope, c store.Callback) e
 			fail(c, ReasonExpired, now)
 			return nil
 		}
+		if erased(*c) {
+			fail(c, ReasonCancelled, now)
+			return nil
+		}
 		if len(avail) == 0 {
 			fail(c, ReasonNoManagerAvailable, now)
 			return nil

@@ -255,7 +255,7 @@ func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before
 	if c.Status == StatusConnected && e.opts.Connected != nil {
 		e.opts.Connected(ctx, sc.site, c)
 	}
-	if c.Status == StatusFailed && e.opts.Missed != nil {
+	if c.Status == StatusFailed && !erased(c) && e.opts.Missed != nil {
 		if err := e.opts.Missed(ctx, sc.site, sc.set, c); err != nil {
 			// A job of the request tries again (see missedAgain).
 			e.log.Error("missed-callback notification", slog.String("callback_id", c.ID), slog.Any("err", err))
@@ -271,7 +271,7 @@ func (e *Engine) changed(ctx context.Context, sc scope, c store.Callback, before
 // a notification the store refused, leaves a job of the request behind;
 // that job lands here, and its error keeps the job for another try.
 func (e *Engine) missedAgain(ctx context.Context, c store.Callback) error {
-	if c.Status != StatusFailed || e.opts.Missed == nil {
+	if c.Status != StatusFailed || erased(c) || e.opts.Missed == nil {
 		return nil
 	}
 	sc, err := e.scopeOf(ctx, c)

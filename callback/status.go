@@ -24,7 +24,7 @@ const (
 	ReasonVisitorNoAnswer    = "visitor_no_answer"    // after every retry (an answering machine counts)
 	ReasonVisitorBusy        = "visitor_busy"         // after every retry
 	ReasonProviderError      = "provider_error"       // the telephony provider failed us
-	ReasonCancelled          = "cancelled"            // the manager hung up before the visitor answered
+	ReasonCancelled          = "cancelled"            // the manager hung up before the visitor answered, or the visitor was erased before an attempt
 	ReasonExpired            = "expired"              // an attempt would have started over MaxLate late (an outage, a crash)
 )
 
@@ -59,6 +59,11 @@ func setStatus(c *store.Callback, status, detail string, at time.Time) {
 	}
 	c.Timeline = append(c.Timeline, store.Transition{Status: status, At: at, Detail: detail})
 }
+
+// erased reports whether request c's visitor had their data erased
+// (store.Callback.Redact): no number is left to call, so no attempt of it
+// starts again, and its end is no missed call to tell the owner about.
+func erased(c store.Callback) bool { return c.Phone == "" }
 
 // fail ends c with reason.
 func fail(c *store.Callback, reason string, at time.Time) {
