@@ -1,31 +1,15 @@
 package callback
 
-import (
-	"github.com/beckonhq/beckon/notify"
-	"github.com/beckonhq/beckon/validate"
-)
+import "github.com/beckonhq/beckon/notify"
 
-// normalizeNotify checks the owner's webhook: a URL the sender can reach
-// (allowPrivate mirrors BECKON_WEBHOOK_ALLOW_PRIVATE: a URL the sender's
-// address guard would refuse at every attempt is refused at once), and a
-// Standard Webhooks secret, generated when the URL comes without one.
-// A malformed secret used to be stored and then silently broke every
-// delivery.
+// normalizeNotify checks the owner's webhook (notify.CheckWebhook) and
+// keeps its secret, generated when the URL comes without one.
 func (s *Settings) normalizeNotify() error {
-	if s.NotifySecret != "" {
-		if err := notify.CheckSecret(s.NotifySecret); err != nil {
-			return validate.Prefix("notify_secret", err)
-		}
+	secret, err := notify.CheckWebhook(s.NotifyURL, s.NotifySecret, s.allowPrivate)
+	if err != nil {
+		return err
 	}
-	if s.NotifyURL == "" {
-		return nil
-	}
-	if err := notify.CheckURL(s.NotifyURL, s.allowPrivate); err != nil {
-		return validate.Prefix("notify_url", err)
-	}
-	if s.NotifySecret == "" {
-		s.NotifySecret = notify.NewSecret()
-	}
+	s.NotifySecret = secret
 	return nil
 }
 

@@ -1,29 +1,15 @@
 package quiz
 
-import (
-	"github.com/beckonhq/beckon/notify"
-	"github.com/beckonhq/beckon/validate"
-)
+import "github.com/beckonhq/beckon/notify"
 
-// normalizeNotify checks the owner's webhook as the callback widget does:
-// a URL the sender can reach (allowPrivate mirrors
-// BECKON_WEBHOOK_ALLOW_PRIVATE) and a Standard Webhooks secret, generated
-// when the URL comes without one.
+// normalizeNotify checks the owner's webhook (notify.CheckWebhook) and
+// keeps its secret, generated when the URL comes without one.
 func (s *Settings) normalizeNotify() error {
-	if s.NotifySecret != "" {
-		if err := notify.CheckSecret(s.NotifySecret); err != nil {
-			return validate.Prefix("notify_secret", err)
-		}
+	secret, err := notify.CheckWebhook(s.NotifyURL, s.NotifySecret, s.allowPrivate)
+	if err != nil {
+		return err
 	}
-	if s.NotifyURL == "" {
-		return nil
-	}
-	if err := notify.CheckURL(s.NotifyURL, s.allowPrivate); err != nil {
-		return validate.Prefix("notify_url", err)
-	}
-	if s.NotifySecret == "" {
-		s.NotifySecret = notify.NewSecret()
-	}
+	s.NotifySecret = secret
 	return nil
 }
 
