@@ -3,11 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync"
 	"time"
-
-	"github.com/valyala/fasthttp"
 )
 
 // bodies makes each POST's body; for callbacks it keeps the ids of the
@@ -51,56 +48,5 @@ func benchCallbacks(base, token, siteID, key, origin string, conns, clients int,
 	b := callbackBodies(2)
 	res := run(url, origin, conns, clients, d, true, b, 1)
 	res.print(d)
-	stored, err := storedIDs(base, token, siteID)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "beckonbench: list callbacks:", err)
-		os.Exit(1)
-	}
-	missing := 0
-	for id := range b.accepted {
-		if !stored[id] {
-			missing++
-		}
-	}
-	fmt.Printf("accepted (202): %d; found afterwards through the admin API: %d; missing: %d\n", len(b.accepted), len(b.accepted)-missing, missing)
-	if missing > 0 {
-		os.Exit(1)
-	}
-}
-
-func storedIDs(base, token, siteID string) (map[string]bool, error) {
-	ids := map[string]bool{}
-	before := ""
-	for {
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		u := base + "/api/v1/sites/" + siteID + "/callbacks?limit=500"
-		if before != "" {
-			u += "&before=" + before
-		}
-		req.SetRequestURI(u)
-		req.Header.Set("Authorization", "Bearer "+token)
-		err := fasthttp.Do(req, resp)
-		var page struct {
-			Callbacks  []struct{ ID string }
-			NextBefore string `json:"next_before"`
-		}
-		if err == nil && resp.StatusCode() != 200 {
-			err = fmt.Errorf("status %d: %s", resp.StatusCode(), resp.Body())
-		}
-		if err == nil {
-			err = json.Unmarshal(resp.Body(), &page)
-		}
-		fasthttp.ReleaseRequest(req)
-		fasthttp.ReleaseResponse(resp)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range page.Callbacks {
-			ids[c.ID] = true
-		}
-		if page.NextBefore == "" {
-			return ids, nil
-		}
-		before = page.NextBefore
-	}
+	checkStored(base, token, siteID, callbackList, "", 202, b.accepted)
 }

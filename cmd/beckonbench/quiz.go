@@ -261,57 +261,5 @@ func benchQuiz(base, token, siteID, key, origin string, conns, clients int, warm
 	fmt.Printf("lead submissions alone: %d in %s = %.0f leads/s\n", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
 	lt.print()
 
-	stored, err := storedLeads(base, token, siteID)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "beckonbench: list leads:", err)
-		os.Exit(1)
-	}
-	missing := 0
-	for id := range b.accepted {
-		if !stored[id] {
-			missing++
-		}
-	}
-	fmt.Printf("leads accepted (201): %d; found afterwards through the admin API: %d; missing: %d\n", len(b.accepted), len(b.accepted)-missing, missing)
-	if missing > 0 {
-		os.Exit(1)
-	}
-}
-
-// storedLeads pages through the site's quiz leads in the inbox.
-func storedLeads(base, token, siteID string) (map[string]bool, error) {
-	ids := map[string]bool{}
-	cursor := ""
-	for {
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		u := base + "/api/v1/sites/" + siteID + "/leads?type=quiz&limit=500"
-		if cursor != "" {
-			u += "&cursor=" + cursor
-		}
-		req.SetRequestURI(u)
-		req.Header.Set("Authorization", "Bearer "+token)
-		err := fasthttp.DoTimeout(req, resp, time.Minute)
-		var page struct {
-			Leads      []struct{ ID string }
-			NextCursor string `json:"next_cursor"`
-		}
-		if err == nil && resp.StatusCode() != 200 {
-			err = fmt.Errorf("status %d: %s", resp.StatusCode(), resp.Body())
-		}
-		if err == nil {
-			err = json.Unmarshal(resp.Body(), &page)
-		}
-		fasthttp.ReleaseRequest(req)
-		fasthttp.ReleaseResponse(resp)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range page.Leads {
-			ids[l.ID] = true
-		}
-		if page.NextCursor == "" {
-			return ids, nil
-		}
-		cursor = page.NextCursor
-	}
+	checkStored(base, token, siteID, quizLeadList, "leads ", 201, b.accepted)
 }
