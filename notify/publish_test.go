@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/notify/notifytest"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -111,59 +112,13 @@ func TestSendTestHasTheShapeOfARealLead(t *testing.T) {
 		t.Fatalf("test delivery %+v", log[0])
 	}
 	got := rc.received()
-	real, test := shape(t, got[0].body), shape(t, got[1].body)
+	real, test := notifytest.Shape(t, got[0].body), notifytest.Shape(t, got[1].body)
 	if !slices.Equal(real, test) {
 		t.Fatalf("the test's shape differs from a real lead's:\nreal %v\ntest %v", real, test)
 	}
 	if _, err := s.SendTest(context.Background(), "site-1", ChannelTelegram); !errors.Is(err, ErrNoEndpoint) {
 		t.Fatalf("a test for a channel the site has not set: %v", err)
 	}
-}
-
-// shape lists the JSON paths of body's keys with their kinds.
-func shape(t *testing.T, body []byte) []string {
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				// Maps keyed by the owner's own names are shapes of values.
-				if strings.HasSuffix(path, ".utm") || strings.HasSuffix(path, ".hidden") || strings.HasSuffix(path, ".values") {
-					k = "*"
-				}
-				walk(path+"."+k, c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(path+"[]", c)
-			}
-		default:
-			if strings.HasSuffix(path, ".value") { // an answer's value is the step's kind
-				x = "any"
-			}
-			out = append(out, path+":"+strings.Split(strings.TrimPrefix(strings.TrimPrefix(jsonKind(x), "*"), "json."), ".")[0])
-		}
-	}
-	walk("", v)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case string:
-		return "string"
-	case float64:
-		return "number"
-	case bool:
-		return "bool"
-	}
-	return "null"
 }
 
 // TestNormalizeChannels: what an owner sends is checked field by field

@@ -15,6 +15,7 @@ import (
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/notify"
+	"github.com/beckonhq/beckon/notify/notifytest"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
@@ -154,7 +155,7 @@ func TestQuizLeadReachesTheChannels(t *testing.T) {
 		// The test of the site's webhook has the real lead's shape.
 		servertest.ExpectStatus(t, ts.Admin("POST", "/api/v1/sites/"+siteID+"/channels/webhook/test", nil), http.StatusAccepted)
 		bodies := hook.wait(t, 2)
-		real, test := jsonShape(t, bodies[0]), jsonShape(t, bodies[1])
+		real, test := notifytest.Shape(t, bodies[0]), notifytest.Shape(t, bodies[1])
 		for _, p := range real {
 			if !slices.Contains(test, p) {
 				t.Errorf("the test payload lacks %s, which a real lead has", p)
@@ -166,43 +167,4 @@ func TestQuizLeadReachesTheChannels(t *testing.T) {
 			}
 		}
 	})
-}
-
-// jsonShape lists the paths of body's values with their JSON kinds; maps
-// keyed by the owner's names (utm, hidden, values) count as one key, and
-// an answer's value as any kind.
-func jsonShape(t *testing.T, body []byte) []string {
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				if strings.HasSuffix(path, ".utm") || strings.HasSuffix(path, ".hidden") || strings.HasSuffix(path, ".values") {
-					k = "*"
-				}
-				walk(path+"."+k, c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(path+"[]", c)
-			}
-		default:
-			kind := map[bool]string{true: "string", false: "other"}[func() bool { _, ok := x.(string); return ok }()]
-			if _, ok := x.(float64); ok {
-				kind = "number"
-			}
-			if strings.HasSuffix(path, ".value") {
-				kind = "any"
-			}
-			out = append(out, path+":"+kind)
-		}
-	}
-	walk("", v)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
