@@ -355,6 +355,16 @@ func keys(t testing.TB, ctx context.Context, k string, opts ...chromedp.KeyOptio
 // next presses the dialog's Next (Start, Skip) button.
 func next(t testing.TB, ctx context.Context) { click(t, ctx, ".foot .primary") }
 
+// startQuiz waits for the launcher, opens the quiz with it and passes the
+// start screen, as a visitor beginning the quiz does.
+func startQuiz(t testing.TB, ctx context.Context) {
+	t.Helper()
+	waitFor(t, ctx, "the launcher", `!s.querySelector('.bkqz .launch').hidden`)
+	click(t, ctx, ".bkqz .launch")
+	waitView(t, ctx, "start")
+	next(t, ctx)
+}
+
 // shoot saves the window as <name>.png in $BECKON_SCREENSHOT_DIR when it
 // is set, once the quiz's images have loaded (the tests reduce motion, so
 // nothing is half-way through a transition).

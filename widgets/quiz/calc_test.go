@@ -229,15 +229,7 @@ func TestFormulaEnvironment(t *testing.T) {
 // BenchmarkEvaluate is the server's work for one result: the renovation
 // estimate's formulas, its screen and its texts.
 func BenchmarkEvaluate(b *testing.B) {
-	s := &Settings{}
-	s.Defaults(ruSite)
-	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Normalize(ruSite); err != nil {
-		b.Fatal(err)
-	}
-	d := s.Definition()
+	d := mustNormalize(b, ruSite, renovationJSON).Definition()
 	a := answers("rooms", `"r3"`, "area", "60", "extras", `["heating","design"]`, "style", `"classic"`)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -251,15 +243,7 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkNext is one answer's branching: the formulas and the step's rules.
 func BenchmarkNext(b *testing.B) {
-	s := &Settings{}
-	s.Defaults(ruSite)
-	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Normalize(ruSite); err != nil {
-		b.Fatal(err)
-	}
-	d := s.Definition()
+	d := mustNormalize(b, ruSite, renovationJSON).Definition()
 	a := answers("rooms", `"r3"`, "area", "60")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -272,14 +256,7 @@ func BenchmarkNext(b *testing.B) {
 // BenchmarkParseDefinition is compiling a stored version (once per
 // version and process).
 func BenchmarkParseDefinition(b *testing.B) {
-	s := &Settings{}
-	s.Defaults(ruSite)
-	if err := json.Unmarshal([]byte(renovationJSON), s); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Normalize(ruSite); err != nil {
-		b.Fatal(err)
-	}
+	s := mustNormalize(b, ruSite, renovationJSON)
 	stored, _ := json.Marshal(s)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -37,6 +37,23 @@ func quizOf(c *fiber.Ctx) (*widgets.Site, widgets.Widget, error) {
 	return site, w, nil
 }
 
+// visitOf reads a visit's call (a session's start, a view): the quiz it
+// names and the visitor's body, checked.
+func visitOf(c *fiber.Ctx) (*widgets.Site, widgets.Widget, visit, error) {
+	site, w, err := quizOf(c)
+	if err != nil {
+		return nil, widgets.Widget{}, visit{}, err
+	}
+	var in visit
+	if err := api.DecodeBody(c, &in); err != nil {
+		return nil, widgets.Widget{}, visit{}, err
+	}
+	if err := in.check(); err != nil {
+		return nil, widgets.Widget{}, visit{}, err
+	}
+	return site, w, in, nil
+}
+
 // visitorsSession loads a session of widget w for the visitor who started
 // it; anyone else gets 404, the same as for a session that does not exist.
 func (m *Module) visitorsSession(c *fiber.Ctx, site *widgets.Site, w widgets.Widget, visitorID string) (store.QuizSession, *version, error) {
@@ -63,15 +80,8 @@ func (m *Module) visitors(c *fiber.Ctx, site *widgets.Site, w widgets.Widget, s 
 // startSession is POST /w/v1/{siteKey}/quizzes/{wid}/sessions: a visitor
 // begins the quiz, on its current version.
 func (m *Module) startSession(c *fiber.Ctx) error {
-	site, w, err := quizOf(c)
+	site, w, in, err := visitOf(c)
 	if err != nil {
-		return err
-	}
-	var in visit
-	if err := api.DecodeBody(c, &in); err != nil {
-		return err
-	}
-	if err := in.check(); err != nil {
 		return err
 	}
 	ctx, ip, now := c.UserContext(), m.deps.ClientIP(c), m.deps.Now().UTC()
@@ -280,15 +290,8 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 // postView is POST /w/v1/{siteKey}/quizzes/{wid}/views: the widget was
 // shown to a visitor (analytics only; nothing is stored per view).
 func (m *Module) postView(c *fiber.Ctx) error {
-	site, w, err := quizOf(c)
+	site, w, in, err := visitOf(c)
 	if err != nil {
-		return err
-	}
-	var in visit
-	if err := api.DecodeBody(c, &in); err != nil {
-		return err
-	}
-	if err := in.check(); err != nil {
 		return err
 	}
 	m.tallies.viewed(site, w.ID, in.source(), m.deps.Now().UTC())

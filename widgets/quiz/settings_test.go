@@ -14,7 +14,7 @@ var ruSite = store.Site{Name: "Ремонт Плюс", Locale: "ru", Region: "RU
 
 // normalize reads settings as the admin API does (defaults first, strict
 // JSON, then Normalize).
-func normalize(t *testing.T, site store.Site, raw string) (*Settings, error) {
+func normalize(t testing.TB, site store.Site, raw string) (*Settings, error) {
 	t.Helper()
 	s := &Settings{}
 	s.Defaults(site)
@@ -24,7 +24,7 @@ func normalize(t *testing.T, site store.Site, raw string) (*Settings, error) {
 	return s, s.Normalize(site)
 }
 
-func mustNormalize(t *testing.T, site store.Site, raw string) *Settings {
+func mustNormalize(t testing.TB, site store.Site, raw string) *Settings {
 	t.Helper()
 	s, err := normalize(t, site, raw)
 	if err != nil {
