@@ -54,7 +54,7 @@ func TestWidgetBadInput(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"unknown type", `{"type":"popup"}`, 422, "type"},
+		{"unknown type", `{"type":"chat"}`, 422, "type"},
 		{"missing type", `{"settings":{}}`, 422, "type"},
 		{"type not a string", `{"type":7}`, 400, "type"},
 		{"settings not an object", `{"type":"callback","settings":"red"}`, 422, "settings"},
