@@ -1,7 +1,6 @@
 package quiz
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -139,12 +138,10 @@ func findLoop(steps []Step, index map[string]int, ways [][]edge) error {
 // else the following step; "" when the questions end.
 func (d *Definition) next(s *Step, a Answers, env map[string]any) (string, error) {
 	to := ""
-	for i, r := range s.rules {
-		out, err := run(r.prog, env)
-		if err != nil {
-			return "", fmt.Errorf("quiz: rule %d of step %s: %w", i, s.ID, err)
-		}
-		if out == true {
+	for _, r := range s.rules {
+		// A rule that cannot be worked out (it reads a formula that gave
+		// no number for these answers) does not hold.
+		if out, err := run(r.prog, env); err == nil && out == true {
 			to = r.next
 			break
 		}

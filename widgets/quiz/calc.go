@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -228,6 +229,13 @@ func run(prog *vm.Program, env map[string]any) (any, error) {
 // environment is the calculator's environment for answers a: each step's
 // answer as a number or a string (unanswered: 0 or ""), then each
 // formula's value in order. values are the formulas' values alone.
+//
+// A formula that gives no number for these answers (a division by zero
+// that only some answers reach) is left out of both, and so is every
+// formula built on it (it finds no value and fails in turn); err tells of
+// the first. The visitor's way through the quiz and their lead never wait
+// on it: the owner's mistake costs a price on the result screen, not a
+// visitor's contacts.
 func (d *Definition) environment(a Answers) (env map[string]any, values map[string]float64, err error) {
 	env = make(map[string]any, len(d.steps)+len(d.formulas))
 	for id, s := range d.steps {
@@ -235,19 +243,21 @@ func (d *Definition) environment(a Answers) (env map[string]any, values map[stri
 	}
 	values = make(map[string]float64, len(d.formulas))
 	for i, f := range d.formulas {
-		out, err := run(f.prog, env)
-		if err != nil {
-			return nil, nil, &formulaError{index: i, name: f.name, why: err.Error()}
-		}
+		out, runErr := run(f.prog, env)
 		v, _ := out.(float64)
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, nil, &formulaError{index: i, name: f.name, why: fmt.Sprintf("%v (a division by zero?)", v)}
+		switch {
+		case runErr != nil:
+			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, why: runErr.Error()})
+			continue
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, why: fmt.Sprintf("%v (a division by zero?)", v)})
+			continue
 		}
 		// Six decimals: 420000 × 1.1 is 462000, not 462000.00000000006.
 		v = math.Round(v*1e6) / 1e6
 		env[f.name], values[f.name] = v, v
 	}
-	return env, values, nil
+	return env, values, err
 }
 
 // formulaError is a formula that gave no number for some answers.
@@ -318,4 +328,9 @@ func (s *Step) envValue(raw json.RawMessage) any {
 		}
 	}
 	return zero
+}
+
+// isFormula says whether name is one of the quiz's formulas.
+func (d *Definition) isFormula(name string) bool {
+	return slices.ContainsFunc(d.formulas, func(f compiledFormula) bool { return f.name == name })
 }

@@ -63,10 +63,7 @@ func (d *Definition) Next(stepID string, a Answers) (string, error) {
 		// Nothing to work out: the formulas matter to rules alone.
 		return d.next(s, a, nil)
 	}
-	env, _, err := d.environment(a)
-	if err != nil {
-		return "", err
-	}
+	env, _, _ := d.environment(a) // a formula without a number leaves its rules false
 	return d.next(s, a, env)
 }
 
@@ -88,10 +85,7 @@ func (d *Definition) Complete(a Answers, path []string) bool {
 			return false
 		}
 		if env == nil && len(s.rules) > 0 {
-			var err error
-			if env, _, err = d.environment(a); err != nil {
-				return false
-			}
+			env, _, _ = d.environment(a)
 		}
 		next, err := d.next(s, a, env)
 		if err != nil {

@@ -156,9 +156,9 @@ func (m *Module) getSession(c *fiber.Ctx) error {
 	}
 	var res store.LeadResult
 	if s.Current == "" {
-		res, _, err = ver.def.Evaluate(onPath(&s), s.Lang)
+		res, _, err = m.evaluate(ver, site.ID, onPath(&s), s.Lang)
 	} else {
-		_, res.Values, err = ver.def.environment(onPath(&s))
+		_, res.Values, _ = ver.def.environment(onPath(&s)) // see environment
 	}
 	if err != nil {
 		return err
@@ -275,7 +275,7 @@ func (m *Module) putAnswer(c *fiber.Ctx) error {
 	m.tallies.answered(site, s, step, first, len(s.Reached) > reached, now)
 	out := fiber.Map{"next": s.Current, "progress": progress(&s, ver), "values": nonNil(values)}
 	if s.Current == "" {
-		res, _, err := ver.def.Evaluate(onPath(&s), s.Lang)
+		res, _, err := m.evaluate(ver, site.ID, onPath(&s), s.Lang)
 		if err != nil {
 			return err
 		}

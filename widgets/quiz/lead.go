@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -50,7 +51,7 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 	if lang == "" {
 		lang = s.Lang
 	}
-	res, summary, err := ver.def.Evaluate(onPath(&s), lang)
+	res, summary, err := m.evaluate(ver, site.ID, onPath(&s), lang)
 	if err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func (m *Module) questionsDone(ctx context.Context, site *widgets.Site, ver *ver
 	if err != nil {
 		return fmt.Errorf("quiz: read partial lead %s: %w", s.LeadID, err)
 	}
-	res, summary, err := ver.def.Evaluate(onPath(&s), l.Lang)
+	res, summary, err := m.evaluate(ver, site.ID, onPath(&s), l.Lang)
 	if err != nil {
 		return err
 	}
@@ -218,6 +219,19 @@ func (m *Module) questionsDone(ctx context.Context, site *widgets.Site, ver *ver
 
 // announce tells the owner's channels and the other widgets about a
 // complete lead; both are idempotent by the lead's id.
+// evaluate is Evaluate for a visitor's request: a formula that gives no
+// number for these answers is the owner's mistake, logged, and the visitor
+// goes on with the rest of the result (see environment).
+func (m *Module) evaluate(ver *version, siteID string, a Answers, lang string) (store.LeadResult, string, error) {
+	res, summary, err := ver.def.Evaluate(a, lang)
+	if errors.Is(err, ErrFormula) {
+		m.deps.Log.Warn("quiz formula gave no number for a visitor's answers; its value is left out",
+			slog.String("site_id", siteID), slog.Int("version", ver.n), slog.Any("err", err))
+		err = nil
+	}
+	return res, summary, err
+}
+
 func (m *Module) announce(ctx context.Context, l store.Lead, now time.Time) error {
 	if err := m.publish(ctx, notify.EventLeadSubmitted, l); err != nil {
 		return err

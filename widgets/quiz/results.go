@@ -114,8 +114,11 @@ func chooseResult(results []Result, values map[string]float64) *Result {
 			if fallback == nil {
 				fallback = r
 			}
-		case r.When.holds(values[r.When.Value]):
-			return r
+		default:
+			// A value the formula could not work out chooses no screen.
+			if v, ok := values[r.When.Value]; ok && r.When.holds(v) {
+				return r
+			}
 		}
 	}
 	return fallback
@@ -134,6 +137,8 @@ func (d *Definition) placeholderValues(texts []string, a Answers, values map[str
 			}
 			if v, ok := values[name]; ok {
 				out[name] = FormatNumber(v, lang)
+			} else if d.isFormula(name) {
+				out[name] = "—" // worked out to no number for these answers
 			} else if s, ok := d.steps[name]; ok {
 				// On one line: a visitor's line break must not add a line
 				// to a title, a whisper or a CSV row.
@@ -175,17 +180,15 @@ func FormatNumber(v float64, lang string) string {
 // screen, its texts filled in for lang; the second value is the line for
 // the manager: the result's summary, or its title and the formulas'
 // values. An error wraps ErrFormula when a formula gives no number for
-// these answers.
+// these answers; the result is still whole without that formula's value
+// (see environment), and callers go on with it.
 func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string, error) {
 	lang = d.lang(lang)
 	_, values, err := d.environment(a)
-	if err != nil {
-		return store.LeadResult{}, "", err
-	}
 	res := store.LeadResult{Values: values}
 	r := chooseResult(d.settings.Results, values)
 	if r == nil {
-		return res, shorten(d.defaultSummary("", values, lang), maxSummary), nil
+		return res, shorten(d.defaultSummary("", values, lang), maxSummary), err
 	}
 	title, text, summary := r.Title.In(lang, d.locale), r.Text.In(lang, d.locale), r.Summary.In(lang, d.locale)
 	ph := d.placeholderValues([]string{title, text, summary}, a, values, lang)
@@ -196,7 +199,7 @@ func (d *Definition) Evaluate(a Answers, lang string) (store.LeadResult, string,
 	if summary == "" {
 		summary = d.defaultSummary(res.Title, values, lang)
 	}
-	return res, shorten(summary, maxSummary), nil
+	return res, shorten(summary, maxSummary), err
 }
 
 // maxSummary bounds the manager's line, in characters: it is read aloud

@@ -227,10 +227,7 @@ func advance(def *Definition, step string, a Answers) (string, map[string]float6
 	if !ok {
 		return "", nil, ErrNoStep
 	}
-	env, values, err := def.environment(a)
-	if err != nil {
-		return "", nil, err
-	}
+	env, values, _ := def.environment(a) // see environment: a formula without a number is left out
 	next, err := def.next(st, a, env)
 	return next, values, err
 }
