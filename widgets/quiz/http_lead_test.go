@@ -119,6 +119,10 @@ func TestHoneypot(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		q := start(t, newStore(t), renovation, nil)
 		sid := q.startSession("v1", nil)
+		// Before the last answer a bot is told what a person would be:
+		// the quiz is not finished (nothing tells the honeypot apart).
+		early := q.lead(sid, "v1", map[string]any{"website": "http://spam.example"})
+		expectCode(t, early, http.StatusConflict, "quiz_unfinished")
 		q.finish(sid, "v1")
 		r := q.lead(sid, "v1", map[string]any{"website": "http://spam.example"})
 		servertest.ExpectStatus(t, r, http.StatusCreated)

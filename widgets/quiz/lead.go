@@ -60,6 +60,9 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 		// The honeypot: a bot filled the field people never see. It is told
 		// what a person would be told, and nothing is stored or sent.
 		honeypotHits.Inc()
+		if !complete && !ver.def.Settings().PartialLeads {
+			return errUnfinished
+		}
 		return leadCreated(c, leadID(s.ID), complete, res)
 	}
 	if s.Done {
