@@ -55,3 +55,18 @@ func RequireAdmin(c *fiber.Ctx) error {
 	}
 	return nil
 }
+
+// AuthorizedSite authorizes the caller for scope on the route's site
+// (":id") and loads it. Authorization comes first, so another site's key
+// learns nothing, not even whether the site exists.
+func AuthorizedSite(c *fiber.Ctx, sites store.Sites, scope string) (store.Site, error) {
+	id := c.Params("id")
+	if err := Authorize(c, id, scope); err != nil {
+		return store.Site{}, err
+	}
+	site, err := sites.GetSite(c.UserContext(), id)
+	if err != nil {
+		return store.Site{}, NotFoundAs(err, "site")
+	}
+	return site, nil
+}

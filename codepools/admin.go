@@ -15,7 +15,7 @@ import (
 // pool with its first codes (repeats counted once). Bad input stores
 // nothing.
 func (p *pools) create(c *fiber.Ctx) error {
-	site, err := p.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, p.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (p *pools) create(c *fiber.Ctx) error {
 // list is GET /api/v1/sites/{id}/code-pools: the site's pools, oldest
 // first, with their counts.
 func (p *pools) list(c *fiber.Ctx) error {
-	site, err := p.site(c, ScopeRead)
+	site, err := api.AuthorizedSite(c, p.d.Store, ScopeRead)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (p *pools) list(c *fiber.Ctx) error {
 // get is GET /api/v1/sites/{id}/code-pools/{pid}: the pool's name and how
 // many of its codes have been handed out.
 func (p *pools) get(c *fiber.Ctx) error {
-	site, err := p.site(c, ScopeRead)
+	site, err := api.AuthorizedSite(c, p.d.Store, ScopeRead)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (p *pools) get(c *fiber.Ctx) error {
 // more codes at the end of the pool; codes it has (handed out or not) are
 // skipped. All or nothing.
 func (p *pools) addCodes(c *fiber.Ctx) error {
-	site, err := p.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, p.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (p *pools) addCodes(c *fiber.Ctx) error {
 // delete is DELETE /api/v1/sites/{id}/code-pools/{pid}: the pool, its
 // codes and who got them. Widgets that name it answer pool_empty after.
 func (p *pools) delete(c *fiber.Ctx) error {
-	site, err := p.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, p.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
@@ -64,21 +63,6 @@ func Mount(admin, public widgets.Router, d Deps) {
 	admin.Add(fiber.MethodPost, "/sites/:id/code-pools/:pid/codes", p.addCodes)
 	admin.Add(fiber.MethodDelete, "/sites/:id/code-pools/:pid", p.delete)
 	public.Add(fiber.MethodPost, "/widgets/:wid/claim", p.claim)
-}
-
-// site authorizes the caller for scope on the route's site and loads it.
-// Authorization comes first, so another site's key learns nothing, not
-// even whether the site exists.
-func (p *pools) site(c *fiber.Ctx, scope string) (store.Site, error) {
-	id := c.Params("id")
-	if err := api.Authorize(c, id, scope); err != nil {
-		return store.Site{}, err
-	}
-	site, err := p.d.Store.GetSite(c.UserContext(), id)
-	if err != nil {
-		return store.Site{}, api.NotFoundAs(err, "site")
-	}
-	return site, nil
 }
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

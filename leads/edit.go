@@ -43,7 +43,7 @@ func (p leadPatch) check() error {
 // update is PATCH /api/v1/sites/{id}/leads/{lid} {"status","note"}: the
 // owner works the lead. Bad input changes nothing.
 func (ib *Inbox) update(c *fiber.Ctx) error {
-	site, err := ib.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (ib *Inbox) update(c *fiber.Ctx) error {
 // with the visitor's personal data that its widget kept beside it (see
 // forget).
 func (ib *Inbox) delete(c *fiber.Ctx) error {
-	site, err := ib.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}

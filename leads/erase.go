@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/validate"
 )
 
@@ -21,7 +22,7 @@ type erased struct {
 // request, see forget), and every quiz session. Erasing again is harmless
 // and reports zeros.
 func (ib *Inbox) eraseVisitor(c *fiber.Ctx) error {
-	site, err := ib.site(c, ScopeWrite)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeWrite)
 	if err != nil {
 		return err
 	}

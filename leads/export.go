@@ -64,7 +64,7 @@ func (j jsonlWriter) flush() error { return nil }
 // The caller has checked the format's own options (the CSV separator);
 // open makes the format's writer once the stream starts.
 func (ib *Inbox) export(c *fiber.Ctx, contentType, ext string, open func(*bufio.Writer, store.Site) rowWriter) error {
-	site, err := ib.site(c, ScopeRead)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeRead)
 	if err != nil {
 		return err
 	}

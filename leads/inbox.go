@@ -13,7 +13,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
@@ -60,19 +59,4 @@ func Mount(r widgets.Router, d Deps) {
 	r.Add(fiber.MethodPatch, "/sites/:id/leads/:lid", ib.update)
 	r.Add(fiber.MethodDelete, "/sites/:id/leads/:lid", ib.delete)
 	r.Add(fiber.MethodDelete, "/sites/:id/visitors/:visitor_id", ib.eraseVisitor)
-}
-
-// site authorizes the caller for scope on the site of the route and loads
-// it. Authorization comes first, so another site's key learns nothing,
-// not even whether the site exists.
-func (ib *Inbox) site(c *fiber.Ctx, scope string) (store.Site, error) {
-	id := c.Params("id")
-	if err := api.Authorize(c, id, scope); err != nil {
-		return store.Site{}, err
-	}
-	site, err := ib.d.Store.GetSite(c.UserContext(), id)
-	if err != nil {
-		return store.Site{}, api.NotFoundAs(err, "site")
-	}
-	return site, nil
 }

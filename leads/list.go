@@ -38,7 +38,7 @@ func filterOf(c *fiber.Ctx) (store.LeadFilter, error) {
 // inbox newest first, a page at a time. next_cursor is given while older
 // leads remain.
 func (ib *Inbox) list(c *fiber.Ctx) error {
-	site, err := ib.site(c, ScopeRead)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeRead)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (ib *Inbox) list(c *fiber.Ctx) error {
 // get is GET /api/v1/sites/{id}/leads/{lid}: one lead whole, with its
 // answers, result, where it came from and its consent record.
 func (ib *Inbox) get(c *fiber.Ctx) error {
-	site, err := ib.site(c, ScopeRead)
+	site, err := api.AuthorizedSite(c, ib.d.Store, ScopeRead)
 	if err != nil {
 		return err
 	}

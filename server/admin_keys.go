@@ -35,7 +35,7 @@ func viewKey(k store.APIKey) keyView {
 }
 
 func (s *Server) createKey(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "")
+	site, err := api.AuthorizedSite(c, s.store, "")
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 }
 
 func (s *Server) listKeys(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "")
+	site, err := api.AuthorizedSite(c, s.store, "")
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) listKeys(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeKey(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "")
+	site, err := api.AuthorizedSite(c, s.store, "")
 	if err != nil {
 		return err
 	}

@@ -42,18 +42,8 @@ func (s *Server) typeNames() []string {
 	return names
 }
 
-// siteFor loads the site a widget request is about, after authorization.
-func (s *Server) siteFor(c *fiber.Ctx, scope string) (store.Site, error) {
-	id := c.Params("id")
-	if err := api.Authorize(c, id, scope); err != nil {
-		return store.Site{}, err
-	}
-	site, err := s.store.GetSite(c.UserContext(), id)
-	return site, api.NotFoundAs(err, "site")
-}
-
 func (s *Server) createWidget(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "widgets:write")
+	site, err := api.AuthorizedSite(c, s.store, "widgets:write")
 	if err != nil {
 		return err
 	}
@@ -85,7 +75,7 @@ func (s *Server) createWidget(c *fiber.Ctx) error {
 }
 
 func (s *Server) listWidgets(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "widgets:read")
+	site, err := api.AuthorizedSite(c, s.store, "widgets:read")
 	if err != nil {
 		return err
 	}
@@ -100,7 +90,7 @@ func (s *Server) listWidgets(c *fiber.Ctx) error {
 }
 
 func (s *Server) getWidget(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "widgets:read")
+	site, err := api.AuthorizedSite(c, s.store, "widgets:read")
 	if err != nil {
 		return err
 	}
@@ -112,7 +102,7 @@ func (s *Server) getWidget(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateWidget(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "widgets:write")
+	site, err := api.AuthorizedSite(c, s.store, "widgets:write")
 	if err != nil {
 		return err
 	}
@@ -149,7 +139,7 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteWidget(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "widgets:write")
+	site, err := api.AuthorizedSite(c, s.store, "widgets:write")
 	if err != nil {
 		return err
 	}

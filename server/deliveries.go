@@ -50,7 +50,7 @@ func (s *Server) listDeliveries(c *fiber.Ctx) error {
 		}
 		limit = n
 	}
-	site, err := s.siteFor(c, "deliveries:read")
+	site, err := api.AuthorizedSite(c, s.store, "deliveries:read")
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) listDeliveries(c *fiber.Ctx) error {
 // webhook-id and body, to the widget's current notify_url, and retried as
 // a new one would be. 202: it is queued.
 func (s *Server) replayDelivery(c *fiber.Ctx) error {
-	site, err := s.siteFor(c, "deliveries:write")
+	site, err := api.AuthorizedSite(c, s.store, "deliveries:write")
 	if err != nil {
 		return err
 	}
