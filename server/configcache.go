@@ -182,6 +182,9 @@ type publicWidget struct {
 	Type     string `json:"type"`
 	Bundle   string `json:"bundle"`
 	Settings any    `json:"settings"`
+	// HostedBy is the id of the enabled widget (a multi-button) that shows
+	// this widget's launcher instead of its own floating button.
+	HostedBy string `json:"hosted_by,omitempty"`
 }
 
 // loadPublicConfig reads a site with its widgets and renders its public
@@ -203,12 +206,13 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 			FollowBrowserLanguage: site.FollowBrowserLanguage},
 		Widgets: []publicWidget{},
 	}
+	hosts := hostsOf(site)
 	for _, w := range site.Widgets {
 		if !w.Enabled {
 			continue
 		}
 		bundle, _ := s.assets.BundleURL(s.modules[w.Type].Bundle())
-		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public()})
+		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public(), HostedBy: hosts[w.ID]})
 	}
 	body, err := json.Marshal(resp)
 	if err != nil {
@@ -220,6 +224,24 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 		origins[o] = true
 	}
 	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+}
+
+// hostsOf maps each widget id an enabled Host (a multi-button) names to
+// the host's id; of two hosts naming one widget the older wins.
+func hostsOf(site *widgets.Site) map[string]string {
+	hosts := map[string]string{}
+	for _, w := range site.Widgets {
+		h, ok := w.Parsed.(widgets.Host)
+		if !ok || !w.Enabled {
+			continue
+		}
+		for _, id := range h.Hosted() {
+			if _, taken := hosts[id]; !taken && id != w.ID {
+				hosts[id] = w.ID
+			}
+		}
+	}
+	return hosts
 }
 
 // siteKeyOf is the public key of the site with id, for configCache.ByID.

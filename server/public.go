@@ -31,13 +31,23 @@ const siteLocal = "site"
 // the config's version.
 const exposedHeaders = "Retry-After, X-Request-ID, ETag"
 
+// publicUploadLimit bounds the body of a public route whose path has an
+// "/uploads/" segment (a review's photo): a phone's photo is a few MiB,
+// and the module checks its own, smaller limits after reading.
+const publicUploadLimit = 6 << 20
+
 // publicRequestLimits is fasthttp's HeaderReceived hook: public API
-// requests get publicBodyLimit instead of the admin API's larger one.
+// requests get publicBodyLimit instead of the admin API's larger one, and
+// uploads (widgets.Routes.Public) publicUploadLimit.
 func publicRequestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	if bytes.HasPrefix(h.RequestURI(), []byte(publicPrefix)) {
-		return fasthttp.RequestConfig{MaxRequestBodySize: publicBodyLimit}
+	uri := h.RequestURI()
+	if !bytes.HasPrefix(uri, []byte(publicPrefix)) {
+		return fasthttp.RequestConfig{}
 	}
-	return fasthttp.RequestConfig{}
+	if path, _, _ := bytes.Cut(uri, []byte("?")); bytes.Contains(path, []byte("/uploads/")) {
+		return fasthttp.RequestConfig{MaxRequestBodySize: publicUploadLimit}
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: publicBodyLimit}
 }
 
 // publicSite runs before every /w/v1/{siteKey}/... handler, after the per-IP

@@ -61,6 +61,14 @@ type CodeOffer struct {
 	ClaimsPerIP int
 }
 
+// Host is implemented by settings of a widget that shows other widgets'
+// launchers (the multi-button): the widgets it names lose their own
+// floating button on the page, and /config marks each with "hosted_by"
+// and the host's id, so a page never shows two buttons in one corner.
+type Host interface {
+	Hosted() []string
+}
+
 // Normalize decodes raw settings of m's type strictly, validates them for
 // site and returns them with defaults filled in. Errors are
 // *validate.Error with the field under "settings".

@@ -76,6 +76,26 @@ type Deps struct {
 	WriteTimeout time.Duration
 	// PublicURL is where browsers and providers reach this server.
 	PublicURL string
+	// Conversions counts a visitor's conversion for the widget's A/B
+	// experiment; nil when the server runs none. Modules call Deps.Converted.
+	Conversions Conversions
+}
+
+// Conversions records that a visitor converted in a widget: the widget's
+// own conversion event (a callback asked for, a lead left, a code claimed,
+// a review sent, a prize drawn). A/B experiments count it for the variant
+// the visitor was assigned. It never fails the visitor's request: errors
+// are the implementation's to log.
+type Conversions interface {
+	Converted(ctx context.Context, site *Site, widgetID, visitorID string)
+}
+
+// Converted tells d.Conversions, when there is one, that visitorID
+// converted in widgetID; a visitor without an id is not counted.
+func (d Deps) Converted(ctx context.Context, site *Site, widgetID, visitorID string) {
+	if d.Conversions != nil && site != nil && visitorID != "" {
+		d.Conversions.Converted(ctx, site, widgetID, visitorID)
+	}
 }
 
 // Router adds routes; fiber.Router satisfies it. The server's routers put
@@ -88,7 +108,8 @@ type Router interface {
 type Routes struct {
 	// Public is /w/v1/{siteKey}: every route runs behind the per-IP rate
 	// limit, the site lookup (SiteOf gives the site) and its Origin check,
-	// CORS, and the public body limit (16 KiB).
+	// CORS, and the public body limit (16 KiB; 6 MiB for a path with an
+	// "/uploads/" segment, such as a review's photo).
 	Public Router
 	// Admin is /api/v1, behind bearer authentication; handlers call
 	// api.Authorize with the scope they need.

@@ -100,7 +100,7 @@ if (!siteKey) {
         const h = factory({
           root,
           shadow,
-          widget: { id: cfg.id, type, settings: cfg.settings },
+          widget: cfg,
           site,
           locale,
           visitorId,

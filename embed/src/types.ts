@@ -33,6 +33,12 @@ export interface WidgetConfig<S = Record<string, unknown>> {
   bundle?: string;
   /** The widget's public settings; their shape belongs to the widget type. */
   settings: S;
+  /**
+   * The id of the widget (a multi-button) that shows this widget's launcher:
+   * when set, the widget draws no floating button of its own and opens
+   * through beckon('open', id) alone.
+   */
+  hosted_by?: string;
 }
 
 /** The body of GET /w/v1/{siteKey}/config. */
@@ -61,8 +67,8 @@ export interface WidgetContext<S = Record<string, unknown>> {
   root: HTMLDivElement;
   /** The shadow root shared by all widgets of the page (for a <style> or a dialog layer). */
   shadow: ShadowRoot;
-  /** This widget: id, type and public settings (no bundle). */
-  widget: { id: string; type: string; settings: S };
+  /** This widget as /config lists it: id, type, public settings, hosted_by. */
+  widget: WidgetConfig<S>;
   /** The site: key, default locale, time zone, phone region. */
   site: SiteInfo;
   /**
