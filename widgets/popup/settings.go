@@ -317,3 +317,6 @@ type publicForm struct {
 	Success ownertext.Text `json:"success,omitempty"`
 	Consent consent.Public `json:"consent"`
 }
+
+// TriggerBlock is the widget's trigger block (triggers.Carrier).
+func (s *Settings) TriggerBlock() *triggers.Settings { return s.Triggers }

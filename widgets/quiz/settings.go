@@ -220,3 +220,6 @@ func (s *Settings) normalizeForm(site store.Site, locale string) error {
 	}
 	return f.Consent.Normalize(site, "form.consent", consent.Lead)
 }
+
+// TriggerBlock is the widget's trigger block (triggers.Carrier).
+func (s *Settings) TriggerBlock() *triggers.Settings { return s.Triggers }

@@ -35,6 +35,35 @@ type Settings struct {
 	Priority int `json:"priority"`
 }
 
+// Carrier is implemented by settings that carry a trigger block: the
+// server finds the block without knowing the widget type (the live
+// connection's push, trigger analytics).
+type Carrier interface {
+	// TriggerBlock is the block, nil when the widget has none.
+	TriggerBlock() *Settings
+}
+
+// Of is the trigger block of a widget's settings; nil when it carries none.
+func Of(s any) *Settings {
+	if c, ok := s.(Carrier); ok {
+		return c.TriggerBlock()
+	}
+	return nil
+}
+
+// Has reports whether the block has a trigger of type typ; false for nil.
+func (s *Settings) Has(typ string) bool {
+	if s == nil {
+		return false
+	}
+	for _, t := range s.On {
+		if t.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
 // Trigger is one event that shows the widget. Only the field its type
 // uses may be set.
 type Trigger struct {
