@@ -109,6 +109,10 @@ const (
 	Idle        = "idle"
 	PagesViewed = "pages_viewed"
 	Manual      = "manual"
+	// Push is the owner's push through the live connection
+	// (docs/TRIGGERS.md): the engine treats it like a manual trigger that
+	// the server, not the page, pulls.
+	Push = "push"
 )
 
 // Defaults, named so docs and code cannot drift.
@@ -148,9 +152,10 @@ var measures = map[string]*measure{
 	Idle:        {"seconds", 1, 3600},
 	PagesViewed: {"count", 1, maxPagesViewed},
 	Manual:      nil,
+	Push:        nil,
 }
 
-var typeNames = []string{TimeOnPage, TimeOnSite, ExitIntent, Scroll, Idle, PagesViewed, Manual}
+var typeNames = []string{TimeOnPage, TimeOnSite, ExitIntent, Scroll, Idle, PagesViewed, Manual, Push}
 
 // Normalize checks the block and fills its defaults. field is the block's
 // own path in the widget's settings (usually "triggers"); errors are
@@ -168,7 +173,7 @@ func (s *Settings) Normalize(field string) error {
 			return err
 		}
 	}
-	if err := s.Pages.normalize(field + ".pages"); err != nil {
+	if err := s.Pages.Normalize(field + ".pages"); err != nil {
 		return err
 	}
 	if s.Device == "" {
@@ -220,7 +225,10 @@ func (t *Trigger) normalize(field string) error {
 	return nil
 }
 
-func (p *Pages) normalize(field string) error {
+// Normalize checks the patterns and fills empty lists; field is the
+// path of the pages object itself ("triggers.pages", or "pages" in the
+// body of a push), named in the errors.
+func (p *Pages) Normalize(field string) error {
 	if p.Include == nil {
 		p.Include = []string{}
 	}

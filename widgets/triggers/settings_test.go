@@ -76,6 +76,7 @@ func TestNormalizeNamesTheField(t *testing.T) {
 		{`{"on":[{"type":"scroll","seconds":5,"percent":50}]}`, "triggers.on[0].seconds", "not used by the scroll trigger"},
 		{`{"on":[{"type":"pages_viewed"}]}`, "triggers.on[0].count", "from 1 to 1000"},
 		{`{"on":[{"type":"exit_intent","count":2}]}`, "triggers.on[0].count", "not used by the exit_intent trigger"},
+		{`{"on":[{"type":"push","seconds":5}]}`, "triggers.on[0].seconds", "not used by the push trigger"},
 		{`{"on":[{"type":"manual"}],"pages":{"include":["catalog"]}}`, "triggers.pages.include[0]", "starting with /"},
 		{`{"on":[{"type":"manual"}],"pages":{"exclude":["/a","/b?x=1"]}}`, "triggers.pages.exclude[1]", "without spaces, query"},
 		{`{"on":[{"type":"manual"}],"pages":{"include":["/` + strings.Repeat("a", 300) + `"]}}`, "triggers.pages.include[0]", ""},
@@ -108,5 +109,35 @@ func TestUnknownFieldsAreRejected(t *testing.T) {
 	err := validate.DecodeJSON([]byte(`{"on":[{"type":"scroll","percnt":50}]}`), &s)
 	if err == nil || !strings.Contains(err.Error(), "percnt") {
 		t.Errorf("error %v, want one naming percnt", err)
+	}
+}
+
+// TestPushTrigger: push takes no field, and Has finds it (the live
+// endpoint and the push API accept a widget by it).
+func TestPushTrigger(t *testing.T) {
+	s := decode(t, `{"on":[{"type":"exit_intent"},{"type":"push"}]}`)
+	if err := s.Normalize("triggers"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Has(triggers.Push) || s.Has(triggers.Manual) {
+		t.Errorf("Has(push) %v Has(manual) %v, want true false", s.Has(triggers.Push), s.Has(triggers.Manual))
+	}
+	var none *triggers.Settings
+	if none.Has(triggers.Push) {
+		t.Error("a nil block has push")
+	}
+}
+
+// TestPagesNormalize: the push API checks its own pages object with the
+// block's rules, under the field it names.
+func TestPagesNormalize(t *testing.T) {
+	p := triggers.Pages{Include: []string{"/sale", "blog"}}
+	var ve *validate.Error
+	if err := p.Normalize("pages"); !errors.As(err, &ve) || ve.Field != "pages.include[1]" {
+		t.Errorf("error %v, want one naming pages.include[1]", err)
+	}
+	p = triggers.Pages{Include: []string{"/sale/*"}}
+	if err := p.Normalize("pages"); err != nil || p.Exclude == nil {
+		t.Errorf("error %v exclude %v, want nil and an empty list", err, p.Exclude)
 	}
 }

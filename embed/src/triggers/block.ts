@@ -2,7 +2,7 @@
 // (widgets/triggers/settings.go, normalized: every field is there).
 
 export interface Trigger {
-  type: 'time_on_page' | 'time_on_site' | 'exit_intent' | 'scroll' | 'idle' | 'pages_viewed' | 'manual';
+  type: 'time_on_page' | 'time_on_site' | 'exit_intent' | 'scroll' | 'idle' | 'pages_viewed' | 'manual' | 'push';
   seconds?: number;
   percent?: number;
   count?: number;
