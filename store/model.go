@@ -37,6 +37,8 @@ type Widget struct {
 	Settings  json.RawMessage `json:"settings"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
+	// Experiment is the widget's A/B test, running or the last one ended.
+	Experiment *Experiment `json:"experiment,omitempty"`
 }
 
 // APIKey lets a site's own servers call the admin API for that site alone.

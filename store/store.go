@@ -99,6 +99,7 @@ type Store interface {
 	Quizzes
 	Tallies
 	CodePools
+	Experiments
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.
