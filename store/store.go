@@ -95,10 +95,14 @@ type Store interface {
 	Outbox
 	Events
 	Presence
+	LivePushes
 	Leads
 	Quizzes
 	Tallies
 	CodePools
+	Reviews
+	Accounts
+	Games
 	Experiments
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string

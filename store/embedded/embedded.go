@@ -59,7 +59,8 @@ type Store struct {
 	broker   *broker
 	jobs     *signal // enqueues wake waiting claimers
 	counters *counters
-	presence presence // live connections per site (presence.go)
+	presence presence   // live connections per site (presence.go)
+	pushes   livePushes // server pushes kept for polling browsers (livepush.go)
 
 	closeOnce sync.Once
 	closed    chan struct{} // wakes waiting claimers, stops the counters' flushes

@@ -40,6 +40,7 @@
 //	<prefix>:{s:<siteID>}:spnotices   hash: "i:<id>"/"c:<id>" → impressions/clicks of an event
 //	<prefix>:{s:<siteID>}:presence    hash: replica → "<expires unix ms> <path → count JSON>"
 //	                                  (expiring with its longest-lived entry)
+//	<prefix>:{s:<siteID>}:pushes      sorted set: a server push's JSON → expires unix ms (live_pushes.lua)
 //
 // Global indexes live in other slots, so they cannot change in the same
 // atomic step as the data:
