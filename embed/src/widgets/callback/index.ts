@@ -212,6 +212,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
 
   adoptStyle(ctx.shadow, ctx.root, css);
   wrap.append(fab, backdrop, panel);
+  // A multi-button shows this widget's launcher (hosted_by): no button of its own.
+  fab.hidden = !!ctx.widget.hosted_by;
   ctx.root.appendChild(wrap);
 
   // ---- state ---------------------------------------------------------------

@@ -64,8 +64,10 @@ const factory: WidgetFactory<Quiz> = (ctx) => {
   wrap.style.setProperty('--bk-tint', pal.strong + '14');
 
   const launcherText = quiz.launcher ? say(quiz.launcher.label) || t.launcher : '';
+  // A multi-button shows this quiz's launcher (hosted_by): no button of its own.
   const launcher =
     quiz.launcher &&
+    !ctx.widget.hosted_by &&
     h(
       'button',
       { type: 'button', class: 'launch' + (quiz.launcher.position === 'bottom-left' ? ' left' : ''), 'aria-haspopup': 'dialog', 'aria-expanded': 'false', hidden: true },
