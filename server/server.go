@@ -19,6 +19,7 @@ import (
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/leads"
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/triggerstats"
 	"github.com/beckonhq/beckon/widgets"
 )
 
@@ -177,6 +178,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub.Add(fiber.MethodOptions, "/*", preflight)
 	pub.Add(fiber.MethodGet, "/config", getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP})
+	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
 
 	if err := s.mountModules(widgets.Routes{Public: pub, Admin: admin, Hooks: app}, writeTimeout); err != nil {
 		return err

@@ -200,6 +200,13 @@ func (s *Settings) Normalize(field string) error {
 	return nil
 }
 
+// Known reports whether typ is a trigger type (trigger analytics accept
+// only these).
+func Known(typ string) bool {
+	_, ok := measures[typ]
+	return ok
+}
+
 // Public is what browsers get: the whole block, normalized.
 func (s *Settings) Public() any { return s }
 
