@@ -128,7 +128,7 @@ func (s *Store) unqueuedKey(siteID string) string     { return s.siteTag(siteID)
 // siteDataKeys are every key holding one site's data, in the order
 // delete_site.lua expects them, except the requests' own keys.
 func (s *Store) siteDataKeys(siteID string) []string {
-	return []string{
+	return append([]string{
 		s.siteKey(siteID), s.widgetsKey(siteID), s.apiKeysKey(siteID),
 		s.callbacksIndex(siteID), s.callbackPhones(siteID), s.unqueuedKey(siteID),
 		s.timersKey(siteID), s.timerStartsKey(siteID),
@@ -137,7 +137,7 @@ func (s *Store) siteDataKeys(siteID string) []string {
 		s.sessionsKey(siteID), s.sessionsByExpiry(siteID), s.sessionsByVisitor(siteID),
 		s.versionsKey(siteID), s.definitionsKey(siteID), s.talliesKey(siteID), s.tallyIndex(siteID),
 		s.poolsKey(siteID), s.poolCodesKey(siteID), s.poolFreeKey(siteID), s.poolGivenKey(siteID),
-	}
+	}, s.reviewDataKeys(siteID)...)
 }
 
 // The job queue is shared by all sites, in a slot of its own.
