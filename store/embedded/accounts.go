@@ -410,9 +410,12 @@ func (s *Store) listMemberships(top []byte, id string) ([]store.Membership, erro
 	return list, err
 }
 
-// AppendAudit implements store.Accounts.
+// AppendAudit implements store.Accounts. Entries are keyed by the bucket's
+// sequence, so the one that falls out of the bound is the key MaxAuditEntries
+// below the new one. It goes through the group commit: fn may run again,
+// and a rolled-back run takes its sequence number back with it.
 func (s *Store) AppendAudit(ctx context.Context, scope string, e store.AuditEntry) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx) error {
 		b, err := nested(tx, bucketAuditTrails, scope)
 		if err != nil {
 			return err
@@ -425,11 +428,8 @@ func (s *Store) AppendAudit(ctx context.Context, scope string, e store.AuditEntr
 		if err := putJSON(b, string(binary.BigEndian.AppendUint64(nil, seq)), e); err != nil {
 			return err
 		}
-		// Drop the oldest beyond the bound: at most one per append.
-		if b.Stats().KeyN > store.MaxAuditEntries {
-			if k, _ := b.Cursor().First(); k != nil {
-				return b.Delete(k)
-			}
+		if seq > store.MaxAuditEntries {
+			return b.Delete(binary.BigEndian.AppendUint64(nil, seq-store.MaxAuditEntries))
 		}
 		return nil
 	})
