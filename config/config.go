@@ -53,6 +53,8 @@ type Config struct {
 	SMTPFrom string
 	// TelegramAPIURL is the Bot API's base URL.
 	TelegramAPIURL string
+	// Dashboard is the sign-in policy of /app (config/dashboard.go).
+	Dashboard Dashboard
 }
 
 // Var documents one setting.
@@ -85,6 +87,11 @@ var Vars = []Var{
 	{"BECKON_SMTP_URL", "smtp-url", "", "mail server of the sites' e-mail notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; unset: no e-mail channel", setSMTPURL},
 	{"BECKON_SMTP_FROM", "smtp-from", "", "sender of notification e-mails, like Beckon <beckon@example.com>; needed with BECKON_SMTP_URL", setSMTPFrom},
 	{"BECKON_TELEGRAM_API_URL", "telegram-api-url", "https://api.telegram.org", "Telegram Bot API base URL of the sites' Telegram notifications (a local Bot API server)", setTelegramAPI},
+	{"BECKON_REQUIRE_2FA", "require-2fa", "false", "dashboard: every user must enrol two-factor sign-in (TOTP) before anything else", setRequire2FA},
+	{"BECKON_OIDC_ISSUER", "oidc-issuer", "", "dashboard: OpenID Connect issuer URL for \"Sign in with ...\"; unset: no OIDC sign-in", setOIDCIssuer},
+	{"BECKON_OIDC_CLIENT_ID", "oidc-client-id", "", "dashboard: OIDC client ID; its redirect URI is BECKON_PUBLIC_URL/app/oidc/callback", func(c *Config, v string) error { c.Dashboard.OIDCClientID = v; return nil }},
+	{"BECKON_OIDC_CLIENT_SECRET", "oidc-client-secret", "", "dashboard: OIDC client secret", func(c *Config, v string) error { c.Dashboard.OIDCClientSecret = v; return nil }},
+	{"BECKON_OIDC_NAME", "oidc-name", "SSO", "dashboard: the provider's name on the sign-in button", setOIDCName},
 }
 
 // setVoice sets the Twilio voice of lang; Twilio names voices like

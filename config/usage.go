@@ -10,8 +10,9 @@ import (
 // secret names the settings whose values are never printed, not in help and
 // not in errors: they show as "set".
 var secret = map[string]bool{
-	"BECKON_ADMIN_TOKEN":       true,
-	"BECKON_TWILIO_AUTH_TOKEN": true,
+	"BECKON_ADMIN_TOKEN":        true,
+	"BECKON_TWILIO_AUTH_TOKEN":  true,
+	"BECKON_OIDC_CLIENT_SECRET": true,
 }
 
 // display is how a value of v may be shown: quoted, "set" for a secret, and
