@@ -21,6 +21,7 @@ type liveStore interface {
 	store.PubSub
 	store.Events
 	store.Presence
+	store.LivePushes
 }
 
 // helloEvents bounds the recent events a new connection gets: more than a
@@ -243,7 +244,9 @@ func (h *hub) deliver(ctx context.Context, siteID string, payload []byte) {
 		h.mu.Unlock()
 		return
 	}
-	r.recent, r.recentAt = nil, now // the next hello reads the store again
+	if msg.Kind != KindShow {
+		r.recent, r.recentAt = nil, now // the next hello reads the store again
+	}
 	members := make([]*member, 0, len(r.members))
 	frames := map[string]*frame{} // by widget; nil: nothing for its members
 	for m := range r.members {
@@ -251,8 +254,17 @@ func (h *hub) deliver(ctx context.Context, siteID string, payload []byte) {
 		frames[m.widgetID] = nil
 	}
 	h.mu.Unlock()
-	for widgetID := range frames {
-		frames[widgetID] = h.frameOf(site, widgetID, msg, now)
+	if msg.Kind == KindShow {
+		// One frame for every member, whatever its widget: each page
+		// decides by its own trigger blocks.
+		f := h.showFrame(site, msg)
+		for widgetID := range frames {
+			frames[widgetID] = f
+		}
+	} else {
+		for widgetID := range frames {
+			frames[widgetID] = h.frameOf(site, widgetID, msg, now)
+		}
 	}
 
 	dropped := fanOut(members, frames)
@@ -340,3 +352,17 @@ func (h *hub) frameOf(site *widgets.Site, widgetID string, msg Message, now time
 
 // maxAge is how old an event a widget still shows.
 func maxAge(set *Settings) time.Duration { return time.Duration(set.MaxAgeHours) * time.Hour }
+
+// showFrame is the frame of a push, or nil when the pushed widget has been
+// disabled or lost its push trigger since.
+func (h *hub) showFrame(site *widgets.Site, msg Message) *frame {
+	if msg.ID == "" || pushable(site, msg.Widget) != nil {
+		return nil
+	}
+	f, err := newFrame(showMessageOf(msg))
+	if err != nil {
+		h.log.Error("live: encode push", slog.Any("err", err))
+		return nil
+	}
+	return f
+}

@@ -193,8 +193,11 @@ func (l *live) wait(ctx context.Context) {
 
 // liveRequest is a live route's query, checked.
 type liveRequest struct {
-	site      *widgets.Site
-	widget    widgets.Widget
+	site   *widgets.Site
+	widget widgets.Widget
+	// set is the social proof widget's settings; nil for a push-only
+	// member: a widget with a push trigger on a page without social proof,
+	// which gets pushes and no events or counts.
 	set       *Settings
 	visitorID string
 	page      string
@@ -204,15 +207,20 @@ type liveRequest struct {
 
 // parseLiveRequest reads ?widget_id=W&visitor_id=V&page=/path&since=S
 // (S: the seq of the last event the client got; a time from older widgets).
-// widget_id may be left out when the site has one social proof widget.
+// widget_id may be left out when the site has one social proof widget; it
+// may also name an enabled widget of any type whose trigger block has a
+// push trigger (a push-only member).
 func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 	site := widgets.SiteOf(c)
-	w, ok := site.Enabled(widgetType, c.Query("widget_id"))
-	if !ok {
-		return nil, api.NotFound("social_proof widget")
+	req := &liveRequest{site: site, visitorID: c.Query("visitor_id"), page: c.Query("page", "/"), ip: l.deps.ClientIP(c)}
+	id := c.Query("widget_id")
+	if w, ok := site.Enabled(widgetType, id); ok {
+		req.widget, req.set = w, w.Parsed.(*Settings)
+	} else if w, ok := site.Widget(id); ok && id != "" && pushable(site, id) == nil {
+		req.widget = w
+	} else {
+		return nil, api.NotFound("social_proof widget (or widget with a push trigger)")
 	}
-	req := &liveRequest{site: site, widget: w, set: w.Parsed.(*Settings),
-		visitorID: c.Query("visitor_id"), page: c.Query("page", "/"), ip: l.deps.ClientIP(c)}
 	if err := validate.Line("visitor_id", req.visitorID, false, 64); err != nil {
 		return nil, err
 	}
@@ -243,6 +251,9 @@ func tooManyConnections() error {
 // The connection then skips the hello's events (seen) if they come again
 // as they are published; newest is the largest seq among them.
 func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, seen []string, newest int64, err error) {
+	if req.set == nil {
+		return helloMessage{Type: "hello", Events: []PublicEventView{}, Now: l.deps.Now().UTC()}, nil, 0, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, api.StoreDeadline)
 	defer cancel()
 	recent, err := l.hub.recentEvents(ctx, req.site.ID)

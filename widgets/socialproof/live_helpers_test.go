@@ -161,6 +161,9 @@ type liveMsg struct {
 	Event   map[string]any            `json:"event"`
 	ID      string                    `json:"id"`
 	Viewers *struct{ Site, Page int } `json:"viewers"`
+	// Widget and Pages are a show frame's (a push).
+	Widget string              `json:"widget"`
+	Pages  map[string][]string `json:"pages"`
 }
 
 // recv waits up to d for the next liveMsg.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // The messages browsers get, over WebSocket, SSE or polling alike.
@@ -30,10 +31,20 @@ type (
 		Type    string        `json:"type"` // viewers
 		Viewers *viewerCounts `json:"viewers"`
 	}
+	// showMessage opens a widget the owner pushed, on the pages that
+	// match (the browser checks them, with its trigger block's).
+	showMessage struct {
+		Type   string          `json:"type"` // show
+		ID     string          `json:"id"`   // the push's: shown once
+		Widget string          `json:"widget"`
+		Pages  *triggers.Pages `json:"pages"`
+	}
 	pollAnswer struct {
 		Events  []PublicEventView `json:"events"`
 		Viewers *viewerCounts     `json:"viewers,omitempty"`
-		Now     time.Time         `json:"now"`
+		// Show are the site's pushes of the last minute (showMessage).
+		Show []json.RawMessage `json:"show"`
+		Now  time.Time         `json:"now"`
 	}
 )
 

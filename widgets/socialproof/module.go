@@ -47,6 +47,9 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Public.Add(fiber.MethodPost, "/live/notices/:eventId", m.countNotice)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/analytics/social-proof", m.analytics)
 
+	// Server push: the owner shows a widget to the visitors on the site now.
+	r.Admin.Add(fiber.MethodPost, "/sites/:id/widgets/:wid/push", m.pushAPI)
+
 	// Live delivery (WebSocket, SSE, polling) is mounted here.
 	return m.mountLive(d, r.Public)
 }

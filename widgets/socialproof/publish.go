@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // Channel is the store pub/sub channel of a site's live changes.
@@ -13,17 +14,22 @@ func Channel(siteID string) string { return "sp:" + siteID }
 
 // Message is what a site's channel carries: {"kind":"event","event":{…}}
 // for a new event (the stored event, name as sent: each replica formats
-// it for its widgets) or {"kind":"delete","id":"…"}.
+// it for its widgets), {"kind":"delete","id":"…"}, or
+// {"kind":"show","id":"<push id>","widget":"…","pages":{…}} for a widget
+// the owner pushed (push.go).
 type Message struct {
-	Kind  string       `json:"kind"`
-	Event *store.Event `json:"event,omitempty"`
-	ID    string       `json:"id,omitempty"`
+	Kind   string          `json:"kind"`
+	Event  *store.Event    `json:"event,omitempty"`
+	ID     string          `json:"id,omitempty"`
+	Widget string          `json:"widget,omitempty"`
+	Pages  *triggers.Pages `json:"pages,omitempty"`
 }
 
 // Kinds of Message.
 const (
 	KindEvent  = "event"
 	KindDelete = "delete"
+	KindShow   = "show"
 )
 
 // addEvents stores evs and tells every replica about the ones that were
