@@ -122,9 +122,10 @@ func at(obj map[string]any, path string) any {
 // requiredSettings are the least settings of the types that cannot be
 // created with {}; everything else is left to the defaults.
 var requiredSettings = map[string]map[string]any{
-	"countdown": {"mode": "evergreen", "duration_seconds": 900},
-	"quiz":      {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
-	"popup":     {"title": "Free delivery this week"},
+	"countdown":   {"mode": "evergreen", "duration_seconds": 900},
+	"quiz":        {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
+	"popup":       {"title": "Free delivery this week"},
+	"multibutton": {"channels": []any{map[string]any{"type": "phone", "value": "+7 495 123-45-67"}}},
 }
 
 // servedTypes are the widget types of the modules a server offers
