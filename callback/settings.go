@@ -14,6 +14,7 @@ import (
 	"github.com/beckonhq/beckon/consent"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // Settings of a callback widget. Defaults are filled by Normalize and
@@ -49,6 +50,11 @@ type Settings struct {
 	// Missed-callback notification to the site's own endpoint.
 	NotifyURL    string `json:"notify_url"`
 	NotifySecret string `json:"notify_secret"` // whsec_…; generated when a URL is set without one
+
+	// Triggers open the panel by themselves (time on page, exit intent,
+	// the owner's push…; docs/TRIGGERS.md); nil: only the button and the
+	// page API open it.
+	Triggers *triggers.Settings `json:"triggers,omitempty"`
 
 	// allowPrivate is the operator's BECKON_WEBHOOK_ALLOW_PRIVATE, set by
 	// the module that made the value (Module.NewSettings).
@@ -110,6 +116,8 @@ type Public struct {
 	Title        map[string]string `json:"title,omitempty"`
 	Consent      consent.Public    `json:"consent"`
 	CallingCodes []int             `json:"calling_codes"` // accepted country calling codes
+	// Triggers is public whole: the engine in the browser needs every field.
+	Triggers *triggers.Settings `json:"triggers,omitempty"`
 }
 
 // Normalize fills defaults, checks the settings and rewrites phones to
@@ -118,6 +126,11 @@ func (s *Settings) Normalize(site store.Site) error {
 	s.fillDefaults(site)
 	if err := validate.OneOf("position", s.Position, "bottom-right", "bottom-left"); err != nil {
 		return err
+	}
+	if s.Triggers != nil {
+		if err := s.Triggers.Normalize("triggers"); err != nil {
+			return err
+		}
 	}
 	if err := validate.Color("color", s.Color); err != nil {
 		return err
@@ -298,8 +311,11 @@ func validateHours(field string, hours []Hours) error {
 // Public implements widgets.Settings.
 func (s *Settings) Public() any {
 	return Public{Position: s.Position, Color: s.Color, ButtonText: s.ButtonText, Title: s.Title,
-		Consent: s.Consent.Public(), CallingCodes: s.AllowedCallingCodes}
+		Consent: s.Consent.Public(), CallingCodes: s.AllowedCallingCodes, Triggers: s.Triggers}
 }
+
+// TriggerBlock is the widget's trigger block (triggers.Carrier).
+func (s *Settings) TriggerBlock() *triggers.Settings { return s.Triggers }
 
 // e164 parses a phone number as typed in region and formats it as E.164.
 func e164(raw, region string) (string, error) {

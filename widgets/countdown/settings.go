@@ -7,6 +7,7 @@ import (
 
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
+	"github.com/beckonhq/beckon/widgets/triggers"
 )
 
 // Settings of a countdown widget. Mode decides which of Deadline,
@@ -26,6 +27,11 @@ type Settings struct {
 	OnExpire        string            `json:"on_expire"` // hide, message or redirect
 	ExpiredMessage  map[string]string `json:"expired_message,omitempty"`
 	RedirectURL     string            `json:"redirect_url,omitempty"`
+	// Triggers keep a bar or a floating card hidden until one fires
+	// (docs/TRIGGERS.md). An inline timer is part of the page's content
+	// and takes none; a top bar that appears later overlays the page,
+	// never pushes it (that would shift the page under the visitor).
+	Triggers *triggers.Settings `json:"triggers,omitempty"`
 }
 
 const maxDuration = 366 * 24 * 60 * 60
@@ -37,6 +43,9 @@ func (s *Settings) Normalize(site store.Site) error {
 	}
 	if s.TopBar == "" {
 		s.TopBar = "push"
+		if s.Triggers != nil {
+			s.TopBar = "overlay"
+		}
 	}
 	if s.Color == "" {
 		s.Color = "#dc2626"
@@ -83,6 +92,11 @@ func (s *Settings) Normalize(site store.Site) error {
 			return err
 		}
 	}
+	if s.Triggers != nil {
+		if err := s.normalizeTriggers(); err != nil {
+			return err
+		}
+	}
 	if err := validate.Color("color", s.Color); err != nil {
 		return err
 	}
@@ -106,3 +120,17 @@ func (s *Settings) Normalize(site store.Site) error {
 
 // Public implements widgets.Settings: nothing in a timer's settings is secret.
 func (s *Settings) Public() any { return s }
+
+// TriggerBlock is the widget's trigger block (triggers.Carrier).
+func (s *Settings) TriggerBlock() *triggers.Settings { return s.Triggers }
+
+// normalizeTriggers checks the block and what it may go with.
+func (s *Settings) normalizeTriggers() error {
+	switch {
+	case s.Placement == "inline":
+		return validate.Field("triggers", "only a bar or a floating timer shows by triggers; an inline timer is part of the page (use placement top_bar, bottom_bar or floating)")
+	case s.Placement == "top_bar" && s.TopBar == "push":
+		return validate.Field("top_bar", "must be overlay when the bar has triggers: a bar that appears later would push the page under the visitor")
+	}
+	return s.Triggers.Normalize("triggers")
+}
