@@ -100,6 +100,7 @@ type Store interface {
 	Quizzes
 	Tallies
 	CodePools
+	Games
 	Reviews
 	Accounts
 	Games
