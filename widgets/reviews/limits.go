@@ -1,0 +1,91 @@
+package reviews
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/store"
+)
+
+// Limits bound, per Window, new reviews from one address and one visitor
+// and photo uploads from one address. A zero field takes its default; a
+// negative one switches that limit off.
+type Limits struct {
+	ReviewsPerIP      int
+	ReviewsPerVisitor int
+	PhotosPerIP       int
+}
+
+// Defaults: a customer writes a review or two, not ten an hour.
+const (
+	DefaultReviewsPerIP      = 5
+	DefaultReviewsPerVisitor = 3
+	DefaultPhotosPerIP       = 10
+	Window                   = time.Hour
+	// invalidFactor caps refused submissions from one address at that
+	// many times ReviewsPerIP per Window.
+	invalidFactor = 4
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.ReviewsPerIP == 0 {
+		l.ReviewsPerIP = DefaultReviewsPerIP
+	}
+	if l.ReviewsPerVisitor == 0 {
+		l.ReviewsPerVisitor = DefaultReviewsPerVisitor
+	}
+	if l.PhotosPerIP == 0 {
+		l.PhotosPerIP = DefaultPhotosPerIP
+	}
+	return l
+}
+
+var (
+	reviewsStored = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "beckon_reviews_stored_total", Help: "Reviews stored, by origin: form (a visitor's, pending), request (through a request link, pending), import (published).",
+	}, []string{"origin"})
+	reviewsRefused = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "beckon_reviews_refused_total", Help: "Review submissions and photo uploads refused, by reason: limited, honeypot, invalid, token_used, photo.",
+	}, []string{"reason"})
+	reviewsModerated = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "beckon_reviews_moderated_total", Help: "Owner's moderation actions on reviews, by action: publish, hide, answer, unanswer.",
+	}, []string{"action"})
+)
+
+// limit counts one more hit of name in the site's window and refuses it
+// (429 with Retry-After) past most; most < 0 counts nothing.
+func limit(ctx context.Context, c store.Counters, siteID, name string, most int) error {
+	if most < 0 {
+		return nil
+	}
+	n, left, err := c.Incr(ctx, siteID, "reviews:"+name, Window)
+	if err != nil {
+		return fmt.Errorf("reviews: count %s: %w", name, err)
+	}
+	if n > int64(most) {
+		reviewsRefused.WithLabelValues("limited").Inc()
+		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: "too many reviews or photos from this address or visitor; try again later", RetryAfter: max(1, int(left.Seconds()+0.999))}
+	}
+	return nil
+}
+
+// refused counts a submission that failed its checks and returns err, or
+// a 429 once the address has sent too many.
+func (m *Module) refused(ctx context.Context, siteID, ip string, err error) error {
+	reviewsRefused.WithLabelValues("invalid").Inc()
+	if per := m.opts.Limits.ReviewsPerIP; per >= 0 {
+		if lerr := limit(ctx, m.deps.Store, siteID, "invalid:ip:"+ip, invalidFactor*per); lerr != nil {
+			if _, ok := lerr.(*api.Error); ok {
+				return lerr
+			}
+		}
+	}
+	return err
+}
