@@ -16,6 +16,7 @@ import (
 	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/codepools"
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/dashboard"
 	"github.com/beckonhq/beckon/embed"
 	"github.com/beckonhq/beckon/leads"
 	"github.com/beckonhq/beckon/store"
@@ -39,6 +40,7 @@ type Server struct {
 	adminHash string
 	demoKey   string
 	ctx       context.Context // ends at Shutdown
+	clock     func() time.Time
 	stop      context.CancelFunc
 
 	// modules are the widget types served, by type name; order is the
@@ -64,6 +66,9 @@ type Options struct {
 	// WriteTimeout bounds writing a response (default 15 s); a response
 	// that streams for minutes bounds each of its writes by it instead.
 	WriteTimeout time.Duration
+	// Clock is the dashboard's clock (sessions, lockouts; nil: time.Now),
+	// so tests move past a 14-day timeout without waiting.
+	Clock func() time.Time
 }
 
 // New builds the server and starts its background work (cache invalidation
@@ -94,6 +99,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		limiter:   newIPLimiter(cfg.PublicRate, cfg.PublicBurst),
 		adminHash: opts.AdminTokenHash,
 		demoKey:   opts.DemoSiteKey,
+		clock:     opts.Clock,
 		ctx:       ctx,
 		stop:      stop,
 		modules:   modules,
@@ -179,6 +185,9 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub.Add(fiber.MethodGet, "/config", getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
+	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock}); err != nil {
+		return err
+	}
 
 	if err := s.mountModules(widgets.Routes{Public: pub, Admin: admin, Hooks: app}, writeTimeout); err != nil {
 		return err

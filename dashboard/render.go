@@ -1,0 +1,226 @@
+package dashboard
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/beckonhq/beckon/i18n"
+	"github.com/beckonhq/beckon/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/*
+var staticFS embed.FS
+
+// texts are the dashboard's words, per language (i18n/dashboard.json).
+var texts = i18n.MustLoad[map[string]string]("dashboard")
+
+// Lang is one language's texts, for templates: {{.L.T "key"}}, and
+// {{.L.F "key" "name" value}} for a text with {name} in it.
+type Lang struct {
+	Code  string
+	texts map[string]string
+}
+
+// T is the text of key; a missing key shows itself, which tests catch.
+func (l Lang) T(key string) string {
+	if s, ok := l.texts[key]; ok {
+		return s
+	}
+	return "[" + key + "]"
+}
+
+// F is T with {name} placeholders replaced by the pairs' values.
+func (l Lang) F(key string, pairs ...any) string {
+	s := l.T(key)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		s = strings.ReplaceAll(s, "{"+fmt.Sprint(pairs[i])+"}", fmt.Sprint(pairs[i+1]))
+	}
+	return s
+}
+
+// RoleName is a role's name in this language.
+func (l Lang) RoleName(role string) string { return l.T("role_" + role) }
+
+// Time shows a time in UTC, the same for every reader of a page.
+func (l Lang) Time(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+var langs = []string{"en", "ru", "uk"}
+
+// lang picks the page's language: ?lang= (remembered in a cookie), the
+// cookie, the user's, then the browser's Accept-Language.
+func (h *handler) lang(c *fiber.Ctx) Lang {
+	pick := func(code string) (Lang, bool) {
+		t, ok := texts[code]
+		return Lang{Code: code, texts: t}, ok
+	}
+	if q := c.Query("lang"); q != "" {
+		if l, ok := pick(q); ok {
+			h.setCookie(c, langCookie, q, 365*24*time.Hour)
+			return l
+		}
+	}
+	if l, ok := pick(c.Cookies(langCookie)); ok {
+		return l
+	}
+	if l, ok := pick(user(c).Locale); ok {
+		return l
+	}
+	l, _ := pick(c.AcceptsLanguages(langs...))
+	if l.texts == nil {
+		l, _ = pick("en")
+	}
+	return l
+}
+
+// funcs are the templates' helpers. safeURL passes the QR code's data:
+// URL, which this package makes itself, through html/template's filter.
+var funcs = template.FuncMap{
+	"safeURL": func(s string) template.URL {
+		if strings.HasPrefix(s, "data:image/png;base64,") {
+			return template.URL(s)
+		}
+		return ""
+	},
+}
+
+// pages are the templates, each parsed with the layout.
+type pages struct{ byName map[string]*template.Template }
+
+func loadPages() (*pages, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: template %s: %w", base, err)
+		}
+		p.byName[strings.TrimSuffix(base, ".html")] = t
+	}
+	return p, nil
+}
+
+// Page is what every template gets; Data is the page's own.
+type Page struct {
+	L        Lang
+	Title    string
+	User     store.User
+	SignedIn bool
+	CSRF     string
+	Flash    string
+	Error    string
+	Path     string
+	Style    string
+	// OIDCName is the provider's name when OIDC sign-in is on.
+	OIDCName string
+	Data     any
+}
+
+// render writes page name with status.
+func (h *handler) render(c *fiber.Ctx, status int, name, titleKey string, data any, errKey ...string) error {
+	l := h.lang(c)
+	s, ok := session(c)
+	p := Page{L: l, Title: l.T(titleKey), User: user(c), SignedIn: ok && !s.Pending2FA,
+		CSRF: h.csrfToken(c), Flash: h.takeFlash(c, l), Path: c.Path(), Style: StyleURL(), Data: data}
+	if h.oidc != nil {
+		p.OIDCName = h.oidc.Name
+	}
+	if len(errKey) > 0 && errKey[0] != "" {
+		p.Error = l.T(errKey[0])
+	}
+	return h.renderPage(c, status, name, p)
+}
+
+func (h *handler) renderPage(c *fiber.Ctx, status int, name string, p Page) error {
+	t, ok := h.pages.byName[name]
+	if !ok {
+		return fmt.Errorf("dashboard: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return fmt.Errorf("dashboard: render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentLanguage, p.L.Code)
+	c.Type("html", "utf-8")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// flash remembers a message key for the next page (after a redirect).
+func (h *handler) flash(c *fiber.Ctx, key string) { h.setCookie(c, flashCookie, key, time.Minute) }
+
+func (h *handler) takeFlash(c *fiber.Ctx, l Lang) string {
+	key := c.Cookies(flashCookie)
+	if key == "" {
+		return ""
+	}
+	h.setCookie(c, flashCookie, "", -1)
+	if _, ok := l.texts[key]; !ok {
+		return ""
+	}
+	return l.T(key)
+}
+
+// errorPage answers with a page that says what went wrong in words.
+func (h *handler) errorPage(c *fiber.Ctx, status int, key string) error {
+	return h.render(c, status, "error", key, nil, key)
+}
+
+func (h *handler) notFound(c *fiber.Ctx) error { return h.errorPage(c, http.StatusNotFound, "not_found") }
+
+// fail logs an unexpected error and shows the 500 page.
+func (h *handler) fail(c *fiber.Ctx, err error) error {
+	h.Log.Error("dashboard", "method", c.Method(), "path", c.Path(), "err", err)
+	return h.errorPage(c, http.StatusInternalServerError, "server_error")
+}
+
+// static files with their content hash as ETag.
+var staticETags = func() map[string]string {
+	m := map[string]string{}
+	entries, _ := staticFS.ReadDir("static")
+	for _, e := range entries {
+		b, _ := staticFS.ReadFile("static/" + e.Name())
+		sum := sha256.Sum256(b)
+		m[e.Name()] = `"` + hex.EncodeToString(sum[:8]) + `"`
+	}
+	return m
+}()
+
+// StyleURL is the stylesheet's address, versioned by its hash so it can
+// be cached for long.
+func StyleURL() string { return "/app/static/app.css?v=" + strings.Trim(staticETags["app.css"], `"`) }
+
+func serveStatic(c *fiber.Ctx) error {
+	name := c.Params("file")
+	etag, ok := staticETags[name]
+	if !ok {
+		return c.SendStatus(http.StatusNotFound)
+	}
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(http.StatusNotModified)
+	}
+	b, _ := staticFS.ReadFile("static/" + name)
+	c.Type(path.Ext(name))
+	return c.Send(b)
+}
