@@ -2,9 +2,11 @@ package proactive_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,3 +91,7 @@ func (h *hooks) next(t *testing.T) map[string]any {
 		return nil
 	}
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

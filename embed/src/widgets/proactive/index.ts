@@ -47,10 +47,11 @@ const TYPING_MS = 1200;
 
 const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b | 256).toString(16).slice(1)).join('');
 
-/** Up to two initials of a name ("Анна Петрова" → "АП"). */
+/** Up to two initials of a name, before any comma ("Анна Петрова, консультант" → "АП"). */
 const initials = (name: string) =>
   name
-    .split(/[\s,.-]+/)
+    .split(',')[0]
+    .split(/[\s.-]+/)
     .filter(Boolean)
     .slice(0, 2)
     .map((w) => w.charAt(0).toUpperCase())
