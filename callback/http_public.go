@@ -52,6 +52,7 @@ func (m *Module) createCallback(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	m.deps.Converted(c.UserContext(), site, w.ID, in.VisitorID) // an A/B experiment counts the request
 	if !created && stored.VisitorID != in.VisitorID {
 		// Someone else's request to this number is under way. Its id would
 		// only show this visitor a 404, and its progress is not theirs to see.

@@ -66,6 +66,7 @@ func (p *pools) claim(c *fiber.Ctx) error {
 	}
 	if offer.Shared != "" {
 		claims.WithLabelValues("shared").Inc()
+		p.converted(c, site, w.ID, in.VisitorID)
 		return c.JSON(fiber.Map{"code": offer.Shared})
 	}
 	if err := p.guard(c, site.ID, offer); err != nil {
@@ -86,7 +87,13 @@ func (p *pools) claim(c *fiber.Ctx) error {
 		return err
 	}
 	claims.WithLabelValues("code").Inc()
+	p.converted(c, site, w.ID, in.VisitorID)
 	return c.JSON(fiber.Map{"code": code})
+}
+
+// converted counts a claim for the widget's A/B experiment.
+func (p *pools) converted(c *fiber.Ctx, site *widgets.Site, widgetID, visitorID string) {
+	widgets.Deps{Conversions: p.d.Conversions}.Converted(c.UserContext(), site, widgetID, visitorID)
 }
 
 // guard counts the claims of the client's address on the pool in the

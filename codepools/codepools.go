@@ -42,6 +42,9 @@ type Deps struct {
 	// ClientIP is the visitor's address, through trusted proxies only
 	// (the claim guard counts per address).
 	ClientIP func(c *fiber.Ctx) string
+	// Conversions counts a claimed code as the widget's conversion in its
+	// A/B experiment (widgets.Deps.Conversions); nil counts nothing.
+	Conversions widgets.Conversions
 }
 
 type pools struct{ d Deps }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/beckonhq/beckon/experiments"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/widgets"
 )
@@ -32,6 +33,9 @@ type publicConfig struct {
 	body    []byte // JSON of GET /w/v1/{key}/config
 	etag    string
 	expires time.Time
+	// variants renders the config per visitor while a widget runs an A/B
+	// experiment; nil when none does (configvariants.go).
+	variants *configVariants
 }
 
 func (e *publicConfig) found() bool { return e.site != nil }
@@ -41,10 +45,13 @@ func (e *publicConfig) found() bool { return e.site != nil }
 // keeps its own; a change anywhere publishes the site key on configChannel
 // and every replica drops its entry.
 type configCache struct {
-	mu         sync.RWMutex
-	entries    map[string]*publicConfig
-	keys       map[string]string // site id → key, for ByID
-	generation atomic.Uint64     // bumped by every invalidation; see get
+	mu      sync.RWMutex
+	entries map[string]*publicConfig
+	keys    map[string]string // site id → key, for ByID
+	// exposures records who saw an experiment's variant; set when the
+	// modules are mounted (mountModules), before the server serves.
+	exposures  *experiments.Service
+	generation atomic.Uint64 // bumped by every invalidation; see get
 	load       func(ctx context.Context, key string) (*publicConfig, error)
 	keyOf      func(ctx context.Context, id string) (string, error)
 }
@@ -185,6 +192,9 @@ type publicWidget struct {
 	// HostedBy is the id of the enabled widget (a multi-button) that shows
 	// this widget's launcher instead of its own floating button.
 	HostedBy string `json:"hosted_by,omitempty"`
+	// Variant is the visitor's variant of the widget's A/B experiment
+	// (only with ?visitor_id= and while one runs).
+	Variant string `json:"variant,omitempty"`
 }
 
 // loadPublicConfig reads a site with its widgets and renders its public
@@ -201,29 +211,46 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	if err != nil {
 		return nil, err
 	}
-	resp := configResponse{
-		Site: publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region,
-			FollowBrowserLanguage: site.FollowBrowserLanguage},
-		Widgets: []publicWidget{},
+	// The body is put together from parts (configResponse's JSON), so that
+	// a visitor's variants can replace their widgets' parts.
+	siteJSON, err := json.Marshal(publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region,
+		FollowBrowserLanguage: site.FollowBrowserLanguage})
+	if err != nil {
+		return nil, err
 	}
+	cv := &configVariants{head: append(append([]byte(`{"site":`), siteJSON...), `,"widgets":[`...), exposures: s.cache.exposures}
 	hosts := hostsOf(site)
 	for _, w := range site.Widgets {
 		if !w.Enabled {
 			continue
 		}
-		bundle, _ := s.assets.BundleURL(s.modules[w.Type].Bundle())
-		resp.Widgets = append(resp.Widgets, publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public(), HostedBy: hosts[w.ID]})
+		m := s.modules[w.Type]
+		bundle, _ := s.assets.BundleURL(m.Bundle())
+		pw := publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public(), HostedBy: hosts[w.ID]}
+		part, err := json.Marshal(pw)
+		if err != nil {
+			return nil, err
+		}
+		if w.Experiment.Running() {
+			test, err := s.experimentArms(m, w, site, pw, len(cv.parts))
+			if err != nil {
+				return nil, err
+			}
+			cv.tests = append(cv.tests, test)
+		}
+		cv.parts = append(cv.parts, part)
 	}
-	body, err := json.Marshal(resp)
-	if err != nil {
-		return nil, err
-	}
+	body := cv.assemble(nil)
 	sum := sha256.Sum256(body)
+	cv.hash = hex.EncodeToString(sum[:12])
+	if len(cv.tests) == 0 {
+		cv = nil
+	}
 	origins := make(map[string]bool, len(site.Origins))
 	for _, o := range site.Origins {
 		origins[o] = true
 	}
-	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, variants: cv}, nil
 }
 
 // hostsOf maps each widget id an enabled Host (a multi-button) names to

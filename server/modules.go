@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/experiments"
 	"github.com/beckonhq/beckon/widgets"
 )
 
@@ -32,7 +33,7 @@ func moduleSet(list []widgets.Module, assets *embed.Assets) (map[string]widgets.
 func (s *Server) mountModules(r widgets.Routes, writeTimeout time.Duration) error {
 	deps := widgets.Deps{
 		Store: s.store, Log: s.log, Now: time.Now, Sites: s.cache, Activities: &widgets.Activities{}, Notifier: s.notifier.Sender,
-		ClientIP: s.clientIP, WriteTimeout: writeTimeout, PublicURL: s.cfg.PublicURL,
+		ClientIP: s.clientIP, WriteTimeout: writeTimeout, PublicURL: s.cfg.PublicURL, Conversions: s.experiments(),
 	}
 	for _, m := range s.order {
 		if err := m.Mount(deps, r); err != nil {
@@ -85,3 +86,24 @@ type adminRouter struct {
 func (a adminRouter) Add(method, path string, handlers ...fiber.Handler) fiber.Router {
 	return a.app.Add(method, "/api/v1"+path, append([]fiber.Handler{a.auth}, handlers...)...)
 }
+
+// experiments is the A/B experiments' recorder of exposures (by /config)
+// and conversions (by the modules), made once and kept by the cache.
+func (s *Server) experiments() *experiments.Service {
+	if s.cache.exposures == nil {
+		s.cache.exposures = experiments.NewService(s.store, s.log)
+	}
+	return s.cache.exposures
+}
+
+// experimentDeps are the experiments API's dependencies.
+func (s *Server) experimentDeps() experiments.Deps {
+	return experiments.Deps{Store: s.store, Modules: s.modules, Now: time.Now,
+		Changed: func(ctx context.Context, siteKey string) { s.configChanged(ctxOnly{ctx}, siteKey) },
+	}
+}
+
+// ctxOnly gives a context the shape configChanged takes from a request.
+type ctxOnly struct{ ctx context.Context }
+
+func (c ctxOnly) UserContext() context.Context { return c.ctx }

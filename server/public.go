@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/experiments"
+	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets"
 
 	"github.com/gofiber/fiber/v2"
@@ -126,13 +128,26 @@ func preflight(c *fiber.Ctx) error {
 // getConfig serves GET /w/v1/{siteKey}/config from the in-process cache.
 // Browsers revalidate every time (no-cache) and get a 304 while nothing
 // changed, so an owner's edit shows on the next page view.
+//
+// With ?visitor_id= (the loader's id) a widget that runs an A/B
+// experiment is served in the visitor's variant, named in its "variant";
+// without one, every widget shows its own settings.
 func getConfig(c *fiber.Ctx) error {
 	cfg := publicConfigOf(c)
+	body, etag := cfg.body, cfg.etag
+	if vid := c.Query("visitor_id"); vid != "" {
+		if !experiments.ValidVisitorID(vid) {
+			return validate.Field("visitor_id", "must be 32 lowercase hex digits, the visitor id the loader keeps")
+		}
+		if cfg.variants != nil {
+			body, etag = cfg.variants.forVisitor(c.UserContext(), cfg.site.ID, vid)
+		}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set(fiber.HeaderETag, cfg.etag)
-	if c.Get(fiber.HeaderIfNoneMatch) == cfg.etag {
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(http.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(cfg.body)
+	return c.Send(body)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/dashboard"
 	"github.com/beckonhq/beckon/embed"
+	"github.com/beckonhq/beckon/experiments"
 	"github.com/beckonhq/beckon/leads"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/triggerstats"
@@ -179,11 +180,12 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	adm(fiber.MethodPut, "/sites/:id/channels", s.putChannels)
 	adm(fiber.MethodPost, "/sites/:id/channels/:kind/test", s.testChannel)
 	leads.Mount(admin, leads.Deps{Store: s.store, Log: s.log, Ctx: s.ctx, WriteTimeout: writeTimeout})
+	experiments.Mount(admin, s.experimentDeps())
 
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
 	pub.Add(fiber.MethodOptions, "/*", preflight)
 	pub.Add(fiber.MethodGet, "/config", getConfig)
-	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP})
+	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP, Conversions: s.experiments()})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
 	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock}); err != nil {
 		return err

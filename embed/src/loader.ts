@@ -47,7 +47,7 @@ if (!siteKey) {
   const shows: string[] = [];
   let shadow: ShadowRoot;
   let locale: string;
-  let visitorId: string;
+  let visitorId = '';
   let site: SiteConfig['site'];
 
   // A top bar that pushes the page down left its widget id and height (see
@@ -158,15 +158,6 @@ if (!siteKey) {
       (site.follow_browser_language && known(navigator.language)) ||
       known(d.documentElement.lang) ||
       site.locale;
-    let id = '';
-    try {
-      id = localStorage.getItem('beckon_vid') || '';
-      if (!/^[0-9a-f]{32}$/.test(id)) localStorage.setItem('beckon_vid', (id = newId()));
-    } catch (e) {
-      // Storage blocked: an id for this page view only.
-      id = id || newId();
-    }
-    visitorId = id;
     // The widget that kept the room is gone: give it back.
     if (top[1] && !(cfg.widgets || []).some((wc) => wc.id == top[0])) {
       htmlStyle.marginTop = '';
@@ -215,8 +206,22 @@ if (!siteKey) {
     types.forEach(flush);
   };
 
+  // The visitor id comes first: /config serves a widget's A/B variant by
+  // it, the same on every page (docs/EXPERIMENTS.md).
+  try {
+    visitorId = localStorage.getItem('beckon_vid') || '';
+  } catch (e) {
+    // storage blocked
+  }
+  if (!/^[0-9a-f]{32}$/.test(visitorId))
+    try {
+      localStorage.setItem('beckon_vid', (visitorId = newId()));
+    } catch (e) {
+      // Storage blocked: an id for this page view only.
+    }
+
   Promise.all([
-    fetch(prefix + '/config', { credentials: 'omit' }).then((r) => {
+    fetch(prefix + '/config?visitor_id=' + visitorId, { credentials: 'omit' }).then((r) => {
       if (!r.ok) throw 'config: HTTP ' + r.status;
       return r.json();
     }),

@@ -39,6 +39,11 @@ export interface WidgetConfig<S = Record<string, unknown>> {
    * through beckon('open', id) alone.
    */
   hosted_by?: string;
+  /**
+   * The visitor's variant of the widget's A/B experiment (docs/EXPERIMENTS.md):
+   * the settings above are already that variant's.
+   */
+  variant?: string;
 }
 
 /** The body of GET /w/v1/{siteKey}/config. */

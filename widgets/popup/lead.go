@@ -108,6 +108,7 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 	if isNew {
 		leadsStored.Inc()
 	}
+	m.deps.Converted(ctx, site, w.ID, in.VisitorID) // an A/B experiment counts the lead
 	if err := m.announce(ctx, stored); err != nil {
 		return err
 	}

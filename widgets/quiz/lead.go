@@ -162,6 +162,7 @@ func (m *Module) saveLead(ctx context.Context, site *widgets.Site, s *store.Quiz
 		return m.publish(ctx, notify.EventLeadStarted, l)
 	case completed:
 		leadsStored.WithLabelValues("complete").Inc()
+		m.deps.Converted(ctx, site, l.WidgetID, l.VisitorID) // an A/B experiment counts the lead
 		m.tallies.lead(site, *s, false, now)
 	}
 	if l.Partial {
