@@ -93,7 +93,7 @@ const ShadowProbe = `(() => {
   const r = host.getBoundingClientRect();
   return { site: host.getAttribute('data-beckon-site'), width: r.width, height: r.height,
            html: host.shadowRoot.innerHTML,
-           configFetched: performance.getEntriesByType('resource').some(e => e.name.includes('/w/v1/') && e.name.endsWith('/config')) };
+           configFetched: performance.getEntriesByType('resource').some(e => e.name.includes('/w/v1/') && /\/config(\?|$)/.test(e.name)) };
 })()`
 
 type ShadowState struct {
