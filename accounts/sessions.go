@@ -71,7 +71,8 @@ func (s *Service) Session(ctx context.Context, token string) (store.Session, sto
 	return sess, u, nil
 }
 
-// Sessions lists the user's sessions that have not ended, newest first.
+// Sessions lists the user's signed-in sessions (not ended, not owing the
+// second step), newest first.
 func (s *Service) Sessions(ctx context.Context, userID string) ([]store.Session, error) {
 	all, err := s.Store.ListSessions(ctx, userID)
 	if err != nil {
@@ -80,7 +81,7 @@ func (s *Service) Sessions(ctx context.Context, userID string) ([]store.Session,
 	now := s.now()
 	live := all[:0]
 	for _, sess := range all {
-		if now.Before(sess.ExpiresAt) && now.Sub(sess.LastSeen) < s.IdleTimeout {
+		if now.Before(sess.ExpiresAt) && now.Sub(sess.LastSeen) < s.IdleTimeout && !sess.Pending2FA {
 			live = append(live, sess)
 		}
 	}

@@ -90,7 +90,8 @@ func (h *handler) login(c *fiber.Ctx) error {
 
 // lockedPage answers 429 with Retry-After and the wait in words.
 func (h *handler) lockedPage(c *fiber.Ctx, page, title string, data any, locked *accounts.LockedError) error {
-	secs := int(locked.RetryAfter.Round(time.Second) / time.Second)
+	// Rounded up: a client that waits exactly this long is let in.
+	secs := int((locked.RetryAfter + time.Second - 1) / time.Second)
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(secs, 1)))
 	l := h.lang(c)
 	s, ok := session(c)

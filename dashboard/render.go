@@ -185,7 +185,9 @@ func (h *handler) errorPage(c *fiber.Ctx, status int, key string) error {
 	return h.render(c, status, "error", key, nil, key)
 }
 
-func (h *handler) notFound(c *fiber.Ctx) error { return h.errorPage(c, http.StatusNotFound, "not_found") }
+func (h *handler) notFound(c *fiber.Ctx) error {
+	return h.errorPage(c, http.StatusNotFound, "not_found")
+}
 
 // fail logs an unexpected error and shows the 500 page.
 func (h *handler) fail(c *fiber.Ctx, err error) error {
