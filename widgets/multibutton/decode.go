@@ -49,4 +49,3 @@ func fieldError(parent string, err error) error {
 	}
 	return &validate.Error{Field: field, Message: se.Message}
 }
-
