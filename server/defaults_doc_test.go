@@ -126,6 +126,7 @@ var requiredSettings = map[string]map[string]any{
 	"quiz":        {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
 	"popup":       {"title": "Free delivery this week"},
 	"multibutton": {"channels": []any{map[string]any{"type": "phone", "value": "+7 495 123-45-67"}}},
+	"proactive":   {"name": "Anna", "text": "Looking for a boiler?", "triggers": map[string]any{"on": []any{map[string]any{"type": "manual"}}}},
 }
 
 // servedTypes are the widget types of the modules a server offers

@@ -11,6 +11,7 @@ import (
 	"github.com/beckonhq/beckon/widgets/countdown"
 	"github.com/beckonhq/beckon/widgets/multibutton"
 	"github.com/beckonhq/beckon/widgets/popup"
+	"github.com/beckonhq/beckon/widgets/proactive"
 	"github.com/beckonhq/beckon/widgets/quiz"
 	"github.com/beckonhq/beckon/widgets/socialproof"
 )
@@ -27,5 +28,6 @@ func Modules(cfg config.Config, telephony callback.Provider) []widgets.Module {
 		quiz.NewModule(quiz.ModuleOptions{AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
 		popup.NewModule(popup.ModuleOptions{}),
 		multibutton.NewModule(multibutton.ModuleOptions{}),
+		proactive.NewModule(proactive.ModuleOptions{}),
 	}
 }
