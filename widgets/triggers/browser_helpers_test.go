@@ -61,6 +61,16 @@ var clockScript = fmt.Sprintf(`window.__reads = 0; window.__beckonClock = () => 
 // whose clock the test moves.
 func newPage(t testing.TB, blocks ...string) (*page, []string) {
 	t.Helper()
+	var bodies []map[string]any
+	for _, b := range blocks {
+		bodies = append(bodies, map[string]any{"type": "quiz", "settings": quizWith(b)})
+	}
+	return newSitePage(t, bodies...)
+}
+
+// newSitePage is newPage with any widgets: the bodies of their creation.
+func newSitePage(t testing.TB, bodies ...map[string]any) (*page, []string) {
+	t.Helper()
 	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{})
 	p := &page{ts: ts, t: t, lang: "ru"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -81,9 +91,8 @@ window.__trace=[];beckon('on','*',function(n,d){__trace.push(n+' '+(d&&d.id||'')
 	site := ts.CreateSite("Котлы", srv.URL)
 	p.siteID, p.key, p.origin = site["id"].(string), site["key"].(string), srv.URL
 	var ids []string
-	for _, b := range blocks {
-		w := ts.CreateWidget(p.siteID, map[string]any{"type": "quiz", "settings": quizWith(b)})
-		ids = append(ids, w["id"].(string))
+	for _, b := range bodies {
+		ids = append(ids, ts.CreateWidget(p.siteID, b)["id"].(string))
 	}
 	ctx, problems := servertest.Browser(t)
 	t.Cleanup(func() { servertest.NoProblems(t, problems()) })

@@ -28,6 +28,8 @@ export function triggerable(ctx: WidgetContext<any>, show: (trigger: string) => 
   window.beckon('on', 'trigger:show', (d: { id: string; trigger: string }) => {
     if (d.id === id && show(d.trigger)) tell('shown', d.trigger);
   });
-  tell('ready');
+  // After the factory has its reporter: a widget the engine shows at once
+  // calls it from show() (its open() tells 'opened').
+  Promise.resolve().then(() => tell('ready'));
   return { opened: () => tell('opened'), closed: () => tell('closed'), converted: () => tell('converted') };
 }

@@ -14,11 +14,16 @@
 //   wanted while another is on screen is dropped for this page view, so
 //   closing one pop-up never brings the next;
 // - nothing shows while the visitor types or while the tab is hidden: it
-//   waits, and shows when that ends.
+//   waits, and shows when that ends;
+// - the owner's push (live.ts, or the social-proof bundle's 'live:show')
+//   is a manual trigger the server pulls: same conditions and caps;
+// - what became of each showing it caused is reported (report.ts).
 
 import type { WidgetFactory } from '../types';
 import type { Block, EngineSettings } from './block';
-import { capped, isPhone, welcome } from './rules';
+import { listen, type Push } from './live';
+import { reporter } from './report';
+import { capped, isPhone, onPages, welcome } from './rules';
 import { open } from './state';
 import { READ_IDLE, typing, watch } from './watch';
 
@@ -49,7 +54,7 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
   const d = document;
   const cfg = ctx.widget.settings;
   const t0 = now();
-  const store = open(ctx.site.key, t0, location.search);
+  const store = open(ctx.site.key, t0, location.search, d.referrer);
   const st = store.state;
   const pageStart = t0 - performance.now();
   const phone = isPhone();
@@ -58,6 +63,9 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     .map((wc) => ({ id: wc.id, b: wc.settings.triggers, ready: false, want: '', done: false }));
   const byId = (id: string) => entries.filter((e) => e.id === id)[0];
   const uses = (e: Entry, type: string) => e.b.on.some((t) => t.type === type);
+  const report = reporter(ctx.base, ctx.site.key, ctx.visitorId, st.u || st.r || '');
+  /** The trigger of each widget's showing on this page view, until it closes: what a conversion is attributed to. */
+  const by: Record<string, string> = {};
 
   /** The interrupting widget on screen ('' none); shownByUs: the engine showed it; won: it converted meanwhile. */
   let onScreen = '';
@@ -97,6 +105,8 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     }
   });
   on('trigger:shown', (x) => {
+    by[x.id] = x.trigger || '';
+    report(x.id, 'shown', by[x.id]);
     store.change(x.id, (s) => {
       s.c++;
       s.t = now();
@@ -106,25 +116,38 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     won = false;
   });
   on('trigger:converted', (x) => {
+    if (by[x.id]) report(x.id, 'converted', by[x.id]);
+    by[x.id] = '';
     store.change(x.id, (s) => (s.x = 1));
     if (x.id === onScreen) won = true;
   });
   on('trigger:closed', (x) => {
     if (x.id !== onScreen) return;
-    if (shownByUs && !won) store.change(x.id, (s) => s.d++);
+    if (shownByUs && !won) {
+      store.change(x.id, (s) => s.d++);
+      if (by[x.id]) report(x.id, 'closed', by[x.id]);
+    }
+    by[x.id] = '';
     onScreen = '';
   });
-  // beckon('show', id): the manual trigger, through the same conditions and caps.
-  const manual = (id: string) => {
+  // beckon('show', id) and the owner's push: triggers that come from
+  // outside, through the same conditions and caps.
+  const pull = (id: string, type: string) => {
     const e = byId(id);
-    if (e && uses(e, 'manual')) {
+    if (e && uses(e, type)) {
       e.done = false;
-      e.want = 'manual';
+      e.want = type;
       check();
     }
   };
-  on('show', (x) => manual(x.id));
-  cfg.shows.forEach(manual);
+  on('show', (x) => pull(x.id, 'manual'));
+  cfg.shows.forEach((id) => pull(id, 'manual'));
+  // A push may name pages of its own, on top of the widget's.
+  const push = (p: Push) => (!p.pages || onPages(p.pages, location.pathname)) && pull(p.id, 'push');
+  on('live:show', push as (x: Detail) => void);
+  const pushed = entries.filter((e) => uses(e, 'push'))[0];
+  // Without a social-proof widget nobody brings the pushes: fetch them.
+  if (pushed && !ctx.shadow.querySelector('[data-type="social_proof"]')) listen(ctx, pushed.id);
 
   if (!entries.length) return;
   const pg = watch(

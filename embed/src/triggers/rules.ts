@@ -23,11 +23,15 @@ export function isPhone(): boolean {
   return matchMedia('(max-width: 767px), (hover: none) and (pointer: coarse)').matches;
 }
 
+/** Whether path is one of pages: in include (or include is empty) and not in exclude. */
+export function onPages(pages: { include?: string[]; exclude?: string[] }, path: string): boolean {
+  const any = (list?: string[]) => !!list && list.some((p) => matches(p, path));
+  return (!pages.include || !pages.include.length || any(pages.include)) && !any(pages.exclude);
+}
+
 /** The conditions that hold for the whole page view: pages, device, visitor, source. */
 export function welcome(b: Block, path: string, phone: boolean, st: State): boolean {
-  const any = (list: string[]) => list.some((p) => matches(p, path));
-  if (b.pages.include.length && !any(b.pages.include)) return false;
-  if (any(b.pages.exclude)) return false;
+  if (!onPages(b.pages, path)) return false;
   if (b.device !== 'any' && (b.device === 'phone') !== phone) return false;
   if (b.visitor !== 'any' && (b.visitor === 'new') !== (st.n <= 1)) return false;
   if (b.utm_source.length && b.utm_source.indexOf(st.u) < 0) return false;

@@ -32,6 +32,8 @@ export interface State {
   p: number;
   /** utm_source of this visit, lower case ('' when none). */
   u: string;
+  /** Host of the page that referred the visit's first page ('' when none, or the site itself). */
+  r?: string;
   w: Record<string, Seen>;
 }
 
@@ -45,7 +47,7 @@ export interface Store {
 }
 
 /** Reads the state of site key and counts this page view at time now. */
-export function open(key: string, now: number, search: string): Store {
+export function open(key: string, now: number, search: string, referrer: string): Store {
   const name = 'beckon_trg_' + key;
   const read = (): State | null => {
     try {
@@ -69,6 +71,7 @@ export function open(key: string, now: number, search: string): Store {
     st.s = now;
     st.p = 0;
     st.u = utm;
+    st.r = hostOf(referrer);
   } else if (utm) st.u = utm;
   st.p++;
   st.l = now;
@@ -94,4 +97,14 @@ export function open(key: string, now: number, search: string): Store {
       write(fresh);
     },
   };
+}
+
+/** The host of an address other than this site's; '' for none or this site. */
+function hostOf(url: string): string {
+  try {
+    const h = new URL(url).hostname.toLowerCase();
+    return h === location.hostname ? '' : h;
+  } catch (e) {
+    return '';
+  }
 }

@@ -11,6 +11,7 @@
 //
 // Page events: callback:requested {id}, callback:status {id, status, reason}.
 
+import { triggerable } from '../../triggers/client';
 import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
 import { adoptStyle, focusables, h, icon } from '../_shared/dom';
@@ -419,6 +420,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   function accepted(j: { id: string; status?: string }, slot: string) {
     requestId = j.id;
     ctx.emit('callback:requested', { id: j.id });
+    trig.converted();
     showView('status');
     heading.focus();
     if (slot) {
@@ -603,6 +605,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   function open() {
     if (isOpen) return;
     isOpen = true;
+    trig.opened();
     returnFocus = (ctx.shadow.activeElement as HTMLElement | null) || (document.activeElement as HTMLElement | null);
     panel.hidden = false;
     backdrop.hidden = false;
@@ -620,6 +623,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   function close() {
     if (!isOpen) return;
     isOpen = false;
+    trig.closed();
     panel.hidden = true;
     backdrop.hidden = true;
     fab.setAttribute('aria-expanded', 'false');
@@ -627,6 +631,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     returnFocus = null;
     back.focus();
   }
+
+  // The trigger engine (docs/TRIGGERS.md): a trigger of settings.triggers
+  // opens the panel when it is shut; every opening, closing and request is
+  // told, so no triggered pop-up covers the open panel.
+  const trig = triggerable(ctx, () => !isOpen && (open(), true));
 
   fab.addEventListener('click', () => (isOpen ? close() : open()));
   // Ask for the availability as the visitor reaches for the button (a

@@ -19,8 +19,13 @@
 // page's element matched by settings.selector, in a shadow root of its own,
 // its final height reserved from the moment it is inserted).
 //
+// Triggers (settings.triggers, docs/TRIGGERS.md; bars and the floating card
+// only): the timer loads as usual but stays off screen until the trigger
+// engine shows it; a top bar then overlays the page, never pushes it.
+//
 // Page events: countdown:shown {id, deadline}, countdown:expired {id}.
 
+import { triggerable, type Reporter } from '../../triggers/client';
 import type { WidgetFactory } from '../../types';
 import { palette } from '../_shared/color';
 import { adoptStyle, h, icon } from '../_shared/dom';
@@ -40,6 +45,7 @@ interface Settings {
   on_expire?: string;
   expired_message?: Record<string, string>;
   redirect_url?: string;
+  triggers?: unknown;
   // Only hints for the size of the inline frame before the server answers;
   // the deadline itself always comes from the server.
   deadline?: string;
@@ -125,7 +131,9 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const closedKey = 'beckon_cd_closed_' + id;
   const title = own(settings.title) || t.title;
   const pusher = pagePush(ctx.site.key, id);
-  const push = placement === 'top_bar' && settings.top_bar !== 'overlay' ? pusher : null;
+  // A bar shown by a trigger appears later: it must not push the page.
+  const byTriggers = !!settings.triggers && !isInline;
+  const push = placement === 'top_bar' && settings.top_bar !== 'overlay' && !byTriggers ? pusher : null;
   // This widget kept room on an earlier view but no longer pushes: give it back.
   if (!push && pusher.kept()) pusher.clear();
 
@@ -171,7 +179,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   let finished = false; // expired and acted on
   let gone = false; // removed for good (on_expire hide, or no timer to show)
   let loading = false;
-  let dismissed = !isInline && session.get(closedKey);
+  // With triggers the engine's caps decide when it shows again, not the session.
+  let dismissed = !isInline && !byTriggers && session.get(closedKey);
+  /** Triggers: off screen until the engine (or the page API) shows it. */
+  let waiting = byTriggers;
+  let trig: Reporter | null = null;
   let host: HTMLElement | null = null; // inline: the element in the page
   let label = '';
   let shownFor = 0; // the deadline countdown:shown was emitted for
@@ -213,7 +225,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   // ---- where it shows --------------------------------------------------------
   /** Puts a bar or a card on the screen (an inline frame is in the page already). */
   function show() {
-    if (isInline || dismissed || gone || wrap.isConnected) return;
+    if (isInline || dismissed || gone || waiting || wrap.isConnected) return;
     ctx.root.appendChild(wrap);
     inset();
   }
@@ -258,13 +270,31 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   /** The close button: hidden for this browser session. */
   function dismiss() {
     if (isInline) return unshow();
+    if (trig && wrap.isConnected) trig.closed();
     dismissed = true;
     session.set(closedKey, true);
     unshow();
   }
 
+  /**
+   * Triggers: the timer has something to show (its deadline, or its
+   * message), so the engine may show it now.
+   */
+  function arm() {
+    if (!byTriggers || trig) return;
+    trig = triggerable(ctx, () => {
+      if (gone || wrap.isConnected) return false;
+      waiting = dismissed = false;
+      if (running) start();
+      else show();
+      return wrap.isConnected;
+    });
+  }
+
   /** Removes the widget for good. */
   function remove() {
+    // Gone from the screen by itself (expired): the engine's one interruption is free again.
+    if (trig && wrap.isConnected) trig.closed();
     gone = true;
     stop();
     if (host) host.remove();
@@ -392,6 +422,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     running = true;
     finished = false;
     tick();
+    arm();
     show();
     if (shownFor !== deadline && (isInline || wrap.isConnected)) {
       shownFor = deadline;
@@ -442,6 +473,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
         clock.hidden = true;
         titleEl.hidden = true;
       }
+      arm();
       show();
       return;
     }
@@ -491,9 +523,10 @@ const factory: WidgetFactory<Settings> = (ctx) => {
         }
         return;
       }
-      dismissed = false;
+      dismissed = waiting = false;
       session.set(closedKey, false);
       if (gone) return;
+      if (trig && !wrap.isConnected) trig.opened();
       if (running) start();
       else if (finished) show();
       else load();
