@@ -356,7 +356,7 @@ func maxAge(set *Settings) time.Duration { return time.Duration(set.MaxAgeHours)
 // showFrame is the frame of a push, or nil when the pushed widget has been
 // disabled or lost its push trigger since.
 func (h *hub) showFrame(site *widgets.Site, msg Message) *frame {
-	if msg.ID == "" || pushable(site, msg.Widget) != nil {
+	if msg.PushID == "" || pushable(site, msg.Widget) != nil {
 		return nil
 	}
 	f, err := newFrame(showMessageOf(msg))

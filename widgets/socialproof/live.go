@@ -198,7 +198,10 @@ type liveRequest struct {
 	// set is the social proof widget's settings; nil for a push-only
 	// member: a widget with a push trigger on a page without social proof,
 	// which gets pushes and no events or counts.
-	set       *Settings
+	set *Settings
+	// noPushes: a push-only member of a site where no widget accepts
+	// pushes; its hello says so, and the page closes the connection.
+	noPushes  bool
 	visitorID string
 	page      string
 	since     cursor
@@ -209,7 +212,8 @@ type liveRequest struct {
 // (S: the seq of the last event the client got; a time from older widgets).
 // widget_id may be left out when the site has one social proof widget; it
 // may also name an enabled widget of any type whose trigger block has a
-// push trigger (a push-only member).
+// push trigger. Such a connection is a push-only member, and so is one of a
+// social proof widget with only=push (a page where it shows no notices).
 func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 	site := widgets.SiteOf(c)
 	req := &liveRequest{site: site, visitorID: c.Query("visitor_id"), page: c.Query("page", "/"), ip: l.deps.ClientIP(c)}
@@ -220,6 +224,13 @@ func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 		req.widget = w
 	} else {
 		return nil, api.NotFound("social_proof widget (or widget with a push trigger)")
+	}
+	switch only := c.Query("only"); only {
+	case "":
+	case "push":
+		req.set, req.noPushes = nil, !acceptsPushes(site)
+	default:
+		return nil, &validate.Error{Field: "only", Message: "want push, or nothing"}
 	}
 	if err := validate.Line("visitor_id", req.visitorID, false, 64); err != nil {
 		return nil, err
@@ -252,7 +263,7 @@ func tooManyConnections() error {
 // as they are published; newest is the largest seq among them.
 func (l *live) hello(ctx context.Context, req *liveRequest) (msg helloMessage, seen []string, newest int64, err error) {
 	if req.set == nil {
-		return helloMessage{Type: "hello", Events: []PublicEventView{}, Now: l.deps.Now().UTC()}, nil, 0, nil
+		return helloMessage{Type: "hello", Events: []PublicEventView{}, NoPushes: req.noPushes, Now: l.deps.Now().UTC()}, nil, 0, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, api.StoreDeadline)
 	defer cancel()

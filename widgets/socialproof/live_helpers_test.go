@@ -161,7 +161,9 @@ type liveMsg struct {
 	Event   map[string]any            `json:"event"`
 	ID      string                    `json:"id"`
 	Viewers *struct{ Site, Page int } `json:"viewers"`
-	// Widget and Pages are a show frame's (a push).
+	NoPushes bool                     `json:"no_pushes"`
+	// PushID, Widget and Pages are a show frame's (a push).
+	PushID string              `json:"push_id"`
 	Widget string              `json:"widget"`
 	Pages  map[string][]string `json:"pages"`
 }

@@ -16,6 +16,9 @@ type (
 		Type    string            `json:"type"` // hello
 		Events  []PublicEventView `json:"events"`
 		Viewers *viewerCounts     `json:"viewers,omitempty"`
+		// NoPushes tells a push-only member that no widget of the site
+		// accepts pushes: it may close (only=push).
+		NoPushes bool `json:"no_pushes,omitempty"`
 		// Now is the server's clock: the widget measures events' ages on it.
 		Now time.Time `json:"now"`
 	}
@@ -34,8 +37,8 @@ type (
 	// showMessage opens a widget the owner pushed, on the pages that
 	// match (the browser checks them, with its trigger block's).
 	showMessage struct {
-		Type   string          `json:"type"` // show
-		ID     string          `json:"id"`   // the push's: shown once
+		Type   string          `json:"type"`    // show
+		PushID string          `json:"push_id"` // a page shows one push once
 		Widget string          `json:"widget"`
 		Pages  *triggers.Pages `json:"pages"`
 	}
@@ -43,8 +46,9 @@ type (
 		Events  []PublicEventView `json:"events"`
 		Viewers *viewerCounts     `json:"viewers,omitempty"`
 		// Show are the site's pushes of the last minute (showMessage).
-		Show []json.RawMessage `json:"show"`
-		Now  time.Time         `json:"now"`
+		Show     []json.RawMessage `json:"show"`
+		NoPushes bool              `json:"no_pushes,omitempty"` // as the hello's
+		Now      time.Time         `json:"now"`
 	}
 )
 

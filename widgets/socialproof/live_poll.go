@@ -20,7 +20,7 @@ func (l *live) pollRoute(c *fiber.Ctx) error {
 		l.hub.touchPoller(req.site.ID, req.visitorID, req.page)
 	}
 	ctx := c.UserContext()
-	answer := pollAnswer{Events: []PublicEventView{}, Now: l.deps.Now().UTC()}
+	answer := pollAnswer{Events: []PublicEventView{}, NoPushes: req.noPushes, Now: l.deps.Now().UTC()}
 	if req.set != nil { // else a push-only member: pushes alone
 		recent, err := l.hub.st.RecentEvents(ctx, req.site.ID, helloEvents)
 		if err != nil {

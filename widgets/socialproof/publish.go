@@ -15,12 +15,13 @@ func Channel(siteID string) string { return "sp:" + siteID }
 // Message is what a site's channel carries: {"kind":"event","event":{…}}
 // for a new event (the stored event, name as sent: each replica formats
 // it for its widgets), {"kind":"delete","id":"…"}, or
-// {"kind":"show","id":"<push id>","widget":"…","pages":{…}} for a widget
+// {"kind":"show","push_id":"…","widget":"…","pages":{…}} for a widget
 // the owner pushed (push.go).
 type Message struct {
 	Kind   string          `json:"kind"`
 	Event  *store.Event    `json:"event,omitempty"`
 	ID     string          `json:"id,omitempty"`
+	PushID string          `json:"push_id,omitempty"`
 	Widget string          `json:"widget,omitempty"`
 	Pages  *triggers.Pages `json:"pages,omitempty"`
 }

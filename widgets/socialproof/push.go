@@ -79,7 +79,7 @@ func (m *Module) pushAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := m.push(ctx, siteID, Message{Kind: KindShow, ID: id, Widget: widgetID, Pages: &in.Pages}); err != nil {
+	if err := m.push(ctx, siteID, Message{Kind: KindShow, PushID: id, Widget: widgetID, Pages: &in.Pages}); err != nil {
 		return err
 	}
 	online, _, err := m.deps.Store.PresenceCounts(ctx, siteID)
@@ -88,7 +88,7 @@ func (m *Module) pushAPI(c *fiber.Ctx) error {
 	}
 	pushesSent.Inc()
 	m.deps.Log.Info("social proof: widget pushed", "site", siteID, "widget", widgetID, "push", id, "online", online)
-	return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": id, "online": online})
+	return c.Status(http.StatusAccepted).JSON(fiber.Map{"push_id": id, "online": online})
 }
 
 // checkPushPages checks and fills pages by the trigger block's own rules,
@@ -119,6 +119,16 @@ func pushable(site *widgets.Site, widgetID string) error {
 		return validate.Field("widget_id", `widget %s does not accept pushes; add {"type":"push"} to its settings.triggers.on`, widgetID)
 	}
 	return nil
+}
+
+// acceptsPushes says whether any enabled widget of site has a push trigger.
+func acceptsPushes(site *widgets.Site) bool {
+	for _, w := range site.Widgets {
+		if w.Enabled && triggers.Of(w.Parsed).Has(pushTrigger) {
+			return true
+		}
+	}
+	return false
 }
 
 // pushAllowed counts one push of the widget and refuses it past
@@ -173,7 +183,7 @@ func showMessageOf(msg Message) showMessage {
 	if pages == nil {
 		pages = &triggers.Pages{Include: []string{}, Exclude: []string{}}
 	}
-	return showMessage{Type: "show", ID: msg.ID, Widget: msg.Widget, Pages: pages}
+	return showMessage{Type: "show", PushID: msg.PushID, Widget: msg.Widget, Pages: pages}
 }
 
 // keptPushes are the site's pushes of the last pushKept, for a poll.

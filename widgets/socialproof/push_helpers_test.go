@@ -29,7 +29,7 @@ func (s liveSite) push(widget string, body any) servertest.Response {
 
 // pushed is the push API's answer.
 type pushed struct {
-	ID     string `json:"id"`
+	ID     string `json:"push_id"`
 	Online int    `json:"online"`
 }
 
@@ -47,7 +47,7 @@ func (s liveSite) mustPush(t *testing.T, widget string, body any) pushed {
 // showMsg is a show frame (or one entry of a poll's show).
 type showMsg struct {
 	Type   string `json:"type"`
-	ID     string `json:"id"`
+	ID     string `json:"push_id"`
 	Widget string `json:"widget"`
 	Pages  struct {
 		Include []string `json:"include"`

@@ -109,7 +109,7 @@ func TestPushReachesEveryConnection(t *testing.T) {
 			t.Fatalf("online %d, want 5 (WebSocket, SSE, push-only and two pollers)", p.Online)
 		}
 		for name, m := range map[string]liveMsg{"social proof": readShow(t, ws, 2*time.Second), "push-only": readShow(t, member, 2*time.Second)} {
-			if m.ID != p.ID || m.Widget != popup || !slices.Equal(m.Pages["include"], []string{"/catalog/*"}) ||
+			if m.PushID != p.ID || m.Widget != popup || !slices.Equal(m.Pages["include"], []string{"/catalog/*"}) ||
 				!slices.Equal(m.Pages["exclude"], []string{"/catalog/old"}) {
 				t.Fatalf("%s WebSocket: show %+v, want push %s of %s with its pages", name, m, p.ID, popup)
 			}
@@ -152,4 +152,31 @@ func TestPushOnlyMemberNeedsPushTrigger(t *testing.T) {
 	}
 	r := ts.Request("GET", "/w/v1/"+s.key+"/live/poll?"+manual.query("v1", "/"), nil, "Origin", shopOrigin)
 	servertest.ExpectStatus(t, r, http.StatusNotFound)
+}
+
+// A social proof widget on a page where it shows no notices (left out by
+// its pages, or a phone) still carries the pushes: it connects with
+// only=push, gets no events, and is told when no widget accepts pushes.
+func TestPushOnlySocialProof(t *testing.T) {
+	ts := startLive(t, servertest.NewStore(t, "embedded"), fastLive)
+	s := newLiveSite(t, ts, nil)
+	s.post(t, purchaseEvent("order-1", "Maria", time.Hour))
+	if hello := recv(t, s.connect(t, "v1", "/checkout", "only", "push"), 2*time.Second); !hello.NoPushes || len(hello.Events) != 0 {
+		t.Fatalf("hello without pushable widgets %+v, want no_pushes and no events", hello)
+	}
+	popup := s.pushPopup(t, pushable)
+	member := s.connect(t, "v1", "/checkout", "only", "push")
+	if hello := recv(t, member, 2*time.Second); hello.NoPushes || len(hello.Events) != 0 || hello.Viewers != nil {
+		t.Fatalf("hello with a pushable pop-up %+v, want pushes and no events or counts", hello)
+	}
+	s.post(t, purchaseEvent("order-2", "Ivan", 0))
+	p := s.mustPush(t, popup, nil)
+	if m := readShow(t, member, 2*time.Second); m.PushID != p.ID {
+		t.Fatalf("show %+v, want push %s (and no event before it)", m, p.ID)
+	}
+	r := ts.Request("GET", "/w/v1/"+s.key+"/live/poll?"+s.query("v2", "/", "only", "everything"), nil, "Origin", shopOrigin)
+	servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)
+	if got := r.ErrorField(t); got != "only" {
+		t.Fatalf("field %q, want only", got)
+	}
 }
