@@ -156,12 +156,12 @@ func purchaseEvent(id, name string, ago time.Duration) map[string]any {
 
 // liveMsg is one liveMsg of the feed.
 type liveMsg struct {
-	Type    string                    `json:"type"`
-	Events  []map[string]any          `json:"events"`
-	Event   map[string]any            `json:"event"`
-	ID      string                    `json:"id"`
-	Viewers *struct{ Site, Page int } `json:"viewers"`
-	NoPushes bool                     `json:"no_pushes"`
+	Type     string                    `json:"type"`
+	Events   []map[string]any          `json:"events"`
+	Event    map[string]any            `json:"event"`
+	ID       string                    `json:"id"`
+	Viewers  *struct{ Site, Page int } `json:"viewers"`
+	NoPushes bool                      `json:"no_pushes"`
 	// PushID, Widget and Pages are a show frame's (a push).
 	PushID string              `json:"push_id"`
 	Widget string              `json:"widget"`
