@@ -51,14 +51,14 @@ func startDash(t *testing.T, st store.Store, cfg func(*config.Config)) *dash {
 // browser is one person's browser: its own cookies, redirects not
 // followed, so each step's answer can be checked.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	d      *dash
 	client *http.Client
 	// UA names the browser in the sessions list.
 	UA string
 }
 
-func (d *dash) browser(t *testing.T, ua string) *browser {
+func (d *dash) browser(t testing.TB, ua string) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, d: d, UA: ua, client: &http.Client{Jar: jar, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -126,21 +126,21 @@ func (b *browser) submit(from, action string, form url.Values) page {
 	return b.post(action, form)
 }
 
-func wantStatus(t *testing.T, what string, p page, status int) {
+func wantStatus(t testing.TB, what string, p page, status int) {
 	t.Helper()
 	if p.Status != status {
 		t.Fatalf("%s: status %d, want %d; body: %.600s", what, p.Status, status, p.Body)
 	}
 }
 
-func wantRedirect(t *testing.T, what string, p page, to string) {
+func wantRedirect(t testing.TB, what string, p page, to string) {
 	t.Helper()
 	if p.Status != http.StatusSeeOther || p.Location() != to {
 		t.Fatalf("%s: %d to %q, want 303 to %q; body: %.300s", what, p.Status, p.Location(), to, p.Body)
 	}
 }
 
-func wantBody(t *testing.T, what string, p page, texts ...string) {
+func wantBody(t testing.TB, what string, p page, texts ...string) {
 	t.Helper()
 	for _, s := range texts {
 		if !strings.Contains(p.Body, s) {

@@ -117,7 +117,7 @@ func sessionIDOf(t *testing.T, body, ua string) string {
 	return ""
 }
 
-func userID(t *testing.T, d *dash, email string) string {
+func userID(t testing.TB, d *dash, email string) string {
 	t.Helper()
 	u, err := d.Store.UserByEmail(t.Context(), email)
 	if err != nil {
