@@ -125,6 +125,7 @@ var requiredSettings = map[string]map[string]any{
 	"countdown":   {"mode": "evergreen", "duration_seconds": 900},
 	"quiz":        {"steps": []any{map[string]any{"id": "wish", "type": "text", "title": "What would you like?"}}},
 	"popup":       {"title": "Free delivery this week"},
+	"game":        {"prizes": []any{map[string]any{"id": "ten", "title": "10% off", "weight": 1, "stock": nil}}},
 	"multibutton": {"channels": []any{map[string]any{"type": "phone", "value": "+7 495 123-45-67"}}},
 	"proactive":   {"name": "Anna", "text": "Looking for a boiler?", "triggers": map[string]any{"on": []any{map[string]any{"type": "manual"}}}},
 }

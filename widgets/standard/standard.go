@@ -9,6 +9,7 @@ import (
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/widgets"
 	"github.com/beckonhq/beckon/widgets/countdown"
+	"github.com/beckonhq/beckon/widgets/game"
 	"github.com/beckonhq/beckon/widgets/multibutton"
 	"github.com/beckonhq/beckon/widgets/popup"
 	"github.com/beckonhq/beckon/widgets/proactive"
@@ -27,6 +28,7 @@ func Modules(cfg config.Config, telephony callback.Provider) []widgets.Module {
 		socialproof.NewModule(),
 		quiz.NewModule(quiz.ModuleOptions{AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
 		popup.NewModule(popup.ModuleOptions{}),
+		game.NewModule(),
 		multibutton.NewModule(multibutton.ModuleOptions{}),
 		proactive.NewModule(proactive.ModuleOptions{}),
 	}
