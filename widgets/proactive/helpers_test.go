@@ -95,3 +95,8 @@ func (h *hooks) next(t *testing.T) map[string]any {
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -178,12 +178,23 @@ const factory: WidgetFactory<Proactive> = (ctx) => {
       err.textContent = '';
       field.removeAttribute('aria-invalid');
     });
+    // Enter sends, as in a messenger; Shift+Enter starts a new line. The
+    // line break of a sending Enter is refused where it arrives too, for
+    // input that delivers the character apart from the key (automation,
+    // some virtual keyboards).
+    let sending = false;
     field.addEventListener('keydown', (e) => {
-      // Enter sends, as in a messenger; Shift+Enter starts a new line.
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      sending = e.key === 'Enter' && !e.shiftKey && !e.isComposing;
+      if (sending) {
         e.preventDefault();
         form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit', { cancelable: true }));
       }
+    });
+    field.addEventListener('beforeinput', (e) => {
+      if (sending && (e.inputType === 'insertLineBreak' || e.inputType === 'insertParagraph')) e.preventDefault();
+    });
+    field.addEventListener('keyup', () => {
+      sending = false;
     });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -285,9 +296,11 @@ const factory: WidgetFactory<Proactive> = (ctx) => {
     function done(d: Record<string, unknown>) {
       const how = ask === 'none' ? t.thanksNone : d.phone && d.email ? t.thanksAny : d.phone ? t.thanksPhone : d.email ? t.thanksEmail : t.thanksAny;
       const ok = h('p', { class: 'ok', role: 'status', tabindex: -1 }, say(s.thanks) || how);
+      // Asked before the form goes: the field that had the focus goes with it.
+      const focused = card.contains(deepActive());
       act.textContent = '';
       act.append(mine(), ok);
-      if (card.contains(deepActive())) ok.focus();
+      if (focused) ok.focus();
       convert();
       ctx.emit('proactive:replied', { id: wid });
     }
