@@ -15,9 +15,17 @@
 // reports "click" and opens it. Every value is text (textContent): nothing an
 // event carries is ever parsed as HTML.
 //
-// Page events: social_proof:shown {id}, social_proof:click {id, url}.
+// The feed also brings the owner's pushes (a widget to show now): each is
+// passed on once as the page event live:show {id: widget, pages, push_id},
+// which the trigger engine turns into the widget's push trigger. On a page
+// where the widget shows no notices it still carries them: the feed is
+// then push-only (only=push: no events, no counts), and closes when the
+// server says no widget of the site accepts pushes.
+//
+// Page events: social_proof:shown {id}, social_proof:click {id, url},
+// live:show {id, pages, push_id}.
 
-import type { WidgetFactory } from '../../types';
+import type { WidgetContext, WidgetFactory } from '../../types';
 import { adoptStyle, h, icon } from '../_shared/dom';
 import { fill, lang } from '../_shared/i18n';
 import { feed } from './live';
@@ -61,6 +69,34 @@ const NEIGHBOURS = '.bkcb .fab,.bkqz .launch,.bkcd.floating,.bkcd.bottom_bar';
 const SETTLE_MS = 3e3;
 
 let running = false;
+/** Stops the push-only feed of a widget that shows no notices on this page, while one is open. */
+let pushOnly: (() => void) | null = null;
+
+/** The live routes' base URL. */
+const liveBase = (ctx: WidgetContext<any>) => ctx.base + '/w/v1/' + encodeURIComponent(ctx.site.key) + '/live';
+
+/** Passes a push on to the page (and the trigger engine). */
+function pushed(ctx: WidgetContext<any>, m: Msg) {
+  ctx.emit('live:show', { id: m.widget, pages: m.pages || {}, push_id: m.push_id });
+}
+
+/** The feed of a page without notices: pushes only, closed when the site takes none. */
+function carryPushes(ctx: WidgetContext<any>) {
+  const base = liveBase(ctx);
+  const stop = feed({
+    ws: base.replace(/^http/, 'ws'),
+    http: base,
+    query: () => new URLSearchParams({ widget_id: ctx.widget.id, visitor_id: ctx.visitorId, page: location.pathname, only: 'push' }).toString(),
+    on(m) {
+      if (m.type === 'show') pushed(ctx, m);
+      else if (m.no_pushes) {
+        stop();
+        pushOnly = null;
+      }
+    },
+  });
+  return stop;
+}
 
 const num = (v: unknown, def: number, min: number) => (typeof v === 'number' && isFinite(v) && v >= min ? v : def);
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -81,8 +117,14 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const s = ctx.widget.settings || {};
   const id = ctx.widget.id;
   const phone = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
-  if (running || !pageAllowed(location.pathname, s.include_pages, s.exclude_pages) || (s.mobile === false && phone)) return;
+  if (!pageAllowed(location.pathname, s.include_pages, s.exclude_pages) || (s.mobile === false && phone)) {
+    if (!running && !pushOnly) pushOnly = carryPushes(ctx);
+    return;
+  }
+  if (running) return;
   running = true;
+  if (pushOnly) pushOnly();
+  pushOnly = null;
 
   const locale = lang(ctx.locale);
   const t = texts[locale];
@@ -311,6 +353,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   }
 
   function on(m: Msg) {
+    if (m.type === 'show') return pushed(ctx, m);
     const now = Date.parse(m.now || '');
     if (!isNaN(now)) offset = now - Date.now();
     if (m.type === 'event') add(m.event, true);
@@ -337,7 +380,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   });
 
   if (!pending()) settle();
-  const base = ctx.base + '/w/v1/' + encodeURIComponent(ctx.site.key) + '/live';
+  const base = liveBase(ctx);
   feed({
     ws: base.replace(/^http/, 'ws'),
     http: base,

@@ -4,7 +4,10 @@
 //   GET {base}/w/v1/{siteKey}/live/poll     {events, viewers}, every 15–30 s
 // each with ?widget_id&visitor_id&page&since. The server sends
 // {"type":"hello",events,viewers} on connect, then "event", "delete",
-// "viewers", and "reconnect" just before it shuts down.
+// "viewers", "show" (the owner's push) and "reconnect" just before it shuts
+// down. A poll answer lists the pushes of the last minute under "show";
+// each push reaches `on` as one {"type":"show"} message, once per tab
+// session whichever way it came (its push_id is remembered).
 //
 // A connection that closes after it worked is opened again after a jittered,
 // growing delay (1 s, 2 s, 4 s … 30 s, each times 0.5–1), with `since`: the
@@ -30,8 +33,28 @@ export interface FeedOptions {
   on(m: Msg): void;
 }
 
-/** Opens the feed, for as long as the page lives. */
-export function feed(o: FeedOptions): void {
+/** Push ids this tab has passed on (sessionStorage, so a poll on the next page does not repeat them). */
+const PUSHES_KEY = 'beckon_pushes';
+let pushesSeen: string[] | null = null;
+
+/** Whether the push is new to this tab; it is noted as seen. */
+function firstTime(id: string): boolean {
+  if (!pushesSeen) {
+    try {
+      pushesSeen = JSON.parse(sessionStorage.getItem(PUSHES_KEY) || '[]');
+    } catch (e) {}
+    if (!Array.isArray(pushesSeen)) pushesSeen = [];
+  }
+  if (pushesSeen.indexOf(id) >= 0) return false;
+  pushesSeen = pushesSeen.concat(id).slice(-30);
+  try {
+    sessionStorage.setItem(PUSHES_KEY, JSON.stringify(pushesSeen));
+  } catch (e) {}
+  return true;
+}
+
+/** Opens the feed, for as long as the page lives or until the returned stop is called. */
+export function feed(o: FeedOptions): () => void {
   let mode: 'ws' | 'sse' | 'poll' = typeof WebSocket === 'function' ? 'ws' : typeof EventSource === 'function' ? 'sse' : 'poll';
   let fails = 0; // consecutive failures to open in this mode
   let attempt = 0; // consecutive reconnects, for the backoff
@@ -40,11 +63,13 @@ export function feed(o: FeedOptions): void {
 
   const backoff = () => Math.min(MAX_DELAY, 1e3 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
 
+  let stopped = false;
+
   function later(ms: number) {
     clearTimeout(timer);
     if (close) close();
     close = null;
-    timer = setTimeout(open, ms);
+    if (!stopped) timer = setTimeout(open, ms);
   }
 
   /** A connection ended; opened tells whether it had worked. */
@@ -71,7 +96,12 @@ export function feed(o: FeedOptions): void {
     // The server is going away: reconnect soon, spread over a second or two
     // so that its visitors do not all arrive at once.
     if (m.type === 'reconnect') return later(250 + Math.random() * 1500);
+    if (m.type === 'show') return show(m);
     o.on(m);
+  }
+
+  function show(m: Msg) {
+    if (typeof m.push_id === 'string' && typeof m.widget === 'string' && firstTime(m.push_id)) o.on(m);
   }
 
   function open() {
@@ -118,9 +148,11 @@ export function feed(o: FeedOptions): void {
         return r.json();
       })
       .then((j: Msg) => {
+        if (stopped) return;
         attempt = 0;
-        o.on({ type: 'poll', events: j.events, viewers: j.viewers, now: j.now });
         later(15e3 + Math.random() * 15e3);
+        o.on({ type: 'poll', events: j.events, viewers: j.viewers, now: j.now, no_pushes: j.no_pushes });
+        (Array.isArray(j.show) ? j.show : []).forEach((p) => p && p.type === 'show' && show(p));
       })
       .catch(() => later(Math.max(15e3, backoff())));
   }
@@ -135,4 +167,8 @@ export function feed(o: FeedOptions): void {
   addEventListener('pageshow', (e) => e.persisted && later(0));
 
   open();
+  return () => {
+    stopped = true;
+    later(0);
+  };
 }

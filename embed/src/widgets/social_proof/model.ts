@@ -23,6 +23,12 @@ export interface Viewers {
   page: number;
 }
 
+/** Pages a push names, as a trigger block's pages. */
+export interface PushPages {
+  include?: string[];
+  exclude?: string[];
+}
+
 export interface Msg {
   type: string;
   events?: PublicEvent[];
@@ -31,4 +37,12 @@ export interface Msg {
   viewers?: Viewers | null;
   /** The server's clock, when it says: notices' ages are measured on it. */
   now?: string;
+  /** A show (the owner's push): its id, the widget to open, the pages it is for. */
+  push_id?: string;
+  widget?: string;
+  pages?: PushPages;
+  /** A poll answer's pushes of the last minute (each a show). */
+  show?: Msg[];
+  /** A push-only connection (only=push) of a site where no widget accepts pushes. */
+  no_pushes?: boolean;
 }
