@@ -34,7 +34,8 @@ type Settings struct {
 	// the average and count); 1 shows all. The widget says when it filters.
 	MinRatingShown int `json:"min_rating_shown"`
 	// JSONLD puts schema.org AggregateRating and up to 10 Reviews of the
-	// published reviews in the page's head; JSONLDName names what is rated.
+	// published reviews in the page's head; JSONLDName names what is rated
+	// ("": the page's title).
 	JSONLD     bool   `json:"json_ld"`
 	JSONLDName string `json:"json_ld_name,omitempty"`
 	// OnlyWithRequest refuses reviews without a valid request link.
@@ -128,7 +129,6 @@ func (s *Settings) Normalize(site store.Site) error {
 	if s.MinRatingShown < 1 || s.MinRatingShown > 5 {
 		return validate.Field("min_rating_shown", "must be 1 to 5 (1 shows every review)")
 	}
-	fill(&s.JSONLDName, site.Name)
 	if err := validate.Line("json_ld_name", s.JSONLDName, false, 200); err != nil {
 		return err
 	}

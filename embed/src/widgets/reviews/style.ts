@@ -20,7 +20,7 @@ export const css = `
 .bkrv .shade{position:fixed;inset:0;z-index:4;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
 .bkrv .panel{position:relative;width:560px;max-width:100%;max-height:calc(100vh - 32px);overflow:auto;overscroll-behavior:contain;
   background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);padding:20px 24px 24px}
-@media (max-width:480px){.bkrv .shade{padding:0;place-items:end stretch}.bkrv .panel{border-radius:18px 18px 0 0;max-height:92vh;padding:16px}
+@media (max-width:480px){.bkrv .shade{padding:0;place-items:end stretch}.bkrv .panel{width:100%;border-radius:18px 18px 0 0;max-height:92vh;padding:16px}
   .bkrv .launch{left:12px;bottom:12px}}
 .bkrv .x{position:absolute;top:6px;right:6px;width:44px;height:44px;border:0;border-radius:50%;background:transparent;cursor:pointer;font-size:26px;line-height:1;color:#4b5563}
 .bkrv .x:hover{background:#f3f4f6}
@@ -69,11 +69,12 @@ export const css = `
 .bkrv .hp{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .bkrv .err{color:#b91c1c;margin:8px 0 0}
 .bkrv .ok{margin:12px 0;padding:12px;border-radius:10px;background:#ecfdf5;color:#065f46}
-.bkrv .inl{background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:16px 18px}
+.bkrv.inl{background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:16px 18px}
 .bkrv .car{position:relative}
-.bkrv .car .rv{min-height:150px;border:0;padding:4px 0}
+.bkrv .car .rv{min-height:120px;border:0;padding:4px 0}
 .bkrv .car .nav{display:flex;align-items:center;gap:8px;margin-top:8px}
 .bkrv .car .nav button{width:44px;height:44px;border:1px solid #d1d5db;border-radius:50%;background:#fff;cursor:pointer;font-size:18px}
+.bkrv .car .nav button:disabled{opacity:.4;cursor:default}
 .bkrv .car .pos{color:#6b7280;font-size:13px}
 .bkrv .badge{display:inline-flex;align-items:center;gap:8px;min-height:44px;padding:8px 14px;border:1px solid #e5e7eb;border-radius:999px;background:#fff;cursor:pointer;color:#111827}
 .bkrv .badge b{font-size:18px}

@@ -1,0 +1,220 @@
+package reviews_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/beckonhq/beckon/server/servertest"
+)
+
+// shop is a site with three reviews widgets (floating with JSON-LD, an
+// inline carousel, an inline badge) and the owner's page that embeds them.
+type shop struct {
+	*env
+	page                      string
+	floating, carousel, badge string
+}
+
+const earlier = "rating,text,name,date\n" +
+	"5,\"Котёл привезли за два дня, монтажник всё объяснил.\",Марина,2024-03-02\n" +
+	"4,\"Хороший бойлер, но инструкция только на английском.\",Тарас,2024-05-17\n" +
+	"2,\"Долго ждал ответа по гарантии.\",Олег,2024-06-01\n"
+
+func newShop(t *testing.T) *shop {
+	t.Helper()
+	ts := servertest.Start(t, servertest.NewStore(t, "embedded"), servertest.Options{OwnPublicURL: true})
+	s := &shop{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Котлы и бойлеры</title><link rel="icon" href="data:,">
+<script async src="%s/embed.js" data-site="%s"></script>
+<style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f8fafc}main{padding:20px;max-width:760px}
+#carousel{min-height:300px;margin:16px 0}#badge{min-height:60px}</style></head>
+<body><main><h1>Котёл Ariston 24 кВт</h1><div id="badge"></div><p>%s</p><div id="carousel"></div><p id="last">%s</p></main></body></html>`,
+			r.URL.Query().Get("lang"), ts.Base, s.siteKey, strings.Repeat("Надёжный котёл для дома. ", 10), strings.Repeat("Доставка по всей стране. ", 12))
+	}))
+	t.Cleanup(srv.Close)
+	site := ts.CreateSite("Котлы", srv.URL, origin)
+	s.env = &env{Server: ts, t: t, siteID: site["id"].(string), siteKey: site["key"].(string)}
+	s.page = srv.URL
+	s.floating = s.widget(`{"json_ld":true,"json_ld_name":"Котлы"}`)
+	s.carousel = s.widget(`{"placement":"inline","selector":"#carousel","layout":"carousel","mode":"show","color":"#16a34a"}`)
+	s.badge = s.widget(`{"placement":"inline","selector":"#badge","layout":"badge","mode":"show"}`)
+	for _, wid := range []string{s.floating, s.carousel, s.badge} {
+		r := s.Admin("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+wid+"/reviews/import", earlier, "Content-Type", "text/csv")
+		servertest.ExpectStatus(t, r, http.StatusCreated)
+	}
+	return s
+}
+
+func (s *shop) visit(t *testing.T, ctx context.Context, vp servertest.Viewport) {
+	t.Helper()
+	servertest.Speak(ctx, t, vp.Lang)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.Width, vp.Height), chromedp.Navigate(s.page+"/?lang="+vp.Lang)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the widgets loaded", `(() => { const r = document.querySelector('beckon-root'); const b = document.querySelector('#badge beckon-reviews');
+	  return r && r.shadowRoot.querySelector('.launch b') && b && b.shadowRoot.querySelector('.badge b') && document.querySelector('#carousel beckon-reviews') })()`)
+}
+
+// rootJS runs expr with s bound to Beckon's shared shadow root.
+func rootJS(expr string) string {
+	return `(() => { const s = document.querySelector('beckon-root').shadowRoot; return (` + expr + `); })()`
+}
+
+func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// waitJS polls cond until it is true, for up to 10 s.
+func waitJS(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !evalJS[bool](t, ctx, "!!("+cond+")") {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 10 s", what)
+		}
+		time.Sleep(30 * time.Millisecond) // polling the page until a deadline
+	}
+}
+
+func typeInto(t *testing.T, ctx context.Context, sel, text string) {
+	t.Helper()
+	evalJS[bool](t, ctx, rootJS(fmt.Sprintf(`(s.querySelector(%q).focus(), true)`, sel)))
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(text)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// jsonLD is the page's JSON-LD, parsed.
+func jsonLD(t *testing.T, ctx context.Context) map[string]any {
+	t.Helper()
+	raw := evalJS[string](t, ctx, `(document.querySelector('head script[type="application/ld+json"]') || {}).textContent || ''`)
+	var v map[string]any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatalf("the JSON-LD is not valid JSON: %v: %q", err, raw)
+	}
+	return v
+}
+
+// TestReviewsInTheBrowser: on a desktop and a 360-px phone, a visitor
+// writes a review with the keyboard and the mouse; it is not shown (nor in
+// the JSON-LD) until the owner publishes it through the admin API; then it
+// is shown with the owner's answer, and the badge and the JSON-LD count
+// it. The inline carousel and badge sit in the page's elements without
+// moving the page.
+func TestReviewsInTheBrowser(t *testing.T) {
+	if os.Getenv("BECKON_SCREENSHOT_DIR") == "" {
+		t.Setenv("BECKON_SCREENSHOT_DIR", t.TempDir())
+	}
+	s := newShop(t)
+	for _, vp := range servertest.DesktopAndPhone {
+		t.Run(vp.Name, func(t *testing.T) {
+			s.t = t // the env's helpers fail this subtest
+			ctx, problems := servertest.Browser(t)
+			servertest.ReduceMotion(ctx, t)
+			servertest.OnNewDocument(ctx, t, `window.__cls = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__cls += e.value; }).observe({type: 'layout-shift', buffered: true});`)
+			s.visit(t, ctx, vp)
+			before := s.shown(s.floating, "")
+			wantCount := fmt.Sprint(before.Count)
+
+			// The badge shows the real average and count of the published reviews.
+			badge := evalJS[string](t, ctx, `document.querySelector('#badge beckon-reviews').shadowRoot.querySelector('.badge').textContent`)
+			avg := strings.Replace(fmt.Sprintf("%.1f", s.shown(s.badge, "").Average), ".", ",", 1)
+			if !strings.Contains(badge, avg) || !strings.Contains(badge, "3") {
+				t.Fatalf("badge reads %q, want the average %s and 3 reviews", badge, avg)
+			}
+			ld := jsonLD(t, ctx)
+			agg, _ := ld["aggregateRating"].(map[string]any)
+			if fmt.Sprint(agg["ratingCount"]) != wantCount || ld["@type"] != "Organization" || ld["name"] != "Котлы" {
+				t.Fatalf("JSON-LD %v: the %s published reviews of the widget", ld, wantCount)
+			}
+			if n := evalJS[int](t, ctx, `document.querySelectorAll('head script[type="application/ld+json"]').length`); n != 1 {
+				t.Fatalf("%d JSON-LD scripts, want the floating widget's one", n)
+			}
+			servertest.ScreenshotViewport(ctx, t, "reviews-inline-"+vp.Name)
+			// The carousel: the next review with the button.
+			evalJS[bool](t, ctx, `(document.querySelector('#carousel beckon-reviews').shadowRoot.querySelectorAll('.nav button')[1].click(), true)`)
+			waitJS(t, ctx, "the carousel moved", `document.querySelector('#carousel beckon-reviews').shadowRoot.querySelector('.pos').textContent.startsWith('2 /')`)
+
+			// The visitor opens the panel and writes a review.
+			servertest.ClickInShadow(ctx, t, ".launch")
+			waitJS(t, ctx, "the panel opened", rootJS(`!s.querySelector('.shade').hidden`))
+			servertest.ClickInShadow(ctx, t, ".panel .row .primary")
+			uid := "bkrv-" + s.floating
+			waitJS(t, ctx, "the form shown", rootJS(fmt.Sprintf(`s.querySelector('label[for="%s-r2"]')`, uid)))
+			// Sending with no rating: the form says what is missing and keeps the focus there.
+			servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
+			waitJS(t, ctx, "the missing rating named", rootJS(`s.querySelector('.panel form .err[role=alert]').textContent.length > 0`))
+			servertest.ClickInShadow(ctx, t, fmt.Sprintf(`label[for="%s-r2"]`, uid))
+			text := fmt.Sprintf("Монтаж на %s затянули на неделю.", vp.Name)
+			typeInto(t, ctx, "#"+uid+"-x", text)
+			typeInto(t, ctx, "#"+uid+"-n", "Виктор")
+			servertest.ClickInShadow(ctx, t, "#"+uid+"-c")
+			servertest.ScreenshotViewport(ctx, t, "reviews-form-"+vp.Name)
+			servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
+			waitJS(t, ctx, "the thanks shown", rootJS(`s.querySelector('.panel .ok')`))
+			servertest.ScreenshotViewport(ctx, t, "reviews-thanks-"+vp.Name)
+
+			// Pending: the owner sees it, visitors and search engines do not.
+			pending := s.inbox("?status=pending&widget=" + s.floating)
+			if len(pending) != 1 || pending[0]["text"] != text || pending[0]["rating"] != 2.0 || pending[0]["name"] != "Виктор" {
+				t.Fatalf("pending inbox %v, want the review just written", pending)
+			}
+			if got := s.shown(s.floating, ""); got.Count != before.Count {
+				t.Fatalf("a pending review is counted: %d, want %d", got.Count, before.Count)
+			}
+			rid := pending[0]["id"].(string)
+			servertest.ExpectStatus(t, s.act("POST", rid, "publish", nil), http.StatusOK)
+			answer := "Виктор, простите за задержку: вернули стоимость монтажа."
+			servertest.ExpectStatus(t, s.act("PUT", rid, "answer", map[string]any{"text": answer}), http.StatusOK)
+
+			s.visit(t, ctx, vp)
+			ld = jsonLD(t, ctx)
+			agg, _ = ld["aggregateRating"].(map[string]any)
+			reviews, _ := ld["review"].([]any)
+			if fmt.Sprint(agg["ratingCount"]) != fmt.Sprint(before.Count+1) || len(reviews) != before.Count+1 {
+				t.Fatalf("JSON-LD after publishing: %v", ld)
+			}
+			first, _ := reviews[0].(map[string]any)
+			if first["reviewBody"] != text {
+				t.Fatalf("JSON-LD's newest review %v, want the published one", first)
+			}
+			servertest.ClickInShadow(ctx, t, ".launch")
+			waitJS(t, ctx, "the panel lists the new review with its answer", rootJS(fmt.Sprintf(
+				`[...s.querySelectorAll('.panel .rv')].some(li => li.querySelector('.body').textContent === %q && li.querySelector('.ans p').textContent === %q)`, text, answer)))
+			launch := evalJS[string](t, ctx, rootJS(`s.querySelector('.launch').getAttribute('aria-label')`))
+			if !strings.Contains(launch, fmt.Sprint(before.Count+1)) {
+				t.Errorf("the badge's label %q does not count %d reviews", launch, before.Count+1)
+			}
+			servertest.ScreenshotViewport(ctx, t, "reviews-panel-"+vp.Name)
+			if !evalJS[bool](t, ctx, rootJS(`s.querySelector('.panel').contains(s.activeElement)`)) {
+				t.Error("the focus is not in the panel once it opened")
+			}
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, "Esc closed the panel", rootJS(`s.querySelector('.shade').hidden`))
+			if cls := evalJS[float64](t, ctx, `window.__cls`); cls > 0.01 {
+				t.Errorf("the page's layout shifted: CLS %v", cls)
+			}
+			servertest.NoProblems(t, problems())
+		})
+	}
+}
