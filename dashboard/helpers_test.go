@@ -88,6 +88,9 @@ func (b *browser) do(req *http.Request) page {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	if m := missingText.FindString(string(body)); m != "" && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		b.t.Fatalf("%s %s shows a text missing from i18n/dashboard.json: %s", req.Method, req.URL.Path, m)
+	}
 	return page{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
 }
 
@@ -107,6 +110,9 @@ func (b *browser) post(path string, form url.Values, headers ...string) page {
 	}
 	return b.do(req)
 }
+
+// missingText is how Lang.T shows a key it has no text for.
+var missingText = regexp.MustCompile(`\[[a-z0-9_]+\]`)
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 

@@ -44,6 +44,7 @@ func (b *browser) signInWithProvider(p *oidctest.Provider) page {
 // e-mail signs in and joins its site; a known e-mail signs in; unknown or
 // unverified e-mails and a callback without its flow are refused.
 func TestSignInWithOIDC(t *testing.T) {
+	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		prov := oidctest.Start(t.Cleanup)
 		d := startDash(t, newStore(t), func(c *config.Config) {

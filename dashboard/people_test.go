@@ -31,6 +31,7 @@ func (b *browser) invite(siteID, email, role string) string {
 // their role allows and nothing of site B, which answers 404 as if it did
 // not exist.
 func TestInvitesAndRolesKeepSitesApart(t *testing.T) {
+	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		d := startDash(t, newStore(t), nil)
 		siteA := d.CreateSite("Shop A", "https://a.example")["id"].(string)
@@ -111,6 +112,7 @@ func TestInvitesAndRolesKeepSitesApart(t *testing.T) {
 // TestInviteOfAnExistingAccountNeedsItsPassword: a person with an account
 // joins a second site by proving they own it.
 func TestInviteOfAnExistingAccountNeedsItsPassword(t *testing.T) {
+	t.Parallel()
 	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
 	siteA := d.CreateSite("Shop A", "https://a.example")["id"].(string)
 	siteB := d.CreateSite("Shop B", "https://b.example")["id"].(string)

@@ -89,6 +89,7 @@ func (h *handler) lang(c *fiber.Ctx) Lang {
 // funcs are the templates' helpers. safeURL passes the QR code's data:
 // URL, which this package makes itself, through html/template's filter.
 var funcs = template.FuncMap{
+	"browser": browserName,
 	"safeURL": func(s string) template.URL {
 		if strings.HasPrefix(s, "data:image/png;base64,") {
 			return template.URL(s)

@@ -20,6 +20,7 @@ import (
 // sign-in on, sign in with a code and on a second browser with a recovery
 // code, see both sessions, revoke one, sign out everywhere.
 func TestSignInJourney(t *testing.T) {
+	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		d := startDash(t, newStore(t), nil)
 		b := d.browser(t, "Laptop Firefox")
@@ -129,6 +130,7 @@ func userID(t testing.TB, d *dash, email string) string {
 // TestEveryPageHasStrictHeaders: pages, errors, redirects and the
 // stylesheet carry the CSP and its companions.
 func TestEveryPageHasStrictHeaders(t *testing.T) {
+	t.Parallel()
 	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
 	b := d.browser(t, "ua")
 	for _, path := range []string{"/app/setup", "/app/login", "/app/no-such-page", "/app/", "/app/invite/nope", dashboard.StyleURL()} {
@@ -164,6 +166,7 @@ func TestEveryPageHasStrictHeaders(t *testing.T) {
 // TestPostsWithoutTheFormsTokenAreRefused: CSRF token, Origin and
 // Sec-Fetch-Site, on a signed-in session and before sign-in.
 func TestPostsWithoutTheFormsTokenAreRefused(t *testing.T) {
+	t.Parallel()
 	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
 	b := d.browser(t, "ua")
 	wantStatus(t, "setup without token", b.post("/app/setup", url.Values{"token": {servertest.AdminToken}, "email": {opEmail}, "password": {opPassword}}), http.StatusForbidden)
@@ -199,6 +202,7 @@ func TestPostsWithoutTheFormsTokenAreRefused(t *testing.T) {
 // the window passes; twenty from one address lock the address for every
 // account. The clock moves; nothing waits.
 func TestFailedSignInsLockTheAccountThenTheAddress(t *testing.T) {
+	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		d := startDash(t, newStore(t), nil)
 		b := d.browser(t, "ua")
@@ -230,6 +234,7 @@ func TestFailedSignInsLockTheAccountThenTheAddress(t *testing.T) {
 // TestSessionsEndWhenIdleAndAtTheirAbsoluteEnd: 14 days without a visit
 // end a session; a session in daily use still ends at 30 days.
 func TestSessionsEndWhenIdleAndAtTheirAbsoluteEnd(t *testing.T) {
+	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		d := startDash(t, newStore(t), nil)
 		b := d.browser(t, "ua")
@@ -252,6 +257,7 @@ func TestSessionsEndWhenIdleAndAtTheirAbsoluteEnd(t *testing.T) {
 // TestRequiredTwoStepSignInComesFirst: with BECKON_REQUIRE_2FA a user
 // without TOTP can open nothing but the enrolment.
 func TestRequiredTwoStepSignInComesFirst(t *testing.T) {
+	t.Parallel()
 	d := startDash(t, servertest.NewStore(t, "embedded"), func(c *config.Config) { c.Dashboard.Require2FA = true })
 	b := d.browser(t, "ua")
 	b.setup()
