@@ -83,7 +83,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 }
 
 // DemoSettings implements widgets.Demo.
-func (m *Module) DemoSettings() string { return `{"layout":"badge"}` }
+func (m *Module) DemoSettings() string { return `{"position":"left-middle"}` }
 
 // openAPI describes this widget's routes (widgets.Documented).
 //

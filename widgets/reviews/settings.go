@@ -23,10 +23,13 @@ type Settings struct {
 	Layout string `json:"layout"`
 	// Placement: floating (a badge in the corner that opens a panel) or
 	// inline (in the page's element matched by Selector).
-	Placement string         `json:"placement"`
-	Selector  string         `json:"selector,omitempty"`
-	Color     string         `json:"color"`
-	Title     ownertext.Text `json:"title,omitempty"`
+	Placement string `json:"placement"`
+	// Position of the floating badge: bottom-left, bottom-right or
+	// left-middle (clear of the corner buttons of other widgets).
+	Position string         `json:"position"`
+	Selector string         `json:"selector,omitempty"`
+	Color    string         `json:"color"`
+	Title    ownertext.Text `json:"title,omitempty"`
 	// About is the product or page the widget collects and shows reviews
 	// of ("sku-123", "/delivery"); "": the whole shop, reviews of anything.
 	About string `json:"about,omitempty"`
@@ -66,6 +69,7 @@ const (
 	DefaultMode      = "both"
 	DefaultLayout    = "list"
 	DefaultPlacement = "floating"
+	DefaultPosition  = "bottom-left"
 	DefaultColor     = "#2563eb"
 	maxTitle         = 120
 	maxAbout         = 200
@@ -75,6 +79,7 @@ var (
 	modes      = []string{"both", "show", "collect"}
 	layouts    = []string{"list", "carousel", "badge"}
 	placements = []string{"floating", "inline"}
+	positions  = []string{"bottom-left", "bottom-right", "left-middle"}
 )
 
 // Defaults implements widgets.Defaulter: photos are on unless the owner
@@ -105,11 +110,12 @@ func (s *Settings) Normalize(site store.Site) error {
 	fill(&s.Mode, DefaultMode)
 	fill(&s.Layout, DefaultLayout)
 	fill(&s.Placement, DefaultPlacement)
+	fill(&s.Position, DefaultPosition)
 	fill(&s.Color, DefaultColor)
 	for _, c := range []struct {
 		field, v string
 		allowed  []string
-	}{{"mode", s.Mode, modes}, {"layout", s.Layout, layouts}, {"placement", s.Placement, placements}} {
+	}{{"mode", s.Mode, modes}, {"layout", s.Layout, layouts}, {"placement", s.Placement, placements}, {"position", s.Position, positions}} {
 		if err := validate.OneOf(c.field, c.v, c.allowed...); err != nil {
 			return err
 		}
@@ -188,6 +194,7 @@ type public struct {
 	Mode            string         `json:"mode"`
 	Layout          string         `json:"layout"`
 	Placement       string         `json:"placement"`
+	Position        string         `json:"position"`
 	Selector        string         `json:"selector,omitempty"`
 	Color           string         `json:"color"`
 	Title           ownertext.Text `json:"title,omitempty"`
@@ -202,7 +209,7 @@ type public struct {
 
 // Public implements widgets.Settings.
 func (s *Settings) Public() any {
-	return public{Mode: s.Mode, Layout: s.Layout, Placement: s.Placement, Selector: s.Selector, Color: s.Color,
+	return public{Mode: s.Mode, Layout: s.Layout, Placement: s.Placement, Position: s.Position, Selector: s.Selector, Color: s.Color,
 		Title: s.Title, About: s.About, MinRatingShown: s.MinRatingShown, JSONLD: s.JSONLD, JSONLDName: s.JSONLDName,
 		OnlyWithRequest: s.OnlyWithRequest, Photos: s.Photos, Consent: s.Consent.Public()}
 }

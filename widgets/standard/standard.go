@@ -14,6 +14,7 @@ import (
 	"github.com/beckonhq/beckon/widgets/popup"
 	"github.com/beckonhq/beckon/widgets/proactive"
 	"github.com/beckonhq/beckon/widgets/quiz"
+	"github.com/beckonhq/beckon/widgets/reviews"
 	"github.com/beckonhq/beckon/widgets/socialproof"
 )
 
@@ -31,5 +32,6 @@ func Modules(cfg config.Config, telephony callback.Provider) []widgets.Module {
 		game.NewModule(),
 		multibutton.NewModule(multibutton.ModuleOptions{}),
 		proactive.NewModule(proactive.ModuleOptions{}),
+		reviews.NewModule(reviews.ModuleOptions{AllowPrivateWebhooks: cfg.WebhookAllowPrivate}),
 	}
 }

@@ -24,6 +24,7 @@ interface Settings {
   mode: string;
   layout: string;
   placement: string;
+  position?: string;
   selector?: string;
   color: string;
   title?: L;
@@ -423,7 +424,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
       setTimeout(() => obs.disconnect(), 10000);
     }
   } else if (!ctx.widget.hosted_by && shows) {
-    const launch = h('button', { type: 'button', class: 'launch', 'aria-haspopup': 'dialog', 'aria-label': t.open });
+    const launch = h('button', { type: 'button', class: 'launch ' + (s.position || ''), 'aria-haspopup': 'dialog', 'aria-label': t.open });
     launch.append(h('span', { class: 'stars', 'aria-hidden': 'true' }, '★'), title);
     root.append(launch);
     launch.addEventListener('click', () => openPanel(false));
@@ -433,7 +434,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
       launch.setAttribute('aria-label', title + ': ' + fill(t.average, { avg: avgText(avg) }) + ', ' + plural(loc, t.count, count));
     });
   } else if (!ctx.widget.hosted_by && collects) {
-    const launch = h('button', { type: 'button', class: 'launch', 'aria-haspopup': 'dialog' }, h('span', { class: 'stars', 'aria-hidden': 'true' }, '★'), t.write);
+    const launch = h('button', { type: 'button', class: 'launch ' + (s.position || ''), 'aria-haspopup': 'dialog' }, h('span', { class: 'stars', 'aria-hidden': 'true' }, '★'), t.write);
     launch.addEventListener('click', () => openPanel(true));
     root.append(launch);
   }

@@ -15,13 +15,15 @@ export const css = `
 .bkrv .stars{color:#e5a000;letter-spacing:1px;white-space:nowrap}
 .bkrv .launch{position:fixed;z-index:3;left:20px;bottom:20px;display:flex;align-items:center;gap:8px;min-height:48px;padding:10px 18px;
   border:0;border-radius:999px;background:#fff;color:#111827;box-shadow:0 6px 24px rgba(0,0,0,.18);cursor:pointer;font-weight:600}
+.bkrv .launch.bottom-right{left:auto;right:20px}
+.bkrv .launch.left-middle{bottom:auto;top:50%;left:12px;transform:translateY(-50%)}
 .bkrv .launch b{font-size:18px}
 .bkrv .launch .stars{font-size:18px}
 .bkrv .shade{position:fixed;inset:0;z-index:4;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
 .bkrv .panel{position:relative;width:560px;max-width:100%;max-height:calc(100vh - 32px);overflow:auto;overscroll-behavior:contain;
   background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);padding:20px 24px 24px}
 @media (max-width:480px){.bkrv .shade{padding:0;place-items:end stretch}.bkrv .panel{width:100%;border-radius:18px 18px 0 0;max-height:92vh;padding:16px}
-  .bkrv .launch{left:12px;bottom:12px}}
+  .bkrv .launch{left:12px;bottom:12px}.bkrv .launch.bottom-right{right:12px}}
 .bkrv .x{position:absolute;top:6px;right:6px;width:44px;height:44px;border:0;border-radius:50%;background:transparent;cursor:pointer;font-size:26px;line-height:1;color:#4b5563}
 .bkrv .x:hover{background:#f3f4f6}
 .bkrv h2{margin:0 44px 4px 0;font-size:20px;line-height:1.3;color:#111827}
