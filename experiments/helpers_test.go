@@ -80,8 +80,15 @@ func (e *env) config(visitor string, headers ...string) servertest.Response {
 	return e.Request("GET", "/w/v1/"+e.siteKey+"/config"+q, nil, append([]string{"Origin", origin}, headers...)...)
 }
 
-// popupOf is the pop-up's entry of a config body.
+// popupOf is the (first) pop-up's entry of a config body.
 func popupOf(t *testing.T, r servertest.Response) map[string]any {
+	t.Helper()
+	return entryOf(t, r, "")
+}
+
+// entryOf is the entry of widget id (the first pop-up when id is "") of a
+// config body.
+func entryOf(t *testing.T, r servertest.Response, id string) map[string]any {
 	t.Helper()
 	servertest.ExpectStatus(t, r, http.StatusOK)
 	var cfg struct {
@@ -91,7 +98,7 @@ func popupOf(t *testing.T, r servertest.Response) map[string]any {
 		t.Fatal(err)
 	}
 	for _, w := range cfg.Widgets {
-		if w["type"] == "popup" {
+		if id == "" && w["type"] == "popup" || id != "" && w["id"] == id {
 			return w
 		}
 	}

@@ -193,3 +193,25 @@ func ru(text any) any {
 	}
 	return text
 }
+
+// TestClaimedCodeIsAConversion: claiming a pop-up's promo code is the
+// conversion of the visitor's variant, once per visitor.
+func TestClaimedCodeIsAConversion(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, newStore(t))
+		e.wid = e.CreateWidget(e.siteID, map[string]any{"type": "popup", "settings": map[string]any{"title": "−20%",
+			"button": map[string]any{"label": "Скопировать", "action": "code", "code": "SALE20"}}})["id"].(string)
+		exp := e.start(`{"variants":[{"id":"control","weight":50},{"id":"big","weight":50,"settings":{"title":"−25%"}}]}`)
+		big := visitorIn(t, exp, 1)
+		if p := entryOf(t, e.config(big), e.wid); ru(p["settings"].(map[string]any)["title"]) != "−25%" {
+			t.Fatalf("visitor of big sees %v", p["settings"])
+		}
+		for range 2 {
+			r := e.Request("POST", "/w/v1/"+e.siteKey+"/widgets/"+e.wid+"/claim", map[string]any{"visitor_id": big}, "Origin", origin)
+			servertest.ExpectStatus(t, r, http.StatusOK)
+		}
+		if got := e.counts(); got["big"] != [2]int64{1, 1} || got["control"] != [2]int64{0, 0} {
+			t.Fatalf("counts %v, want big 1 exposure 1 conversion", got)
+		}
+	})
+}
