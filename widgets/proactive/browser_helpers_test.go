@@ -40,7 +40,7 @@ func newShopPage(t *testing.T) *shopPage {
 <script async src="%s/embed.js" data-site="%s"></script>
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f8fafc}header{background:#0f172a;color:#fff;padding:12px 20px}
 main{padding:20px;max-width:760px}p{margin:0 0 14px}</style></head>
-<body><header>Котлы и отопление</header><main><p><button id="here">Каталог</button></p><p id="text">%s</p></main></body></html>`,
+<body><header>Котлы и отопление</header><main><p><button id="here">Каталог</button> <input id="search" aria-label="Поиск" placeholder="Поиск"></p><p id="text">%s</p></main></body></html>`,
 			html.EscapeString(r.URL.Query().Get("lang")), ts.Base, p.siteKey,
 			html.EscapeString(fmt.Sprint(repeat("Газовые и электрические котлы с монтажом под ключ. ", 30))))
 	}))

@@ -3,6 +3,7 @@ package proactive_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -134,4 +135,36 @@ func servePhoto(t *testing.T, ctx context.Context) {
 	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "https://img.proactive.test/*"}}}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTimeOnPageWaitsForTheTypist: a bubble due after 5 s on the page does
+// not appear while the visitor types in the page's search box (the
+// trigger engine holds it), and appears once the focus leaves the box,
+// which keeps what was typed. The engine's clock is the test's.
+func TestTimeOnPageWaitsForTheTypist(t *testing.T) {
+	p := newShopPage(t)
+	p.add(`{"name":"Анна","text":"Подсказать с выбором котла?","triggers":{"on":[{"type":"time_on_page","seconds":5}]}}`)
+	ctx, problems := servertest.Browser(t)
+	servertest.ReduceMotion(ctx, t)
+	// The engine's clock: a fixed moment plus localStorage "test_now";
+	// every reading counted, so the test knows the engine looked again.
+	servertest.OnNewDocument(ctx, t, `window.__reads = 0; window.__beckonClock = () => { window.__reads++; return 1796040000000 + +(localStorage.getItem('test_now') || 0); };`)
+	p.visitPage(t, ctx, servertest.Viewport{Name: "desktop", Lang: "ru", Width: 1280, Height: 800}, false)
+
+	eval[bool](t, ctx, `(document.getElementById('search').focus(), true)`)
+	keys(t, ctx, "котёл")
+	from := eval[int](t, ctx, `(localStorage.setItem('test_now', '10000'), window.__reads)`)
+	waitFor(t, ctx, "two looks of the engine at the moved clock", fmt.Sprintf(`window.__reads >= %d`, from+2))
+	if eval[bool](t, ctx, shown(0)) {
+		t.Fatal("the bubble interrupted a visitor typing in the page's search box")
+	}
+	keys(t, ctx, kb.Tab)
+	waitFor(t, ctx, "the bubble once the focus left the box", shown(0))
+	if got := eval[string](t, ctx, `document.getElementById('search').value`); got != "котёл" {
+		t.Errorf("the search box holds %q", got)
+	}
+	if eval[bool](t, ctx, card(0)+`.contains(s.activeElement)`) {
+		t.Error("a bubble shown by a trigger took the focus")
+	}
+	servertest.NoProblems(t, problems())
 }
