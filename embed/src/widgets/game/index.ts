@@ -110,14 +110,19 @@ const factory: WidgetFactory<Game> = (ctx) => {
         'stroke-width': 1,
         'data-prize': sec.id || '',
       });
-      const label = svg('text', { x: 116, y: 103.5, transform: 'rotate(' + (a0 + seg / 2 - 90) + ' 100 100)' });
-      label.textContent = sec.label.length > 14 ? sec.label.slice(0, 13) + '…' : sec.label;
+      // Along the sector's middle, ending at the rim; turned over on the left half so that it never reads upside down.
+      const mid = a0 + seg / 2;
+      const left = mid > 180;
+      const label = svg('text', { x: left ? 10 : 190, y: 103.5, 'text-anchor': left ? 'start' : 'end', transform: 'rotate(' + (left ? mid + 90 : mid - 90) + ' 100 100)' });
+      label.textContent = sec.label.length > 11 ? sec.label.slice(0, 10) + '…' : sec.label;
       root.append(path, label);
     });
     disc.appendChild(root);
     stage = h('div', { class: 'wheel', role: 'img', 'aria-label': fill(t.wheelLabel, { n: sectors.length }) }, h('div', { class: 'ptr' }), disc, h('div', { class: 'hub' }));
   } else {
-    cover = h('canvas', { class: 'cover', 'aria-hidden': 'true' });
+    // The layer exists once there is a result under it: before the draw the card shows a question mark.
+    cover = h('canvas', { class: 'cover', 'aria-hidden': 'true', hidden: true });
+    under.textContent = '?';
     stage = h('div', { class: 'card', role: 'img', 'aria-label': t.cardLabel }, under, cover);
   }
 
@@ -144,7 +149,7 @@ const factory: WidgetFactory<Game> = (ctx) => {
     closeBtn,
     heading,
     intro ? h('p', { class: 'text' }, intro) : null,
-    h('div', { class: 'stage' }, stage),
+    h('div', { class: wheel ? 'stage' : 'stage wide' }, stage),
     hint,
     revealBtn,
     result,
@@ -208,13 +213,15 @@ const factory: WidgetFactory<Game> = (ctx) => {
 
   /** The scratch layer over the card; scratched away by a pointer, or all at once by the button. */
   function scratchCard(a: Answer, done: () => void) {
-    under.textContent = a.prize ? a.prize.title : t.lost;
+    under.textContent = a.prize ? a.prize.title : t.noPrize;
     const c = cover!;
+    c.hidden = false;
     const r = c.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.max(1, Math.round(r.width * dpr));
     c.height = Math.max(1, Math.round(r.height * dpr));
-    const g = c.getContext('2d');
+    // Read back every few strokes (how much is scratched): the browser keeps it in memory for that.
+    const g = c.getContext('2d', { willReadFrequently: true });
     let revealed = false;
     const reveal = () => {
       if (revealed) return;
@@ -233,14 +240,20 @@ const factory: WidgetFactory<Game> = (ctx) => {
     g.globalCompositeOperation = 'destination-out';
     hint.hidden = revealBtn.hidden = false;
     revealBtn.onclick = reveal;
-    let down = false;
+    let last: [number, number] | null = null;
     let moves = 0;
+    g.lineCap = g.lineJoin = 'round';
+    g.lineWidth = 40 * dpr;
+    // A stroke from the last point, so a quick drag leaves no gaps.
     const erase = (e: PointerEvent) => {
       const b = c.getBoundingClientRect();
+      const p: [number, number] = [(e.clientX - b.left) * dpr, (e.clientY - b.top) * dpr];
       g.beginPath();
-      g.arc((e.clientX - b.left) * dpr, (e.clientY - b.top) * dpr, 20 * dpr, 0, Math.PI * 2);
-      g.fill();
-      if (++moves % 12) return;
+      g.moveTo(...(last || p));
+      g.lineTo(p[0] + 0.01, p[1]);
+      g.stroke();
+      last = p;
+      if (++moves % 8) return;
       // Half scratched is scratched: the rest goes at once.
       const px = g.getImageData(0, 0, c.width, c.height).data;
       let clear = 0;
@@ -252,13 +265,13 @@ const factory: WidgetFactory<Game> = (ctx) => {
       if (clear / all > 0.5) reveal();
     };
     c.onpointerdown = (e) => {
-      down = true;
+      last = null;
       c.setPointerCapture(e.pointerId);
       erase(e);
     };
-    c.onpointermove = (e) => down && erase(e);
+    c.onpointermove = (e) => last && erase(e);
     c.onpointerup = c.onpointercancel = () => {
-      down = false;
+      last = null;
     };
   }
 
@@ -292,7 +305,7 @@ const factory: WidgetFactory<Game> = (ctx) => {
     fv.el.hidden = true;
     if (wheel) spin(a, false, () => {});
     else {
-      under.textContent = a.prize ? a.prize.title : t.lost;
+      under.textContent = a.prize ? a.prize.title : t.noPrize;
       cover!.hidden = true;
     }
     showResult(a, true);

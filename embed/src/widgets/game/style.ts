@@ -26,18 +26,19 @@ export const css = `
 .bkgm .x svg{width:24px;height:24px;fill:currentColor}
 .bkgm h2{margin:0 40px 6px 0;font-size:21px;line-height:1.25;font-weight:700;color:#111827;text-wrap:balance;overflow-wrap:break-word}
 .bkgm .text{margin:0 0 12px;color:#4b5563;white-space:pre-line;overflow-wrap:break-word}
-.bkgm .stage{position:relative;margin:8px auto 14px;width:100%;max-width:280px}
+.bkgm .stage{position:relative;margin:22px auto 14px;width:100%;max-width:280px}
+.bkgm .stage.wide{max-width:340px}
 .bkgm .wheel{position:relative;width:100%;aspect-ratio:1}
 .bkgm .disc{width:100%;height:100%;border-radius:50%;box-shadow:0 0 0 6px var(--bk-strong),0 8px 24px rgba(0,0,0,.2);transform:rotate(0deg)}
 .bkgm .disc.turn{transition:transform 4.2s cubic-bezier(.12,.7,.14,1)}
 .bkgm .disc svg{display:block;width:100%;height:100%}
-.bkgm .disc text{font:700 10px/1 system-ui,sans-serif;fill:#1f2328}
+.bkgm .disc text{font:700 9.5px/1 system-ui,sans-serif;fill:#1f2328}
 .bkgm .ptr{position:absolute;left:50%;top:-10px;width:0;height:0;margin-left:-13px;border:13px solid transparent;border-top:24px solid #111827;border-bottom:0;
   filter:drop-shadow(0 2px 2px rgba(0,0,0,.3))}
 .bkgm .hub{position:absolute;left:50%;top:50%;width:16%;aspect-ratio:1;translate:-50% -50%;border-radius:50%;background:#fff;box-shadow:0 0 0 4px var(--bk-strong)}
 .bkgm .card{position:relative;width:100%;aspect-ratio:16/10;border-radius:14px;overflow:hidden;background:#fff7ed;border:2px dashed var(--bk-strong);
   display:grid;place-items:center;text-align:center;padding:12px}
-.bkgm .under{font-size:20px;font-weight:800;color:#111827;overflow-wrap:anywhere}
+.bkgm .under{font-size:24px;font-weight:800;color:#111827;overflow-wrap:anywhere}
 .bkgm .cover{position:absolute;inset:0;width:100%;height:100%;touch-action:none;cursor:crosshair}
 .bkgm .hint{margin:0 0 10px;font-size:14px;color:#4b5563;text-align:center}
 .bkgm .primary{display:flex;align-items:center;justify-content:center;width:100%;min-height:48px;padding:12px 20px;border:0;border-radius:12px;
@@ -75,6 +76,7 @@ export const css = `
   .bkgm .shade{place-items:end stretch;padding:0}
   .bkgm .box{width:100%;max-height:92vh;border-radius:18px 18px 0 0;padding:16px 16px 20px}
   .bkgm .stage{max-width:210px;margin-bottom:10px}
+  .bkgm .stage.wide{max-width:none}
   .bkgm .fab{left:12px;bottom:12px}
 }
 `;
