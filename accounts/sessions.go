@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/beckonhq/beckon/store"
 )
@@ -35,6 +36,10 @@ func (s *Service) signedIn(ctx context.Context, u store.User, ip, method string)
 	s.Audit(ctx, store.AuditEntry{Action: "sign_in", UserID: u.ID, IP: ip, Detail: method})
 }
 
+// PendingTimeout is how long the second step may wait after the password:
+// a half-signed-in session does not linger for weeks.
+const PendingTimeout = 10 * time.Minute
+
 // Session finds the signed-in session of a cookie's secret and its user.
 // A session past its idle or absolute timeout is deleted and ErrNoSession.
 func (s *Service) Session(ctx context.Context, token string) (store.Session, store.User, error) {
@@ -49,7 +54,8 @@ func (s *Service) Session(ctx context.Context, token string) (store.Session, sto
 		return sess, store.User{}, fmt.Errorf("accounts: session: %w", err)
 	}
 	now := s.now()
-	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.IdleTimeout {
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeen) >= s.IdleTimeout ||
+		(sess.Pending2FA && now.Sub(sess.CreatedAt) >= PendingTimeout) {
 		if err := s.Store.DeleteSession(ctx, sess.UserID, sess.IDHash); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return sess, store.User{}, fmt.Errorf("accounts: end session: %w", err)
 		}

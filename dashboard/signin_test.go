@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beckonhq/beckon/accounts"
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/dashboard"
 	"github.com/beckonhq/beckon/server/servertest"
@@ -68,6 +69,7 @@ func TestSignInJourney(t *testing.T) {
 		other := d.browser(t, "Tablet")
 		other.login(opEmail, opPassword)
 		wantStatus(t, "recovery code twice", other.submit("/app/login/2fa", "/app/login/2fa", url.Values{"code": {codes[3]}}), http.StatusUnauthorized)
+		wantStatus(t, "second step still open", other.get("/app/login/2fa"), http.StatusOK)
 
 		acct := b.get("/app/account")
 		wantBody(t, "sessions", acct, "Laptop Firefox", "Phone Safari", "this browser", "Recovery codes left: 9.")
@@ -87,6 +89,10 @@ func TestSignInJourney(t *testing.T) {
 		wantRedirect(t, "sign out everywhere", b.submit("/app/account", "/app/account/sessions/revoke-others", nil), "/app/account")
 		wantRedirect(t, "phone after sign out everywhere", phone.get("/app/"), "/app/login")
 		wantBody(t, "this browser stays", b.get("/app/account"), "Laptop Firefox", "All your other sessions were signed out.")
+
+		// A second step left waiting ends after 10 minutes.
+		d.clock.Add(accounts.PendingTimeout)
+		wantRedirect(t, "second step too late", other.get("/app/login/2fa"), "/app/login")
 
 		audit, err := d.Store.ListAudit(t.Context(), "user:"+userID(t, d, opEmail), 100)
 		if err != nil {
