@@ -84,7 +84,7 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if err != nil {
-		return err
+		return h.fail(c, err)
 	}
 	c.Locals(localSession, sess)
 	c.Locals(localUser, u)
