@@ -75,16 +75,18 @@ func (m *Module) pushAPI(c *fiber.Ctx) error {
 	if err := m.pushAllowed(ctx, siteID, widgetID); err != nil {
 		return err
 	}
+	// Counted before the push goes: a failure here fails the call with
+	// nothing sent, where one after it would invite a second push.
+	online, _, err := m.deps.Store.PresenceCounts(ctx, siteID)
+	if err != nil {
+		return fmt.Errorf("socialproof: presence of site %s: %w", siteID, err)
+	}
 	id, err := newPushID()
 	if err != nil {
 		return err
 	}
 	if err := m.push(ctx, siteID, Message{Kind: KindShow, PushID: id, Widget: widgetID, Pages: &in.Pages}); err != nil {
 		return err
-	}
-	online, _, err := m.deps.Store.PresenceCounts(ctx, siteID)
-	if err != nil {
-		return fmt.Errorf("socialproof: presence of site %s: %w", siteID, err)
 	}
 	pushesSent.Inc()
 	m.deps.Log.Info("social proof: widget pushed", "site", siteID, "widget", widgetID, "push", id, "online", online)
