@@ -21,8 +21,8 @@ import (
 // inline carousel, an inline badge) and the owner's page that embeds them.
 type shop struct {
 	*env
-	page                      string
-	floating, carousel, badge string
+	page                            string
+	floating, carousel, badge, list string
 }
 
 const earlier = "rating,text,name,date\n" +
@@ -40,8 +40,8 @@ func newShop(t *testing.T) *shop {
 <title>Котлы и бойлеры</title><link rel="icon" href="data:,">
 <script async src="%s/embed.js" data-site="%s"></script>
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f8fafc}main{padding:20px;max-width:760px}
-#carousel{min-height:300px;margin:16px 0}#badge{min-height:60px}</style></head>
-<body><main><h1>Котёл Ariston 24 кВт</h1><div id="badge"></div><p>%s</p><div id="carousel"></div><p id="last">%s</p></main></body></html>`,
+#carousel{min-height:300px;margin:16px 0}#badge{min-height:60px}#list{min-height:400px}</style></head>
+<body><main><h1>Котёл Ariston 24 кВт</h1><div id="badge"></div><p>%s</p><div id="carousel"></div><p id="last">%s</p><div id="list"></div></main></body></html>`,
 			r.URL.Query().Get("lang"), ts.Base, s.siteKey, strings.Repeat("Надёжный котёл для дома. ", 10), strings.Repeat("Доставка по всей стране. ", 12))
 	}))
 	t.Cleanup(srv.Close)
@@ -51,7 +51,8 @@ func newShop(t *testing.T) *shop {
 	s.floating = s.widget(`{"json_ld":true,"json_ld_name":"Котлы"}`)
 	s.carousel = s.widget(`{"placement":"inline","selector":"#carousel","layout":"carousel","mode":"show","color":"#16a34a"}`)
 	s.badge = s.widget(`{"placement":"inline","selector":"#badge","layout":"badge","mode":"show"}`)
-	for _, wid := range []string{s.floating, s.carousel, s.badge} {
+	s.list = s.widget(`{"placement":"inline","selector":"#list","mode":"show","min_rating_shown":3,"title":"Что говорят покупатели"}`)
+	for _, wid := range []string{s.floating, s.carousel, s.badge, s.list} {
 		r := s.Admin("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+wid+"/reviews/import", earlier, "Content-Type", "text/csv")
 		servertest.ExpectStatus(t, r, http.StatusCreated)
 	}
@@ -149,6 +150,16 @@ func TestReviewsInTheBrowser(t *testing.T) {
 				t.Fatalf("%d JSON-LD scripts, want the floating widget's one", n)
 			}
 			servertest.ScreenshotViewport(ctx, t, "reviews-inline-"+vp.Name)
+			// The list filtered to 3 ★ and above says so, and leaves out Oleg's 2 ★ only.
+			list := `document.querySelector('#list beckon-reviews').shadowRoot`
+			waitJS(t, ctx, "the list shown", list+`.querySelectorAll('.rv').length === 2`)
+			if note := evalJS[string](t, ctx, list+`.querySelector('.note').textContent`); !strings.Contains(note, "3 ★") {
+				t.Fatalf("the filtered list's note reads %q", note)
+			}
+			if strings.Contains(evalJS[string](t, ctx, list+`.textContent`), "Олег") {
+				t.Fatal("a 2-star review is in a list filtered to 3 ★ and above")
+			}
+			servertest.Screenshot(ctx, t, "reviews-page-"+vp.Name)
 			// The carousel: the next review with the button.
 			evalJS[bool](t, ctx, `(document.querySelector('#carousel beckon-reviews').shadowRoot.querySelectorAll('.nav button')[1].click(), true)`)
 			waitJS(t, ctx, "the carousel moved", `document.querySelector('#carousel beckon-reviews').shadowRoot.querySelector('.pos').textContent.startsWith('2 /')`)
