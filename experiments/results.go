@@ -125,7 +125,8 @@ func Compute(e *store.Experiment, counts map[string]int64) Results {
 			r.Verdict = "suspicious"
 		}
 		for _, v := range r.Variants[1:] {
-			// Identical arms differ this much by chance once in 500 reads.
+			// Identical arms differ this much by chance in about one of
+			// 500 independent reads: a prompt to look, not a proof.
 			if r.SampleReady && (*v.PBeatsControl > 0.999 || *v.PBeatsControl < 0.001) {
 				r.Verdict = "suspicious"
 				r.Warnings = append(r.Warnings, "A/A: variant "+v.ID+" converts differently from the control although both show the same settings; look for what else differs (caching, a conversion counted elsewhere)")
