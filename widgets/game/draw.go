@@ -169,12 +169,19 @@ func checkDraw(in drawInput, s *Settings, region string) (store.LeadContact, []s
 	}
 	keys := []string{"v:" + in.VisitorID}
 	if lc.Phone != "" {
-		keys = append(keys, "c:"+lc.Phone)
+		keys = append(keys, contactKey(lc.Phone))
 	}
 	if lc.Email != "" {
-		keys = append(keys, "c:"+strings.ToLower(lc.Email))
+		keys = append(keys, contactKey(strings.ToLower(lc.Email)))
 	}
 	return lc, keys, nil
+}
+
+// contactKey keys a player by a normalized contact through its hash: the
+// draws hold no phone or e-mail (the lead does, where erasure finds it).
+func contactKey(normalized string) string {
+	sum := sha256.Sum256([]byte("game-contact\x00" + normalized))
+	return "c:" + hex.EncodeToString(sum[:16])
 }
 
 // contactOf checks what the game asks for (contact.Phone, contact.Email).
