@@ -11,6 +11,19 @@ import (
 // Invite makes a link for email to join siteID with role; the token is the
 // link's secret, returned once.
 func (s *Service) Invite(ctx context.Context, by store.User, siteID, email, role, ip string) (string, store.Invite, error) {
+	// A new invite of the same person to the same site replaces the open
+	// one: one link per person, the newest.
+	open, err := s.Store.ListInvites(ctx, siteID)
+	if err != nil {
+		return "", store.Invite{}, fmt.Errorf("accounts: invite: %w", err)
+	}
+	for _, old := range open {
+		if old.Email == email {
+			if err := s.Store.DeleteInvite(ctx, siteID, old.TokenHash); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return "", old, fmt.Errorf("accounts: replace invite: %w", err)
+			}
+		}
+	}
 	token, now := NewToken(), s.now()
 	inv := store.Invite{TokenHash: HashToken(token), Email: email, SiteID: siteID, Role: role,
 		InvitedBy: by.ID, CreatedAt: now, ExpiresAt: now.Add(DefaultInviteTTL)}

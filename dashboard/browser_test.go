@@ -18,7 +18,7 @@ import (
 // the phone, and every step is photographed into $BECKON_SCREENSHOT_DIR.
 func TestSignInInChromium(t *testing.T) {
 	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
-	d.CreateSite("Магазин", "https://shop.example")
+	siteID := d.CreateSite("Магазин", "https://shop.example")["id"].(string)
 	ctx, problems := servertest.Browser(t)
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -87,5 +87,13 @@ func TestSignInInChromium(t *testing.T) {
 	if lang := eval(`document.documentElement.lang`); lang != "ru" {
 		t.Errorf("the language chosen on the first page was not kept: %q", lang)
 	}
+	d.clock.Add(30 * time.Second)
+	run("code", chromedp.SendKeys(chromedp.CSS(`#code`), b.code(secret, 0)+"\r"), chromedp.WaitVisible(chromedp.CSS(`ul.sites`)))
+	run("people", chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/people"), chromedp.WaitVisible(chromedp.CSS(`#invite-email`)))
+	run("invite", chromedp.SendKeys(chromedp.CSS(`#invite-email`), "manager@example.com\r"), chromedp.WaitVisible(chromedp.CSS(`#link`)))
+	servertest.Screenshot(ctx, t, "dashboard-people-desktop")
+	run("phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile), chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/people"), chromedp.WaitVisible(chromedp.CSS(`#invite-email`)))
+	noSidewaysScroll("people", 360)
+	servertest.Screenshot(ctx, t, "dashboard-people-phone")
 	servertest.NoProblems(t, problems())
 }

@@ -43,8 +43,15 @@ func TestInvitesAndRolesKeepSitesApart(t *testing.T) {
 		p := op.submit("/app/sites/"+siteA+"/people", "/app/sites/"+siteA+"/people/invite", url.Values{"email": {"not an e-mail"}, "role": {"owner"}})
 		wantStatus(t, "invite with a bad e-mail", p, http.StatusUnprocessableEntity)
 		wantBody(t, "invite with a bad e-mail", p, "Enter an e-mail address")
+		wantBody(t, "no members yet", op.get("/app/sites/"+siteA+"/people"), "No members yet.")
+		replaced := op.invite(siteA, "owner@example.com", store.RoleOwner)
 		link := op.invite(siteA, "Owner@Example.com", store.RoleOwner)
-		wantBody(t, "open invite listed", op.get("/app/sites/"+siteA+"/people"), "owner@example.com", "Open invites")
+		listed := op.get("/app/sites/" + siteA + "/people")
+		wantBody(t, "open invite listed", listed, "owner@example.com", "Open invites")
+		if n := strings.Count(listed.Body, "<strong>owner@example.com</strong>"); n != 1 {
+			t.Fatalf("%d open invites of one person, want the newest only", n)
+		}
+		wantStatus(t, "the replaced link", d.browser(t, "x").get(replaced), http.StatusNotFound)
 
 		owner := d.browser(t, "owner")
 		wantBody(t, "invite page", owner.get(link), "Join Shop A", "owner@example.com")
