@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
@@ -50,6 +51,8 @@ func (s *Service) Expose(ctx context.Context, siteID string, e *store.Experiment
 	if s.seen.has(key) {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, exposureTimeout)
+	defer cancel()
 	first, err := s.store.ExposeVisitor(ctx, siteID, e.ID, visitorID, variant)
 	if err != nil {
 		recordErrors.WithLabelValues("exposure").Inc()
@@ -80,6 +83,12 @@ func (s *Service) Converted(ctx context.Context, site *widgets.Site, widgetID, v
 		conversionsCounted.Inc()
 	}
 }
+
+// exposureTimeout bounds the exposure's store write, which a new
+// visitor's config waits for: while the store is out, the config is still
+// served (from the replica's cache) at most this much later, not after the
+// request's whole store deadline.
+const exposureTimeout = 200 * time.Millisecond
 
 // seenPerGeneration bounds the memory of visitors already recorded: two
 // generations of this many (about 100 bytes each), the older dropped
