@@ -184,3 +184,48 @@ func openItem(t *testing.T, ctx context.Context, text string) {
 	}
 	servertest.ClickInShadow(ctx, t, fmt.Sprintf(".bkmb .fan li:nth-child(%d) .item", i+1))
 }
+
+// TestMultibuttonLeftAndSwitchedOff: a bottom-left multi-button whose quiz
+// is switched off lists only what is on the page; the page API opens its
+// fan, and Tab past the last channel leaves the fan and closes it.
+func TestMultibuttonLeftAndSwitchedOff(t *testing.T) {
+	p := newShopPage(t)
+	quiz := p.widget("quiz", quizSettings)
+	p.widget("multibutton", `{"position":"bottom-left","icon":"phone","label":"Напишите нам","channels":[
+	  {"type":"quiz","widget_id":"`+quiz+`"},
+	  {"type":"email","value":"sales@kotly.example"},
+	  {"type":"link","value":"https://kotly.example/map","label":"Как нас найти","icon":"map"}]}`)
+	servertest.ExpectStatus(t, p.Admin("PATCH", "/api/v1/sites/"+p.siteID+"/widgets/"+quiz, map[string]any{"enabled": false}), http.StatusOK)
+
+	ctx, problems := servertest.Browser(t)
+	servertest.ReduceMotion(ctx, t)
+	vp := servertest.DesktopAndPhone[0]
+	p.visitPage(t, ctx, vp)
+	waitFor(t, ctx, "the multi-button mounted", `s && s.querySelector('.bkmb .fab')`)
+	r := eval[[]float64](t, ctx, `(() => { const r = s.querySelector('.bkmb .fab').getBoundingClientRect(); return [r.left, innerHeight - r.bottom]; })()`)
+	if r[0] > 24 || r[1] > 24 {
+		t.Fatalf("the bottom-left button stands at %v", r)
+	}
+	if got := eval[string](t, ctx, `s.querySelector('.bkmb .fab').getAttribute('aria-label')`); got != "Напишите нам" {
+		t.Fatalf("the button's name is %q, want the owner's label", got)
+	}
+
+	eval[bool](t, ctx, `(window.beckon('open', 'multibutton'), true)`)
+	waitFor(t, ctx, "the fan opened by the page API", fanOpen)
+	if got := eval[[]string](t, ctx, fanItems+`.map(i => i.querySelector('.lbl').firstChild.textContent)`); !slices.Equal(got, []string{"Написать на почту", "Как нас найти"}) {
+		t.Fatalf("the fan lists %q, want the e-mail and the link (the quiz is switched off)", got)
+	}
+	if got := eval[string](t, ctx, item("Как нас найти")+`.href`); got != "https://kotly.example/map" {
+		t.Fatalf("the link goes to %q", got)
+	}
+	servertest.ScreenshotViewport(ctx, t, "multibutton-left-open-desktop")
+	// Tab: the link, the button (the fan stays open), then out of the widget.
+	keys(t, ctx, kb.Tab)
+	keys(t, ctx, kb.Tab)
+	if !eval[bool](t, ctx, fanOpen+` && s.activeElement === s.querySelector('.bkmb .fab')`) {
+		t.Fatalf("after two Tabs the focus is on %q and the fan open: %v", eval[string](t, ctx, active), eval[bool](t, ctx, fanOpen))
+	}
+	keys(t, ctx, kb.Tab)
+	waitFor(t, ctx, "the fan closed once the focus left it", "!"+fanOpen)
+	servertest.NoProblems(t, problems())
+}

@@ -118,7 +118,9 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const closeBtn = h('button', { type: 'button', class: 'close', 'aria-label': t.close, title: t.close }, icon(CLOSE, ''));
   const fan = h(
     'div',
-    { class: 'fan', id: uid, role: 'group', 'aria-label': t.menu, hidden: true },
+    // tabindex -1: a press on the fan's background keeps the focus in it,
+    // so only a focus that leaves the widget closes the fan.
+    { class: 'fan', id: uid, role: 'group', 'aria-label': t.menu, tabindex: -1, hidden: true },
     h('div', { class: 'head' }, h('span', { 'aria-hidden': 'true' }, t.menu), closeBtn),
     list,
   );
@@ -188,7 +190,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   shade.addEventListener('click', () => close());
   wrap.addEventListener('focusout', (e) => {
     const to = (e as FocusEvent).relatedTarget as Node | null;
-    if (isOpen && to && !wrap.contains(to)) close(false);
+    // Tab past the button, or the window losing the focus (to: null).
+    if (isOpen && !(to && wrap.contains(to))) close(false);
   });
   wrap.addEventListener('keydown', (e) => {
     if (!isOpen) return;

@@ -26,6 +26,7 @@ export const css = `
 .bkmb .fan{position:fixed;z-index:3;right:20px;bottom:calc(92px + var(--bk-inset-bottom,0px));max-height:calc(100vh - 112px - var(--bk-inset-bottom,0px));overflow:auto;
   display:flex;flex-direction:column;align-items:flex-end;gap:10px;padding:4px}
 .bkmb.left .fan{right:auto;left:20px;align-items:flex-start}
+.bkmb .fan:focus{outline:none}
 .bkmb .head{display:none}
 .bkmb ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;align-items:inherit;gap:10px}
 .bkmb li{display:block}
