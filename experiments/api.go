@@ -131,7 +131,7 @@ func (h handlers) start(c *fiber.Ctx) error {
 		if err := checkVariantSettings(m, *w, e, site); err != nil {
 			return err
 		}
-		w.Experiment = e
+		w.Experiment, w.UpdatedAt = e, e.StartedAt
 		return nil
 	})
 	if err != nil {
