@@ -8,30 +8,35 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beckonhq/beckon/store"
 )
 
-// A site's reviews, a fixed eight keys in the site's slot, so DeleteSite
+// A site's reviews, a fixed nine keys in the site's slot, so DeleteSite
 // takes them in its one step:
 //
 //	<prefix>:{s:<siteID>}:reviews     hash: review ID → review JSON
 //	<prefix>:{s:<siteID>}:reventry    hash: review ID → "<widget>\n<status>\n<about>\n<rating>"
 //	<prefix>:{s:<siteID>}:revtimes    sorted set: "<created>:<id>" (created in 19 digits), scored 0
+//	<prefix>:{s:<siteID>}:revpub      sorted set: "<widget>\n<created>:<id>" of published reviews, scored 0
 //	<prefix>:{s:<siteID>}:revagg      hash: "n"/"s" + aggregate field → count / rating sum of published
 //	<prefix>:{s:<siteID>}:revphotos   hash: photo ID → content type \0 bytes
 //	<prefix>:{s:<siteID>}:revphotorev hash: photo ID → the review that names it
 //	<prefix>:{s:<siteID>}:revunatt    sorted set: photo IDs no review names, scored by upload (ms)
 //	<prefix>:{s:<siteID>}:revtokens   hash: request token used → review ID
 //
-// The scripts change a review's status and its aggregates in one step, so
-// the aggregates always equal a count of the published reviews.
+// The scripts change a review's status, its aggregates and the published
+// index in one step, so the aggregates always equal a count of the
+// published reviews. The published index is what visitors' pages read: a
+// backlog of pending or hidden reviews is never walked for them.
 func (s *Store) reviewsKey(siteID string) string    { return s.siteTag(siteID) + ":reviews" }
 func (s *Store) reviewEntries(siteID string) string { return s.siteTag(siteID) + ":reventry" }
 func (s *Store) reviewTimes(siteID string) string   { return s.siteTag(siteID) + ":revtimes" }
 func (s *Store) reviewAgg(siteID string) string     { return s.siteTag(siteID) + ":revagg" }
+func (s *Store) reviewPub(siteID string) string     { return s.siteTag(siteID) + ":revpub" }
 func (s *Store) reviewPhotos(siteID string) string  { return s.siteTag(siteID) + ":revphotos" }
 func (s *Store) reviewPhotoRev(siteID string) string {
 	return s.siteTag(siteID) + ":revphotorev"
@@ -42,7 +47,7 @@ func (s *Store) reviewTokens(siteID string) string     { return s.siteTag(siteID
 // reviewDataKeys are the keys siteDataKeys lists for DeleteSite.
 func (s *Store) reviewDataKeys(siteID string) []string {
 	return []string{s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewTimes(siteID), s.reviewAgg(siteID),
-		s.reviewPhotos(siteID), s.reviewPhotoRev(siteID), s.reviewUnattached(siteID), s.reviewTokens(siteID)}
+		s.reviewPhotos(siteID), s.reviewPhotoRev(siteID), s.reviewUnattached(siteID), s.reviewTokens(siteID), s.reviewPub(siteID)}
 }
 
 var (
@@ -71,6 +76,9 @@ const tokenUsed = -2 // create_review.lua: the request token was used before
 
 func reviewMember(r store.Review) string { return lexTime(r.CreatedAt) + ":" + r.ID }
 
+// reviewPubMember is r's member of the published index.
+func reviewPubMember(r store.Review) string { return r.WidgetID + "\n" + reviewMember(r) }
+
 func reviewEntry(r store.Review) string {
 	return r.WidgetID + "\n" + r.Status + "\n" + r.About + "\n" + strconv.Itoa(r.Rating)
 }
@@ -97,9 +105,10 @@ func (s *Store) CreateReview(ctx context.Context, r store.Review, token string) 
 	}
 	all, one := reviewAggFields(r.WidgetID, r.About)
 	keys := []string{s.siteKey(r.SiteID), s.reviewsKey(r.SiteID), s.reviewEntries(r.SiteID), s.reviewTimes(r.SiteID),
-		s.reviewAgg(r.SiteID), s.reviewPhotoRev(r.SiteID), s.reviewUnattached(r.SiteID), s.reviewTokens(r.SiteID), s.reviewPhotos(r.SiteID)}
+		s.reviewAgg(r.SiteID), s.reviewPhotoRev(r.SiteID), s.reviewUnattached(r.SiteID), s.reviewTokens(r.SiteID), s.reviewPhotos(r.SiteID),
+		s.reviewPub(r.SiteID)}
 	n, err := scriptCreateReview.Run(ctx, s.client, keys, r.ID, data, reviewEntry(r), reviewMember(r), token,
-		published, r.Rating, all, one, r.PhotoID).Int()
+		published, r.Rating, all, one, r.PhotoID, reviewPubMember(r)).Int()
 	if err != nil {
 		return wrap(op, err)
 	}
@@ -119,7 +128,7 @@ func (s *Store) CreateReview(ctx context.Context, r store.Review, token string) 
 // ImportReviews implements store.Reviews in one step (import_reviews.lua).
 func (s *Store) ImportReviews(ctx context.Context, siteID string, rs []store.Review) error {
 	const op = "import reviews"
-	args := make([]any, 0, 7*len(rs))
+	args := make([]any, 0, 8*len(rs))
 	for _, r := range rs {
 		r.SiteID = siteID
 		if err := store.CheckReview(r); err != nil {
@@ -133,9 +142,9 @@ func (s *Store) ImportReviews(ctx context.Context, siteID string, rs []store.Rev
 			return wrap(op, err)
 		}
 		all, one := reviewAggFields(r.WidgetID, r.About)
-		args = append(args, r.ID, data, reviewEntry(r), reviewMember(r), r.Rating, all, one)
+		args = append(args, r.ID, data, reviewEntry(r), reviewMember(r), r.Rating, all, one, reviewPubMember(r))
 	}
-	keys := []string{s.siteKey(siteID), s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewTimes(siteID), s.reviewAgg(siteID)}
+	keys := []string{s.siteKey(siteID), s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewTimes(siteID), s.reviewAgg(siteID), s.reviewPub(siteID)}
 	n, err := scriptImportReviews.Run(ctx, s.client, keys, args...).Int()
 	if err == nil {
 		switch n {
@@ -183,8 +192,8 @@ func (s *Store) UpdateReview(ctx context.Context, siteID, id string, fn func(*st
 			delta = -1
 		}
 		all, one := reviewAggFields(r.WidgetID, r.About)
-		n, err := scriptSwapReview.Run(ctx, s.client, []string{s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewAgg(siteID)},
-			id, old, data, reviewEntry(r), delta, r.Rating, all, one).Int()
+		keys := []string{s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewAgg(siteID), s.reviewPub(siteID)}
+		n, err := scriptSwapReview.Run(ctx, s.client, keys, id, old, data, reviewEntry(r), delta, r.Rating, all, one, reviewPubMember(r)).Int()
 		return n == 1, err
 	})
 	var ce callerError
@@ -197,21 +206,28 @@ func (s *Store) UpdateReview(ctx context.Context, siteID, id string, fn func(*st
 	return r, nil
 }
 
-// ListReviews implements store.Reviews by list_reviews.lua, in stretches.
+// ListReviews implements store.Reviews by list_reviews.lua, in stretches:
+// a widget's published reviews through the published index, the rest
+// through the index of all.
 func (s *Store) ListReviews(ctx context.Context, siteID string, f store.ReviewFilter) ([]store.Review, error) {
 	const op = "list reviews"
-	bound := "+"
-	if !f.After.CreatedAt.IsZero() || f.After.ID != "" {
-		bound = "(" + lexTime(f.After.CreatedAt) + ":" + f.After.ID
+	index, prefix, bound, lowest := s.reviewTimes(siteID), "", "+", "-"
+	if f.Status == store.ReviewPublished && f.WidgetID != "" && !strings.ContainsAny(f.WidgetID, "\n\x00") {
+		index, prefix = s.reviewPub(siteID), f.WidgetID+"\n"
+		bound, lowest = "("+f.WidgetID+"\x0b", "["+prefix
 	}
-	keys := []string{s.reviewTimes(siteID), s.reviewEntries(siteID), s.reviewsKey(siteID)}
+	if !f.After.CreatedAt.IsZero() || f.After.ID != "" {
+		bound = "(" + prefix + lexTime(f.After.CreatedAt) + ":" + f.After.ID
+	}
+	keys := []string{index, s.reviewEntries(siteID), s.reviewsKey(siteID)}
 	var list []store.Review
 	for {
 		limit := 0
 		if f.Limit > 0 {
 			limit = f.Limit - len(list)
 		}
-		res, err := scriptListReviews.Run(ctx, s.client, keys, bound, f.WidgetID, f.Status, f.About, f.MinRating, limit, listBudget).Slice()
+		res, err := scriptListReviews.Run(ctx, s.client, keys, bound, f.WidgetID, f.Status, f.About, f.MinRating, limit, listBudget,
+			len(prefix), lowest).Slice()
 		if err != nil {
 			return nil, wrap(op, err)
 		}

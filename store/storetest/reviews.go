@@ -81,6 +81,59 @@ var reviewTests = []test{
 		_, err = st.GetReview(ctx(t), newID("site"), made[0].ID)
 		wantErr(t, "GetReview of another site", err, store.ErrNotFound)
 	}},
+	{"a widget's published reviews page past pending, hidden and other widgets' ones", func(t *testing.T, st store.Store) {
+		site := createSite(t, st)
+		base := now().Add(-time.Hour)
+		var pub []store.Review
+		for i := range 9 {
+			r := newReview(site.ID, "w1", i%5+1, base.Add(time.Duration(i)*time.Minute))
+			switch i % 3 {
+			case 0:
+				r.Status = store.ReviewPublished
+			case 1:
+				r.WidgetID = "w10" // a widget whose id starts with the other's
+				r.Status = store.ReviewPublished
+			}
+			must(t, "CreateReview", st.CreateReview(ctx(t), r, ""))
+			if i%3 == 0 {
+				pub = append([]store.Review{r}, pub...) // newest first
+			}
+		}
+		// The newest published one is hidden, an older pending one published.
+		_, err := st.UpdateReview(ctx(t), site.ID, pub[0].ID, func(r *store.Review) error { r.Status = store.ReviewHidden; return nil })
+		must(t, "hide", err)
+		all, err := st.ListReviews(ctx(t), site.ID, store.ReviewFilter{WidgetID: "w1", Status: store.ReviewPending})
+		must(t, "ListReviews pending", err)
+		late, err := st.UpdateReview(ctx(t), site.ID, all[len(all)-1].ID, publishReview)
+		must(t, "publish", err)
+		want := []string{pub[1].ID, late.ID, pub[2].ID} // late was written between them
+		var got []string
+		f := store.ReviewFilter{WidgetID: "w1", Status: store.ReviewPublished, Limit: 2}
+		for {
+			page, err := st.ListReviews(ctx(t), site.ID, f)
+			must(t, "ListReviews published", err)
+			got = append(got, reviewIDs(page)...)
+			if len(page) < f.Limit {
+				break
+			}
+			f.After = store.ReviewCursor{CreatedAt: page[len(page)-1].CreatedAt, ID: page[len(page)-1].ID}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("published of w1 paged = %v, want %v", got, want)
+		}
+		high, err := st.ListReviews(ctx(t), site.ID, store.ReviewFilter{WidgetID: "w1", Status: store.ReviewPublished, MinRating: late.Rating + 1})
+		must(t, "ListReviews published min rating", err)
+		for _, r := range high {
+			if r.Rating <= late.Rating || r.WidgetID != "w1" {
+				t.Fatalf("rated above %d: got %+v", late.Rating, r)
+			}
+		}
+		other, err := st.ListReviews(ctx(t), site.ID, store.ReviewFilter{WidgetID: "w10", Status: store.ReviewPublished})
+		must(t, "ListReviews w10", err)
+		if len(other) != 3 {
+			t.Fatalf("w10 has %d published, want 3", len(other))
+		}
+	}},
 	{"moderation moves the aggregates and never the customer's words", func(t *testing.T, st store.Store) {
 		site := createSite(t, st)
 		r := newReview(site.ID, "w1", 2, now())
