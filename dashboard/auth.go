@@ -151,6 +151,15 @@ func (h *handler) secondStep(c *fiber.Ctx) error {
 	return c.Redirect("/app/", http.StatusSeeOther)
 }
 
+// logoutPage asks to confirm: signing out is a POST with the form's token,
+// so no other site can sign a person out with a link.
+func (h *handler) logoutPage(c *fiber.Ctx) error {
+	if _, ok := session(c); !ok {
+		return c.Redirect("/app/login", http.StatusSeeOther)
+	}
+	return h.render(c, http.StatusOK, "logout", "nav_sign_out", nil)
+}
+
 func (h *handler) logout(c *fiber.Ctx) error {
 	if s, ok := session(c); ok {
 		if err := h.acc.Revoke(c.UserContext(), s.UserID, s.IDHash); err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -79,6 +79,7 @@ func Mount(app fiber.Router, d Deps) error {
 	g.Post("/login", h.login)
 	g.Get("/login/2fa", h.secondStepPage)
 	g.Post("/login/2fa", h.secondStep)
+	g.Get("/logout", h.logoutPage)
 	g.Post("/logout", h.logout)
 	g.Get("/oidc/start", h.oidcStart)
 	g.Get("/oidc/callback", h.oidcCallback)

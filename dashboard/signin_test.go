@@ -34,8 +34,11 @@ func TestSignInJourney(t *testing.T) {
 		wantRedirect(t, "setup again", b.get("/app/setup"), "/app/login")
 		wantBody(t, "sites", b.get("/app/"), "Your sites", "Sign out")
 
-		wantRedirect(t, "sign out", b.submit("/app/", "/app/logout", nil), "/app/login")
+		wantStatus(t, "a link to sign out only asks", b.get("/app/logout"), http.StatusOK)
+		wantStatus(t, "still signed in", b.get("/app/"), http.StatusOK)
+		wantRedirect(t, "sign out", b.submit("/app/logout", "/app/logout", nil), "/app/login")
 		wantRedirect(t, "after sign out", b.get("/app/"), "/app/login")
+		wantRedirect(t, "sign-out page signed out", b.get("/app/logout"), "/app/login")
 		p = b.login(opEmail, "wrong-password")
 		wantStatus(t, "wrong password", p, http.StatusUnauthorized)
 		wantBody(t, "wrong password", p, "Wrong e-mail or password.")
