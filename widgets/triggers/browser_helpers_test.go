@@ -75,17 +75,22 @@ func newSitePage(t testing.TB, bodies ...map[string]any) (*page, []string) {
 	p := &page{ts: ts, t: t, lang: "ru"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		// ?nobeckon=1: the same page without the snippet (the benchmarks' baseline).
+		snippet := fmt.Sprintf(`<script async src="%s/embed.js" data-site="%s"></script>`, ts.Base, p.key)
+		if q.Get("nobeckon") != "" {
+			snippet = ""
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Котлы</title><link rel="icon" href="data:,">
 <script>window.beckon=window.beckon||function(){(beckon.q=beckon.q||[]).push(arguments)};
 window.__trace=[];beckon('on','*',function(n,d){__trace.push(n+' '+(d&&d.id||'')+' '+(d&&d.trigger||''))})</script>
-<script async src="%s/embed.js" data-site="%s"></script>
+%s
 <style>body{margin:0;padding:24px;font:16px/1.5 system-ui,sans-serif;background:#f8fafc}
 .tall{height:%spx;background:linear-gradient(#f8fafc,#dbeafe)}</style></head>
 <body><h1>Котлы и отопление</h1><p>Газовые и электрические котлы с монтажом.</p>
 <p><input id="search" placeholder="Поиск" aria-label="Поиск"> <button id="other">Каталог</button></p>
-<div class="tall"></div></body></html>`, html.EscapeString(q.Get("lang")), ts.Base, p.key, orDefault(q.Get("height"), "3000"))
+<div class="tall"></div></body></html>`, html.EscapeString(q.Get("lang")), snippet, orDefault(q.Get("height"), "3000"))
 	}))
 	t.Cleanup(srv.Close)
 	site := ts.CreateSite("Котлы", srv.URL)

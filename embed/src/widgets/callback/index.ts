@@ -115,13 +115,23 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const codes = (settings.calling_codes || []).filter((n) => Number.isInteger(n) && n > 0);
   if (!codes.length) codes.push(homeCode || 7);
   let code = codes.indexOf(homeCode) >= 0 ? homeCode : codes[0];
-  const names = regionNames(ctx.locale);
   const ccSelect = h('select', { id: uid + '-cc', 'aria-label': t.countryCode });
-  for (const c of codes) {
-    const region = regionOfCode(c, site.region);
-    const name = (region && names && names.of(region)) || '';
-    ccSelect.appendChild(h('option', { value: c }, '+' + c + (name && name !== region ? ' ' + name : '')));
-  }
+  for (const c of codes) ccSelect.appendChild(h('option', { value: c }, '+' + c));
+  // The countries' names need ICU's region data, whose first load takes
+  // one long task (up to hundreds of ms on a busy phone): not while the
+  // page loads, but when the visitor reaches for the button, and only when
+  // there is a choice to show.
+  let named = codes.length < 2;
+  const nameCodes = () => {
+    if (named) return;
+    named = true;
+    const names = regionNames(ctx.locale);
+    for (const o of Array.from(ccSelect.options)) {
+      const region = regionOfCode(+o.value, site.region);
+      const name = (region && names && names.of(region)) || '';
+      if (name && name !== region) o.textContent += ' ' + name;
+    }
+  };
   ccSelect.value = String(code);
   const ccFace = h('span', { 'aria-hidden': 'true' }, '+' + code);
   const cc = h('div', { class: 'cc' + (codes.length < 2 ? ' one' : '') }, ccFace, codes.length > 1 && icon(CHEVRON_ICON, 'chev'), ccSelect);
@@ -606,6 +616,7 @@ const factory: WidgetFactory<Settings> = (ctx) => {
     if (isOpen) return;
     isOpen = true;
     trig.opened();
+    nameCodes();
     returnFocus = (ctx.shadow.activeElement as HTMLElement | null) || (document.activeElement as HTMLElement | null);
     panel.hidden = false;
     backdrop.hidden = false;
@@ -643,6 +654,8 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   // opens with its buttons final.
   fab.addEventListener('pointerenter', loadAvailability);
   fab.addEventListener('focus', loadAvailability);
+  fab.addEventListener('pointerenter', nameCodes);
+  fab.addEventListener('focus', nameCodes);
   closeBtn.addEventListener('click', close);
   backdrop.addEventListener('click', close);
   wrap.addEventListener('keydown', (e) => {
