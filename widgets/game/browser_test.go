@@ -55,6 +55,10 @@ func TestWheelInTheBrowser(t *testing.T) {
 			if got := eval[string](t, ctx, landedOn); got != "b" {
 				t.Fatalf("the wheel stopped on %q, want the server's prize b", got)
 			}
+			// Reduced motion: the wheel is set at its angle, never animated.
+			if turned := eval[bool](t, ctx, `s.querySelector('.bkgm .disc').classList.contains('turn')`); turned == (vp.Name == "phone") {
+				t.Fatalf("%s: the wheel's transition is on = %v", vp.Name, turned)
+			}
 			res := eval[string](t, ctx, `s.querySelector('.bkgm .result').textContent`)
 			live := eval[string](t, ctx, `s.querySelector('.bkgm [role=status]').textContent`)
 			prize := map[string]string{"ru": "Бесплатная доставка", "uk": "Безкоштовна доставка"}[vp.Lang]
