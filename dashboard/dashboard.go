@@ -9,6 +9,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/beckonhq/beckon/accounts"
 	"github.com/beckonhq/beckon/config"
+	"github.com/beckonhq/beckon/notify"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -56,6 +58,13 @@ func Mount(app fiber.Router, d Deps) error {
 	}
 	if d.ClientIP == nil {
 		d.ClientIP = func(c *fiber.Ctx) string { return c.IP() }
+	}
+	if d.Mailer == nil && d.Cfg.SMTPURL != "" {
+		smtp, err := notify.ParseSMTPURL(d.Cfg.SMTPURL, d.Cfg.SMTPFrom)
+		if err != nil {
+			return fmt.Errorf("dashboard: %w", err)
+		}
+		d.Mailer = smtpMailer(smtp)
 	}
 	p, err := loadPages()
 	if err != nil {

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 
@@ -174,8 +173,8 @@ func (h *handler) invite(c *fiber.Ctx) error {
 	d.NewLink, d.NewEmail = link, email
 	if h.Mailer != nil {
 		l := h.lang(c)
-		body := fmt.Sprintf("%s\n\n%s\n", l.F("accept_title", "site", site.Name), link)
-		if err := h.Mailer(c.UserContext(), email, l.F("accept_title", "site", site.Name), body); err != nil {
+		body := l.F("invite_mail", "inviter", user(c).Email, "site", site.Name, "role", l.RoleName(role), "link", link)
+		if err := h.Mailer(c.UserContext(), email, l.F("accept_title", "site", site.Name)+" · Beckon", body); err != nil {
 			h.Log.Warn("dashboard: e-mail invite", "site", site.ID, "err", err)
 		} else {
 			d.Emailed = true
