@@ -18,6 +18,7 @@ import (
 //	reviews siteID → {
 //	    "r"  → {reviewID → Review JSON}
 //	    "t"  → {created (8 bytes) + reviewID → widget \0 status \0 about \0 rating}
+//	    "pt" → {widgetID \0 created (8 bytes) + reviewID → the same}  published only
 //	    "a"  → {aggregate key → count (8 bytes) + sum (8 bytes)}
 //	    "p"  → {photoID → content type \0 bytes}
 //	    "pr" → {photoID → the reviewID that names it}
@@ -25,8 +26,10 @@ import (
 //	    "k"  → {request token → reviewID}            tokens used
 //	}
 //
-// Aggregates are written in the transaction that changes a review's
-// status, so they always equal what a count of the reviews would give.
+// Aggregates and the published index are written in the transaction that
+// changes a review's status, so they always equal what a count of the
+// reviews would give; visitors' pages walk the published index and never
+// a backlog of pending or hidden reviews.
 var bucketReviews = []byte("reviews")
 
 var (
@@ -37,7 +40,8 @@ var (
 	rvPhotoRev = []byte("pr")
 	rvUnattach = []byte("pu")
 	rvTokens   = []byte("k")
-	rvBuckets  = [][]byte{rvItems, rvTimes, rvAgg, rvPhotos, rvPhotoRev, rvUnattach, rvTokens}
+	rvPubTimes = []byte("pt")
+	rvBuckets  = [][]byte{rvItems, rvTimes, rvAgg, rvPhotos, rvPhotoRev, rvUnattach, rvTokens, rvPubTimes}
 )
 
 func reviewEntry(r store.Review) []byte {
@@ -74,8 +78,23 @@ func reviewsSite(tx *bolt.Tx, siteID string) (*bolt.Bucket, error) {
 	return site, nil
 }
 
-// addAggregate adds sign times r to its aggregates.
+// pubKey is r's key in the published index.
+func pubKey(r store.Review) []byte {
+	return append([]byte(r.WidgetID+"\x00"), timeKey(r.CreatedAt, []byte(r.ID))...)
+}
+
+// addAggregate adds sign times r to its aggregates and puts it in (1) or
+// takes it out of (-1) the published index.
 func addAggregate(site *bolt.Bucket, r store.Review, sign int) error {
+	pub := site.Bucket(rvPubTimes)
+	if sign > 0 {
+		pub.FillPercent = appendFill
+		if err := pub.Put(pubKey(r), reviewEntry(r)); err != nil {
+			return err
+		}
+	} else if err := pub.Delete(pubKey(r)); err != nil {
+		return err
+	}
 	agg := site.Bucket(rvAgg)
 	for _, k := range aggKeys(r.WidgetID, r.About) {
 		var count, sum int64
@@ -227,10 +246,13 @@ func (s *Store) UpdateReview(ctx context.Context, siteID, id string, fn func(*st
 	)
 	err := s.batch(func(tx *bolt.Tx) error {
 		r, refused = store.Review{}, nil
-		site := siteBucket(tx, bucketReviews, siteID)
-		if site == nil {
+		if siteBucket(tx, bucketReviews, siteID) == nil {
 			refused = store.ErrNotFound
 			return nil
+		}
+		site, err := reviewsSite(tx, siteID)
+		if err != nil {
+			return err
 		}
 		items := site.Bucket(rvItems)
 		if err := getJSON(items, id, &r); err != nil {
@@ -276,8 +298,9 @@ func (s *Store) UpdateReview(ctx context.Context, siteID, id string, fn func(*st
 	return r, nil
 }
 
-// ListReviews implements store.Reviews by a walk of the time index from
-// the cursor backwards; only matching entries' reviews are decoded.
+// ListReviews implements store.Reviews by a walk from the cursor backwards
+// of the widget's published index (for its published reviews) or of the
+// time index; only matching entries' reviews are decoded.
 func (s *Store) ListReviews(ctx context.Context, siteID string, f store.ReviewFilter) ([]store.Review, error) {
 	var list []store.Review
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -285,23 +308,34 @@ func (s *Store) ListReviews(ctx context.Context, siteID string, f store.ReviewFi
 		if site == nil {
 			return nil
 		}
-		items, cur := site.Bucket(rvItems), site.Bucket(rvTimes).Cursor()
+		index, prefix := site.Bucket(rvTimes), []byte(nil)
+		if pub := site.Bucket(rvPubTimes); pub != nil && f.Status == store.ReviewPublished && f.WidgetID != "" {
+			index, prefix = pub, []byte(f.WidgetID+"\x00")
+		}
+		items, cur := site.Bucket(rvItems), index.Cursor()
 		var k, v []byte
 		if f.After.CreatedAt.IsZero() && f.After.ID == "" {
-			k, v = cur.Last()
-		} else if k, v = cur.Seek(timeKey(f.After.CreatedAt, []byte(f.After.ID))); k == nil {
+			// The last key of the prefix: the one before the first after it.
+			if prefix == nil {
+				k, v = cur.Last()
+			} else if k, v = cur.Seek(append(bytes.Clone(prefix[:len(prefix)-1]), 1)); k == nil {
+				k, v = cur.Last()
+			} else {
+				k, v = cur.Prev()
+			}
+		} else if k, v = cur.Seek(append(bytes.Clone(prefix), timeKey(f.After.CreatedAt, []byte(f.After.ID))...)); k == nil {
 			k, v = cur.Last()
 		} else {
 			k, v = cur.Prev()
 		}
-		for ; k != nil && (f.Limit <= 0 || len(list) < f.Limit); k, v = cur.Prev() {
+		for ; k != nil && bytes.HasPrefix(k, prefix) && (f.Limit <= 0 || len(list) < f.Limit); k, v = cur.Prev() {
 			widget, status, about, rating := parseReviewEntry(v)
 			if (f.WidgetID != "" && widget != f.WidgetID) || (f.Status != "" && status != f.Status) ||
 				(f.About != "" && about != f.About) || rating < f.MinRating {
 				continue
 			}
 			var r store.Review
-			if err := getJSON(items, string(k[8:]), &r); err != nil {
+			if err := getJSON(items, string(k[len(prefix)+8:]), &r); err != nil {
 				return err
 			}
 			list = append(list, r)
