@@ -100,7 +100,6 @@ type Store interface {
 	Quizzes
 	Tallies
 	CodePools
-	Games
 	Reviews
 	Accounts
 	Games

@@ -148,6 +148,23 @@ var gameTests = []test{
 			t.Fatalf("a campaign nobody drew in: %+v", empty)
 		}
 	}},
+	{"deleting the site deletes its draws", func(t *testing.T, st store.Store) {
+		g, site := games(t, st), createSite(t, st)
+		prize := store.GamePrize{ID: "ten", Weight: 1, Stock: stock(1)}
+		draw(t, g, newDraw(site.ID, "anna", 0, prize), true)
+		must(t, "DeleteSite", st.DeleteSite(ctx(t), site.ID))
+		must(t, "CreateSite again", st.CreateSite(ctx(t), site))
+		_, err := g.GameResultOf(ctx(t), site.ID, "w1", "spring", []string{"v:anna"})
+		wantErr(t, "GameResultOf after the site was deleted", err, store.ErrNotFound)
+		stats, err := g.GameStats(ctx(t), site.ID, "w1", "spring")
+		must(t, "GameStats", err)
+		if stats.Draws != 0 || len(stats.Given) != 0 {
+			t.Fatalf("a deleted site's counts survived: %+v", stats)
+		}
+		if r := draw(t, g, newDraw(site.ID, "anna", 0, prize), true); r.PrizeID != "ten" {
+			t.Fatalf("the new site's draw won %q, want ten from a full stock", r.PrizeID)
+		}
+	}},
 	{"no site, no draw", func(t *testing.T, st store.Store) {
 		_, _, err := games(t, st).GameDraw(ctx(t), newDraw("no-such-site", "v", 0, store.GamePrize{ID: "p", Weight: 1}))
 		wantErr(t, "GameDraw on a missing site", err, store.ErrNotFound)

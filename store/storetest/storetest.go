@@ -44,7 +44,6 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"quiz versions", quizVersionTests},
 		{"tallies", tallyTests},
 		{"code pools", codePoolTests},
-		{"games", gameTests},
 		{"accounts", accountTests},
 		{"reviews", reviewTests},
 		{"games", gameTests},
