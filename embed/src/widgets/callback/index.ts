@@ -117,11 +117,11 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   let code = codes.indexOf(homeCode) >= 0 ? homeCode : codes[0];
   const ccSelect = h('select', { id: uid + '-cc', 'aria-label': t.countryCode });
   for (const c of codes) ccSelect.appendChild(h('option', { value: c }, '+' + c));
-  // The countries' names need ICU's region data, whose first load takes
-  // one long task (up to hundreds of ms on a busy phone): not while the
-  // page loads, but when the visitor reaches for the button, and only when
-  // there is a choice to show.
-  let named = codes.length < 2;
+  // The countries' names (read by screen readers, shown when there is a
+  // choice) need ICU's region data, whose first load takes one long task
+  // (up to hundreds of ms on a busy phone): not while the page loads, but
+  // when the visitor reaches for the button.
+  let named = false;
   const nameCodes = () => {
     if (named) return;
     named = true;
