@@ -2,6 +2,7 @@ package triggers_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -288,11 +289,12 @@ func TestExitIntentPhone(t *testing.T) {
 // TestNoRepeatAfterConversion: a visitor who left a lead in a quiz a
 // trigger opened never sees it again (after_conversion "never"), though the
 // caps would allow it every visit; closing it after the lead is no
-// dismissal.
+// dismissal. The trigger analytics count the showing as converted, by its
+// trigger, page and the visit's utm_source.
 func TestNoRepeatAfterConversion(t *testing.T) {
 	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5}],"caps":{"per_visit":0,"max_dismissals":1}}`, manualOnly)
 	q := ids[0]
-	p.visit("/", ids...)
+	p.visit("/?utm_source=Yandex", ids...)
 	p.setClock(6 * time.Second)
 	p.waitOpen(q)
 	p.shadowClick(".bkqz .foot .primary")
@@ -315,6 +317,12 @@ func TestNoRepeatAfterConversion(t *testing.T) {
 	if st["d"] != 0.0 || st["x"] != 1.0 {
 		t.Errorf("remembered %v, want no dismissal and the conversion", st)
 	}
+	want := `[map[closed:0 conversion_rate:1 converted:1 name:yandex shown:1]]`
+	p.waitFor("the conversion in the trigger stats", func() bool {
+		st := p.triggerStats(q)
+		return fmt.Sprint(st["by_source"]) == want && fmt.Sprint(st["by_trigger"]) == strings.Replace(want, "yandex", "time_on_page", 1) &&
+			fmt.Sprint(st["by_page"]) == strings.Replace(want, "yandex", "/", 1)
+	})
 }
 
 // TestCapsAcrossTabs: a dismissal in one tab counts in another tab of the
