@@ -173,7 +173,12 @@ func TestReviewsInTheBrowser(t *testing.T) {
 			// Sending with no rating: the form says what is missing and keeps the focus there.
 			servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
 			waitJS(t, ctx, "the missing rating named", rootJS(`s.querySelector('.panel form .err[role=alert]').textContent.length > 0`))
-			servertest.ClickInShadow(ctx, t, fmt.Sprintf(`label[for="%s-r2"]`, uid))
+			// The stars are a radio group: the keyboard picks 1, then 2.
+			evalJS[bool](t, ctx, rootJS(fmt.Sprintf(`(s.querySelector('#%s-r1').focus(), true)`, uid)))
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.ArrowRight)); err != nil {
+				t.Fatal(err)
+			}
+			waitJS(t, ctx, "two stars chosen with the keyboard", rootJS(fmt.Sprintf(`s.querySelector('#%s-r2').checked && s.querySelectorAll('.panel .rate label.on').length === 2`, uid)))
 			text := fmt.Sprintf("Монтаж на %s затянули на неделю.", vp.Name)
 			typeInto(t, ctx, "#"+uid+"-x", text)
 			typeInto(t, ctx, "#"+uid+"-n", "Виктор")
