@@ -119,7 +119,16 @@ const settingOperator = "dashboard_operator"
 
 // NeedsSetup reports whether no operator account exists yet.
 func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
-	_, err := s.Store.GetSetting(ctx, settingOperator)
+	id, err := s.Store.GetSetting(ctx, settingOperator)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	// A setup that stopped between claiming the operator's ID and storing
+	// the account (a crash, a store error) may be run again.
+	_, err = s.Store.GetUser(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return true, nil
 	}
@@ -127,7 +136,9 @@ func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
 }
 
 // SetupOperator creates the first user, the operator. The caller has
-// checked the admin token.
+// checked the admin token. The operator's ID is claimed first, in the
+// settings, so of two setups racing exactly one wins; a setup that was
+// cut off after the claim is finished by the next, under the claimed ID.
 func (s *Service) SetupOperator(ctx context.Context, email, password, locale string) (store.User, error) {
 	u := store.User{ID: newID(), Email: email, Operator: true, Locale: locale, CreatedAt: s.now()}
 	won, err := s.Store.SetSettingIfAbsent(ctx, settingOperator, u.ID)
@@ -135,10 +146,17 @@ func (s *Service) SetupOperator(ctx context.Context, email, password, locale str
 		return u, fmt.Errorf("accounts: setup: %w", err)
 	}
 	if !won {
-		return u, ErrSetupDone
+		if u.ID, err = s.Store.GetSetting(ctx, settingOperator); err != nil {
+			return u, fmt.Errorf("accounts: setup: %w", err)
+		}
+		if _, err := s.Store.GetUser(ctx, u.ID); !errors.Is(err, store.ErrNotFound) {
+			return u, ErrSetupDone
+		}
 	}
 	u.PasswordHash = HashPassword(password, s.Argon2)
-	if err := s.Store.CreateUser(ctx, u); err != nil {
+	if err := s.Store.CreateUser(ctx, u); errors.Is(err, store.ErrConflict) {
+		return u, ErrSetupDone // another setup finished it meanwhile
+	} else if err != nil {
 		return u, fmt.Errorf("accounts: setup: %w", err)
 	}
 	s.Audit(ctx, store.AuditEntry{Action: "operator_created", UserID: u.ID})

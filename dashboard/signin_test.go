@@ -279,3 +279,27 @@ func TestRequiredTwoStepSignInComesFirst(t *testing.T) {
 	p := b.submit("/app/account", "/app/account/2fa/disable", nil)
 	wantStatus(t, "turning it off when required", p, http.StatusUnprocessableEntity)
 }
+
+// TestSetupCutOffIsFinishedByTheNext: a setup that claimed the operator's
+// ID but never stored the account (a crash between the two) does not lock
+// the server out; the next setup finishes it, once.
+func TestSetupCutOffIsFinishedByTheNext(t *testing.T) {
+	t.Parallel()
+	st := servertest.NewStore(t, "embedded")
+	if _, err := st.SetSettingIfAbsent(t.Context(), "dashboard_operator", "u_claimed"); err != nil {
+		t.Fatal(err)
+	}
+	d := startDash(t, st, nil)
+	b := d.browser(t, "ua")
+	wantRedirect(t, "login", b.get("/app/login"), "/app/setup")
+	b.setup()
+	if id := userID(t, d, opEmail); id != "u_claimed" {
+		t.Fatalf("operator's ID %q, want the claimed one", id)
+	}
+	wantRedirect(t, "setup again", d.browser(t, "x").get("/app/setup"), "/app/login")
+	p := d.browser(t, "x").submit("/app/login", "/app/setup", url.Values{"token": {servertest.AdminToken}, "email": {"second@example.com"}, "password": {opPassword}})
+	wantRedirect(t, "a second setup", p, "/app/login")
+	if _, err := d.Store.UserByEmail(t.Context(), "second@example.com"); err == nil {
+		t.Fatal("a second setup made a second operator")
+	}
+}
