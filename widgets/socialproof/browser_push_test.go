@@ -27,7 +27,8 @@ type pageEvent struct {
 
 // The social proof bundle passes each push on to the page as live:show,
 // once, both where it shows notices and where its pages leave it out (a
-// push-only feed); with no widget to push, that feed closes.
+// push-only feed); with no widget to push, that feed closes. (Where no
+// widget has a trigger block it opens none: TestBrowserNoFeedWhereNotShown.)
 func TestBrowserPushReemitted(t *testing.T) {
 	popup := map[string]any{"type": "popup", "settings": json.RawMessage(`{"title":{"ru":"Скидка 10% сегодня","uk":"Знижка 10% сьогодні","en":"10% off today"},
 		"triggers":{"on":[{"type":"push"}],"caps":{"per_visit":0,"max_dismissals":0}}}`)}
@@ -106,8 +107,10 @@ func TestBrowserPushReemitted(t *testing.T) {
 	}
 	servertest.Screenshot(ctx, t, "push-phone-360")
 
-	// Without a widget that accepts pushes the push-only feed closes.
+	// Without a widget that accepts pushes (a pop-up with another trigger
+	// keeps the trigger engine on the page) the push-only feed closes.
 	servertest.ExpectStatus(t, s.ts.Admin("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+popupID, map[string]any{"enabled": false}), http.StatusOK)
+	s.ts.CreateWidget(s.siteID, map[string]any{"type": "popup", "settings": json.RawMessage(`{"title":"Подписка","triggers":{"on":[{"type":"exit_intent"}]}}`)})
 	s.open(ctx, t, "/checkout", "ru", 1280, 800)
 	until(ctx, t, 10*time.Second, "the push-only feed", func(n notice) bool { return n.Sockets == 1 })
 	deadline := time.Now().Add(5 * time.Second)

@@ -18,9 +18,10 @@
 // The feed also brings the owner's pushes (a widget to show now): each is
 // passed on once as the page event live:show {id: widget, pages, push_id},
 // which the trigger engine turns into the widget's push trigger. On a page
-// where the widget shows no notices it still carries them: the feed is
-// then push-only (only=push: no events, no counts), and closes when the
-// server says no widget of the site accepts pushes.
+// where the widget shows no notices it still carries them when the page
+// has the trigger engine: the feed is then push-only (only=push: no events,
+// no counts), and closes when the server says no widget of the site accepts
+// pushes.
 //
 // Page events: social_proof:shown {id}, social_proof:click {id, url},
 // live:show {id, pages, push_id}.
@@ -118,7 +119,10 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   const id = ctx.widget.id;
   const phone = typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
   if (!pageAllowed(location.pathname, s.include_pages, s.exclude_pages) || (s.mobile === false && phone)) {
-    if (!running && !pushOnly) pushOnly = carryPushes(ctx);
+    // Pushes need the trigger engine, which the loader mounts (its container
+    // first, with every widget's) only when some widget has a trigger block:
+    // without it this page opens no connection at all.
+    if (!running && !pushOnly && ctx.shadow.querySelector('[data-type="triggers"]')) pushOnly = carryPushes(ctx);
     return;
   }
   if (running) return;
