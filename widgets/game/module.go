@@ -38,7 +38,7 @@ func (m *Module) Texts() []string { return []string{"game_widget"} }
 
 // DemoSettings implements widgets.Demo.
 func (m *Module) DemoSettings() string {
-	return `{"kind":"wheel","campaign":"demo","no_prize_weight":40,"contact":"phone_or_email","ip_limit":20,
+	return `{"kind":"wheel","campaign":"demo","no_prize_weight":40,"contact":"phone_or_email","ip_limit":20,"launcher":"right",
 	"title":{"ru":"Крутите колесо — скидка ваша","uk":"Крутіть колесо — знижка ваша","en":"Spin the wheel for a discount"},
 	"prizes":[
 	 {"id":"ten","title":{"ru":"Скидка 10%","uk":"Знижка 10%","en":"10% off"},"weight":30,"stock":null,"code":{"shared":"SPIN10"}},

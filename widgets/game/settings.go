@@ -33,6 +33,7 @@ const (
 	DefaultContact  = "phone"
 	DefaultColor    = "#e11d48"
 	DefaultIPLimit  = 5
+	DefaultLauncher = "bottom-left"
 )
 
 // defaultSectorColors alternate around the wheel.
@@ -41,6 +42,9 @@ var defaultSectorColors = []string{"#fde68a", "#bfdbfe"}
 var (
 	kinds    = []string{"wheel", "scratch"}
 	contacts = []string{"phone", "email", "phone_or_email", "subscribe"}
+	// launchers: a corner of the window, a tab on the right edge, or none
+	// (the page API, triggers or a multi-button open the game).
+	launchers = []string{"bottom-left", "bottom-right", "right", "none"}
 	idRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
@@ -69,6 +73,8 @@ type Settings struct {
 	Button        ownertext.Text `json:"button,omitempty"`
 	Color         string         `json:"color"`
 	SectorColors  []string       `json:"sector_colors"`
+	// Launcher places the button that opens the game.
+	Launcher string `json:"launcher"`
 	// Triggers open the game by themselves; nil: its launcher button and
 	// the page API open it.
 	Triggers *triggers.Settings `json:"triggers,omitempty"`
@@ -164,6 +170,12 @@ func (s *Settings) Normalize(site store.Site) error {
 			return err
 		}
 	}
+	if s.Launcher == "" {
+		s.Launcher = DefaultLauncher
+	}
+	if err := validate.OneOf("launcher", s.Launcher, launchers...); err != nil {
+		return err
+	}
 	if s.Triggers != nil {
 		return s.Triggers.Normalize("triggers")
 	}
@@ -252,7 +264,7 @@ func (s *Settings) TriggerBlock() *triggers.Settings { return s.Triggers }
 func (s *Settings) Public() any {
 	p := publicSettings{Kind: s.Kind, Campaign: s.Campaign, NoPrize: s.NoPrizeWeight > 0, Contact: s.Contact,
 		Consent: s.Consent.Public(), Title: s.Title, Text: s.Text, Button: s.Button, Color: s.Color,
-		SectorColors: s.SectorColors, Triggers: s.Triggers}
+		SectorColors: s.SectorColors, Launcher: s.Launcher, Triggers: s.Triggers}
 	for _, pr := range s.Prizes {
 		p.Prizes = append(p.Prizes, publicPrize{ID: pr.ID, Title: pr.Title})
 	}
@@ -272,6 +284,7 @@ type publicSettings struct {
 	Button       ownertext.Text     `json:"button,omitempty"`
 	Color        string             `json:"color"`
 	SectorColors []string           `json:"sector_colors"`
+	Launcher     string             `json:"launcher"`
 	Triggers     *triggers.Settings `json:"triggers,omitempty"`
 }
 

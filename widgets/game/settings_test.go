@@ -35,6 +35,7 @@ func TestBadSettingsAreRefused(t *testing.T) {
 			{`{"ip_limit":-1,"prizes":[` + prize + `]}`, "settings.ip_limit"},
 			{`{"sector_colors":["#fff000","red"],"prizes":[` + prize + `]}`, "settings.sector_colors[1]"},
 			{`{"prizes":[` + prize + `],"odds":1}`, "settings.odds"},
+			{`{"launcher":"top","prizes":[` + prize + `]}`, "settings.launcher"},
 		} {
 			r := e.Admin("POST", "/api/v1/sites/"+e.siteID+"/widgets", map[string]any{"type": "game", "settings": json.RawMessage(tc.settings)})
 			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)

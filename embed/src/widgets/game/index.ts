@@ -35,6 +35,7 @@ interface Game {
   button?: L;
   color: string;
   sector_colors: string[];
+  launcher?: string;
   triggers?: unknown;
 }
 
@@ -159,9 +160,10 @@ const factory: WidgetFactory<Game> = (ctx) => {
     live,
   );
   const frame = h('div', { class: 'shade', hidden: true }, box);
-  const fab = h('button', { type: 'button', class: 'fab', 'aria-haspopup': 'dialog', 'aria-controls': uid }, icon(GIFT, ''), say(s.button) || t.launcher);
-  // A multi-button shows this widget's launcher (hosted_by): no button of its own.
-  fab.hidden = !!ctx.widget.hosted_by;
+  const place = s.launcher === 'bottom-right' || s.launcher === 'right' ? ' ' + s.launcher : '';
+  const fab = h('button', { type: 'button', class: 'fab' + place, 'aria-haspopup': 'dialog', 'aria-controls': uid }, icon(GIFT, ''), say(s.button) || t.launcher);
+  // A multi-button shows this widget's launcher (hosted_by): no button of its own; nor does "none".
+  fab.hidden = !!ctx.widget.hosted_by || s.launcher === 'none';
   wrap.append(fab, frame);
   ctx.root.appendChild(wrap);
 

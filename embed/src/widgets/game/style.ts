@@ -16,6 +16,10 @@ export const css = `
 .bkgm .fab{position:fixed;z-index:2;left:20px;bottom:20px;translate:0 calc(0px - var(--bk-inset-bottom,0px));display:flex;align-items:center;gap:8px;
   min-height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--bk-strong);color:var(--bk-on-strong);font-weight:700;cursor:pointer;
   box-shadow:0 6px 20px rgba(0,0,0,.25)}
+.bkgm .fab.bottom-right{left:auto;right:20px}
+.bkgm .fab.right{left:auto;right:0;top:50%;bottom:auto;translate:0 -50%;writing-mode:vertical-rl;padding:16px 0 20px;min-height:0;width:48px;
+  justify-content:center;border-radius:14px 0 0 14px}
+.bkgm .fab.right svg{rotate:90deg}
 .bkgm .fab svg{width:24px;height:24px;fill:currentColor}
 .bkgm .fab:focus-visible{outline:3px solid #111827;outline-offset:3px}
 .bkgm .shade{position:fixed;inset:0;z-index:4;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
@@ -78,5 +82,7 @@ export const css = `
   .bkgm .stage{max-width:210px;margin-bottom:10px}
   .bkgm .stage.wide{max-width:none}
   .bkgm .fab{left:12px;bottom:12px}
+  .bkgm .fab.bottom-right{left:auto;right:12px}
+  .bkgm .fab.right{left:auto;right:0;bottom:auto}
 }
 `;
