@@ -45,7 +45,7 @@ var (
 	// launchers: a corner of the window, a tab on the right edge, or none
 	// (the page API, triggers or a multi-button open the game).
 	launchers = []string{"bottom-left", "bottom-right", "right", "none"}
-	idRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	idRe      = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
 // Settings of a game widget, as stored; docs/API.md documents each field
