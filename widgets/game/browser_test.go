@@ -172,3 +172,23 @@ func keysDo(t testing.TB, ctx context.Context, k string) {
 		t.Fatal(err)
 	}
 }
+
+// TestTriggerOpensTheGame: a game with a trigger block and no launcher
+// opens by itself when its trigger fires (1 s on the page), through the
+// shared engine, with the focus in the dialog.
+func TestTriggerOpensTheGame(t *testing.T) {
+	p := newShopPage(t)
+	p.game(`{"launcher":"none","prizes":[{"id":"ten","title":"Скидка 10%","weight":1,"stock":null}],
+	  "triggers":{"on":[{"type":"time_on_page","seconds":1}]}}`)
+	ctx, problems := servertest.Browser(t)
+	servertest.ReduceMotion(ctx, t)
+	p.visitPage(t, ctx, servertest.DesktopAndPhone[0])
+	if eval[bool](t, ctx, visible(".bkgm .fab")) {
+		t.Fatal(`launcher "none" shows a launcher`)
+	}
+	waitFor(t, ctx, "the game opened by its trigger", visible(".bkgm .box"))
+	if !eval[bool](t, ctx, `s.querySelector('.bkgm .box').contains(s.activeElement)`) {
+		t.Fatal("the focus is not in the game once its trigger opened it")
+	}
+	servertest.NoProblems(t, problems())
+}
