@@ -424,3 +424,31 @@ func TestEveryDays(t *testing.T) {
 	p.setClock(24*time.Hour + 20*time.Second)
 	p.waitOpen(q)
 }
+
+// TestPulledWhileTyping: a widget pulled from outside (beckon('show'), or a
+// push) after the engine stopped watching the page (every widget shown)
+// waits while the visitor types, and shows when the focus leaves.
+func TestPulledWhileTyping(t *testing.T) {
+	p, ids := newPage(t, `{"on":[{"type":"time_on_page","seconds":5},{"type":"manual"}],"caps":{"per_visit":0,"max_dismissals":0}}`)
+	q := ids[0]
+	p.visit("/", ids...)
+	p.setClock(6 * time.Second)
+	p.waitOpen(q)
+	// The tick that showed the only widget stopped the watch.
+	p.closeQuiz(q)
+	if err := chromedp.Do(p.ctx, chromedp.Click("#search"), chromedp.SendKeys("#search", "котёл")); err != nil {
+		t.Fatal(err)
+	}
+	// The engine decides within the call: had it shown, it would be open now.
+	eval[any](p, fmt.Sprintf(`beckon('show', %q)`, q))
+	if p.open(q) || p.traced("trigger:show ") > 1 {
+		t.Fatalf("interrupted the typing visitor; trace %q", p.trace())
+	}
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitOpen(q)
+	if p.traced("trigger:shown "+q+" manual") != 1 {
+		t.Errorf("trace %q, want a showing by manual", p.trace())
+	}
+}

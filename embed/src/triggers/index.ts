@@ -25,7 +25,7 @@ import { listen, type Push } from './live';
 import { reporter } from './report';
 import { capped, isPhone, onPages, welcome } from './rules';
 import { open } from './state';
-import { READ_IDLE, typing, watch } from './watch';
+import { type Page, READ_IDLE, typing, watch } from './watch';
 
 /**
  * The engine's clock, in milliseconds. Test hook: a function set as
@@ -131,36 +131,48 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     onScreen = '';
   });
   // beckon('show', id) and the owner's push: triggers that come from
-  // outside, through the same conditions and caps.
+  // outside, through the same conditions and caps. One that cannot show
+  // at once (typing, a hidden tab, a bundle still loading) waits: the
+  // watch starts again if it had stopped.
   const pull = (id: string, type: string) => {
     const e = byId(id);
     if (e && uses(e, type)) {
       e.done = false;
       e.want = type;
       check();
+      if (!e.done) start();
     }
   };
-  on('show', (x) => pull(x.id, 'manual'));
-  cfg.shows.forEach((id) => pull(id, 'manual'));
   // A push may name pages of its own, on top of the widget's.
   const push = (p: Push) => (!p.pages || onPages(p.pages, location.pathname)) && pull(p.id, 'push');
-  on('live:show', push as (x: Detail) => void);
-  const pushed = entries.filter((e) => uses(e, 'push'))[0];
-  // Without a social-proof widget nobody brings the pushes: fetch them.
-  if (pushed && !ctx.shadow.querySelector('[data-type="social_proof"]')) listen(ctx, pushed.id);
 
   if (!entries.length) return;
-  const pg = watch(
-    {
-      now,
-      exit: () => {
-        entries.forEach((e) => uses(e, 'exit_intent') && fire(e, 'exit_intent'));
-        check();
+  let pg: Page;
+  let timer: ReturnType<typeof setInterval> | 0 = 0;
+  /** Watches the page and ticks until every widget is shown or dropped. */
+  const start = () => {
+    if (timer) return;
+    pg = watch(
+      {
+        now,
+        exit: () => {
+          entries.forEach((e) => uses(e, 'exit_intent') && fire(e, 'exit_intent'));
+          check();
+        },
+        check: () => evaluate(),
       },
-      check: () => evaluate(),
-    },
-    phone,
-  );
+      phone,
+    );
+    timer = setInterval(() => {
+      evaluate();
+      // Every widget shown or dropped: nothing left to watch on this page.
+      if (entries.every((e) => e.done)) {
+        clearInterval(timer);
+        timer = 0;
+        pg.stop();
+      }
+    }, TICK);
+  };
 
   /** Fires the triggers whose moment has come, then shows what may show. */
   const evaluate = () => {
@@ -182,14 +194,13 @@ const engine: WidgetFactory<EngineSettings> = (ctx) => {
     }
     check();
   };
-  const timer = setInterval(() => {
-    evaluate();
-    // Every widget shown or dropped: nothing left to watch on this page.
-    if (entries.every((e) => e.done)) {
-      clearInterval(timer);
-      pg.stop();
-    }
-  }, TICK);
+  start();
+  on('show', (x) => pull(x.id, 'manual'));
+  cfg.shows.forEach((id) => pull(id, 'manual'));
+  on('live:show', push as (x: Detail) => void);
+  const pushed = entries.filter((e) => uses(e, 'push'))[0];
+  // Without a social-proof widget nobody brings the pushes: fetch them.
+  if (pushed && !ctx.shadow.querySelector('[data-type="social_proof"]')) listen(ctx, pushed.id);
   ctx.emit('trigger:hello');
   evaluate();
 };
