@@ -69,9 +69,10 @@ func (s *shop) visit(t *testing.T, ctx context.Context, vp servertest.Viewport) 
 	  return r && r.shadowRoot.querySelector('.launch b') && b && b.shadowRoot.querySelector('.badge b') && document.querySelector('#carousel beckon-reviews') })()`)
 }
 
-// rootJS runs expr with s bound to Beckon's shared shadow root.
+// rootJS runs expr with s bound to Beckon's shared shadow root (null
+// before the loader made it).
 func rootJS(expr string) string {
-	return `(() => { const s = document.querySelector('beckon-root').shadowRoot; return (` + expr + `); })()`
+	return `(() => { const h = document.querySelector('beckon-root'); const s = h && h.shadowRoot; if (!s) return null; return (` + expr + `); })()`
 }
 
 func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
@@ -87,7 +88,8 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 func waitJS(t *testing.T, ctx context.Context, what, cond string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !evalJS[bool](t, ctx, "!!("+cond+")") {
+	// What is not on the page yet reads as false.
+	for !evalJS[bool](t, ctx, "(() => { try { return !!("+cond+") } catch (e) { return false } })()") {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not within 10 s", what)
 		}
@@ -230,7 +232,52 @@ func TestReviewsInTheBrowser(t *testing.T) {
 			if cls := evalJS[float64](t, ctx, `window.__cls`); cls > 0.01 {
 				t.Errorf("the page's layout shifted: CLS %v", cls)
 			}
+			if vp.Name == "desktop" {
+				s.requestLink(t, ctx, vp)
+			}
 			servertest.NoProblems(t, problems())
 		})
+	}
+}
+
+// requestLink: a buyer opens the owner's request link; the form opens by
+// itself, names the order and has the name filled in; the review is
+// verified. The same link again says it was used, before anyone writes.
+func (s *shop) requestLink(t *testing.T, ctx context.Context, vp servertest.Viewport) {
+	t.Helper()
+	r := s.Admin("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+s.floating+"/review-requests", map[string]any{"order_id": "A-77", "name": "Алла", "page_url": s.page + "/?lang=ru"})
+	servertest.ExpectStatus(t, r, http.StatusCreated)
+	link := r.JSON(t)["url"].(string)
+	uid := "bkrv-" + s.floating
+	for round := range 2 {
+		if err := chromedp.Do(ctx, chromedp.Navigate(link)); err != nil {
+			t.Fatal(err)
+		}
+		if round == 1 {
+			waitJS(t, ctx, "the used link is told at once", rootJS(`!s.querySelector('.shade').hidden && !s.querySelector('.panel form') && s.querySelector('.panel .ok[role=status]')`))
+			servertest.ScreenshotViewport(ctx, t, "reviews-link-used-"+vp.Name)
+			return
+		}
+		waitJS(t, ctx, "the form opened for the order", rootJS(`!s.querySelector('.shade').hidden && s.querySelector('.panel form') && s.querySelector('.panel form .note').textContent.includes('A-77')`))
+		if name := evalJS[string](t, ctx, rootJS(fmt.Sprintf(`s.querySelector('#%s-n').value`, uid))); name != "Алла" {
+			t.Fatalf("the name field holds %q, want the link's Алла", name)
+		}
+		servertest.ClickInShadow(ctx, t, fmt.Sprintf(`label[for="%s-r5"]`, uid))
+		typeInto(t, ctx, "#"+uid+"-x", "Всё отлично, спасибо!")
+		servertest.ClickInShadow(ctx, t, "#"+uid+"-c")
+		servertest.ScreenshotViewport(ctx, t, "reviews-link-form-"+vp.Name)
+		servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
+		waitJS(t, ctx, "the thanks shown", rootJS(`s.querySelector('.panel .ok')`))
+		var verified []string
+		for _, rv := range s.inbox("?status=pending&widget=" + s.floating) {
+			if rv["verified"] == true && rv["order_id"] == "A-77" && rv["rating"] == 5.0 {
+				verified = append(verified, rv["id"].(string))
+			}
+		}
+		if len(verified) != 1 {
+			t.Fatalf("%d verified reviews of order A-77 pending, want 1", len(verified))
+		}
+		// Out of the way of the phone's round, which counts pending reviews.
+		servertest.ExpectStatus(t, s.act("POST", verified[0], "hide", nil), http.StatusOK)
 	}
 }

@@ -69,6 +69,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Public.Add(fiber.MethodGet, "/widgets/:wid/reviews", m.listPublished)
 	r.Public.Add(fiber.MethodPost, "/widgets/:wid/reviews", m.postReview)
 	r.Public.Add(fiber.MethodPost, "/widgets/:wid/uploads/photo", m.uploadPhoto)
+	r.Public.Add(fiber.MethodPost, "/widgets/:wid/review-requests/check", m.checkRequest)
 	r.Public.Add(fiber.MethodGet, "/reviews/photos/:pid", m.publicPhoto)
 
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/reviews", m.adminList)

@@ -53,6 +53,17 @@ func TestRequestLinks(t *testing.T) {
 		tampered := token[:len(token)-5] + flip + token[len(token)-4:]
 		servertest.ExpectStatus(t, e.review(wid, map[string]any{"request_token": tampered}), http.StatusUnprocessableEntity)
 
+		check := func(tok string) map[string]any {
+			r := e.visit("POST", "/widgets/"+wid+"/review-requests/check", map[string]any{"request_token": tok})
+			servertest.ExpectStatus(t, r, http.StatusOK)
+			return r.JSON(t)
+		}
+		if c := check(token); c["valid"] != true || c["used"] != false {
+			t.Fatalf("check of a fresh link: %v", c)
+		}
+		if c := check(tampered); c["valid"] != false || c["used"] != false {
+			t.Fatalf("check of a tampered link: %v", c)
+		}
 		// Two tabs send the same link at once: one review.
 		statuses := make([]int, 2)
 		var wg sync.WaitGroup
@@ -65,6 +76,9 @@ func TestRequestLinks(t *testing.T) {
 		slices.Sort(statuses)
 		if !slices.Equal(statuses, []int{http.StatusCreated, http.StatusConflict}) {
 			t.Fatalf("two sends of one link: %v, want one 201 and one 409", statuses)
+		}
+		if c := check(token); c["valid"] != false || c["used"] != true {
+			t.Fatalf("check of a used link: %v", c)
 		}
 		again := e.review(wid, map[string]any{"request_token": token, "visitor_id": "later"})
 		servertest.ExpectStatus(t, again, http.StatusConflict)

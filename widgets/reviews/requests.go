@@ -170,3 +170,31 @@ func (m *Module) ownWidget(c *fiber.Ctx, siteID, wid string) (widgets.Widget, *S
 	}
 	return w, w.Parsed.(*Settings), nil
 }
+
+type checkInput struct {
+	RequestToken string `json:"request_token"`
+}
+
+// checkRequest is POST /w/v1/{siteKey}/widgets/{wid}/review-requests/check:
+// whether a request link still takes a review, so the form says at once
+// that it was used or has expired instead of after the visitor wrote.
+func (m *Module) checkRequest(c *fiber.Ctx) error {
+	site := widgets.SiteOf(c)
+	w, ok := site.Enabled(widgetType, c.Params("wid"))
+	if !ok || w.Parsed.(*Settings).Mode == "show" {
+		return api.NotFound("review form of this widget")
+	}
+	var in checkInput
+	if err := api.DecodeBody(c, &in); err != nil {
+		return err
+	}
+	cl, err := readToken(w.Parsed.(*Settings).RequestSecret, w.ID, in.RequestToken, m.deps.Now())
+	if err != nil {
+		return c.JSON(fiber.Map{"valid": false, "used": false})
+	}
+	used, err := m.deps.Store.ReviewTokenUsed(c.UserContext(), site.ID, cl.Nonce)
+	if err != nil {
+		return fmt.Errorf("reviews: check request token: %w", err)
+	}
+	return c.JSON(fiber.Map{"valid": !used, "used": used})
+}

@@ -204,11 +204,12 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
   root.append(shade);
   let returnTo: HTMLElement | null = null;
 
-  function openPanel(withForm: boolean, token?: string) {
+  function openPanel(withForm: boolean, token?: string, note?: string, used?: boolean) {
     body.replaceChildren();
     if (shows) body.append(listView());
     if (collects) {
       const holder = h('div');
+      if (note) holder.append(h('p', { class: used ? 'ok' : 'note', role: 'status' }, note));
       const write = h('button', { type: 'button', class: 'btn primary' }, t.write);
       write.addEventListener('click', () => {
         holder.replaceChildren(form(token));
@@ -216,7 +217,10 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
       });
       if (withForm || !shows) holder.append(form(token));
       else holder.append(h('div', { class: 'row' }, write));
-      body.append(holder);
+      // Opened to write (a request link, "Write a review") or with a word
+      // about the link: that comes first, the reviews below it.
+      if (withForm || note) body.prepend(holder);
+      else body.append(holder);
     }
     if (shade.hidden) returnTo = deepActive();
     shade.hidden = false;
@@ -255,7 +259,9 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
     let claims: { o?: string; n?: string } = {};
     if (token) {
       try {
-        claims = JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')));
+        // The claims are UTF-8 JSON in base64url: atob gives bytes, TextDecoder the text.
+        const bin = atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'));
+        claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
       } catch (e) {
         claims = {};
       }
@@ -488,8 +494,16 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
   }
 
   if (shows) load(false);
+  // A request link: the form opens for that order, or says at once that
+  // the link was used or is not valid (then the form goes without it).
   const token = new URLSearchParams(location.search).get(TOKEN);
-  if (token && collects) openPanel(true, token);
+  if (token && collects) {
+    call(ctx, 'POST', '/widgets/' + encodeURIComponent(wid) + '/review-requests/check', { request_token: token }).then((r) => {
+      const b = r.status === 200 && r.body ? r.body : {};
+      if (b.valid) openPanel(true, token);
+      else openPanel(!b.used, undefined, b.used ? t.token_used : t.token_bad, b.used);
+    });
+  }
 
   return { open: () => openPanel(!shows), close: closePanel };
 };

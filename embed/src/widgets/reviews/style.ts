@@ -50,7 +50,7 @@ export const css = `
 .bkrv .primary[aria-disabled=true]{opacity:.6;cursor:progress}
 .bkrv .row{display:flex;flex-wrap:wrap;gap:8px;margin-top:12px}
 .bkrv .empty{color:#4b5563;margin:8px 0}
-.bkrv form{margin-top:8px}
+.bkrv form{margin:8px 0 20px}
 .bkrv fieldset{border:0;margin:0 0 12px;padding:0}
 .bkrv legend,.bkrv label.f{display:block;font-weight:600;margin:0 0 4px}
 .bkrv .rate{display:flex;gap:2px}
