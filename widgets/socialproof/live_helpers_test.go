@@ -26,9 +26,15 @@ var fastLive = socialproof.LiveOptions{ViewersEvery: 100 * time.Millisecond,
 
 // startLive runs a server on st whose social proof module has live
 // options lo.
-func startLive(t *testing.T, st store.Store, lo socialproof.LiveOptions) *servertest.Server {
+func startLive(t testing.TB, st store.Store, lo socialproof.LiveOptions) *servertest.Server {
 	t.Helper()
-	return servertest.Start(t, st, servertest.Options{Modules: func(cfg config.Config) []widgets.Module {
+	return startLiveWith(t, st, lo, nil)
+}
+
+// startLiveWith is startLive with the configuration changed by tune.
+func startLiveWith(t testing.TB, st store.Store, lo socialproof.LiveOptions, tune func(*config.Config)) *servertest.Server {
+	t.Helper()
+	return servertest.Start(t, st, servertest.Options{Config: tune, Modules: func(cfg config.Config) []widgets.Module {
 		var mods []widgets.Module
 		for _, m := range servertest.Modules(cfg, sim.New(servertest.FastCalls)) {
 			if m.Type() != "social_proof" {
