@@ -2,8 +2,9 @@ package triggers_test
 
 // The callback and the countdown bar under the trigger engine, in a real
 // Chromium: a trigger opens the callback's panel and shows a bar that
-// waited off screen, and a callback panel the visitor opened holds the one
-// interruption, so no triggered pop-up covers it.
+// waited off screen, a callback panel the visitor opened holds the one
+// interruption, so no triggered pop-up covers it, and a call asked for in
+// a panel a trigger opened is its conversion.
 
 import (
 	"encoding/json"
@@ -62,4 +63,14 @@ func TestCallbackAndCountdownByTriggers(t *testing.T) {
 	p.waitTrace("trigger:shown " + cb + " manual")
 	p.waitFor("the callback panel on screen", func() bool { return p.visible("[data-type=callback] .panel") })
 	servertest.ScreenshotViewport(p.ctx, t, "callback-by-trigger")
+
+	// The visitor asks for a call: a conversion of the triggered showing.
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("912 345-67-89")); err != nil {
+		t.Fatal(err)
+	}
+	p.shadowClick("[data-type=callback] button[type=submit]")
+	p.waitTrace("trigger:converted " + cb)
+	p.waitFor("the callback's conversion in the trigger stats", func() bool {
+		return fmt.Sprint(p.triggerStats(cb)["by_trigger"]) == "[map[closed:0 conversion_rate:1 converted:1 name:manual shown:1]]"
+	})
 }
