@@ -40,6 +40,10 @@ func TestWheelInTheBrowser(t *testing.T) {
 			if vp.Name == "phone" {
 				servertest.ReduceMotion(ctx, t)
 			}
+			// Layout shifts of the page's own elements (a shift inside the
+			// widgets' shadow root names no node: the dialog's own content
+			// changing is not the page moving).
+			servertest.OnNewDocument(ctx, t, `window.__cls = 0; window.__shifts = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) { const page = e.sources.filter((x) => x.node && x.node.nodeName !== 'BECKON-ROOT'); if (!page.length) continue; window.__cls += e.value; window.__shifts.push(e.value.toFixed(3) + ' ' + page.map((x) => x.node.nodeName).join(',')); } }).observe({type: 'layout-shift', buffered: true});`)
 			p.visitPage(t, ctx, vp)
 			servertest.ClickInShadow(ctx, t, ".bkgm .fab")
 			waitFor(t, ctx, "the dialog open", visible(".bkgm .box"))
@@ -77,6 +81,9 @@ func TestWheelInTheBrowser(t *testing.T) {
 				t.Fatalf("odds %q, want %s at 100 %%", odds, prize)
 			}
 			servertest.ScreenshotViewport(ctx, t, "game-wheel-chances-"+vp.Name)
+			if cls := eval[float64](t, ctx, `window.__cls`); cls != 0 {
+				t.Fatalf("the page moved under the game: layout shift %.4f: %s", cls, eval[string](t, ctx, `window.__shifts.join("; ")`))
+			}
 
 			// Again, after a reload: the first result, no second spin.
 			if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {

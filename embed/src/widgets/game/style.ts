@@ -2,7 +2,9 @@
 // shared with the other widgets of the page. The launcher and the dialog
 // are position:fixed, never in the page's flow (no layout shift); the wheel
 // and the card keep their square / 16:10 box (aspect-ratio) from the first
-// frame. On a phone (≤ 480 px) the dialog is a sheet along the bottom edge.
+// frame. On a phone (≤ 480 px) the dialog is a sheet along the bottom edge,
+// of one height whatever it shows, so its top never jumps when the form
+// gives way to the result.
 // The wheel turns only by a transition set after the server's answer, and
 // not at all when the visitor asks for reduced motion.
 
@@ -78,7 +80,7 @@ export const css = `
 .bkgm .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:480px){
   .bkgm .shade{place-items:end stretch;padding:0}
-  .bkgm .box{width:100%;max-height:92vh;border-radius:18px 18px 0 0;padding:16px 16px 20px}
+  .bkgm .box{width:100%;height:92vh;max-height:none;border-radius:18px 18px 0 0;padding:16px 16px 20px}
   .bkgm .stage{max-width:210px;margin-bottom:10px}
   .bkgm .stage.wide{max-width:none}
   .bkgm .fab{left:12px;bottom:12px}
