@@ -3,8 +3,9 @@
 // are position:fixed, never in the page's flow (no layout shift); the wheel
 // and the card keep their square / 16:10 box (aspect-ratio) from the first
 // frame. On a phone (≤ 480 px) the dialog is a sheet along the bottom edge,
-// of one height whatever it shows, so its top never jumps when the form
-// gives way to the result.
+// of one height whatever it shows; on a desktop the dialog hangs from a
+// fixed top. Either way the wheel never jumps when the form gives way to
+// the result.
 // The wheel turns only by a transition set after the server's answer, and
 // not at all when the visitor asks for reduced motion.
 
@@ -24,7 +25,7 @@ export const css = `
 .bkgm .fab.right svg{rotate:90deg}
 .bkgm .fab svg{width:24px;height:24px;fill:currentColor}
 .bkgm .fab:focus-visible{outline:3px solid #111827;outline-offset:3px}
-.bkgm .shade{position:fixed;inset:0;z-index:4;background:rgba(17,24,39,.55);display:grid;place-items:center;padding:16px}
+.bkgm .shade{position:fixed;inset:0;z-index:4;background:rgba(17,24,39,.55);display:grid;place-items:start center;padding:max(16px,5vh) 16px 16px}
 .bkgm .box{position:relative;width:460px;max-width:100%;max-height:calc(100vh - 32px);overflow:auto;overscroll-behavior:contain;background:#fff;
   border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);padding:20px 24px 22px}
 .bkgm .x{position:absolute;top:6px;right:6px;z-index:1;width:44px;height:44px;border:0;border-radius:50%;background:rgba(255,255,255,.85);cursor:pointer;
