@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -264,20 +265,42 @@ func (s *shop) requestLink(t *testing.T, ctx context.Context, vp servertest.View
 		}
 		servertest.ClickInShadow(ctx, t, fmt.Sprintf(`label[for="%s-r5"]`, uid))
 		typeInto(t, ctx, "#"+uid+"-x", "Всё отлично, спасибо!")
+		// A photo from the visitor's disk: uploaded when chosen, shown as a thumbnail.
+		file := filepath.Join(t.TempDir(), "boiler.png")
+		if err := os.WriteFile(file, picture(t, 900, 600, "png"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		input := `document.querySelector('beckon-root').shadowRoot.querySelector('#` + uid + `-p')`
+		if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.JSPath(input), []string{file})); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, "the photo's thumbnail", rootJS(`s.querySelector('.panel .thumb:not([hidden]) img')`))
 		servertest.ClickInShadow(ctx, t, "#"+uid+"-c")
 		servertest.ScreenshotViewport(ctx, t, "reviews-link-form-"+vp.Name)
 		servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
 		waitJS(t, ctx, "the thanks shown", rootJS(`s.querySelector('.panel .ok')`))
 		var verified []string
 		for _, rv := range s.inbox("?status=pending&widget=" + s.floating) {
-			if rv["verified"] == true && rv["order_id"] == "A-77" && rv["rating"] == 5.0 {
+			if rv["verified"] == true && rv["order_id"] == "A-77" && rv["rating"] == 5.0 && rv["photo_id"] != nil {
 				verified = append(verified, rv["id"].(string))
 			}
 		}
 		if len(verified) != 1 {
 			t.Fatalf("%d verified reviews of order A-77 pending, want 1", len(verified))
 		}
-		// Out of the way of the phone's round, which counts pending reviews.
-		servertest.ExpectStatus(t, s.act("POST", verified[0], "hide", nil), http.StatusOK)
+		// Published (out of the way of the phone's round, which counts
+		// pending reviews): its photo is served, and the phone shows it.
+		servertest.ExpectStatus(t, s.act("POST", verified[0], "publish", nil), http.StatusOK)
+		list := s.shown(s.floating, "")
+		photo := ""
+		for _, rv := range list.Reviews {
+			if rv.ID == verified[0] && rv.Verified {
+				photo = rv.PhotoURL
+			}
+		}
+		got := s.env.visit("GET", strings.TrimPrefix(photo, "/w/v1/"+s.siteKey), nil)
+		if photo == "" || got.Status != http.StatusOK || got.Header.Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("the published review's photo %q: %d %s", photo, got.Status, got.Header.Get("Content-Type"))
+		}
 	}
 }

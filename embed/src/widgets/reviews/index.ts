@@ -118,7 +118,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
       li.append(marks);
     }
     li.append(h('p', { class: 'body' }, r.text));
-    if (r.photo_url) li.append(h('img', { class: 'ph', src: ctx.base + r.photo_url, alt: '', loading: 'lazy', width: 120, height: 90 }));
+    if (r.photo_url) li.append(h('img', { class: 'ph', src: ctx.base + r.photo_url, alt: t.photo_alt, loading: 'lazy', width: 120, height: 90 }));
     if (r.answer) li.append(h('div', { class: 'ans' }, h('strong', null, t.answer), h('p', null, r.answer.text)));
     return li;
   }
