@@ -251,6 +251,17 @@ func (l *live) parseLiveRequest(c *fiber.Ctx) (*liveRequest, error) {
 	return req, nil
 }
 
+// member is what the hub files the connection under: its widget's id, so
+// that it gets that widget's events and counts, or for a push-only member
+// a name no widget has, so that it gets pushes alone (a social proof
+// widget's with only=push would get its events otherwise).
+func (req *liveRequest) member() string {
+	if req.set == nil {
+		return "push:" + req.widget.ID
+	}
+	return req.widget.ID
+}
+
 // tooManyConnections refuses a live connection over the per-address cap.
 func tooManyConnections() error {
 	return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",

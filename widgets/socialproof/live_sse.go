@@ -52,7 +52,7 @@ func (l *live) streamEvents(out *sseStream, req *liveRequest) {
 		return
 	}
 	defer l.hub.release(req.ip)
-	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, out)
+	m, err := l.hub.join(req.site.ID, req.member(), req.page, out)
 	if err != nil {
 		return
 	}

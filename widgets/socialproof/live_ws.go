@@ -83,7 +83,7 @@ func (l *live) serveWebsocket(c *fiberws.Conn) {
 		return
 	}
 	defer l.hub.release(req.ip)
-	m, err := l.hub.join(req.site.ID, req.widget.ID, req.page, ws)
+	m, err := l.hub.join(req.site.ID, req.member(), req.page, ws)
 	if err != nil {
 		closeWith(ws.Conn, websocket.CloseTryAgainLater, "retry later")
 		return
