@@ -159,6 +159,10 @@ type Reviews interface {
 	// change of status moves the review in or out of the aggregates in the
 	// same step, so concurrent moderation never miscounts.
 	UpdateReview(ctx context.Context, siteID, id string, fn func(*Review) error) (Review, error)
+	// DeleteReview removes a review with its photo, and takes it out of the
+	// aggregates when it was published, in one step; ErrNotFound when there
+	// is none. The request token it used stays used.
+	DeleteReview(ctx context.Context, siteID, id string) error
 	// ListReviews returns the site's reviews matching f, newest first (by
 	// CreatedAt, then ID descending).
 	ListReviews(ctx context.Context, siteID string, f ReviewFilter) ([]Review, error)

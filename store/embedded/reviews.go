@@ -434,3 +434,42 @@ func (s *Store) ReviewTokenUsed(ctx context.Context, siteID, token string) (bool
 	})
 	return used, store.Wrap(kind, "review token used", err)
 }
+
+// DeleteReview implements store.Reviews in one transaction.
+func (s *Store) DeleteReview(ctx context.Context, siteID, id string) error {
+	var refused error
+	err := s.batch(func(tx *bolt.Tx) error {
+		refused = nil
+		if siteBucket(tx, bucketReviews, siteID) == nil {
+			refused = store.ErrNotFound
+			return nil
+		}
+		site, err := reviewsSite(tx, siteID)
+		if err != nil {
+			return err
+		}
+		var r store.Review
+		if err := getJSON(site.Bucket(rvItems), id, &r); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				refused = err
+				return nil
+			}
+			return err
+		}
+		if r.Status == store.ReviewPublished {
+			if err := addAggregate(site, r, -1); err != nil {
+				return err
+			}
+		}
+		if r.PhotoID != "" {
+			if err := errors.Join(site.Bucket(rvPhotos).Delete([]byte(r.PhotoID)), site.Bucket(rvPhotoRev).Delete([]byte(r.PhotoID))); err != nil {
+				return err
+			}
+		}
+		return errors.Join(site.Bucket(rvItems).Delete([]byte(id)), site.Bucket(rvTimes).Delete(timeKey(r.CreatedAt, []byte(id))))
+	})
+	if err == nil {
+		err = refused
+	}
+	return store.Wrap(kind, "delete review", err)
+}

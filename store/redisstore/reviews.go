@@ -304,3 +304,41 @@ func (s *Store) ReviewTokenUsed(ctx context.Context, siteID, token string) (bool
 	n, err := s.client.HExists(ctx, s.reviewTokens(siteID), token).Result()
 	return n, wrap("review token used", err)
 }
+
+var (
+	//go:embed lua/delete_review.lua
+	deleteReviewLua    string
+	scriptDeleteReview = redis.NewScript(deleteReviewLua)
+)
+
+// DeleteReview implements store.Reviews: the review is read, then deleted
+// by delete_review.lua if unchanged meanwhile (else read again).
+func (s *Store) DeleteReview(ctx context.Context, siteID, id string) error {
+	const op = "delete review"
+	keys := []string{s.reviewsKey(siteID), s.reviewEntries(siteID), s.reviewTimes(siteID), s.reviewAgg(siteID),
+		s.reviewPub(siteID), s.reviewPhotos(siteID), s.reviewPhotoRev(siteID)}
+	for n := 1; n <= maxUpdateAttempts; n++ {
+		raw, err := s.client.HGet(ctx, s.reviewsKey(siteID), id).Result()
+		if err != nil {
+			return wrap(op, err)
+		}
+		var r store.Review
+		if err := json.Unmarshal([]byte(raw), &r); err != nil {
+			return wrap(op, err)
+		}
+		published := "0"
+		if r.Status == store.ReviewPublished {
+			published = "1"
+		}
+		all, one := reviewAggFields(r.WidgetID, r.About)
+		done, err := scriptDeleteReview.Run(ctx, s.client, keys, id, raw, reviewMember(r), reviewPubMember(r), published,
+			r.Rating, all, one, r.PhotoID).Int()
+		if err != nil {
+			return wrap(op, err)
+		}
+		if done == 1 {
+			return nil
+		}
+	}
+	return wrap(op, fmt.Errorf("gave up after %d attempts lost to concurrent updates: %w", maxUpdateAttempts, store.ErrConflict))
+}

@@ -134,6 +134,37 @@ var reviewTests = []test{
 			t.Fatalf("w10 has %d published, want 3", len(other))
 		}
 	}},
+	{"delete takes a review, its photo and its share of the aggregates", func(t *testing.T, st store.Store) {
+		site := createSite(t, st)
+		p := store.ReviewPhoto{ID: newID("ph"), ContentType: "image/jpeg", Data: []byte{0xff, 0xd8, 9}, CreatedAt: now()}
+		must(t, "PutReviewPhoto", st.PutReviewPhoto(ctx(t), site.ID, p))
+		keep, gone := newReview(site.ID, "w1", 4, now()), newReview(site.ID, "w1", 1, now().Add(time.Second))
+		keep.Status, gone.Status, gone.PhotoID = store.ReviewPublished, store.ReviewPublished, p.ID
+		must(t, "CreateReview", st.CreateReview(ctx(t), keep, ""))
+		must(t, "CreateReview", st.CreateReview(ctx(t), gone, "tok-"+gone.ID))
+		wantAggregate(t, st, site.ID, "w1", "", true, 2, 5)
+		must(t, "DeleteReview", st.DeleteReview(ctx(t), site.ID, gone.ID))
+		wantAggregate(t, st, site.ID, "w1", "", true, 1, 4)
+		wantAggregate(t, st, site.ID, "w1", "sku-1", false, 1, 4)
+		if _, err := st.GetReview(ctx(t), site.ID, gone.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted review still read: %v", err)
+		}
+		if _, _, err := st.GetReviewPhoto(ctx(t), site.ID, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted review's photo still read: %v", err)
+		}
+		for _, f := range []store.ReviewFilter{{}, {WidgetID: "w1", Status: store.ReviewPublished}} {
+			list, err := st.ListReviews(ctx(t), site.ID, f)
+			must(t, "ListReviews", err)
+			if !slices.Equal(reviewIDs(list), []string{keep.ID}) {
+				t.Fatalf("list %+v after delete = %v, want only %s", f, reviewIDs(list), keep.ID)
+			}
+		}
+		if used, _ := st.ReviewTokenUsed(ctx(t), site.ID, "tok-"+gone.ID); !used {
+			t.Fatal("the deleted review's request token reads as unused: the link would work again")
+		}
+		wantErr(t, "DeleteReview twice", st.DeleteReview(ctx(t), site.ID, gone.ID), store.ErrNotFound)
+		wantErr(t, "DeleteReview of another site", st.DeleteReview(ctx(t), newID("site"), keep.ID), store.ErrNotFound)
+	}},
 	{"moderation moves the aggregates and never the customer's words", func(t *testing.T, st store.Store) {
 		site := createSite(t, st)
 		r := newReview(site.ID, "w1", 2, now())
