@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -143,4 +144,25 @@ func (m *Module) update(c *fiber.Ctx, action string, fn func(*store.Review) erro
 	reviewsModerated.WithLabelValues(action).Inc()
 	m.deps.Log.Info("review moderated", "site", site.ID, "review", r.ID, "action", action, "status", r.Status)
 	return c.JSON(r)
+}
+
+// deleteReview is DELETE /api/v1/sites/{id}/reviews/{rid}: the review and
+// its photo are gone (a customer withdrew the consent to publish), and
+// the average and count no longer include it. Hiding keeps it; this does
+// not.
+func (m *Module) deleteReview(c *fiber.Ctx) error {
+	site, err := api.AuthorizedSite(c, m.deps.Store, "leads:write")
+	if err != nil {
+		return err
+	}
+	err = m.deps.Store.DeleteReview(c.UserContext(), site.ID, c.Params("rid"))
+	if errors.Is(err, store.ErrNotFound) {
+		return api.NotFound("review")
+	}
+	if err != nil {
+		return fmt.Errorf("reviews: delete review %s: %w", c.Params("rid"), err)
+	}
+	reviewsModerated.WithLabelValues("delete").Inc()
+	m.deps.Log.Info("review deleted", "site", site.ID, "review", c.Params("rid"))
+	return c.SendStatus(http.StatusNoContent)
 }

@@ -54,7 +54,7 @@ var (
 		Name: "beckon_reviews_refused_total", Help: "Review submissions and photo uploads refused, by reason: limited, honeypot, invalid, token_used, photo.",
 	}, []string{"reason"})
 	reviewsModerated = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "beckon_reviews_moderated_total", Help: "Owner's moderation actions on reviews, by action: publish, hide, answer, unanswer.",
+		Name: "beckon_reviews_moderated_total", Help: "Owner's moderation actions on reviews, by action: publish, hide, answer, unanswer, delete.",
 	}, []string{"action"})
 )
 

@@ -77,6 +77,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Admin.Add(fiber.MethodPost, "/sites/:id/reviews/:rid/publish", m.moderate(storeStatusPublished))
 	r.Admin.Add(fiber.MethodPost, "/sites/:id/reviews/:rid/hide", m.moderate(storeStatusHidden))
 	r.Admin.Add(fiber.MethodPut, "/sites/:id/reviews/:rid/answer", m.putAnswer)
+	r.Admin.Add(fiber.MethodDelete, "/sites/:id/reviews/:rid", m.deleteReview)
 	r.Admin.Add(fiber.MethodDelete, "/sites/:id/reviews/:rid/answer", m.deleteAnswer)
 	r.Admin.Add(fiber.MethodPost, "/sites/:id/widgets/:wid/review-requests", m.createRequest)
 	r.Admin.Add(fiber.MethodPost, "/sites/:id/widgets/:wid/reviews/import", m.importCSV)

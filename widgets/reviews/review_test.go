@@ -71,6 +71,15 @@ func TestModerationLifecycle(t *testing.T) {
 			t.Fatalf("hidden review after removing the answer: %v", h)
 		}
 		servertest.ExpectStatus(t, e.act("POST", "rv_nothing", "publish", nil), http.StatusNotFound)
+		// The customer withdraws the consent: the review goes, with its place in the average.
+		servertest.ExpectStatus(t, e.Admin("DELETE", "/api/v1/sites/"+e.siteID+"/reviews/"+rid, nil), http.StatusNoContent)
+		servertest.ExpectStatus(t, e.Admin("DELETE", "/api/v1/sites/"+e.siteID+"/reviews/"+rid, nil), http.StatusNotFound)
+		if n := len(e.inbox("?status=hidden")); n != 0 {
+			t.Fatalf("%d hidden reviews after deleting the only one", n)
+		}
+		if got := e.shown(wid, ""); got.Count != 1 || got.Average != 5 {
+			t.Fatalf("after deleting the hidden review: %+v", got)
+		}
 	})
 }
 
