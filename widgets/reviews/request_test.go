@@ -95,3 +95,44 @@ func TestRequestLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestSecretIsKept: an owner's settings update that leaves the
+// request secret out keeps it, so links already sent still work; a new
+// secret voids them.
+func TestRequestSecretIsKept(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, servertest.Start(t, newStore(t), servertest.Options{}))
+		wid := e.widget(`{}`)
+		link := func() string {
+			r := e.Admin("POST", "/api/v1/sites/"+e.siteID+"/widgets/"+wid+"/review-requests", map[string]any{"order_id": "A-1"})
+			servertest.ExpectStatus(t, r, http.StatusCreated)
+			return r.JSON(t)["token"].(string)
+		}
+		check := func(tok string) any {
+			r := e.visit("POST", "/widgets/"+wid+"/review-requests/check", map[string]any{"request_token": tok})
+			servertest.ExpectStatus(t, r, http.StatusOK)
+			return r.JSON(t)["valid"]
+		}
+		sent := link()
+		patch := func(settings map[string]any) {
+			r := e.Admin("PATCH", "/api/v1/sites/"+e.siteID+"/widgets/"+wid, map[string]any{"settings": settings})
+			servertest.ExpectStatus(t, r, http.StatusOK)
+		}
+		patch(map[string]any{"color": "#16a34a"})
+		if check(sent) != true {
+			t.Fatal("a settings update voided the links already sent")
+		}
+		patch(map[string]any{"color": "#16a34a", "request_secret": "a-new-secret-the-owner-chose-0123456789"})
+		if check(sent) != false {
+			t.Fatal("a new request secret left the old links working")
+		}
+		if check(link()) != true {
+			t.Fatal("a link signed with the new secret does not work")
+		}
+		weak := e.Admin("PATCH", "/api/v1/sites/"+e.siteID+"/widgets/"+wid, map[string]any{"settings": map[string]any{"request_secret": "short"}})
+		servertest.ExpectStatus(t, weak, http.StatusUnprocessableEntity)
+		if f := weak.ErrorField(t); f != "settings.request_secret" {
+			t.Fatalf("error field %q", f)
+		}
+	})
+}

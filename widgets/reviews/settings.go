@@ -162,6 +162,10 @@ func (s *Settings) Normalize(site store.Site) error {
 		rand.Read(b)
 		s.RequestSecret = base64.RawURLEncoding.EncodeToString(b)
 	}
+	if len(s.RequestSecret) < 16 {
+		// Anyone who guesses it can sign links: "verified" would mean nothing.
+		return validate.Field("request_secret", "must be at least 16 characters; leave it out to keep the one Beckon generated")
+	}
 	return validate.Line("request_secret", s.RequestSecret, true, 100)
 }
 
