@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,5 +191,36 @@ func TestStatsRange(t *testing.T) {
 	r = e.Request("GET", "/api/v1/sites/"+e.siteID+"/widgets/"+wid+"/trigger-stats", nil, "Authorization", "Bearer "+key)
 	if r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
 		t.Errorf("another site's key: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestDistinctPagesCappedConcurrently: events of 300 new pages arriving at
+// once (16 at a time) keep exactly 200 apart and lose none.
+func TestDistinctPagesCappedConcurrently(t *testing.T) {
+	e := start(t, servertest.NewStore(t, "embedded"))
+	wid := e.popup(withTriggers)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for i := range 300 {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := e.send(wid, fmt.Sprintf("198.51.100.%d", i%100), event(map[string]any{"page": fmt.Sprintf("/c/%d", i)}))
+			if r.Status != http.StatusNoContent {
+				t.Errorf("event %d: %d %s", i, r.Status, r.Body)
+			}
+		}()
+	}
+	wg.Wait()
+	st := e.stats(wid, "")
+	if n := len(st["by_page"].([]any)); n != 201 {
+		t.Errorf("%d pages, want 200 and other", n)
+	}
+	if o := group(t, st, "by_page", "other"); o == nil || o["shown"] != 100.0 {
+		t.Errorf("other %v, want the 100 pages beyond 200", o)
+	}
+	if tot := st["totals"].(map[string]any); tot["shown"] != 300.0 {
+		t.Errorf("totals %v, want all 300", tot)
 	}
 }
