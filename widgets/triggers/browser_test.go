@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/beckonhq/beckon/server/servertest"
@@ -451,4 +452,30 @@ func TestPulledWhileTyping(t *testing.T) {
 	if p.traced("trigger:shown "+q+" manual") != 1 {
 		t.Errorf("trace %q, want a showing by manual", p.trace())
 	}
+}
+
+// TestAnalyticsSourceFromReferrer: a visit that came from a search engine
+// (no utm_source) is counted under the referrer's host, on every page of
+// the visit.
+func TestAnalyticsSourceFromReferrer(t *testing.T) {
+	p, ids := newPage(t, manualOnly)
+	q := ids[0]
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.ctx, cdppage.Navigate, cdppage.NavigateParams{URL: p.origin + "/?lang=ru",
+		// http: an https referrer is not sent to the test's http page (a downgrade).
+		Referrer: "http://www.google.com/search?q=%D0%BA%D0%BE%D1%82%D0%BB%D1%8B"}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitTrace("trigger:ready " + q)
+	p.visit("/catalog", q)
+	eval[any](p, fmt.Sprintf(`beckon('show', %q)`, q))
+	p.waitOpen(q)
+	p.closeQuiz(q)
+	want := `[map[closed:1 conversion_rate:0 converted:0 name:google.com shown:1]]`
+	p.waitFor("the showing under google.com", func() bool {
+		st := p.triggerStats(q)
+		return fmt.Sprint(st["by_source"]) == want && fmt.Sprint(st["by_page"]) == strings.Replace(want, "google.com", "/catalog", 1)
+	})
 }

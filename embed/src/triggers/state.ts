@@ -99,11 +99,11 @@ export function open(key: string, now: number, search: string, referrer: string)
   };
 }
 
-/** The host of an address other than this site's; '' for none or this site. */
+/** The host of an address other than this site's, without "www."; '' for none or this site. */
 function hostOf(url: string): string {
   try {
     const h = new URL(url).hostname.toLowerCase();
-    return h === location.hostname ? '' : h;
+    return h === location.hostname ? '' : h.replace(/^www\./, '');
   } catch (e) {
     return '';
   }
