@@ -2,12 +2,14 @@ package reviews
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	_ "image/png" // decoded by image.Decode
 	"net/http"
+	"runtime"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/image/draw"
@@ -26,6 +28,9 @@ const (
 	// of megabytes (a small file can claim 50 000 × 50 000 pixels).
 	maxPixels = 40_000_000
 )
+
+// decodeSlots bounds the photos decoded at once to the CPUs.
+var decodeSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
 // photoTypes are the formats taken, by what the content is (sniffed), never
 // by a name or a header the client chose.
@@ -63,12 +68,24 @@ func (m *Module) uploadPhoto(c *fiber.Ctx) error {
 	if err := limit(ctx, m.deps.Store, site.ID, "photo:ip:"+ip, m.opts.Limits.PhotosPerIP); err != nil {
 		return err
 	}
+	// Decoding is CPU and memory (up to 160 MB for 40 megapixels): a few
+	// at a time, the rest wait their turn while their request lasts.
+	select {
+	case decodeSlots <- struct{}{}:
+	case <-ctx.Done():
+		return &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "too many photos at once; retry in a moment", RetryAfter: 1}
+	}
 	data, err := reencode(body)
+	<-decodeSlots
 	if err != nil {
 		return photoError(http.StatusUnprocessableEntity, "invalid", err.Error())
 	}
+	// The store gets its own deadline: a large photo's decoding may have
+	// used up the request's, and the visitor waited for it already.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), api.StoreDeadline)
+	defer cancel()
 	p := store.ReviewPhoto{ID: newID("ph_"), ContentType: "image/jpeg", Data: data, CreatedAt: m.deps.Now().UTC()}
-	if err := m.deps.Store.PutReviewPhoto(ctx, site.ID, p); err != nil {
+	if err := m.deps.Store.PutReviewPhoto(wctx, site.ID, p); err != nil {
 		return fmt.Errorf("reviews: store photo: %w", err)
 	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"photo_id": p.ID})

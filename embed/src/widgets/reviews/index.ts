@@ -304,6 +304,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
         const chosen = file.files && file.files[0];
         if (!chosen) return;
         if (chosen.size > MAX_PHOTO) {
+          perr.textContent = t.photo_bad;
           perr.hidden = false;
           return;
         }
@@ -321,7 +322,10 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
             thumb.replaceChildren(h('img', { src: URL.createObjectURL(chosen), alt: '' }), rm);
             thumb.hidden = false;
           })
-          .catch(() => {
+          .catch((r: Response | undefined) => {
+            // The file's fault (413, 415, 422), the limit's, or the connection's.
+            const st = r && r.status;
+            perr.textContent = st === 413 || st === 415 || st === 422 ? t.photo_bad : st === 429 ? t.limited : t.error;
             perr.hidden = false;
           });
       });
