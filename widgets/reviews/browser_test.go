@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,8 +43,8 @@ func newShop(t *testing.T) *shop {
 <script async src="%s/embed.js" data-site="%s"></script>
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f8fafc}main{padding:20px;max-width:760px}
 #carousel{min-height:300px;margin:16px 0}#badge{min-height:60px}#list{min-height:400px}</style></head>
-<body><main><h1>Котёл Ariston 24 кВт</h1><div id="badge"></div><p>%s</p><div id="carousel"></div><p id="last">%s</p><div id="list"></div></main></body></html>`,
-			r.URL.Query().Get("lang"), ts.Base, s.siteKey, strings.Repeat("Надёжный котёл для дома. ", 10), strings.Repeat("Доставка по всей стране. ", 12))
+<body><main data-beckon-about="%s"><h1>Котёл Ariston 24 кВт</h1><div id="badge"></div><p>%s</p><div id="carousel"></div><p id="last">%s</p><div id="list"></div></main></body></html>`,
+			html.EscapeString(r.URL.Query().Get("lang")), ts.Base, s.siteKey, html.EscapeString(r.URL.Query().Get("about")), strings.Repeat("Надёжный котёл для дома. ", 10), strings.Repeat("Доставка по всей стране. ", 12))
 	}))
 	t.Cleanup(srv.Close)
 	site := ts.CreateSite("Котлы", srv.URL, origin)
@@ -235,6 +236,7 @@ func TestReviewsInTheBrowser(t *testing.T) {
 			}
 			if vp.Name == "desktop" {
 				s.requestLink(t, ctx, vp)
+				s.productPage(t, ctx)
 			}
 			servertest.NoProblems(t, problems())
 		})
@@ -303,4 +305,35 @@ func (s *shop) requestLink(t *testing.T, ctx context.Context, vp servertest.View
 			t.Fatalf("the published review's photo %q: %d %s", photo, got.Status, got.Header.Get("Content-Type"))
 		}
 	}
+}
+
+// productPage: on a product's page (data-beckon-about="sku-7") the
+// floating widget shows that product's reviews (none yet: no count, no
+// JSON-LD) and a review written there is about it.
+func (s *shop) productPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.page+"/?lang=ru&about=sku-7")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the launcher shown", rootJS(`s.querySelector('.launch')`))
+	servertest.ClickInShadow(ctx, t, ".launch")
+	waitJS(t, ctx, "the panel says there are no reviews of the product", rootJS(`!s.querySelector('.shade').hidden && s.querySelector('.panel .empty')`))
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('head script[type="application/ld+json"]').length`); n != 0 {
+		t.Fatalf("%d JSON-LD scripts for a product without reviews, want none", n)
+	}
+	servertest.ClickInShadow(ctx, t, ".panel .row .primary")
+	uid := "bkrv-" + s.floating
+	waitJS(t, ctx, "the form shown", rootJS(fmt.Sprintf(`s.querySelector('label[for="%s-r4"]')`, uid)))
+	servertest.ClickInShadow(ctx, t, fmt.Sprintf(`label[for="%s-r4"]`, uid))
+	typeInto(t, ctx, "#"+uid+"-x", "Тихо работает.")
+	typeInto(t, ctx, "#"+uid+"-n", "Ира")
+	servertest.ClickInShadow(ctx, t, "#"+uid+"-c")
+	servertest.ClickInShadow(ctx, t, ".panel form button[type=submit]")
+	waitJS(t, ctx, "the thanks shown", rootJS(`s.querySelector('.panel .ok')`))
+	got := s.inbox("?about=sku-7")
+	if len(got) != 1 || got[0]["text"] != "Тихо работает." {
+		t.Fatalf("reviews about sku-7: %v, want the one written on its page", got)
+	}
+	// Out of the way of the phone's round, which counts pending reviews.
+	servertest.ExpectStatus(t, s.act("POST", got[0]["id"].(string), "hide", nil), http.StatusOK)
 }

@@ -186,3 +186,37 @@ func TestModerationNeedsTheScope(t *testing.T) {
 		}
 	})
 }
+
+// TestAboutAProduct: a page sends the product its review is about; the
+// list and the average of ?about= are that product's alone, and a widget
+// set to one product takes and shows only that product's reviews.
+func TestAboutAProduct(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, servertest.Start(t, newStore(t), servertest.Options{}))
+		wid := e.widget(`{}`)
+		for i, c := range []struct {
+			about  string
+			rating int
+		}{{"sku-1", 5}, {"sku-1", 3}, {"sku-2", 1}} {
+			r := e.review(wid, map[string]any{"about": c.about, "rating": c.rating, "visitor_id": fmt.Sprint("v", i)})
+			servertest.ExpectStatus(t, r, http.StatusCreated)
+			servertest.ExpectStatus(t, e.act("POST", r.JSON(t)["review_id"].(string), "publish", nil), http.StatusOK)
+		}
+		if got := e.shown(wid, "?about=sku-1"); got.Count != 2 || got.Average != 4 || len(got.Reviews) != 2 {
+			t.Fatalf("sku-1: %+v, want its 2 reviews averaging 4", got)
+		}
+		if got := e.shown(wid, ""); got.Count != 3 || got.Average != 3 {
+			t.Fatalf("all: %+v, want 3 reviews averaging 3", got)
+		}
+		one := e.widget(`{"about":"sku-9"}`)
+		r := e.review(one, map[string]any{"about": "sku-1"})
+		servertest.ExpectStatus(t, r, http.StatusCreated)
+		servertest.ExpectStatus(t, e.act("POST", r.JSON(t)["review_id"].(string), "publish", nil), http.StatusOK)
+		if got := e.inbox("?about=sku-9"); len(got) != 1 || got[0]["widget_id"] != one {
+			t.Fatalf("a widget set to sku-9 stored %v", got)
+		}
+		if got := e.shown(one, "?about=sku-1"); got.Count != 1 || len(got.Reviews) != 1 {
+			t.Fatalf("a widget set to sku-9 shows %+v, want its own review whatever ?about= says", got)
+		}
+	})
+}

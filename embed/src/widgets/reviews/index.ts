@@ -4,6 +4,9 @@
 // reviews, and the form that sends a new one (pending until the owner
 // publishes it). Floating: a badge in the bottom-left corner opens a panel.
 // Inline: rendered into the page's element matched by settings.selector.
+// A page of one product says which (data-beckon-about="sku-123" on any
+// element) when the widget's settings name none: the list, the average
+// and new reviews are that product's.
 // A page opened from a request link (?beckon_review=<token>) opens the
 // form for that order. With settings.json_ld the page's head gets a
 // schema.org AggregateRating with up to 10 Reviews, only of published ones.
@@ -64,6 +67,10 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
   const collects = s.mode !== 'show';
   const title = pick(s.title, ctx.locale, ctx.site.locale, t.title);
   const path = '/widgets/' + encodeURIComponent(wid) + '/reviews';
+  // The product or page a widget without its own about is showing now: the
+  // page's data-beckon-about="sku-123" (one widget serves a whole catalogue).
+  const aboutEl = s.about ? null : document.querySelector('[data-beckon-about]');
+  const about = ((aboutEl && aboutEl.getAttribute('data-beckon-about')) || '').trim().slice(0, 200);
   const dates = (() => {
     try {
       return new Intl.DateTimeFormat(ctx.locale, { day: 'numeric', month: 'long', year: 'numeric' });
@@ -124,9 +131,10 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
   }
 
   function load(more: boolean): Promise<void> {
-    let q = '';
-    if (more && next) q = '?cursor=' + encodeURIComponent(next);
-    return call(ctx, 'GET', path + q).then((r) => {
+    const q = new URLSearchParams();
+    if (about) q.set('about', about);
+    if (more && next) q.set('cursor', next);
+    return call(ctx, 'GET', path + (q.toString() ? '?' + q : '')).then((r) => {
       if (r.status !== 200 || !r.body) return;
       list = more ? list.concat(r.body.reviews) : r.body.reviews;
       next = r.body.next_cursor || '';
@@ -146,7 +154,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
     if (old) old.remove();
     const data = {
       '@context': 'https://schema.org',
-      '@type': s.about ? 'Product' : 'Organization',
+      '@type': s.about || about ? 'Product' : 'Organization',
       name: s.json_ld_name || document.title,
       aggregateRating: { '@type': 'AggregateRating', ratingValue: avg, bestRating: 5, worstRating: 1, ratingCount: count, reviewCount: count },
       review: list.slice(0, 10).map((r) => ({
@@ -374,6 +382,7 @@ const factory: WidgetFactory<Settings> = (ctx: WidgetContext<Settings>) => {
         website: hp.value,
       };
       if (photo) data.photo_id = photo;
+      if (about) data.about = about;
       if (token) data.request_token = token;
       call(ctx, 'POST', path, data).then((r) => {
         busy = false;
