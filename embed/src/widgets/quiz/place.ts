@@ -1,16 +1,20 @@
-// Where the launcher stands: its corner, above the callback button when
-// both share that corner. It shows once the page's other widgets have
+// Where the launcher stands: its corner, above the callback button (or the
+// multi-button) when both share that corner. It shows once the page's other widgets have
 // rendered (3 s at most), placed, so it does not move when seen; a
 // neighbour that comes later still than that lifts it then, rather than
 // covering it.
 
-const NEIGHBOURS = '.bkcb .fab';
+const NEIGHBOURS = '.bkcb .fab, .bkmb .fab';
 const GAP = 12;
 
 export function place(shadow: ShadowRoot, own: Element, launcher: HTMLElement): void {
   const started = Date.now();
   const pending = () =>
-    Array.prototype.some.call(shadow.querySelectorAll('[part="widget"]'), (r: Element) => r !== own && !r.childElementCount);
+    // The trigger engine's container never draws anything: not a neighbour.
+    Array.prototype.some.call(
+      shadow.querySelectorAll('[part="widget"]:not([data-type="triggers"])'),
+      (r: Element) => r !== own && !r.childElementCount,
+    );
   const lift = () => {
     launcher.style.marginBottom = '';
     const me = launcher.getBoundingClientRect();
