@@ -25,8 +25,31 @@ var templateFS embed.FS
 //go:embed static/*
 var staticFS embed.FS
 
-// texts are the dashboard's words, per language (i18n/dashboard.json).
-var texts = i18n.MustLoad[map[string]string]("dashboard")
+// texts are the dashboard's words, per language: one catalogue per part
+// of the dashboard (i18n/dashboard.json, dashboard_sites.json, …), so that
+// the parts are written and reviewed apart.
+var texts = mergeCatalogues("dashboard", "dashboard_sites", "dashboard_inbox")
+
+// mergeCatalogues joins catalogues into one map per language; a key in two
+// of them is a mistake that would show one part's words in another, so it
+// stops the binary at start (and every test).
+func mergeCatalogues(names ...string) map[string]map[string]string {
+	all := map[string]map[string]string{}
+	for _, name := range names {
+		for lang, words := range i18n.MustLoad[map[string]string](name) {
+			if all[lang] == nil {
+				all[lang] = map[string]string{}
+			}
+			for k, v := range words {
+				if _, dup := all[lang][k]; dup {
+					panic(fmt.Sprintf("dashboard: text %q of %s is in another catalogue too", k, name))
+				}
+				all[lang][k] = v
+			}
+		}
+	}
+	return all
+}
 
 // Lang is one language's texts, for templates: {{.L.T "key"}}, and
 // {{.L.F "key" "name" value}} for a text with {name} in it.
