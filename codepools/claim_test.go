@@ -131,10 +131,11 @@ func raceClaims(e *env, widgetID string, n int) []claimOutcome {
 	return out
 }
 
-// TestConcurrentClaims: 100 visitors at once on 60 codes get 60 distinct
-// codes and 40 answers pool_empty; racing again, each gets what it got.
+// TestConcurrentClaims: 150 visitors at once on a pool of 100 codes get 100
+// distinct codes and 50 answers pool_empty (issue 12's case); racing again,
+// each gets what it got.
 func TestConcurrentClaims(t *testing.T) {
-	const visitors, stock = 100, 60
+	const visitors, stock = 150, 100
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		e := start(t, newStore(t))
 		id := e.createPool("race", numbered("R", stock))
