@@ -93,6 +93,7 @@ func (s *Store) CreateLead(ctx context.Context, l store.Lead) (store.Lead, bool,
 	if existing != nil {
 		return stored, false, nil
 	}
+	store.AnnounceLead(ctx, s, l)
 	return l, true, nil
 }
 

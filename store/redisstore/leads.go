@@ -87,6 +87,7 @@ func (s *Store) CreateLead(ctx context.Context, l store.Lead) (store.Lead, bool,
 	}
 	switch res[0] {
 	case int64(createdInSite):
+		store.AnnounceLead(ctx, s, l)
 		return l, true, nil
 	case int64(siteMissing):
 		return store.Lead{}, false, wrap(op, store.ErrNotFound)
