@@ -104,6 +104,7 @@ type Store interface {
 	Accounts
 	Games
 	Experiments
+	SnippetSightings
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.
