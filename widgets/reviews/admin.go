@@ -141,6 +141,7 @@ func (m *Module) update(c *fiber.Ctx, action string, fn func(*store.Review) erro
 	if err != nil {
 		return fmt.Errorf("reviews: %s review %s: %w", action, c.Params("rid"), err)
 	}
+	m.changed(c.UserContext(), site.ID)
 	reviewsModerated.WithLabelValues(action).Inc()
 	m.deps.Log.Info("review moderated", "site", site.ID, "review", r.ID, "action", action, "status", r.Status)
 	return c.JSON(r)
@@ -162,6 +163,7 @@ func (m *Module) deleteReview(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("reviews: delete review %s: %w", c.Params("rid"), err)
 	}
+	m.changed(c.UserContext(), site.ID)
 	reviewsModerated.WithLabelValues("delete").Inc()
 	m.deps.Log.Info("review deleted", "site", site.ID, "review", c.Params("rid"))
 	return c.SendStatus(http.StatusNoContent)

@@ -58,6 +58,7 @@ func (m *Module) importCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("reviews: import %d reviews: %w", len(rs), err)
 	}
+	m.changed(c.UserContext(), site.ID)
 	reviewsStored.WithLabelValues("import").Add(float64(len(rs)))
 	m.deps.Log.Info("reviews imported", "site", site.ID, "widget", w.ID, "count", len(rs))
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"imported": len(rs)})

@@ -41,12 +41,14 @@ type ModuleOptions struct {
 type Module struct {
 	opts ModuleOptions
 	deps widgets.Deps
+	// pages are this replica's rendered first pages (cache.go).
+	pages *pageCache
 }
 
 // NewModule makes the reviews widget's module.
 func NewModule(opts ModuleOptions) *Module {
 	opts.Limits = opts.Limits.withDefaults()
-	return &Module{opts: opts}
+	return &Module{opts: opts, pages: newPageCache()}
 }
 
 // Type implements widgets.Module.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -81,6 +82,11 @@ func decodeCursor(field, s string) (store.ReviewCursor, error) {
 
 // listPublished is GET /w/v1/{siteKey}/widgets/{wid}/reviews: published
 // reviews, newest first, with the average and count of all published ones.
+// The first page (what the list, carousel and badge load) is rendered once
+// per replica and served from memory until a review of the site changes
+// (cache.go); pages after a cursor are read from the store each time.
+// Browsers revalidate every time (no-cache) and get a 304 while nothing
+// changed, so a published review or answer shows on the next page view.
 func (m *Module) listPublished(c *fiber.Ctx) error {
 	site := widgets.SiteOf(c)
 	w, ok := site.Enabled(widgetType, c.Params("wid"))
@@ -102,29 +108,65 @@ func (m *Module) listPublished(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	list, err := m.deps.Store.ListReviews(ctx, site.ID, store.ReviewFilter{WidgetID: w.ID, Status: store.ReviewPublished,
+	load := func(ctx context.Context) ([]byte, error) {
+		return m.renderPage(ctx, site.ID, site.Key, w.ID, s, about, after)
+	}
+	var p *page
+	if after == (store.ReviewCursor{}) {
+		p, err = m.pages.get(c.UserContext(), site.ID, w.ID, about, s, m.deps.Now(), load)
+	} else {
+		var body []byte
+		if body, err = load(c.UserContext()); err == nil {
+			p = newPage(body, s)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderETag, p.etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == p.etag {
+		return c.SendStatus(http.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(p.body)
+}
+
+// publicPage is the body of GET …/widgets/{wid}/reviews.
+type publicPage struct {
+	Reviews        []publicReview `json:"reviews"`
+	NextCursor     string         `json:"next_cursor"`
+	Count          int            `json:"count"`
+	Average        float64        `json:"average"`
+	MinRatingShown int            `json:"min_rating_shown"`
+}
+
+// renderPage reads one page of the widget's published reviews after
+// after and renders it as JSON.
+func (m *Module) renderPage(ctx context.Context, siteID, siteKey, widgetID string, s *Settings, about string, after store.ReviewCursor) ([]byte, error) {
+	list, err := m.deps.Store.ListReviews(ctx, siteID, store.ReviewFilter{WidgetID: widgetID, Status: store.ReviewPublished,
 		About: about, MinRating: s.MinRatingShown, After: after, Limit: pageSize + 1})
 	if err != nil {
-		return fmt.Errorf("reviews: list published of %s: %w", w.ID, err)
+		return nil, fmt.Errorf("reviews: list published of %s: %w", widgetID, err)
 	}
-	agg, err := m.deps.Store.ReviewAggregate(ctx, site.ID, w.ID, about, about == "")
+	agg, err := m.deps.Store.ReviewAggregate(ctx, siteID, widgetID, about, about == "")
 	if err != nil {
-		return fmt.Errorf("reviews: aggregate of %s: %w", w.ID, err)
+		return nil, fmt.Errorf("reviews: aggregate of %s: %w", widgetID, err)
 	}
-	next := ""
+	out := publicPage{Reviews: make([]publicReview, 0, min(len(list), pageSize)), Count: agg.Count,
+		Average: math.Round(agg.Average()*10) / 10, MinRatingShown: s.MinRatingShown}
 	if len(list) > pageSize {
 		list = list[:pageSize]
-		next = encodeCursor(list[len(list)-1])
+		out.NextCursor = encodeCursor(list[len(list)-1])
 	}
-	out := make([]publicReview, len(list))
-	for i, r := range list {
-		out[i] = toPublic(site.Key, r)
+	for _, r := range list {
+		out.Reviews = append(out.Reviews, toPublic(siteKey, r))
 	}
-	// A short cache: a published review or answer shows within a minute.
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return c.JSON(fiber.Map{"reviews": out, "next_cursor": next, "count": agg.Count,
-		"average": math.Round(agg.Average()*10) / 10, "min_rating_shown": s.MinRatingShown})
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("reviews: render page of %s: %w", widgetID, err)
+	}
+	return body, nil
 }
 
 // reviewInput is the form as the widget sends it.
