@@ -37,6 +37,9 @@ type Deps struct {
 	// Mailer, when set, e-mails invite links too (nil: the link is shown
 	// to copy, which always happens).
 	Mailer func(ctx context.Context, to, subject, body string) error
+	// Sites makes site and API key changes as the admin API does (nil:
+	// the pages that change them answer 404).
+	Sites SiteEditor
 }
 
 // handler holds the dashboard's state.
@@ -110,6 +113,7 @@ func Mount(app fiber.Router, d Deps) error {
 	u.Post("/sites/:id/people/:uid/role", h.changeRole)
 	u.Post("/sites/:id/people/:uid/remove", h.removeMember)
 	u.Post("/sites/:id/invites/:hash/revoke", h.revokeInvite)
+	h.mountInbox(u)
 	g.Use(func(c *fiber.Ctx) error { return h.notFound(c) })
 	return nil
 }
