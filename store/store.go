@@ -103,6 +103,7 @@ type Store interface {
 	Reviews
 	Accounts
 	Games
+	GameErasure
 	Experiments
 	SnippetSightings
 	// Kind names the implementation: "embedded" or "redis".
