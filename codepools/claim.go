@@ -49,20 +49,23 @@ func (p *pools) claim(c *fiber.Ctx) error {
 	if !ok || !w.Enabled {
 		return api.NotFound("widget")
 	}
-	giver, ok := w.Parsed.(widgets.CodeGiver)
-	if !ok {
-		return api.NotFound("promo code of this widget")
-	}
-	offer, ok := giver.Codes()
-	if !ok {
-		return api.NotFound("promo code of this widget")
-	}
 	var in claimInput
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	if err := validate.Line("visitor_id", in.VisitorID, true, maxVisitorID); err != nil {
 		return err
+	}
+	// The visitor's A/B variant may name another code or pool: the code
+	// handed out is the one the visitor was shown.
+	settings := widgets.Deps{Variants: p.d.Variants}.SettingsFor(c.UserContext(), site, w, in.VisitorID)
+	giver, ok := settings.(widgets.CodeGiver)
+	if !ok {
+		return api.NotFound("promo code of this widget")
+	}
+	offer, ok := giver.Codes()
+	if !ok {
+		return api.NotFound("promo code of this widget")
 	}
 	if offer.Shared != "" {
 		claims.WithLabelValues("shared").Inc()

@@ -45,6 +45,9 @@ type Deps struct {
 	// Conversions counts a claimed code as the widget's conversion in its
 	// A/B experiment (widgets.Deps.Conversions); nil counts nothing.
 	Conversions widgets.Conversions
+	// Variants gives the visitor the offer (code or pool) of their A/B
+	// variant (widgets.Deps.Variants); nil: the widget's own.
+	Variants widgets.Variants
 }
 
 type pools struct{ d Deps }

@@ -34,8 +34,12 @@ type configVariants struct {
 // configTest is one widget's running experiment and its variants' parts.
 type configTest struct {
 	part       int // index in parts
+	widgetID   string
 	experiment *store.Experiment
 	arms       [][]byte // per variant, with "variant":"<id>"
+	// settings are each variant's parsed settings (the control's first),
+	// what the server acts on for a visitor of that variant (SettingsFor).
+	settings []widgets.Settings
 }
 
 type variantBody struct {
@@ -52,7 +56,7 @@ func (s *Server) experimentArms(m widgets.Module, w widgets.Widget, site *widget
 	if err != nil {
 		s.log.Warn("experiment variant shows the control's settings", slog.String("site_id", site.ID), slog.Any("err", err))
 	}
-	t := configTest{part: part, experiment: w.Experiment}
+	t := configTest{part: part, widgetID: w.ID, experiment: w.Experiment, settings: arms}
 	for i, arm := range arms {
 		pw.Settings, pw.Variant = arm.Public(), w.Experiment.Variants[i].ID
 		raw, err := json.Marshal(pw)
@@ -102,4 +106,33 @@ func (cv *configVariants) forVisitor(ctx context.Context, siteID, visitorID stri
 	vb := &variantBody{body: cv.assemble(choice), etag: `"` + cv.hash + string(key) + `"`}
 	cv.bodies.Store(string(key), vb)
 	return vb.body, vb.etag
+}
+
+// SettingsFor implements widgets.Variants: the parsed settings of the
+// variant visitorID is assigned in w's running experiment, taken from the
+// site's cache entry (parsed once, when /config's parts were rendered).
+// Should the entry hold another experiment than w's (the site was
+// reloaded between the request's lookup and now), the variants are
+// parsed for this call.
+func (s *Server) SettingsFor(ctx context.Context, site *widgets.Site, w widgets.Widget, visitorID string) widgets.Settings {
+	e := w.Experiment
+	if !e.Running() || visitorID == "" {
+		return w.Parsed
+	}
+	if entry := s.cache.peek(site.Key); entry != nil && entry.variants != nil {
+		for _, t := range entry.variants.tests {
+			if t.widgetID == w.ID && t.experiment.ID == e.ID {
+				return t.settings[experiments.Assign(t.experiment, visitorID)]
+			}
+		}
+	}
+	m, ok := s.modules[w.Type]
+	if !ok {
+		return w.Parsed
+	}
+	arms, err := experiments.Arms(m, w, site.Site)
+	if err != nil {
+		s.log.Warn("experiment variant shows the control's settings", slog.String("site_id", site.ID), slog.Any("err", err))
+	}
+	return arms[experiments.Assign(e, visitorID)]
 }

@@ -33,7 +33,7 @@ func moduleSet(list []widgets.Module, assets *embed.Assets) (map[string]widgets.
 func (s *Server) mountModules(r widgets.Routes, writeTimeout time.Duration) error {
 	deps := widgets.Deps{
 		Store: s.store, Log: s.log, Now: time.Now, Sites: s.cache, Activities: &widgets.Activities{}, Notifier: s.notifier.Sender,
-		ClientIP: s.clientIP, WriteTimeout: writeTimeout, PublicURL: s.cfg.PublicURL, Conversions: s.experiments(),
+		ClientIP: s.clientIP, WriteTimeout: writeTimeout, PublicURL: s.cfg.PublicURL, Conversions: s.experiments(), Variants: s,
 	}
 	for _, m := range s.order {
 		if err := m.Mount(deps, r); err != nil {

@@ -79,6 +79,9 @@ type Deps struct {
 	// Conversions counts a visitor's conversion for the widget's A/B
 	// experiment; nil when the server runs none. Modules call Deps.Converted.
 	Conversions Conversions
+	// Variants gives a visitor the settings of their A/B variant; nil
+	// when the server runs no experiments. Modules call Deps.SettingsFor.
+	Variants Variants
 }
 
 // Conversions records that a visitor converted in a widget: the widget's
@@ -96,6 +99,24 @@ func (d Deps) Converted(ctx context.Context, site *Site, widgetID, visitorID str
 	if d.Conversions != nil && site != nil && visitorID != "" {
 		d.Conversions.Converted(ctx, site, widgetID, visitorID)
 	}
+}
+
+// Variants finds the settings a visitor's A/B variant gives a widget:
+// the same variant /config shows the visitor (a hash of the experiment and
+// the visitor id), so what the server does (the code it hands out, the
+// form it checks, the prizes it draws) matches what the visitor saw.
+type Variants interface {
+	SettingsFor(ctx context.Context, site *Site, w Widget, visitorID string) Settings
+}
+
+// SettingsFor is the widget's settings for visitorID: its variant's while
+// the widget runs an experiment, else (no experiment, no visitor id, no
+// Variants) the widget's own, w.Parsed.
+func (d Deps) SettingsFor(ctx context.Context, site *Site, w Widget, visitorID string) Settings {
+	if d.Variants == nil || site == nil || visitorID == "" || !w.Experiment.Running() {
+		return w.Parsed
+	}
+	return d.Variants.SettingsFor(ctx, site, w, visitorID)
 }
 
 // Router adds routes; fiber.Router satisfies it. The server's routers put

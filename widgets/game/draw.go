@@ -70,11 +70,13 @@ func (m *Module) draw(c *fiber.Ctx) error {
 	if !ok {
 		return api.NotFound("game widget")
 	}
-	s := w.Parsed.(*Settings)
 	var in drawInput
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
+	// The prizes drawn are the ones the visitor was shown: their A/B
+	// variant's, when the game runs an experiment.
+	s := m.deps.SettingsFor(c.UserContext(), site, w, in.VisitorID).(*Settings)
 	lc, keys, err := checkDraw(in, s, site.Region)
 	if err != nil {
 		return err

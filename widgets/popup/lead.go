@@ -46,15 +46,17 @@ func (m *Module) postLead(c *fiber.Ctx) error {
 	if !ok {
 		return api.NotFound("pop-up widget")
 	}
-	form := w.Parsed.(*Settings).Form
-	if form == nil {
-		return api.NotFound("form of this pop-up")
-	}
 	var in leadInput
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	ctx, ip, now := c.UserContext(), m.deps.ClientIP(c), m.deps.Now().UTC()
+	// The form checked is the one the visitor was shown: their A/B
+	// variant's, when the pop-up runs an experiment.
+	form := m.deps.SettingsFor(ctx, site, w, in.VisitorID).(*Settings).Form
+	if form == nil {
+		return api.NotFound("form of this pop-up")
+	}
 	if err := checkIDs(in); err != nil {
 		return m.refused(ctx, site.ID, ip, err)
 	}

@@ -65,15 +65,17 @@ func (m *Module) postReply(c *fiber.Ctx) error {
 	if !ok {
 		return api.NotFound("proactive message widget")
 	}
-	s := w.Parsed.(*Settings)
-	if !s.Reply {
-		return api.NotFound("reply field of this proactive message")
-	}
 	var in replyInput
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
 	ctx, ip, now := c.UserContext(), m.deps.ClientIP(c), m.deps.Now().UTC()
+	// The message the lead records is the one the visitor was shown:
+	// their A/B variant's, when the widget runs an experiment.
+	s := m.deps.SettingsFor(ctx, site, w, in.VisitorID).(*Settings)
+	if !s.Reply {
+		return api.NotFound("reply field of this proactive message")
+	}
 	if err := checkIDs(in); err != nil {
 		return m.refused(ctx, site.ID, ip, err)
 	}
