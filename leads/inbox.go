@@ -34,6 +34,9 @@ type Deps struct {
 	// WriteTimeout bounds each write of a streamed export; the export as
 	// a whole may take longer.
 	WriteTimeout time.Duration
+	// Modules are the widget types served; those that are a VisitorEraser
+	// erase their own data of a visitor (erase.go).
+	Modules []widgets.Module
 }
 
 // Inbox serves the lead inbox's admin routes.

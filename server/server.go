@@ -179,7 +179,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	adm(fiber.MethodGet, "/sites/:id/channels", s.getChannels)
 	adm(fiber.MethodPut, "/sites/:id/channels", s.putChannels)
 	adm(fiber.MethodPost, "/sites/:id/channels/:kind/test", s.testChannel)
-	leads.Mount(admin, leads.Deps{Store: s.store, Log: s.log, Ctx: s.ctx, WriteTimeout: writeTimeout})
+	leads.Mount(admin, leads.Deps{Store: s.store, Log: s.log, Ctx: s.ctx, WriteTimeout: writeTimeout, Modules: s.order})
 	experiments.Mount(admin, s.experimentDeps())
 
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
