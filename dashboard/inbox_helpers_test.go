@@ -2,7 +2,7 @@ package dashboard_test
 
 import (
 	"fmt"
-		"net/url"
+	"net/url"
 	"strings"
 	"testing"
 	"time"

@@ -11,6 +11,8 @@
   const body = table.tBodies[0];
   let waiting = 0;
   const es = new EventSource(table.dataset.live);
+  // Tests and styles may tell that the stream is on.
+  es.addEventListener("open", () => { table.dataset.connected = "1"; });
   es.addEventListener("lead", (e) => {
     let m;
     try { m = JSON.parse(e.data); } catch { return; }
