@@ -234,16 +234,18 @@ func (in *Channels) Normalize(stored Channels, o CheckOptions) error {
 }
 
 // bitrix24Events are the events with a lead to add: a budget alert is not
-// a customer.
+// a customer, and a review is a customer's opinion to moderate, not a
+// sale to follow up (a CRM lead per review would swamp the sales funnel).
 var bitrix24Events = []string{EventLeadSubmitted, EventLeadStarted, EventCallbackCompleted, EventCallbackMissed}
 
-// defaultEvents of a channel whose events are left out: every lead and
-// the calls worth acting on. Bitrix24 gets finished leads only, so a quiz
-// that keeps partial leads does not add each visitor twice.
+// defaultEvents of a channel whose events are left out: every lead, the
+// calls worth acting on and the reviews waiting for moderation. Bitrix24
+// gets finished leads only, so a quiz that keeps partial leads does not
+// add each visitor twice; a review is not a lead there (bitrix24Events).
 var defaultEvents = map[string][]string{
 	"webhook":  EventTypes,
-	"telegram": {EventLeadSubmitted, EventCallbackMissed, EventCallbackBudgetSpent},
-	"email":    {EventLeadSubmitted, EventCallbackMissed, EventCallbackBudgetSpent},
+	"telegram": {EventLeadSubmitted, EventCallbackMissed, EventCallbackBudgetSpent, EventReviewCreated},
+	"email":    {EventLeadSubmitted, EventCallbackMissed, EventCallbackBudgetSpent, EventReviewCreated},
 	"bitrix24": {EventLeadSubmitted, EventCallbackMissed},
 }
 

@@ -176,7 +176,7 @@ var emailTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 {{if .Answers}}<h3 style="margin:12px 0 4px">{{.Texts.Answers}}</h3>{{template "rows" .Answers}}{{end}}
 {{if .Result}}{{template "rows" .Result}}{{end}}
 {{if .Details}}{{template "rows" .Details}}{{end}}
-{{if .Link}}<p><a href="{{.Link}}">{{.Texts.Open}}</a></p>{{end}}
+{{if .Link}}<p><a href="{{.Link}}">{{.LinkText}}</a></p>{{end}}
 <p style="color:#888;font-size:12px">{{.Texts.Footer}}</p>
 </body></html>
 `))

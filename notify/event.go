@@ -18,15 +18,19 @@ const (
 	EventCallbackCompleted   = "callback.completed"
 	EventCallbackMissed      = "callback.missed"
 	EventCallbackBudgetSpent = "callback.budget_spent"
+	// EventReviewCreated: a visitor wrote a review; it waits, pending, for
+	// the owner to publish, answer or hide it. Its data is the review.
+	EventReviewCreated = "review.created"
 )
 
 // EventTypes are the events a site channel may subscribe to, in the order
 // the documentation lists them.
-var EventTypes = []string{EventLeadSubmitted, EventLeadStarted, EventCallbackCompleted, EventCallbackMissed, EventCallbackBudgetSpent}
+var EventTypes = []string{EventLeadSubmitted, EventLeadStarted, EventCallbackCompleted, EventCallbackMissed, EventCallbackBudgetSpent,
+	EventReviewCreated}
 
 // Event is something a site owner is told about on every channel of the site that wants it.
 type Event struct {
-	Type     string // "lead.submitted", "lead.started", "callback.completed", "callback.missed", "callback.budget_spent"
+	Type     string // one of EventTypes
 	SiteID   string
 	WidgetID string
 	Key      string // unique per site and type (a lead's id): publishing twice makes one message per channel

@@ -36,6 +36,13 @@ type reportTexts struct {
 	Day       string            `json:"day"`
 	Open      string            `json:"open"`
 	Footer    string            `json:"footer"`
+	// A review's words (review.created).
+	Rating     string `json:"rating"`
+	Review     string `json:"review"`
+	About      string `json:"about"`
+	Order      string `json:"order"`
+	Verified   string `json:"verified"`
+	OpenReview string `json:"open_review"`
 }
 
 var texts = i18n.MustLoad[reportTexts]("notifications")
@@ -55,6 +62,7 @@ type eventBody struct {
 		Reason      string      `json:"reason"`
 		DailyBudget int         `json:"daily_budget"`
 		Day         string      `json:"day"`
+		Review      *reviewBody `json:"review"`
 	} `json:"data"`
 }
 
@@ -64,6 +72,19 @@ func readEvent(body []byte) (eventBody, error) {
 		return e, fmt.Errorf("notify: stored body: %w", err)
 	}
 	return e, nil
+}
+
+// reviewBody is what messages show of a review.created's review
+// (store.Review, as widgets/reviews publishes it).
+type reviewBody struct {
+	ID       string `json:"id"`
+	SiteID   string `json:"site_id"`
+	Rating   int    `json:"rating"`
+	Text     string `json:"text"`
+	Name     string `json:"name"`
+	About    string `json:"about"`
+	Verified bool   `json:"verified"`
+	OrderID  string `json:"order_id"`
 }
 
 // row is one "label: value" line of a message.
@@ -81,6 +102,7 @@ type report struct {
 	Result   []row
 	Details  []row // page, referrer, source, UTM, the page's fields
 	Link     string
+	LinkText string // the link's words: "Open the lead"
 	Texts    reportTexts
 }
 
@@ -98,7 +120,7 @@ func channelLang(lang string, site SiteInfo) string {
 // newReport reads e for a person in lang.
 func (s *Sender) newReport(e eventBody, site SiteInfo, lang string) report {
 	t := texts[lang]
-	r := report{Lang: lang, Title: t.Events[e.Type], Site: site.Name, Texts: t}
+	r := report{Lang: lang, Title: t.Events[e.Type], Site: site.Name, Texts: t, LinkText: t.Open}
 	if r.Title == "" {
 		r.Title = e.Type
 	}
@@ -116,6 +138,9 @@ func (s *Sender) newReport(e eventBody, site SiteInfo, lang string) report {
 	if e.Data.DailyBudget > 0 {
 		add(&r.Details, t.Budget, strconv.Itoa(e.Data.DailyBudget))
 		add(&r.Details, t.Day, e.Data.Day)
+	}
+	if rv := e.Data.Review; rv != nil {
+		s.reviewReport(&r, rv, add)
 	}
 	l := e.Data.Lead
 	if l == nil {
@@ -156,6 +181,29 @@ func (s *Sender) newReport(e eventBody, site SiteInfo, lang string) report {
 	return r
 }
 
+// reviewReport fills r with a new review: the stars and the name as the
+// headline, the customer's words, what it is about, and a link to the
+// reviews waiting for moderation.
+func (s *Sender) reviewReport(r *report, rv *reviewBody, add func(*[]row, string, string)) {
+	t := r.Texts
+	stars := ""
+	if rv.Rating >= 1 && rv.Rating <= 5 {
+		stars = strings.Repeat("★", rv.Rating) + strings.Repeat("☆", 5-rv.Rating)
+		add(&r.Contact, t.Rating, fmt.Sprintf("%s %d/5", stars, rv.Rating))
+	}
+	r.Headline = strings.TrimSpace(stars + " " + clip(rv.Name))
+	add(&r.Contact, t.Name, rv.Name)
+	add(&r.Result, t.Review, rv.Text)
+	add(&r.Details, t.About, rv.About)
+	if rv.Verified {
+		add(&r.Details, t.Order, strings.TrimSpace(rv.OrderID+" ("+t.Verified+")"))
+	}
+	if s.opts.PublicURL != "" && rv.SiteID != "" {
+		r.Link = strings.TrimSuffix(s.opts.PublicURL, "/") + "/api/v1/sites/" + rv.SiteID + "/reviews?status=pending"
+		r.LinkText = t.OpenReview
+	}
+}
+
 // plain is the report as plain text: the e-mail's text part and
 // Bitrix24's comments.
 func (r report) plain() string {
@@ -189,7 +237,7 @@ func (r report) plain() string {
 	section("", r.Result)
 	section("", r.Details)
 	if r.Link != "" {
-		fmt.Fprintf(&b, "\n%s: %s\n", r.Texts.Open, r.Link)
+		fmt.Fprintf(&b, "\n%s: %s\n", r.LinkText, r.Link)
 	}
 	return b.String()
 }

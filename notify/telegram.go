@@ -140,7 +140,7 @@ func telegramText(r report) string {
 	section("", r.Result)
 	section("", r.Details)
 	if r.Link != "" {
-		b.WriteString("\n\n<a href=\"" + esc(r.Link) + "\">" + esc(r.Texts.Open) + "</a>")
+		b.WriteString("\n\n<a href=\"" + esc(r.Link) + "\">" + esc(r.LinkText) + "</a>")
 	}
 	return b.String()
 }

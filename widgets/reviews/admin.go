@@ -17,7 +17,7 @@ import (
 )
 
 // EventReviewCreated is the webhook event of a new review (pending).
-const EventReviewCreated = "review.created"
+const EventReviewCreated = notify.EventReviewCreated
 
 const (
 	storeStatusPublished = store.ReviewPublished
