@@ -99,7 +99,7 @@ func Mount(app fiber.Router, d Deps) error {
 	g.Post("/invite/:token", h.acceptInvite)
 
 	u := g.Group("", h.signedIn)
-	u.Get("/", h.sitesPage)
+	h.mountSites(u)
 	u.Get("/account", h.accountPage)
 	u.Post("/account/password", h.changePassword)
 	u.Get("/account/2fa", h.enrolPage)
@@ -107,7 +107,6 @@ func Mount(app fiber.Router, d Deps) error {
 	u.Post("/account/2fa/disable", h.disable2FA)
 	u.Post("/account/sessions/:id/revoke", h.revokeSession)
 	u.Post("/account/sessions/revoke-others", h.signOutEverywhere)
-	u.Get("/sites/:id", h.sitePage)
 	u.Get("/sites/:id/people", h.peoplePage)
 	u.Post("/sites/:id/people/invite", h.invite)
 	u.Post("/sites/:id/people/:uid/role", h.changeRole)

@@ -11,13 +11,6 @@ import (
 	"github.com/beckonhq/beckon/store"
 )
 
-func (h *handler) sitesPage(c *fiber.Ctx) error {
-	list, err := h.acc.Sites(c.UserContext(), user(c))
-	if err != nil {
-		return h.fail(c, err)
-	}
-	return h.render(c, http.StatusOK, "sites", "sites_title", list)
-}
 
 // site loads the route's site when the user may do a there. Anything else
 // is 404 (not 403): a person of site A cannot learn that site B exists.
@@ -31,30 +24,6 @@ func (h *handler) site(c *fiber.Ctx, a accounts.Action) (store.Site, bool, error
 		return site, false, nil
 	}
 	return site, err == nil, err
-}
-
-// siteData is a site page's.
-type siteData struct {
-	Site    store.Site
-	Role    string
-	Widgets int
-	Manage  bool
-}
-
-func (h *handler) sitePage(c *fiber.Ctx) error {
-	site, ok, err := h.site(c, accounts.ViewSite)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	if !ok {
-		return h.notFound(c)
-	}
-	ws, err := h.Store.ListWidgets(c.UserContext(), site.ID)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	manage, _ := h.acc.Can(c.UserContext(), user(c), site.ID, accounts.ManagePeople)
-	return h.render(c, http.StatusOK, "site", "site", siteData{Site: site, Role: h.roleOn(c, site.ID), Widgets: len(ws), Manage: manage})
 }
 
 func (h *handler) roleOn(c *fiber.Ctx, siteID string) string {

@@ -1,8 +1,8 @@
 package server
 
 import (
+	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/beckonhq/beckon/api"
@@ -43,21 +43,12 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
-	if err := validate.Line("name", in.Name, true, 100); err != nil {
+	k, secret, err := s.newAPIKey(c.UserContext(), site.ID, in.Name, in.Scopes)
+	var ve *validate.Error
+	if errors.As(err, &ve) {
 		return err
 	}
-	if len(in.Scopes) == 0 {
-		return validate.Field("scopes", "at least one scope is required: %s", strings.Join(api.Scopes, ", "))
-	}
-	for i, sc := range in.Scopes {
-		if err := validate.OneOf("scopes["+itoa(i)+"]", sc, api.Scopes...); err != nil {
-			return err
-		}
-	}
-	secret := "bk_" + randomToken(24)
-	k := store.APIKey{ID: newID("key"), SiteID: site.ID, Name: in.Name, Prefix: secret[:9],
-		Hash: hashSecret(secret), Scopes: in.Scopes, CreatedAt: time.Now().UTC()}
-	if err := s.store.CreateAPIKey(c.UserContext(), k); err != nil {
+	if err != nil {
 		return api.NotFoundAs(err, "site")
 	}
 	view := viewKey(k)

@@ -72,6 +72,9 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 			return api.Forbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
 		}
 		allowCORS(c, origin)
+		if c.Method() == fiber.MethodGet && strings.HasSuffix(c.Path(), "/config") {
+			s.noteSighting(cfg.site.ID, origin)
+		}
 	}
 	c.Locals(siteLocal, cfg)
 	widgets.SetSite(c, cfg.site)

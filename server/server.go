@@ -50,6 +50,7 @@ type Server struct {
 	order    []widgets.Module
 	notifier *notifications
 	openAPI  []byte // the document at /api/openapi.json, with the modules' routes
+	seen     sightings // the install check's throttled writes (snippet_seen.go)
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -187,7 +188,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub.Add(fiber.MethodGet, "/config", getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP, Conversions: s.experiments(), Variants: s})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
-	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock}); err != nil {
+	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}}); err != nil {
 		return err
 	}
 
