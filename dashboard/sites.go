@@ -11,7 +11,6 @@ import (
 	"github.com/beckonhq/beckon/store"
 )
 
-
 // site loads the route's site when the user may do a there. Anything else
 // is 404 (not 403): a person of site A cannot learn that site B exists.
 func (h *handler) site(c *fiber.Ctx, a accounts.Action) (store.Site, bool, error) {

@@ -49,7 +49,7 @@ type Server struct {
 	modules  map[string]widgets.Module
 	order    []widgets.Module
 	notifier *notifications
-	openAPI  []byte // the document at /api/openapi.json, with the modules' routes
+	openAPI  []byte    // the document at /api/openapi.json, with the modules' routes
 	seen     sightings // the install check's throttled writes (snippet_seen.go)
 }
 
