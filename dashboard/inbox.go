@@ -248,8 +248,15 @@ func (h *handler) inboxPage(c *fiber.Ctx) error {
 		q.Set("cursor", next)
 		d.Next = "/app/sites/" + site.ID + "/inbox?" + q.Encode()
 	}
+	// The live stream catches up from the newest lead shown (or from now
+	// on an empty inbox), so a lead stored while the page loads is not missed.
 	d.First = c.Query("cursor") == ""
 	d.Live = d.First && !f.Any()
+	since := store.LeadCursor{CreatedAt: h.Now().UTC()}
+	if d.Live && len(page) > 0 {
+		since = store.LeadCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}
+	}
+	d.LiveURL += "?since=" + encodeInboxCursor(since)
 	return h.render(c, http.StatusOK, "inbox", "inbox_title", d)
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,6 +73,18 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 		cancel()
 		return h.fail(c, fmt.Errorf("dashboard: subscribe to new leads: %w", err))
 	}
+	// Then the backlog: leads newer than what the page shows (?since=,
+	// the newest row's cursor) or than the last event a reconnecting
+	// browser got (Last-Event-ID), so nothing falls between.
+	since := c.Get("Last-Event-ID")
+	if since == "" {
+		since = c.Query("since")
+	}
+	backlog, err := h.liveBacklog(c.UserContext(), site.ID, since)
+	if err != nil {
+		cancel()
+		return h.fail(c, err)
+	}
 	if err := c.Context().SetWriteDeadline(time.Now().Add(liveWrite)); err != nil {
 		cancel()
 		return err
@@ -88,6 +101,13 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 		if s.send("retry: 3000\n: live\n\n") != nil {
 			return
 		}
+		sent := map[string]bool{}
+		for _, ld := range backlog {
+			sent[ld.ID] = true
+			if s.event(h.liveEvent(ctx, site.ID, store.LeadAdded{ID: ld.ID}, l)) != nil {
+				return
+			}
+		}
 		ping := time.NewTicker(livePing)
 		defer ping.Stop()
 		for {
@@ -101,12 +121,15 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 					return
 				}
 			case m := <-added:
-				ev, err := h.liveEvent(ctx, site.ID, m, l)
+				if sent[m.ID] {
+					continue // sent with the backlog
+				}
+				ev, id, err := h.liveEvent(ctx, site.ID, m, l)
 				if err != nil {
 					h.Log.Warn("dashboard: live inbox row", slog.String("site_id", site.ID), slog.String("lead_id", m.ID), slog.Any("err", err))
 					continue
 				}
-				if s.send("event: lead\ndata: "+string(ev)+"\n\n") != nil {
+				if s.event(ev, id, nil) != nil {
 					return
 				}
 			}
@@ -115,13 +138,45 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 	return nil
 }
 
-// liveEvent reads the new lead and renders its row.
-func (h *handler) liveEvent(ctx context.Context, siteID string, m store.LeadAdded, l Lang) ([]byte, error) {
+// liveBacklogMax bounds the leads a (re)connecting stream catches up
+// with; a browser further behind has the page to reload.
+const liveBacklogMax = 50
+
+// liveBacklog is the site's leads newer than the cursor since, oldest
+// first; none without a valid cursor.
+func (h *handler) liveBacklog(ctx context.Context, siteID, since string) ([]store.Lead, error) {
+	after, ok := decodeInboxCursor(since)
+	if !ok {
+		return nil, nil
+	}
+	newest, err := h.Store.ListLeads(ctx, siteID, store.LeadFilter{Limit: liveBacklogMax})
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: live backlog: %w", err)
+	}
+	var out []store.Lead
+	for _, ld := range newest {
+		if !newerThan(ld, after) {
+			break
+		}
+		out = append(out, ld)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// newerThan orders leads as the inbox does: by time, then id.
+func newerThan(l store.Lead, c store.LeadCursor) bool {
+	return l.CreatedAt.After(c.CreatedAt) || (l.CreatedAt.Equal(c.CreatedAt) && l.ID > c.ID)
+}
+
+// liveEvent reads the new lead and renders its row; id is its cursor,
+// the event's SSE id.
+func (h *handler) liveEvent(ctx context.Context, siteID string, m store.LeadAdded, l Lang) (ev []byte, id string, err error) {
 	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	ld, err := h.Store.GetLead(rctx, siteID, m.ID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	label := ""
 	if w, err := h.Store.GetWidget(rctx, siteID, ld.WidgetID); err == nil {
@@ -129,19 +184,29 @@ func (h *handler) liveEvent(ctx context.Context, siteID string, m store.LeadAdde
 	}
 	var buf bytes.Buffer
 	if err := h.pages.byName["inbox"].ExecuteTemplate(&buf, "inbox_row", leadRow{Lead: ld, SiteID: siteID, Widget: label, L: l}); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	who := ld.Contact.Name
 	if who == "" {
 		who = ld.Contact.Phone + ld.Contact.Email
 	}
-	return json.Marshal(liveLead{ID: ld.ID, Row: buf.String(), Text: l.F("inbox_live_one", "who", who)})
+	ev, err = json.Marshal(liveLead{ID: ld.ID, Row: buf.String(), Text: l.F("inbox_live_one", "who", who)})
+	return ev, encodeInboxCursor(store.LeadCursor{CreatedAt: ld.CreatedAt, ID: ld.ID}), err
 }
 
 // liveStream writes to one browser, each write under its own deadline.
 type liveStream struct {
 	w    *bufio.Writer
 	conn net.Conn
+}
+
+// event sends one lead's event; a lead that could not be read (erased
+// meanwhile) is skipped.
+func (s liveStream) event(ev []byte, id string, err error) error {
+	if err != nil {
+		return nil
+	}
+	return s.send("event: lead\nid: " + id + "\ndata: " + string(ev) + "\n\n")
 }
 
 func (s liveStream) send(text string) error {
