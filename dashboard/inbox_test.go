@@ -227,3 +227,35 @@ func TestInboxExports(t *testing.T) {
 		}
 	})
 }
+
+// TestLeadPageShowsCallbackTimeline, on both stores: a callback request
+// sent through the public API is a lead whose page shows the request's
+// timeline (its statuses with times) and attempts.
+func TestLeadPageShowsCallbackTimeline(t *testing.T) {
+	t.Parallel()
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		s := newInboxSite(t, newStore(t))
+		siteID, key, _ := s.d.CallbackSite("")
+		r := s.d.PostCallback(key, map[string]any{"phone": "+79161234567", "visitor_id": "vis-1", "name": "Пётр"})
+		if r.Status != http.StatusAccepted && r.Status != http.StatusCreated && r.Status != http.StatusOK {
+			t.Fatalf("callback request: %d %s", r.Status, r.Body)
+		}
+		var cb store.Callback
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			list, err := s.d.Store.ListCallbacks(t.Context(), siteID, time.Time{}, 10)
+			if err == nil && len(list) == 1 && len(list[0].Timeline) > 0 {
+				if _, err := s.d.Store.GetLead(t.Context(), siteID, "cb_"+list[0].ID); err == nil {
+					cb = list[0]
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no callback request with its lead: %v %v", list, err)
+			}
+		}
+		p := s.op.get("/app/sites/" + siteID + "/inbox/cb_" + cb.ID)
+		wantStatus(t, "callback lead", p, http.StatusOK)
+		wantBody(t, "callback lead", p, "Callback timeline", "Attempts", "<strong>"+cb.Timeline[0].Status+"</strong>", "79161234567")
+		wantBody(t, "inbox lists it", s.op.get("/app/sites/"+siteID+"/inbox?type=callback"), `id="lead-cb_`+cb.ID+`"`)
+	})
+}
