@@ -89,6 +89,9 @@ func TestSitePagesInChromium(t *testing.T) {
 	if v := eval(`document.getElementById('site-region').getAttribute('aria-describedby')`); !strings.Contains(v, "err-region") {
 		t.Errorf("the region field does not point at its error: %q", v)
 	}
+	if focused := eval(`document.activeElement && document.activeElement.id`); focused != "site-region" {
+		t.Errorf("the refused field has no focus (focus: %q)", focused)
+	}
 	servertest.ScreenshotViewport(ctx, t, "dashboard-site-error-desktop")
 
 	run("keys", chromedp.Navigate(d.Base+"/app/sites/"+id+"/keys"), chromedp.WaitVisible(chromedp.CSS(`#key-name`)),
