@@ -29,6 +29,9 @@ type Deps struct {
 	// (an experiment started or ended changes what /config serves).
 	Changed func(ctx context.Context, siteKey string)
 	Now     func() time.Time
+	// Flush writes this replica's queued exposures (Service.Flush) before
+	// the counts are read; nil when there is no queue.
+	Flush func(ctx context.Context)
 }
 
 // Mount adds the owner's experiment routes under /api/v1.
@@ -154,6 +157,7 @@ func (h handlers) results(c *fiber.Ctx) error {
 	if w.Experiment == nil {
 		return api.NotFound("experiment")
 	}
+	h.flush(c.UserContext())
 	counts, err := h.Store.Tally(c.UserContext(), site.ID, store.ExperimentTally(w.Experiment.ID))
 	if err != nil {
 		return fmt.Errorf("experiments: read counts: %w", err)
@@ -220,6 +224,7 @@ func (h handlers) stop(c *fiber.Ctx) error {
 		return api.NotFoundAs(err, "widget")
 	}
 	h.Changed(c.UserContext(), site.Key)
+	h.flush(c.UserContext())
 	counts, err := h.Store.Tally(c.UserContext(), site.ID, store.ExperimentTally(w.Experiment.ID))
 	if err != nil {
 		return fmt.Errorf("experiments: read counts: %w", err)
@@ -231,4 +236,12 @@ func newExperimentID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return "exp_" + hex.EncodeToString(b)
+}
+
+// flush writes the queued exposures, so the owner's read counts every
+// visitor this replica has served (other replicas' queues lag by a batch).
+func (h handlers) flush(ctx context.Context) {
+	if h.Flush != nil {
+		h.Flush(ctx)
+	}
 }

@@ -29,49 +29,67 @@ var (
 )
 
 // Service records exposures and conversions. It implements
-// widgets.Conversions.
+// widgets.Conversions. Exposures go through a queue written in the
+// background once Start runs (exposures.go).
 type Service struct {
 	store store.Experiments
 	log   *slog.Logger
 	seen  *seenSet
+	queue *exposureQueue
 }
 
 // NewService records into st.
 func NewService(st store.Experiments, log *slog.Logger) *Service {
-	return &Service{store: st, log: log, seen: newSeenSet(seenPerGeneration)}
+	return &Service{store: st, log: log, seen: newSeenSet(seenPerGeneration), queue: newExposureQueue()}
 }
 
 // Expose records that visitorID was shown variant of the site's
 // experiment e (the first /config of a visitor while e runs counts; see
 // docs/EXPERIMENTS.md). A visitor this process recorded already costs no
-// store call. Failures are logged: the config is served regardless, and
-// the next page view tries again.
+// store call; a new one is queued for the background writer and the
+// request goes on at once. Before Start (and after the writer stopped)
+// the exposure is written here, bounded by exposureTimeout. Failures are
+// logged: the config is served regardless, and the next page view tries
+// again.
 func (s *Service) Expose(ctx context.Context, siteID string, e *store.Experiment, visitorID, variant string) {
-	key := e.ID + "\x00" + visitorID
+	key := exposureKey(e.ID, visitorID)
 	if s.seen.has(key) {
 		return
 	}
+	x := store.Exposure{SiteID: siteID, ExperimentID: e.ID, VisitorID: visitorID, Variant: variant}
+	if s.enqueue(x) {
+		return
+	}
+	s.exposeNow(ctx, x)
+}
+
+// exposeNow writes one exposure on the caller's path.
+func (s *Service) exposeNow(ctx context.Context, x store.Exposure) {
 	ctx, cancel := context.WithTimeout(ctx, exposureTimeout)
 	defer cancel()
-	first, err := s.store.ExposeVisitor(ctx, siteID, e.ID, visitorID, variant)
+	first, err := s.store.ExposeVisitor(ctx, x.SiteID, x.ExperimentID, x.VisitorID, x.Variant)
 	if err != nil {
 		recordErrors.WithLabelValues("exposure").Inc()
-		s.log.Warn("experiment exposure not recorded", slog.String("site_id", siteID), slog.String("experiment", e.ID), slog.Any("err", err))
+		s.log.Warn("experiment exposure not recorded", slog.String("site_id", x.SiteID), slog.String("experiment", x.ExperimentID), slog.Any("err", err))
 		return
 	}
 	if first {
 		exposuresCounted.Inc()
 	}
-	s.seen.add(key)
+	s.seen.add(exposureKey(x.ExperimentID, x.VisitorID))
 }
 
 // Converted implements widgets.Conversions: the widget's running
 // experiment counts the visitor's conversion once, for the variant the
-// visitor was exposed to; a visitor never exposed is not counted.
+// visitor was exposed to; a visitor never exposed is not counted. A
+// visitor whose exposure is still queued has it written first.
 func (s *Service) Converted(ctx context.Context, site *widgets.Site, widgetID, visitorID string) {
 	w, ok := site.Widget(widgetID)
 	if !ok || !w.Experiment.Running() {
 		return
+	}
+	if x, queued := s.pendingExposure(exposureKey(w.Experiment.ID, visitorID)); queued {
+		s.exposeNow(ctx, x)
 	}
 	variant, err := s.store.ConvertVisitor(ctx, site.ID, w.Experiment.ID, visitorID)
 	if err != nil {
@@ -84,10 +102,8 @@ func (s *Service) Converted(ctx context.Context, site *widgets.Site, widgetID, v
 	}
 }
 
-// exposureTimeout bounds the exposure's store write, which a new
-// visitor's config waits for: while the store is out, the config is still
-// served (from the replica's cache) at most this much later, not after the
-// request's whole store deadline.
+// exposureTimeout bounds an exposure written on a request's path (before
+// the writer starts, at a conversion whose exposure is still queued).
 const exposureTimeout = 200 * time.Millisecond
 
 // seenPerGeneration bounds the memory of visitors already recorded: two

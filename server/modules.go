@@ -46,6 +46,7 @@ func (s *Server) mountModules(r widgets.Routes, writeTimeout time.Duration) erro
 // startModules starts the modules' background work, which runs until ctx
 // ends (Shutdown).
 func (s *Server) startModules(ctx context.Context) error {
+	s.experiments().Start(ctx) // the A/B exposures' background writer
 	for _, m := range s.order {
 		if r, ok := m.(widgets.Runner); ok {
 			if err := r.Start(ctx); err != nil {
@@ -58,6 +59,9 @@ func (s *Server) startModules(ctx context.Context) error {
 
 // waitModules waits for the modules' background work to stop, up to ctx.
 func (s *Server) waitModules(ctx context.Context) {
+	// After the last request: the exposures still queued are written
+	// before the store is closed.
+	defer s.experiments().Wait(ctx)
 	for _, m := range s.order {
 		if r, ok := m.(widgets.Runner); ok {
 			r.Wait(ctx)
@@ -98,7 +102,7 @@ func (s *Server) experiments() *experiments.Service {
 
 // experimentDeps are the experiments API's dependencies.
 func (s *Server) experimentDeps() experiments.Deps {
-	return experiments.Deps{Store: s.store, Modules: s.modules, Now: time.Now,
+	return experiments.Deps{Store: s.store, Modules: s.modules, Now: time.Now, Flush: s.experiments().Flush,
 		Changed: func(ctx context.Context, siteKey string) { s.configChanged(ctxOnly{ctx}, siteKey) },
 	}
 }
