@@ -176,7 +176,7 @@ type inboxData struct {
 	Filter   inboxFilter
 	Leads    []leadRow
 	Next     string // URL of the next page, empty on the last
-	Widgets  []store.Widget
+	Widgets  []widgetOption
 	Types    []string
 	Statuses []string
 	Export   string // the filters as a query for the export links
@@ -194,13 +194,18 @@ type leadRow struct {
 	L      Lang
 }
 
+// widgetLabel names a widget in a row: widgets have no name yet, so its
+// type and the start of its id (without the "wdg_" every id has).
 func widgetLabel(w store.Widget) string {
-	id := w.ID
-	if len(id) > 8 {
-		id = id[:8]
+	id := strings.TrimPrefix(w.ID, "wdg_")
+	if len(id) > 6 {
+		id = id[:6]
 	}
 	return w.Type + " · " + id
 }
+
+// widgetOption is a widget in the filter's list.
+type widgetOption struct{ ID, Label string }
 
 func (h *handler) inboxPage(c *fiber.Ctx) error {
 	site, ok, err := h.site(c, accounts.WorkInbox)
@@ -215,9 +220,10 @@ func (h *handler) inboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	d := inboxData{Site: site, Widgets: ws, Statuses: leadStatuses, Script: inboxScriptURL(),
+	d := inboxData{Site: site, Statuses: leadStatuses, Script: inboxScriptURL(),
 		LiveURL: "/app/sites/" + site.ID + "/inbox/live"}
 	for _, w := range ws {
+		d.Widgets = append(d.Widgets, widgetOption{ID: w.ID, Label: widgetLabel(w)})
 		if !slices.Contains(d.Types, w.Type) {
 			d.Types = append(d.Types, w.Type)
 		}
