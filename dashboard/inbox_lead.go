@@ -13,6 +13,15 @@ import (
 	"github.com/beckonhq/beckon/store"
 )
 
+// Or is the text of key, or fallback when there is none: a callback's
+// status or reason that a newer version added shows as stored.
+func (l Lang) Or(key, fallback string) string {
+	if s, ok := l.texts[key]; ok {
+		return s
+	}
+	return fallback
+}
+
 // maxLeadNote bounds a note, in characters (the admin API's bound).
 const maxLeadNote = 2000
 

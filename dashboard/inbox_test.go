@@ -253,9 +253,12 @@ func TestLeadPageShowsCallbackTimeline(t *testing.T) {
 				t.Fatalf("no callback request with its lead: %v %v", list, err)
 			}
 		}
-		p := s.op.get("/app/sites/" + siteID + "/inbox/cb_" + cb.ID)
+		if cb.Timeline[0].Status != "queued" {
+			t.Fatalf("a request's first status is %q, want queued", cb.Timeline[0].Status)
+		}
+		p := s.op.get("/app/sites/" + siteID + "/inbox/cb_" + cb.ID + "?lang=en")
 		wantStatus(t, "callback lead", p, http.StatusOK)
-		wantBody(t, "callback lead", p, "Callback timeline", "Attempts", "<strong>"+cb.Timeline[0].Status+"</strong>", "79161234567")
+		wantBody(t, "callback lead", p, "Callback timeline", "Attempts", "<strong>Waiting</strong>", "79161234567")
 		wantBody(t, "inbox lists it", s.op.get("/app/sites/"+siteID+"/inbox?type=callback"), `id="lead-cb_`+cb.ID+`"`)
 	})
 }
