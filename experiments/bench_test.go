@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/server/servertest"
 )
@@ -17,7 +19,8 @@ import (
 // BenchmarkConfig measures GET /config through the real server over
 // loopback: a site without an experiment, then with one, for visitors
 // already exposed (a page view after the first: no store call) and for
-// new visitors (each request's exposure is one store write). Numbers in
+// new visitors (each request queues an exposure for the background
+// writer; "dropped" reports those a full queue refused). Numbers in
 // docs/BENCHMARKS.md:
 //
 //	go test -run '^$' -bench BenchmarkConfig -benchtime 3s ./experiments/
@@ -52,6 +55,7 @@ func BenchmarkConfig(b *testing.B) {
 			run := func(name string, query func(n int64) string) {
 				b.Run(name, func(b *testing.B) {
 					var n atomic.Int64
+					dropped := droppedExposures(b)
 					b.SetParallelism(4)
 					start := time.Now()
 					b.RunParallel(func(pb *testing.PB) {
@@ -60,6 +64,7 @@ func BenchmarkConfig(b *testing.B) {
 						}
 					})
 					b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+					b.ReportMetric(droppedExposures(b)-dropped, "dropped")
 				})
 			}
 			run("no experiment", func(int64) string { return "" })
@@ -73,4 +78,18 @@ func BenchmarkConfig(b *testing.B) {
 			run("experiment, new visitors", func(n int64) string { return fmt.Sprintf("?visitor_id=%032x", 1<<40+n) })
 		})
 	}
+}
+
+// droppedExposures reads beckon_experiment_exposures_dropped_total.
+func droppedExposures(b *testing.B) float64 {
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "beckon_experiment_exposures_dropped_total" {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }

@@ -2,8 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -22,7 +22,7 @@ func (s *Store) ExposeVisitors(ctx context.Context, batch []store.Exposure) (int
 		}
 	}
 	firsts, err := s.exposePipeline(ctx, batch, false)
-	if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+	if redis.HasErrorPrefix(errors.Unwrap(err), "NOSCRIPT") {
 		// A Redis that restarted (or a new node) lost the script: send it
 		// whole this once, which loads it again.
 		firsts, err = s.exposePipeline(ctx, batch, true)
