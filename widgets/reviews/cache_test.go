@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beckonhq/beckon/config"
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
 )
@@ -18,8 +19,8 @@ import (
 func TestPublishedPageAcrossReplicas(t *testing.T) {
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
 		st := newStore(t)
-		a := newEnv(t, servertest.Start(t, st, servertest.Options{}))
-		b := &env{Server: servertest.Start(t, st, servertest.Options{}), t: t, siteID: a.siteID, siteKey: a.siteKey}
+		a := newEnv(t, servertest.Start(t, st, pollable))
+		b := &env{Server: servertest.Start(t, st, pollable), t: t, siteID: a.siteID, siteKey: a.siteKey}
 		wid := a.widget(`{}`)
 		path := "/widgets/" + wid + "/reviews"
 
@@ -72,12 +73,16 @@ func TestPublishedPageFollowsSettings(t *testing.T) {
 	}
 }
 
-// waitShown asks for the widget's first page until ok holds (3 s at most,
-// far below the cache's 30 s), sending If-None-Match etag when not "": a
+// pollable is a server whose public rate limit lets waitShown poll.
+var pollable = servertest.Options{Config: func(c *config.Config) { c.PublicRate, c.PublicBurst = 1e6, 1e6 }}
+
+// waitShown asks for the widget's first page until ok holds (5 s at most,
+// far above the 2 s between a stale page's retries of the store, far below
+// the cache's 30 s), sending If-None-Match etag when not "": a
 // 304 is the old page still.
 func (e *env) waitShown(t *testing.T, wid, etag string, ok func(publicList) bool) publicList {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for {
 		var headers []string
 		if etag != "" {
@@ -96,7 +101,7 @@ func (e *env) waitShown(t *testing.T, wid, etag string, ok func(publicList) bool
 			t.Fatalf("page: %d %s", r.Status, r.Body)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("replica still serves the old page 3 s after the change: %d %s", r.Status, r.Body)
+			t.Fatalf("still the old page 5 s after the change: %d %s", r.Status, r.Body)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
