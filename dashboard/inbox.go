@@ -258,12 +258,28 @@ func (h *handler) inboxPage(c *fiber.Ctx) error {
 	// on an empty inbox), so a lead stored while the page loads is not missed.
 	d.First = c.Query("cursor") == ""
 	d.Live = d.First && !f.Any()
-	since := store.LeadCursor{CreatedAt: h.Now().UTC()}
-	if d.Live && len(page) > 0 {
-		since = store.LeadCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}
+	since, err := h.newestLead(ctx, site.ID, page, d.Live)
+	if err != nil {
+		return h.fail(c, err)
 	}
 	d.LiveURL += "?since=" + encodeInboxCursor(since)
 	return h.render(c, http.StatusOK, "inbox", "inbox_title", d)
+}
+
+// newestLead is the cursor the live stream catches up from: the site's
+// newest lead as the page is made (the first row of an unfiltered first
+// page; otherwise read), or now on an empty inbox.
+func (h *handler) newestLead(ctx context.Context, siteID string, page []store.Lead, unfiltered bool) (store.LeadCursor, error) {
+	if !unfiltered || len(page) == 0 {
+		var err error
+		if page, err = h.Store.ListLeads(ctx, siteID, store.LeadFilter{Limit: 1}); err != nil {
+			return store.LeadCursor{}, err
+		}
+	}
+	if len(page) == 0 {
+		return store.LeadCursor{CreatedAt: h.Now().UTC()}, nil
+	}
+	return store.LeadCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}, nil
 }
 
 // inboxScriptURL is the live-update script's address, versioned by its

@@ -71,6 +71,16 @@ func TestInboxInChromium(t *testing.T) {
 	if n := eval(`document.querySelectorAll('#inbox tbody tr').length`); n != "2" {
 		t.Errorf("source=direct shows %s rows, want 2", n)
 	}
+	// A filtered page is not changed under the reader: it offers the news.
+	run("stream open on a filtered page", chromedp.WaitReady(chromedp.CSS(`#inbox[data-connected="1"]`)))
+	s.postPopupLead(t, wid, key, "Богдан", "live-2")
+	run("the offer", chromedp.WaitVisible(chromedp.CSS(`#inbox-live a`)))
+	if said := eval(`document.querySelector('#inbox-live a').textContent`); said != "Пришли новые заявки: 1. Показать" {
+		t.Errorf("the offer says %q", said)
+	}
+	if n := eval(`document.querySelectorAll('#inbox tbody tr').length`); n != "2" {
+		t.Errorf("the filtered page changed under the reader: %s rows", n)
+	}
 
 	run("lead page", chromedp.Navigate(inbox+"/"+id), chromedp.WaitVisible(chromedp.CSS(`#lead-note`)))
 	labelled("lead")

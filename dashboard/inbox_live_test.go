@@ -92,7 +92,15 @@ func TestLiveInboxCatchesUp(t *testing.T) {
 		if first.ID != "lead-00004" || second.ID != "lead-00005" {
 			t.Fatalf("caught up with %s, %s; want lead-00004, lead-00005", first.ID, second.ID)
 		}
+		// A filtered page catches up from the site's newest lead too, not
+		// from its own first row.
+		filtered := regexp.MustCompile(`data-live="([^"]+)"`).FindStringSubmatch(s.inbox(s.manager, "?type=callback").Body)
 		s.seedLead(t, 6, at.Add(6*time.Minute), "quiz", "w", "direct")
+		events, stop = s.stream(t, strings.TrimPrefix(strings.ReplaceAll(filtered[1], "&amp;", "&"), "/app/sites/"+s.siteID+"/inbox"))
+		if ev := nextEvent(t, events); ev.ID != "lead-00006" {
+			t.Fatalf("a filtered page's stream starts with %s, want lead-00006", ev.ID)
+		}
+		stop()
 		events, stop = s.stream(t, "/live", "Last-Event-ID", second.SSEID)
 		defer stop()
 		if ev := nextEvent(t, events); ev.ID != "lead-00006" {
