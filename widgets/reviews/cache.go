@@ -28,10 +28,19 @@ const (
 	staleRefreshTimeout = 500 * time.Millisecond
 )
 
+// Bounds of the cache's memory. A catalogue's widget keeps a page per
+// product (about), and about comes from the visitor's request, so the
+// entries are bounded: past the bounds, pages of new keys are served read
+// through, not kept.
+const (
+	maxPagesPerSite = 2000
+	maxPages        = 20000
+)
+
 var (
 	pageCacheRequests = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "beckon_reviews_page_cache_requests_total",
-		Help: "First pages of published reviews asked for, by how the cache answered (hit, miss, stale: served old while the store failed).",
+		Help: "First pages of published reviews asked for, by how the cache answered (hit; miss; stale: served old while the store failed; full: read through, the cache at its bound).",
 	}, []string{"result"})
 	pageCacheInvalidations = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "beckon_reviews_page_cache_invalidations_total",
@@ -68,6 +77,7 @@ func (p *page) withExpiry(t time.Time) *page {
 type pageCache struct {
 	mu    sync.RWMutex
 	sites map[string]map[string]*page
+	total int // pages in sites
 	// generation grows with every invalidation: a page read from the store
 	// while one landed may predate the change and is not kept as fresh.
 	generation atomic.Uint64
@@ -114,17 +124,42 @@ func (pc *pageCache) get(ctx context.Context, siteID, widgetID, about string, s 
 		p = newPage(body, s).withExpiry(now.Add(pageTTL))
 	}
 	pc.mu.Lock()
+	defer pc.mu.Unlock()
 	if pc.generation.Load() != gen {
 		// A change landed while we read: serve what we read this once,
 		// keep it only to fall back on, and read again next time.
 		p = p.withExpiry(time.Time{})
 	}
-	if pc.sites[siteID] == nil {
-		pc.sites[siteID] = map[string]*page{}
+	pages := pc.sites[siteID]
+	if pages == nil {
+		pages = map[string]*page{}
+		pc.sites[siteID] = pages
 	}
-	pc.sites[siteID][key] = p
-	pc.mu.Unlock()
+	if _, kept := pages[key]; !kept {
+		if !pc.room(pages, now) {
+			pageCacheRequests.WithLabelValues("full").Inc()
+			return p, nil
+		}
+		pc.total++
+	}
+	pages[key] = p
 	return p, nil
+}
+
+// room reports whether a new page of the site (pages) may be kept, after
+// dropping the site's expired pages when it is at a bound. Called with
+// pc.mu held.
+func (pc *pageCache) room(pages map[string]*page, now time.Time) bool {
+	if len(pages) < maxPagesPerSite && pc.total < maxPages {
+		return true
+	}
+	for k, p := range pages {
+		if !now.Before(p.expires) {
+			delete(pages, k)
+			pc.total--
+		}
+	}
+	return len(pages) < maxPagesPerSite && pc.total < maxPages
 }
 
 // invalidate marks every page of the site expired; they are kept to fall
