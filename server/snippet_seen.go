@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/beckonhq/beckon/store"
 )
 
 // The install check: a config request from an allowed Origin proves the
@@ -85,7 +88,9 @@ func (s *Server) writeSightings(queue <-chan sighting) {
 			return
 		case v := <-queue:
 			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-			if err := s.store.SeenSnippet(ctx, v.siteID, v.origin, v.at); err != nil {
+			err := s.store.SeenSnippet(ctx, v.siteID, v.origin, v.at)
+			// ErrNotFound: the site was deleted meanwhile; nothing to keep.
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				sightingsDropped.Inc()
 				s.log.Warn("record snippet sighting", slog.String("site", v.siteID), slog.String("origin", v.origin), slog.Any("err", err))
 			}

@@ -18,6 +18,8 @@ type SnippetSighting struct {
 type SnippetSightings interface {
 	// SeenSnippet records a sighting at at; an older at than the one
 	// kept changes nothing, so replicas may report out of order.
+	// ErrNotFound when the site does not exist; DeleteSite removes a
+	// site's sightings.
 	SeenSnippet(ctx context.Context, siteID, origin string, at time.Time) error
 	// SnippetSightings lists the site's sightings by origin.
 	SnippetSightings(ctx context.Context, siteID string) ([]SnippetSighting, error)

@@ -16,6 +16,10 @@ var bucketSightings = []byte("snippet_seen")
 // SeenSnippet implements store.SnippetSightings.
 func (s *Store) SeenSnippet(ctx context.Context, siteID, origin string, at time.Time) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		// A sighting queued while its site was deleted must not outlive it.
+		if !siteExists(tx, siteID) {
+			return store.ErrNotFound
+		}
 		root, err := tx.CreateBucketIfNotExists(bucketSightings)
 		if err != nil {
 			return err

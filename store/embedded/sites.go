@@ -110,7 +110,7 @@ func (s *Store) DeleteSite(ctx context.Context, id string) error {
 			}
 		}
 		for _, nested := range [][]byte{bucketAPIKeys, bucketWidgets, bucketCallbacks, bucketCallbackTimes, bucketCallbackPhones, bucketTimers, bucketTimerStarts, bucketOutboxLog, bucketSPEvents, bucketSPTimes, bucketSPNotices,
-			bucketLeads, bucketLeadTimes, bucketQuizSessions, bucketQuizExpiry, bucketQuizVersions, bucketTallies, bucketCodePools, bucketReviews, bucketGames} {
+			bucketLeads, bucketLeadTimes, bucketQuizSessions, bucketQuizExpiry, bucketQuizVersions, bucketTallies, bucketCodePools, bucketReviews, bucketGames, bucketSightings} {
 			if tx.Bucket(nested) == nil || tx.Bucket(nested).Bucket([]byte(id)) == nil {
 				continue
 			}

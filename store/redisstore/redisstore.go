@@ -137,7 +137,7 @@ func (s *Store) siteDataKeys(siteID string) []string {
 		s.sessionsKey(siteID), s.sessionsByExpiry(siteID), s.sessionsByVisitor(siteID),
 		s.versionsKey(siteID), s.definitionsKey(siteID), s.talliesKey(siteID), s.tallyIndex(siteID),
 		s.poolsKey(siteID), s.poolCodesKey(siteID), s.poolFreeKey(siteID), s.poolGivenKey(siteID),
-		s.gameResultsKey(siteID), s.gameCountsKey(siteID),
+		s.gameResultsKey(siteID), s.gameCountsKey(siteID), s.sightingsKey(siteID),
 	}, s.reviewDataKeys(siteID)...)
 }
 

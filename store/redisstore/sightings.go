@@ -17,8 +17,10 @@ import (
 func (s *Store) sightingsKey(siteID string) string { return s.siteTag(siteID) + ":seen" }
 
 // keepLatest sets the origin's time unless a later one is kept: replicas
-// report out of order.
+// report out of order. A deleted site (KEYS[2] gone) gets none, so a
+// sighting queued while the site was deleted does not outlive it.
 var keepLatest = redis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and tonumber(cur) >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -26,7 +28,10 @@ return 1`)
 
 // SeenSnippet implements store.SnippetSightings.
 func (s *Store) SeenSnippet(ctx context.Context, siteID, origin string, at time.Time) error {
-	err := keepLatest.Run(ctx, s.client, []string{s.sightingsKey(siteID)}, origin, at.UnixMilli()).Err()
+	n, err := keepLatest.Run(ctx, s.client, []string{s.sightingsKey(siteID), s.siteKey(siteID)}, origin, at.UnixMilli()).Int()
+	if err == nil && n < 0 {
+		err = store.ErrNotFound
+	}
 	return wrap("record snippet sighting", err)
 }
 

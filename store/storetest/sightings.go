@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -55,5 +56,14 @@ var sightingTests = []struct {
 			store.SnippetSighting{Origin: "https://a.example", LastSeen: t0.Add(time.Second)},
 			store.SnippetSighting{Origin: "https://shop.example", LastSeen: t0.Add(2 * time.Minute)})
 		wantSightings(t, st, other.ID, store.SnippetSighting{Origin: "https://other.example", LastSeen: t0})
+	}},
+	{"a deleted site's go with it", func(t *testing.T, st SightingStore) {
+		site := createSite(t, st)
+		must(t, "SeenSnippet", st.SeenSnippet(ctx(t), site.ID, "https://shop.example", time.Now()))
+		must(t, "DeleteSite", st.DeleteSite(ctx(t), site.ID))
+		if err := st.SeenSnippet(ctx(t), site.ID, "https://shop.example", time.Now()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("SeenSnippet of a deleted site: %v, want ErrNotFound", err)
+		}
+		wantSightings(t, st, site.ID)
 	}},
 }
