@@ -29,6 +29,7 @@ type demoTexts struct {
 	Button  string `json:"button"`
 	CallMe  string `json:"call_me"`
 	Events  string `json:"events"`
+	Reviews string `json:"reviews"`
 	NoSite  string `json:"no_site"`
 }
 

@@ -87,7 +87,11 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 }
 
 // DemoSettings implements widgets.Demo.
-func (m *Module) DemoSettings() string { return `{"position":"left-middle"}` }
+// The demo shows the list in its page (an element #reviews): a floating
+// badge would stand over the demo's text on a phone, beside four buttons.
+func (m *Module) DemoSettings() string {
+	return `{"placement":"inline","selector":"#reviews","layout":"list"}`
+}
 
 // openAPI describes this widget's routes (widgets.Documented).
 //
