@@ -2,15 +2,12 @@ package popup
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/beckonhq/beckon/api"
-	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/submitlimit"
 )
 
 // Limits bound how many new leads one address and one visitor may leave
@@ -51,43 +48,22 @@ var (
 	}, []string{"reason"})
 )
 
-// limit counts one more hit of name in the site's window and refuses it
-// (429 with Retry-After) past most; most < 0 counts nothing.
-func limit(ctx context.Context, c store.Counters, siteID, name string, most int) error {
-	if most < 0 {
-		return nil
-	}
-	n, left, err := c.Incr(ctx, siteID, "popup:"+name, LeadWindow)
-	if err != nil {
-		return fmt.Errorf("popup: count %s: %w", name, err)
-	}
-	if n > int64(most) {
-		leadsRefused.WithLabelValues("limited").Inc()
-		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: "too many requests from this address or visitor; try again later", RetryAfter: max(1, int(left.Seconds()+0.999))}
-	}
-	return nil
+// limiter counts the pop-up's submissions.
+func (m *Module) limiter() submitlimit.Counter {
+	return submitlimit.Counter{Store: m.deps.Store, Prefix: "popup", Window: LeadWindow, Refused: leadsRefused,
+		Message: "too many requests from this address or visitor; try again later"}
 }
 
 // leadAllowed counts a new lead by address and visitor.
 func (m *Module) leadAllowed(ctx context.Context, siteID, ip, visitor string) error {
-	if err := limit(ctx, m.deps.Store, siteID, "lead:ip:"+ip, m.opts.Limits.LeadsPerIP); err != nil {
+	if err := m.limiter().Hit(ctx, siteID, "lead:ip:"+ip, m.opts.Limits.LeadsPerIP); err != nil {
 		return err
 	}
-	return limit(ctx, m.deps.Store, siteID, "lead:visitor:"+visitor, m.opts.Limits.LeadsPerVisitor)
+	return m.limiter().Hit(ctx, siteID, "lead:visitor:"+visitor, m.opts.Limits.LeadsPerVisitor)
 }
 
 // refused counts a submission that failed its checks and returns err, or
 // a 429 once the address has sent too many.
 func (m *Module) refused(ctx context.Context, siteID, ip string, err error) error {
-	per := m.opts.Limits.LeadsPerIP
-	if per < 0 {
-		return err
-	}
-	if lerr := limit(ctx, m.deps.Store, siteID, "invalid:ip:"+ip, InvalidLeadsFactor*per); lerr != nil {
-		if _, ok := lerr.(*api.Error); ok {
-			return lerr
-		}
-	}
-	return err
+	return m.limiter().Invalid(ctx, siteID, ip, m.opts.Limits.LeadsPerIP, InvalidLeadsFactor, err)
 }

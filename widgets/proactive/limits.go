@@ -2,15 +2,12 @@ package proactive
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/beckonhq/beckon/api"
-	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/submitlimit"
 )
 
 // Limits bound how many new replies one address and one visitor may send
@@ -51,43 +48,22 @@ var (
 	}, []string{"reason"})
 )
 
-// limit counts one more hit of name in the site's window and refuses it
-// (429 with Retry-After) past most; most < 0 counts nothing.
-func limit(ctx context.Context, c store.Counters, siteID, name string, most int) error {
-	if most < 0 {
-		return nil
-	}
-	n, left, err := c.Incr(ctx, siteID, "proactive:"+name, ReplyWindow)
-	if err != nil {
-		return fmt.Errorf("proactive: count %s: %w", name, err)
-	}
-	if n > int64(most) {
-		repliesRefused.WithLabelValues("limited").Inc()
-		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: "too many replies from this address or visitor; try again later", RetryAfter: max(1, int(left.Seconds()+0.999))}
-	}
-	return nil
+// limiter counts the replies.
+func (m *Module) limiter() submitlimit.Counter {
+	return submitlimit.Counter{Store: m.deps.Store, Prefix: "proactive", Window: ReplyWindow, Refused: repliesRefused,
+		Message: "too many replies from this address or visitor; try again later"}
 }
 
 // replyAllowed counts a new reply by address and visitor.
 func (m *Module) replyAllowed(ctx context.Context, siteID, ip, visitor string) error {
-	if err := limit(ctx, m.deps.Store, siteID, "reply:ip:"+ip, m.opts.Limits.RepliesPerIP); err != nil {
+	if err := m.limiter().Hit(ctx, siteID, "reply:ip:"+ip, m.opts.Limits.RepliesPerIP); err != nil {
 		return err
 	}
-	return limit(ctx, m.deps.Store, siteID, "reply:visitor:"+visitor, m.opts.Limits.RepliesPerVisitor)
+	return m.limiter().Hit(ctx, siteID, "reply:visitor:"+visitor, m.opts.Limits.RepliesPerVisitor)
 }
 
 // refused counts a reply that failed its checks and returns err, or a 429
 // once the address has sent too many.
 func (m *Module) refused(ctx context.Context, siteID, ip string, err error) error {
-	per := m.opts.Limits.RepliesPerIP
-	if per < 0 {
-		return err
-	}
-	if lerr := limit(ctx, m.deps.Store, siteID, "invalid:ip:"+ip, InvalidRepliesFactor*per); lerr != nil {
-		if _, ok := lerr.(*api.Error); ok {
-			return lerr
-		}
-	}
-	return err
+	return m.limiter().Invalid(ctx, siteID, ip, m.opts.Limits.RepliesPerIP, InvalidRepliesFactor, err)
 }

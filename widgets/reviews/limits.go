@@ -2,15 +2,12 @@ package reviews
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
-	"github.com/beckonhq/beckon/api"
-	"github.com/beckonhq/beckon/store"
+	"github.com/beckonhq/beckon/widgets/submitlimit"
 )
 
 // Limits bound, per Window, new reviews from one address and one visitor
@@ -58,34 +55,15 @@ var (
 	}, []string{"action"})
 )
 
-// limit counts one more hit of name in the site's window and refuses it
-// (429 with Retry-After) past most; most < 0 counts nothing.
-func limit(ctx context.Context, c store.Counters, siteID, name string, most int) error {
-	if most < 0 {
-		return nil
-	}
-	n, left, err := c.Incr(ctx, siteID, "reviews:"+name, Window)
-	if err != nil {
-		return fmt.Errorf("reviews: count %s: %w", name, err)
-	}
-	if n > int64(most) {
-		reviewsRefused.WithLabelValues("limited").Inc()
-		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: "too many reviews or photos from this address or visitor; try again later", RetryAfter: max(1, int(left.Seconds()+0.999))}
-	}
-	return nil
+// limiter counts reviews and photo uploads.
+func (m *Module) limiter() submitlimit.Counter {
+	return submitlimit.Counter{Store: m.deps.Store, Prefix: "reviews", Window: Window, Refused: reviewsRefused,
+		Message: "too many reviews or photos from this address or visitor; try again later"}
 }
 
 // refused counts a submission that failed its checks and returns err, or
 // a 429 once the address has sent too many.
 func (m *Module) refused(ctx context.Context, siteID, ip string, err error) error {
 	reviewsRefused.WithLabelValues("invalid").Inc()
-	if per := m.opts.Limits.ReviewsPerIP; per >= 0 {
-		if lerr := limit(ctx, m.deps.Store, siteID, "invalid:ip:"+ip, invalidFactor*per); lerr != nil {
-			if _, ok := lerr.(*api.Error); ok {
-				return lerr
-			}
-		}
-	}
-	return err
+	return m.limiter().Invalid(ctx, siteID, ip, m.opts.Limits.ReviewsPerIP, invalidFactor, err)
 }

@@ -65,7 +65,7 @@ func (m *Module) uploadPhoto(c *fiber.Ctx) error {
 		return photoError(http.StatusUnsupportedMediaType, "unsupported_media_type", "the photo must be a JPEG, PNG or WebP image; this is "+ct)
 	}
 	ctx, ip := c.UserContext(), m.deps.ClientIP(c)
-	if err := limit(ctx, m.deps.Store, site.ID, "photo:ip:"+ip, m.opts.Limits.PhotosPerIP); err != nil {
+	if err := m.limiter().Hit(ctx, site.ID, "photo:ip:"+ip, m.opts.Limits.PhotosPerIP); err != nil {
 		return err
 	}
 	// Decoding is CPU and memory (up to 160 MB for 40 megapixels): a few

@@ -218,10 +218,10 @@ func (m *Module) postReview(c *fiber.Ctx) error {
 	if err != nil {
 		return m.refused(ctx, site.ID, ip, err)
 	}
-	if err := limit(ctx, m.deps.Store, site.ID, "ip:"+ip, m.opts.Limits.ReviewsPerIP); err != nil {
+	if err := m.limiter().Hit(ctx, site.ID, "ip:"+ip, m.opts.Limits.ReviewsPerIP); err != nil {
 		return err
 	}
-	if err := limit(ctx, m.deps.Store, site.ID, "visitor:"+in.VisitorID, m.opts.Limits.ReviewsPerVisitor); err != nil {
+	if err := m.limiter().Hit(ctx, site.ID, "visitor:"+in.VisitorID, m.opts.Limits.ReviewsPerVisitor); err != nil {
 		return err
 	}
 	r.ID, r.SiteID, r.IP, r.Status, r.CreatedAt, r.UpdatedAt = id, site.ID, ip, store.ReviewPending, now, now
