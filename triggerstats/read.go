@@ -12,13 +12,6 @@ import (
 	"github.com/beckonhq/beckon/validate"
 )
 
-// Ranges: the last defaultDays days unless from/to say otherwise, at most
-// maxDays (one store read per day).
-const (
-	defaultDays = 30
-	maxDays     = 366
-)
-
 // Counts are what became of a group of showings.
 type Counts struct {
 	Shown     int64 `json:"shown"`
@@ -62,7 +55,7 @@ func (s *stats) read(c *fiber.Ctx) error {
 	if !ok {
 		return api.NotFound("widget")
 	}
-	from, to, err := dayRange(c.Query("from"), c.Query("to"), s.d.Now().In(site.Loc))
+	from, to, err := validate.DayRange(c.Query("from"), c.Query("to"), s.d.Now().In(site.Loc))
 	if err != nil {
 		return err
 	}
@@ -139,28 +132,4 @@ func list(m map[string]*Counts) []Group {
 		return out[i].Name < out[j].Name
 	})
 	return out
-}
-
-// dayRange reads from and to (YYYY-MM-DD, inclusive) of the site's zone;
-// now is the site's time.
-func dayRange(fromQ, toQ string, now time.Time) (from, to time.Time, err error) {
-	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if toQ != "" {
-		if to, err = time.Parse(time.DateOnly, toQ); err != nil {
-			return from, to, validate.Field("to", "must be a date such as 2026-12-31")
-		}
-	}
-	from = to.AddDate(0, 0, -(defaultDays - 1))
-	if fromQ != "" {
-		if from, err = time.Parse(time.DateOnly, fromQ); err != nil {
-			return from, to, validate.Field("from", "must be a date such as 2026-12-01")
-		}
-	}
-	switch {
-	case from.After(to):
-		return from, to, validate.Field("from", "is after to")
-	case to.Sub(from) >= maxDays*24*time.Hour:
-		return from, to, validate.Field("from", "is more than %d days before to", maxDays)
-	}
-	return from, to, nil
 }

@@ -11,12 +11,6 @@ import (
 	"github.com/beckonhq/beckon/validate"
 )
 
-// Bounds of a report's day range.
-const (
-	defaultDays = 30
-	maxDays     = 366
-)
-
 // Report is GET …/widgets/{wid}/clicks: clicks per channel over the days
 // from–to (inclusive, the site's zone).
 type Report struct {
@@ -61,7 +55,7 @@ func (m *Module) getClicks(c *fiber.Ctx) error {
 	if !ok || w.Type != widgetType {
 		return api.NotFound("multibutton widget")
 	}
-	from, to, err := dayRange(c.Query("from"), c.Query("to"), m.deps.Now().In(site.Loc))
+	from, to, err := validate.DayRange(c.Query("from"), c.Query("to"), m.deps.Now().In(site.Loc))
 	if err != nil {
 		return err
 	}
@@ -102,29 +96,4 @@ func (m *Module) getClicks(c *fiber.Ctx) error {
 	sort.Slice(removed, func(i, j int) bool { return removed[i].Key < removed[j].Key })
 	rep.Channels = append(rep.Channels, removed...)
 	return c.JSON(rep)
-}
-
-// dayRange reads from and to (YYYY-MM-DD, inclusive); by default the
-// last defaultDays days up to now's day.
-func dayRange(fromQ, toQ string, now time.Time) (from, to time.Time, err error) {
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	to = today
-	if toQ != "" {
-		if to, err = time.Parse(time.DateOnly, toQ); err != nil {
-			return from, to, validate.Field("to", "must be a date such as 2026-12-31")
-		}
-	}
-	from = to.AddDate(0, 0, -(defaultDays - 1))
-	if fromQ != "" {
-		if from, err = time.Parse(time.DateOnly, fromQ); err != nil {
-			return from, to, validate.Field("from", "must be a date such as 2026-12-01")
-		}
-	}
-	switch {
-	case from.After(to):
-		return from, to, validate.Field("from", "is after to")
-	case to.Sub(from) >= maxDays*24*time.Hour:
-		return from, to, validate.Field("from", "is more than %d days before to", maxDays)
-	}
-	return from, to, nil
 }

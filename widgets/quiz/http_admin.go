@@ -17,13 +17,6 @@ import (
 	"github.com/beckonhq/beckon/widgets"
 )
 
-// Analytics ranges: the last defaultDays days unless from/to say
-// otherwise, at most maxDays (one read per day).
-const (
-	defaultDays = 30
-	maxDays     = 366
-)
-
 // adminQuiz finds site id's quiz widget wid for a caller with scope.
 func (m *Module) adminQuiz(c *fiber.Ctx, scope string) (*widgets.Site, widgets.Widget, error) {
 	siteID := c.Params("id")
@@ -93,7 +86,7 @@ func (m *Module) analytics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := dayRange(c.Query("from"), c.Query("to"), m.deps.Now().In(site.Loc))
+	from, to, err := validate.DayRange(c.Query("from"), c.Query("to"), m.deps.Now().In(site.Loc))
 	if err != nil {
 		return err
 	}
@@ -120,32 +113,6 @@ func (m *Module) analytics(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(summarize(sum, order, from.Format(time.DateOnly), to.Format(time.DateOnly)))
-}
-
-// dayRange reads from and to (YYYY-MM-DD, inclusive) in the site's zone.
-func dayRange(fromQ, toQ string, now time.Time) (from, to time.Time, err error) {
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	to, from = today, today.AddDate(0, 0, -(defaultDays-1))
-	if toQ != "" {
-		if to, err = time.Parse(time.DateOnly, toQ); err != nil {
-			return from, to, validate.Field("to", "must be a date such as 2026-12-31")
-		}
-		if fromQ == "" {
-			from = to.AddDate(0, 0, -(defaultDays - 1))
-		}
-	}
-	if fromQ != "" {
-		if from, err = time.Parse(time.DateOnly, fromQ); err != nil {
-			return from, to, validate.Field("from", "must be a date such as 2026-12-01")
-		}
-	}
-	switch {
-	case from.After(to):
-		return from, to, validate.Field("from", "is after to")
-	case to.Sub(from) >= maxDays*24*time.Hour:
-		return from, to, validate.Field("from", "is more than %d days before to", maxDays)
-	}
-	return from, to, nil
 }
 
 // summarize turns summed tally fields into Analytics; steps come in order
