@@ -31,10 +31,14 @@ func (m *Module) createCallback(c *fiber.Ctx) error {
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
-	w, set, err := widgetOf(site, in.WidgetID)
+	w, _, err := widgetOf(site, in.WidgetID)
 	if err != nil {
 		return err
 	}
+	// The request is checked (calling codes, consent text, hours) as the
+	// visitor's A/B variant says, when the widget runs an experiment; the
+	// call is placed to the widget's own managers.
+	set := m.deps.SettingsFor(c.UserContext(), site, w, in.VisitorID).(*Settings)
 	if in.Website != "" {
 		// The honeypot: a bot filled the field people never see. It is told
 		// what a person would be told, and nothing is stored or dialled.

@@ -144,3 +144,62 @@ func TestVariantDrawsItsOwnPrizes(t *testing.T) {
 		}
 	})
 }
+
+// TestVariantQuizIsItsOwnVersion: the control's quiz offers flats, its
+// variant houses; each visitor's session is on the quiz they were shown
+// (a version of its own), so the variant's option is an answer there and
+// a 422 in the control.
+func TestVariantQuizIsItsOwnVersion(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, newStore(t))
+		e.wid = e.CreateWidget(e.siteID, map[string]any{"type": "quiz", "settings": json.RawMessage(`{"steps":[
+			{"id":"kind","type":"single","title":"Что ремонтируем?","options":[{"id":"flat","label":"Квартиру"}]}]}`)})["id"].(string)
+		exp := e.start(`{"variants":[{"id":"control","weight":50},{"id":"houses","weight":50,"settings":{"steps":[
+			{"id":"kind","type":"single","title":"Что строим?","options":[{"id":"house","label":"Дом"}]}]}}]}`)
+		start := func(visitor string) (string, int) {
+			r := e.Request("POST", "/w/v1/"+e.siteKey+"/quizzes/"+e.wid+"/sessions", map[string]any{"visitor_id": visitor}, "Origin", origin)
+			servertest.ExpectStatus(t, r, http.StatusCreated)
+			j := r.JSON(t)
+			return j["session_id"].(string), int(j["version"].(float64))
+		}
+		answer := func(visitor, sid, value string) servertest.Response {
+			return e.Request("PUT", "/w/v1/"+e.siteKey+"/quizzes/"+e.wid+"/sessions/"+sid+"/answers/kind",
+				map[string]any{"visitor_id": visitor, "value": value}, "Origin", origin)
+		}
+		a, b := visitorIn(t, exp, 0), visitorIn(t, exp, 1)
+		sa, va := start(a)
+		sb, vb := start(b)
+		if va == vb {
+			t.Fatalf("both visitors' sessions are on version %d, want the variant's own", va)
+		}
+		servertest.ExpectStatus(t, answer(b, sb, "house"), http.StatusOK)
+		servertest.ExpectStatus(t, answer(a, sa, "flat"), http.StatusOK)
+		if r := answer(a, sa, "house"); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("the control's visitor answered the variant's option: %d %s, want 422", r.Status, r.Body)
+		}
+		// Another visitor of the variant starts on the same version.
+		if _, v := start(visitorsIn(t, exp, 1, 2)[1]); v != vb {
+			t.Fatalf("a second visitor of the variant is on version %d, want %d", v, vb)
+		}
+	})
+}
+
+// TestVariantCallbackChecksItsOwnCodes: the control takes Russian numbers
+// only, its variant Ukrainian ones too; each visitor's request is checked
+// against the settings they were shown.
+func TestVariantCallbackChecksItsOwnCodes(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		e := newEnv(t, newStore(t))
+		siteID, key, wid := e.CallbackSite(`,"allowed_calling_codes":[7]`)
+		e.siteID, e.siteKey, e.wid = siteID, key, wid
+		exp := e.start(`{"variants":[{"id":"control","weight":50},{"id":"ua","weight":50,"settings":{"allowed_calling_codes":[7,380]}}]}`)
+		a, b := visitorIn(t, exp, 0), visitorIn(t, exp, 1)
+		ask := func(visitor string) servertest.Response {
+			return e.PostCallback(key, map[string]any{"phone": "+380 44 123 4567", "visitor_id": visitor})
+		}
+		servertest.ExpectStatus(t, ask(b), http.StatusAccepted)
+		if r := ask(a); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("the control's visitor with a Ukrainian number: %d %s, want 422", r.Status, r.Body)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -87,6 +88,16 @@ func (m *Module) startSession(c *fiber.Ctx) error {
 	ctx, ip, now := c.UserContext(), m.deps.ClientIP(c), m.deps.Now().UTC()
 	if err := m.startAllowed(ctx, site.ID, ip, in.VisitorID); err != nil {
 		return err
+	}
+	// A visitor in an A/B experiment takes the quiz their variant defines:
+	// its settings become a version of their own (versions are numbered by
+	// content), which the session keeps to its lead.
+	if vs := m.deps.SettingsFor(ctx, site, w, in.VisitorID); vs != w.Parsed {
+		raw, err := json.Marshal(vs)
+		if err != nil {
+			return fmt.Errorf("quiz: settings of the variant of widget %s: %w", w.ID, err)
+		}
+		w.Settings, w.Parsed = raw, vs
 	}
 	ver, err := m.versions.Current(ctx, site, w, now)
 	if err != nil {
