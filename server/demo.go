@@ -29,7 +29,6 @@ type demoTexts struct {
 	Button  string `json:"button"`
 	CallMe  string `json:"call_me"`
 	Events  string `json:"events"`
-	Reviews string `json:"reviews"`
 	NoSite  string `json:"no_site"`
 }
 

@@ -87,11 +87,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 }
 
 // DemoSettings implements widgets.Demo.
-// The demo shows the list in its page (an element #reviews): a floating
-// badge would stand over the demo's text on a phone, beside four buttons.
-func (m *Module) DemoSettings() string {
-	return `{"placement":"inline","selector":"#reviews","layout":"list"}`
-}
+func (m *Module) DemoSettings() string { return `{"position":"left-middle"}` }
 
 // openAPI describes this widget's routes (widgets.Documented).
 //
