@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/store"
@@ -10,10 +13,28 @@ import (
 // do everything on every site.
 var Scopes = []string{"site:read", "widgets:read", "widgets:write", "leads:read", "leads:write", "events:write", "deliveries:read", "deliveries:write"}
 
-// Caller is who made an admin API request: the operator, or a site's key.
+// Caller is who made an admin API request: the operator, a site's key, or
+// a person signed in to the dashboard, whose islands call the same API.
 type Caller struct {
 	Admin bool
-	Key   store.APIKey // set when !Admin
+	Key   store.APIKey // set for a site's key
+	// User is set when a dashboard session made the request (the
+	// operator's too, with Admin). SiteScopes is what they may do on a
+	// site: their role's scopes, none when they are no member.
+	User       *store.User
+	SiteScopes func(ctx context.Context, siteID string) ([]string, error)
+}
+
+// Who names the caller in an audit list: the person's e-mail, the key's
+// name, or the operator's token.
+func (who Caller) Who() string {
+	switch {
+	case who.User != nil:
+		return who.User.Email
+	case who.Admin:
+		return "admin token"
+	}
+	return "API key " + who.Key.Name + " (" + who.Key.Prefix + "…)"
 }
 
 const callerLocal = "beckon.caller"
@@ -35,6 +56,9 @@ func Authorize(c *fiber.Ctx, siteID, scope string) error {
 	if who.Admin {
 		return nil
 	}
+	if who.User != nil {
+		return authorizeUser(c, who, siteID, scope)
+	}
 	if who.Key.SiteID != siteID {
 		return NotFound("site")
 	}
@@ -44,6 +68,26 @@ func Authorize(c *fiber.Ctx, siteID, scope string) error {
 			need = "the operator's admin token"
 		}
 		return Forbidden("this API key lacks the permission: " + need)
+	}
+	return nil
+}
+
+// authorizeUser is Authorize for a dashboard session: a site the person
+// is no member of looks absent; a scope their role lacks is 403.
+func authorizeUser(c *fiber.Ctx, who Caller, siteID, scope string) error {
+	scopes, err := who.SiteScopes(c.UserContext(), siteID)
+	if err != nil {
+		return err
+	}
+	if len(scopes) == 0 {
+		return NotFound("site")
+	}
+	if scope == "" || !slices.Contains(scopes, scope) {
+		need := scope
+		if need == "" {
+			need = "the operator's"
+		}
+		return Forbidden("your role on this site does not allow this (" + need + ")")
 	}
 	return nil
 }

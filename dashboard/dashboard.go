@@ -40,6 +40,9 @@ type Deps struct {
 	// Sites makes site and API key changes as the admin API does (nil:
 	// the pages that change them answer 404).
 	Sites SiteEditor
+	// Accounts is the sign-in service shared with the admin API, which
+	// accepts this dashboard's sessions (nil: one of its own).
+	Accounts *accounts.Service
 }
 
 // handler holds the dashboard's state.
@@ -73,9 +76,12 @@ func Mount(app fiber.Router, d Deps) error {
 	if err != nil {
 		return err
 	}
+	if d.Accounts == nil {
+		d.Accounts = accounts.NewService(accounts.Service{Store: d.Store, Log: d.Log, Now: d.Now, Require2FA: d.Cfg.Dashboard.Require2FA})
+	}
 	h := &handler{
 		Deps:   d,
-		acc:    accounts.NewService(accounts.Service{Store: d.Store, Log: d.Log, Now: d.Now, Require2FA: d.Cfg.Dashboard.Require2FA}),
+		acc:    d.Accounts,
 		secure: strings.HasPrefix(d.Cfg.PublicURL, "https://"),
 		pages:  p,
 	}

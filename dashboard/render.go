@@ -28,7 +28,7 @@ var staticFS embed.FS
 // texts are the dashboard's words, per language: one catalogue per part
 // of the dashboard (i18n/dashboard.json, dashboard_sites.json, …), so that
 // the parts are written and reviewed apart.
-var texts = mergeCatalogues("dashboard", "dashboard_sites", "dashboard_inbox")
+var texts = mergeCatalogues("dashboard", "dashboard_nav", "dashboard_sites", "dashboard_inbox")
 
 // mergeCatalogues joins catalogues into one map per language; a key in two
 // of them is a mistake that would show one part's words in another, so it
@@ -157,7 +157,9 @@ type Page struct {
 	Style    string
 	// OIDCName is the provider's name when OIDC sign-in is on.
 	OIDCName string
-	Data     any
+	// Nav is the site's sections on pages under /app/sites/{id}/.
+	Nav  *SiteNav
+	Data any
 }
 
 // render writes page name with status.
@@ -166,6 +168,9 @@ func (h *handler) render(c *fiber.Ctx, status int, name, titleKey string, data a
 	s, ok := session(c)
 	p := Page{L: l, Title: l.T(titleKey), User: user(c), SignedIn: ok && !s.Pending2FA,
 		CSRF: h.csrfToken(c), Flash: h.takeFlash(c, l), Path: c.Path(), Style: StyleURL(), Data: data}
+	if p.SignedIn {
+		p.Nav = h.siteNav(c)
+	}
 	if h.oidc != nil {
 		p.OIDCName = h.oidc.Name
 	}

@@ -46,8 +46,12 @@ const (
 	oidcCookie        = "beckon_oidc"
 )
 
-func (h *handler) sessionCookieName() string {
-	if h.secure {
+func (h *handler) sessionCookieName() string { return SessionCookieName(h.Cfg.PublicURL) }
+
+// SessionCookieName is the session cookie's name for a public URL; the
+// admin API reads it to accept the dashboard's own calls.
+func SessionCookieName(publicURL string) string {
+	if strings.HasPrefix(publicURL, "https://") {
 		return hostSessionCookie
 	}
 	return sessionCookie
@@ -118,7 +122,8 @@ func (h *handler) csrfToken(c *fiber.Ctx) string {
 
 // guardPost refuses a POST from another site: its Origin (or, from
 // browsers that send it, Sec-Fetch-Site) must be ours, and its form must
-// carry the page's CSRF token. Both are 403.
+// carry the page's CSRF token (a script's fetch sends it as X-CSRF-Token,
+// from the page's <meta name="csrf-token">). Both are 403.
 func (h *handler) guardPost(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost {
 		return c.Next()
@@ -133,7 +138,10 @@ func (h *handler) guardPost(c *fiber.Ctx) error {
 	if s, ok := session(c); ok {
 		want = s.CSRFToken
 	}
-	got := c.FormValue("csrf")
+	got := c.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("csrf")
+	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return h.forbidden(c)
 	}

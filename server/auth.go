@@ -23,6 +23,16 @@ func hashSecret(secret string) string {
 // token. Which one it was is kept for authorize.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
+	if h == "" {
+		who, ok, err := s.sessionCaller(c)
+		if err != nil {
+			return err
+		}
+		if ok {
+			api.SetCaller(c, who)
+			return c.Next()
+		}
+	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="beckon"`)

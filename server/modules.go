@@ -81,14 +81,16 @@ func (p publicRouter) Add(method, path string, handlers ...fiber.Handler) fiber.
 	return p.app.Add(method, "/w/v1/:siteKey"+path, append(append([]fiber.Handler{}, p.guards...), handlers...)...)
 }
 
-// adminRouter adds routes under /api/v1, each behind authentication.
+// adminRouter adds routes under /api/v1, each behind authentication and
+// the audit of changes.
 type adminRouter struct {
-	app  *fiber.App
-	auth fiber.Handler
+	app   *fiber.App
+	auth  fiber.Handler
+	audit fiber.Handler
 }
 
 func (a adminRouter) Add(method, path string, handlers ...fiber.Handler) fiber.Router {
-	return a.app.Add(method, "/api/v1"+path, append([]fiber.Handler{a.auth}, handlers...)...)
+	return a.app.Add(method, "/api/v1"+path, append([]fiber.Handler{a.auth, a.audit}, handlers...)...)
 }
 
 // experiments is the A/B experiments' recorder of exposures (by /config)

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"github.com/beckonhq/beckon/accounts"
 	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/codepools"
 	"github.com/beckonhq/beckon/config"
@@ -51,6 +53,9 @@ type Server struct {
 	notifier *notifications
 	openAPI  []byte    // the document at /api/openapi.json, with the modules' routes
 	seen     sightings // the install check's throttled writes (snippet_seen.go)
+
+	accOnce sync.Once
+	acc     *accounts.Service // dashboard sessions calling the API (auth_session.go)
 }
 
 // Options are the parts a caller may supply; zero values get defaults.
@@ -160,7 +165,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	app.Get("/demo.css", s.demoStyle)
 	app.Get("/api/openapi.json", s.serveOpenAPI)
 
-	admin := adminRouter{app: app, auth: s.authenticate}
+	admin := adminRouter{app: app, auth: s.authenticate, audit: s.auditChange}
 	adm := func(method, path string, h fiber.Handler) { admin.Add(method, path, h) }
 	adm(fiber.MethodGet, "/sites", s.listSites)
 	adm(fiber.MethodPost, "/sites", s.createSite)
@@ -188,7 +193,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub.Add(fiber.MethodGet, "/config", getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP, Conversions: s.experiments(), Variants: s})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
-	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}}); err != nil {
+	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}, Accounts: s.accounts()}); err != nil {
 		return err
 	}
 

@@ -1,0 +1,99 @@
+package dashboard_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/beckonhq/beckon/server/servertest"
+)
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
+
+// api calls the admin API from b's session, as the dashboard's scripts do:
+// the session cookie plus the page's CSRF token in X-CSRF-Token.
+func (b *browser) api(method, path, csrf, body string) page {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.d.Base+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	return b.do(req)
+}
+
+// pageCSRF is the csrf-token meta of a signed-in page.
+func (b *browser) pageCSRF(path string) string {
+	b.t.Helper()
+	m := csrfMeta.FindStringSubmatch(b.get(path).Body)
+	if m == nil {
+		b.t.Fatalf("%s has no csrf-token meta", path)
+	}
+	return m[1]
+}
+
+// TestAPIFromDashboardSession: a signed-in person calls the admin API with
+// the page's token and gets what their role allows on their sites only;
+// without the token, from another origin or on another site it is refused
+// and nothing changes; each change lands in the site's audit list.
+func TestAPIFromDashboardSession(t *testing.T) {
+	t.Parallel()
+	s := newInboxSite(t, servertest.NewStore(t, "embedded"))
+	other := s.d.CreateSite("Shop B", "https://b.example")["id"].(string)
+	w := s.d.CreateWidget(s.siteID, map[string]any{"type": "countdown", "settings": map[string]any{"mode": "fixed", "deadline": "2030-01-01T00:00:00Z"}})
+	wid := w["id"].(string)
+	mCSRF := s.manager.pageCSRF("/app/sites/" + s.siteID)
+	widget := "/api/v1/sites/" + s.siteID + "/widgets/" + wid
+
+	wantStatus(t, "manager reads widgets", s.manager.api("GET", "/api/v1/sites/"+s.siteID+"/widgets", mCSRF, ""), http.StatusOK)
+	wantStatus(t, "manager changes a widget", s.manager.api("PATCH", widget, mCSRF, `{"enabled":false}`), http.StatusForbidden)
+	wantStatus(t, "manager reads another site", s.manager.api("GET", "/api/v1/sites/"+other+"/widgets", mCSRF, ""), http.StatusNotFound)
+	wantStatus(t, "manager lists all sites", s.manager.api("GET", "/api/v1/sites", mCSRF, ""), http.StatusForbidden)
+	wantStatus(t, "no CSRF token", s.manager.api("GET", "/api/v1/sites/"+s.siteID+"/widgets", "", ""), http.StatusForbidden)
+
+	opCSRF := s.op.pageCSRF("/app/")
+	req, _ := http.NewRequest("PATCH", s.d.Base+widget, strings.NewReader(`{"enabled":false}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", opCSRF)
+	req.Header.Set("Origin", "https://evil.example")
+	wantStatus(t, "another origin", s.op.do(req), http.StatusForbidden)
+	if got, _ := s.d.Store.GetWidget(t.Context(), s.siteID, wid); !got.Enabled {
+		t.Fatal("a refused call changed the widget")
+	}
+
+	p := s.op.api("PATCH", widget, opCSRF, `{"settings":{"mode":"nonsense"}}`)
+	wantStatus(t, "operator sends a bad mode", p, http.StatusUnprocessableEntity)
+	var e struct{ Error struct{ Field string } }
+	if json.Unmarshal([]byte(p.Body), &e); e.Error.Field != "settings.mode" {
+		t.Fatalf("error names field %q, want settings.mode: %s", e.Error.Field, p.Body)
+	}
+	wantStatus(t, "operator turns the widget off", s.op.api("PATCH", widget, opCSRF, `{"enabled":false}`), http.StatusOK)
+	audit, err := s.d.Store.ListAudit(t.Context(), "site:"+s.siteID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, a := range audit {
+		found = found || (a.Action == "api_change" && strings.Contains(a.Detail, "PATCH "+widget) && strings.Contains(a.Detail, opEmail))
+	}
+	if !found {
+		t.Fatalf("audit list has no entry of the change: %+v", audit)
+	}
+	for _, a := range audit {
+		if strings.Contains(a.Detail, "nonsense") || (a.Action == "api_change" && a.UserID != "" && a.UserID != s.opUserID(t)) {
+			t.Fatalf("unexpected audit entry %+v", a)
+		}
+	}
+}
+
+func (s *inboxSite) opUserID(t *testing.T) string {
+	u, err := s.d.Store.UserByEmail(t.Context(), opEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
