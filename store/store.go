@@ -106,6 +106,7 @@ type Store interface {
 	GameErasure
 	Experiments
 	SnippetSightings
+	ShareLinks
 	// Kind names the implementation: "embedded" or "redis".
 	Kind() string
 	// Ping reports whether the backing storage answers.

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"reviews", reviewTests},
 		{"games", gameTests},
 		{"quiz data", quizDataTests},
+		{"share links", shareLinkTests},
 		{"lifecycle", lifecycleTests},
 	}
 	for _, g := range groups {
