@@ -64,6 +64,10 @@ func serve(args []string) error {
 		fmt.Printf("Demo site created. Open %s/demo, or paste its snippet into a page served from %s:\n\n    <script async src=\"%s/embed.js\" data-site=\"%s\"></script>\n\n",
 			cfg.PublicURL, cfg.PublicOrigin(), cfg.PublicURL, demoKey)
 	}
+	if generated != "" {
+		// The last words of a first start: where the owner goes next.
+		fmt.Printf("Then open %s/app and sign in with the admin token above: it creates your account, and everything else is in the browser.\n\n", cfg.PublicURL)
+	}
 
 	srv, err := server.New(ctx, cfg, st, server.Options{Logger: log, AdminTokenHash: adminHash, DemoSiteKey: demoKey, Modules: mods})
 	if err != nil {
