@@ -116,6 +116,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/callbacks", m.listCallbacks)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/callbacks/:cid", m.getCallbackAdmin)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/analytics/callbacks", m.analytics)
+	r.Admin.Add(fiber.MethodPost, "/sites/:id/widgets/:wid/test-call", m.testCall)
 
 	if w, ok := m.opts.Provider.(WebhookMounter); ok {
 		w.Mount(r.Hooks, m.engine)
