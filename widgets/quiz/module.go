@@ -70,6 +70,7 @@ func (m *Module) Mount(d widgets.Deps, r widgets.Routes) error {
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/widgets/:wid/quiz/analytics", m.analytics)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/widgets/:wid/quiz/versions", m.listVersions)
 	r.Admin.Add(fiber.MethodGet, "/sites/:id/widgets/:wid/quiz/versions/:n", m.getVersion)
+	r.Admin.Add(fiber.MethodPost, "/sites/:id/widgets/:wid/quiz/formula-preview", m.formulaPreview)
 	return nil
 }
 
