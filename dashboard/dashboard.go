@@ -119,6 +119,7 @@ func Mount(app fiber.Router, d Deps) error {
 	u.Post("/sites/:id/people/:uid/remove", h.removeMember)
 	u.Post("/sites/:id/invites/:hash/revoke", h.revokeInvite)
 	h.mountInbox(u)
+	h.mountNotifications(u)
 	h.mountReviews(u)
 	h.mountCodes(u)
 	h.mountExperiment(u)

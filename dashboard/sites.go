@@ -216,6 +216,7 @@ func (h *handler) revokeInvite(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	h.audit(c, site.ID, "invite_revoked")
 	h.flash(c, "invite_revoked")
 	return c.Redirect("/app/sites/"+site.ID+"/people", http.StatusSeeOther)
 }
