@@ -103,6 +103,7 @@ func Mount(app fiber.Router, d Deps) error {
 	g.Get("/oidc/callback", h.oidcCallback)
 	g.Get("/invite/:token", h.invitePage)
 	g.Post("/invite/:token", h.acceptInvite)
+	h.mountAnalytics(g)
 
 	u := g.Group("", h.signedIn)
 	h.mountSites(u)
