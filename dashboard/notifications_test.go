@@ -97,6 +97,15 @@ func TestNotificationChannels(t *testing.T) {
 		// The page has the words for that field in the reader's language.
 		wantBody(t, "texts", s.owner.get(page+"?lang=uk"), "Вкажіть повну публічну адресу")
 
+		// A token the bot API does not know: said in words.
+		r = s.owner.api("PUT", channels, csrf, `{"telegram":{"bot_token":"123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","chat_id":"@flowers_shop"},
+			"webhook":{"url":"`+recv.URL+`/hook"}}`)
+		wantStatus(t, "another token", r, http.StatusOK)
+		if o := s.outcome(t, s.owner, testMessage(t, s, csrf, "telegram"), 0, "en"); o.OK ||
+			!strings.Contains(o.Text, "Telegram did not accept the bot token") || !strings.Contains(o.Detail, "401") {
+			t.Fatalf("wrong token: %+v", o)
+		}
+
 		// Turning a channel off removes it; its test is then refused.
 		r = s.owner.api("PUT", channels, csrf, `{"webhook":{"url":"`+recv.URL+`/hook"}}`)
 		wantStatus(t, "telegram off", r, http.StatusOK)

@@ -127,7 +127,7 @@
 
   function setOn(card, on) {
     const badge = card.querySelector(".nt-head .status");
-    badge.textContent = on ? badge.dataset.on : badge.dataset.off;
+    badge.textContent = on ? badge.dataset.yes : badge.dataset.no;
     badge.classList.toggle("nt-delivered", on);
     card.querySelector("[data-test]").disabled = !on;
   }
