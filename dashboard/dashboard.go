@@ -128,6 +128,7 @@ func Mount(app fiber.Router, d Deps) error {
 	h.mountCodes(u)
 	h.mountExperiment(u)
 	h.mountWidgets(u)
+	h.mountQuizBuilder(u)
 	g.Use(func(c *fiber.Ctx) error { return h.notFound(c) })
 	return nil
 }
