@@ -43,6 +43,9 @@ type Deps struct {
 	// Accounts is the sign-in service shared with the admin API, which
 	// accepts this dashboard's sessions (nil: one of its own).
 	Accounts *accounts.Service
+	// Widgets gives the widget editor the served types and the preview
+	// (nil: the widget pages answer 404).
+	Widgets WidgetPreviewer
 }
 
 // handler holds the dashboard's state.
@@ -124,6 +127,8 @@ func Mount(app fiber.Router, d Deps) error {
 	h.mountReviews(u)
 	h.mountCodes(u)
 	h.mountExperiment(u)
+	h.mountWidgets(u)
+	h.mountQuizBuilder(u)
 	g.Use(func(c *fiber.Ctx) error { return h.notFound(c) })
 	return nil
 }

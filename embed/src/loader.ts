@@ -220,11 +220,16 @@ if (!siteKey) {
       // Storage blocked: an id for this page view only.
     }
 
+  // The dashboard's preview hands the loader a draft config in the page
+  // (a JSON block) instead of the site's stored one.
+  const draft = script!.hasAttribute('data-preview') && d.getElementById('beckon-preview');
   Promise.all([
-    fetch(prefix + '/config?visitor_id=' + visitorId, { credentials: 'omit' }).then((r) => {
-      if (!r.ok) throw 'config: HTTP ' + r.status;
-      return r.json();
-    }),
+    draft
+      ? JSON.parse(draft.textContent!)
+      : fetch(prefix + '/config?visitor_id=' + visitorId, { credentials: 'omit' }).then((r) => {
+          if (!r.ok) throw 'config: HTTP ' + r.status;
+          return r.json();
+        }),
     new Promise((ready) => (d.body ? ready(0) : d.addEventListener('DOMContentLoaded', ready))),
   ])
     .then(([cfg]) => apply(cfg))
