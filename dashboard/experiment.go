@@ -28,9 +28,9 @@ type experimentData struct {
 	EditorURL string
 	Results   *experiments.Results // nil: the widget has had no experiment
 	Rows      []abRow
-	Chart     abChart
-	Verdict   string // the verdict's explanation, in the page's language
-	Progress  string // what a collecting experiment still needs
+	Charts    []abChart // wide, then narrow for phones
+	Verdict   string    // the verdict's explanation, in the page's language
+	Progress  string    // what a collecting experiment still needs
 	CanStop   bool
 	Keep      string // the variant the stop form offers first
 	Script    string
@@ -103,7 +103,7 @@ func (d *experimentData) fill(l Lang) {
 		}
 		conversions += v.Conversions
 	}
-	d.Chart = drawRates(l, r.Variants)
+	d.Charts = []abChart{drawRates(l, r.Variants, wideChart), drawRates(l, r.Variants, narrowChart)}
 	switch r.Verdict {
 	case "winner":
 		d.Verdict = l.F("ab_verdict_winner", "variant", r.Winner)

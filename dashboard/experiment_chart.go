@@ -10,24 +10,36 @@ import (
 // per variant for its conversion rate, a whisker for its 95% interval,
 // and an axis from 0 to a round share above the highest interval. Sizes
 // are SVG attributes (the CSP allows no inline styles); colours and
-// fonts come from the stylesheet's classes.
-const (
-	chartWidth  = 640
-	chartLabelW = 96  // the variants' names, left of the plot
-	chartPlotW  = 440 // the plot, from chartLabelW
-	chartRowH   = 40
-	chartBarH   = 16
-	chartTop    = 8
-	chartAxisH  = 28
+// fonts come from the stylesheet's classes. It is drawn twice: wide, with
+// the names left of the bars, and narrow for phones, with each name and
+// rate above its bar, so the text keeps its size on a small screen.
+
+// chartLayout is one drawing's geometry, in the units of its viewBox.
+type chartLayout struct {
+	width, labelW, rateW, rowH float64
+	stacked                    bool // the name and rate above the bar
+}
+
+var (
+	wideChart   = chartLayout{width: 640, labelW: 96, rateW: 104, rowH: 40}
+	narrowChart = chartLayout{width: 320, rowH: 52, stacked: true}
 )
 
-// abChart is the chart's geometry, in the units of its viewBox.
+const (
+	chartBarH  = 16
+	chartTop   = 8
+	chartAxisH = 28
+	chartInset = 6 // keeps a whisker's cap inside a stacked chart
+)
+
+// abChart is one drawing of the chart.
 type abChart struct {
-	Width, Height  float64
-	PlotX, PlotEnd float64
-	AxisY          float64
-	Bars           []abBar
-	Ticks          []abTick
+	Width, Height float64
+	PlotX         float64
+	AxisY         float64
+	Stacked       bool
+	Bars          []abBar
+	Ticks         []abTick
 }
 
 // abBar is one variant's bar, whisker and figures.
@@ -41,29 +53,41 @@ type abBar struct {
 
 // abTick is a mark on the axis.
 type abTick struct {
-	X     float64
-	Label string
+	X      float64
+	Label  string
+	Anchor string // text-anchor: the stacked chart's end labels stay inside it
 }
 
-func drawRates(l Lang, vs []experiments.VariantResult) abChart {
+func drawRates(l Lang, vs []experiments.VariantResult, g chartLayout) abChart {
 	top := 0.0
 	for _, v := range vs {
 		top = math.Max(top, math.Max(v.Interval[1], v.Rate))
 	}
 	scale := roundUp(top)
-	x := func(share float64) float64 { return round1(chartLabelW + math.Min(share/scale, 1)*chartPlotW) }
-	c := abChart{Width: chartWidth, PlotX: chartLabelW, PlotEnd: chartLabelW + chartPlotW}
+	plotX, plotW := g.labelW, g.width-g.labelW-g.rateW
+	if g.stacked {
+		plotX, plotW = chartInset, g.width-2*chartInset
+	}
+	x := func(share float64) float64 { return round1(plotX + math.Min(share/scale, 1)*plotW) }
+	c := abChart{Width: g.width, PlotX: plotX, Stacked: g.stacked}
 	for i, v := range vs {
-		y := float64(chartTop + i*chartRowH)
-		mid := y + chartRowH/2
-		c.Bars = append(c.Bars, abBar{ID: v.ID, Y: mid - chartBarH/2, Mid: mid, TextY: mid + 5,
-			W: round1(x(v.Rate) - chartLabelW), Low: x(v.Interval[0]), High: x(v.Interval[1]),
+		rowTop := chartTop + float64(i)*g.rowH
+		mid, textY := rowTop+g.rowH/2, rowTop+g.rowH/2+5
+		if g.stacked {
+			textY, mid = rowTop+14, rowTop+32
+		}
+		c.Bars = append(c.Bars, abBar{ID: v.ID, Y: mid - chartBarH/2, Mid: mid, TextY: textY,
+			W: round1(x(v.Rate) - plotX), Low: x(v.Interval[0]), High: x(v.Interval[1]),
 			CapTop: mid - 8, CapBottom: mid + 8, Rate: abPercent(l, v.Rate)})
 	}
-	c.AxisY = float64(chartTop + len(vs)*chartRowH)
+	c.AxisY = chartTop + float64(len(vs))*g.rowH
 	c.Height = c.AxisY + chartAxisH
-	for _, share := range []float64{0, scale / 2, scale} {
-		c.Ticks = append(c.Ticks, abTick{X: x(share), Label: abPercent(l, share)})
+	for i, share := range []float64{0, scale / 2, scale} {
+		anchor := "middle"
+		if g.stacked {
+			anchor = [...]string{"start", "middle", "end"}[i]
+		}
+		c.Ticks = append(c.Ticks, abTick{X: x(share), Label: abPercent(l, share), Anchor: anchor})
 	}
 	return c
 }

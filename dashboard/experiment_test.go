@@ -69,7 +69,7 @@ func TestExperimentPage(t *testing.T) {
 		if res.Verdict != "winner" || res.Winner != "b" {
 			t.Fatalf("the API's verdict is %q (%q); the test's counts should make b win", res.Verdict, res.Winner)
 		}
-		wantBody(t, "verdict", p, "Winner found", "Variant b converts better", `<svg class="ab-chart"`)
+		wantBody(t, "verdict", p, "Winner found", "Variant b converts better", `<svg class="ab-chart ab-wide"`, `<svg class="ab-chart ab-narrow"`)
 		wantNoBody(t, "manager's page", p, `id="stop-experiment"`)
 		wantStatus(t, "manager stops", s.manager.api("POST", api+"/stop", csrf, `{"keep":"b"}`), http.StatusForbidden)
 
