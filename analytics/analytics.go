@@ -13,6 +13,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/beckonhq/beckon/store"
@@ -52,7 +53,7 @@ type Report struct {
 	// Leads and Calls are the period's totals; Connected the calls bridged.
 	Leads, Calls, Connected int
 	// Truncated says the period held more leads or calls than one report
-	// reads (readCap): the newest were counted.
+	// reads (readCap): only that many were counted.
 	Truncated bool
 }
 
@@ -86,19 +87,25 @@ func Compute(ctx context.Context, st store.Store, siteID string, widgets []store
 		widgets = onlyWidget(widgets, o.WidgetID)
 	}
 	r := Report{From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly)}
-	leads, leadsCut, err := readLeads(ctx, st, siteID, p, o.WidgetID)
-	if err != nil {
-		return r, fmt.Errorf("analytics: read leads: %w", err)
-	}
-	calls, callsCut, err := readCalls(ctx, st, siteID, p, o.WidgetID)
-	if err != nil {
-		return r, fmt.Errorf("analytics: read callback requests: %w", err)
+	// The three reads wait on the store: they run at once.
+	var (
+		leads              []store.Lead
+		calls              []store.Callback
+		tallies            map[string]map[string]map[string]int64
+		leadsCut, callsCut bool
+		errs               [3]error
+		wg                 sync.WaitGroup
+	)
+	wg.Go(func() { leads, leadsCut, errs[0] = readLeads(ctx, st, siteID, p, o.WidgetID) })
+	wg.Go(func() { calls, callsCut, errs[1] = readCalls(ctx, st, siteID, p, o.WidgetID) })
+	wg.Go(func() { tallies, errs[2] = readTallies(ctx, st, siteID, widgets, p) })
+	wg.Wait()
+	for i, what := range []string{"leads", "callback requests", "tallies"} {
+		if errs[i] != nil {
+			return r, fmt.Errorf("analytics: read %s: %w", what, errs[i])
+		}
 	}
 	r.Truncated = leadsCut || callsCut
-	tallies, err := readTallies(ctx, st, siteID, widgets, p)
-	if err != nil {
-		return r, fmt.Errorf("analytics: read tallies: %w", err)
-	}
 	r.Funnels = funnels(widgets, tallies, leads, calls)
 	r.Daily = daily(p, leads, calls)
 	r.Sources = sources(leads, calls)

@@ -96,8 +96,7 @@ func hasTriggers(w store.Widget) bool {
 // funnels are the widgets' steps: views → opens → submits → leads (and
 // connected calls for a callback widget). What each step is, per type:
 //
-//   - quiz: views, starts and completions from its tallies, leads from the
-//     inbox;
+//   - quiz: views, starts, completions and leads from its own tallies;
 //   - callback: submits are the requests, connected the bridged ones (its
 //     leads are its requests, so it has no leads step);
 //   - multibutton: opens are the clicks on its channels;
@@ -126,6 +125,9 @@ func funnels(ws []store.Widget, sums map[string]map[string]map[string]int64, lea
 			views = Step{StepViews, q.Views, true}
 			opens = Step{StepOpens, q.Starts, true}
 			submits = Step{StepSubmits, q.Completions, true}
+			// The quiz's own count, like its other steps: the inbox may have
+			// lost leads since (erased on a visitor's request).
+			leadStep = Step{StepLeads, q.Leads, true}
 		case callbackType:
 			// Every request is also a lead: its goal is the connected call.
 			submits = Step{StepSubmits, callsBy[w.ID], true}

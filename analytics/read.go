@@ -3,41 +3,71 @@ package analytics
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/beckonhq/beckon/store"
 )
 
 // readCap bounds the leads, and the callback requests, one report reads:
-// a page must answer quickly even for a busy site's year.
+// a page must answer quickly even for a busy site's year (Report.Truncated
+// says so).
 const (
 	readCap  = 50000
 	pageSize = 1000
 )
 
+// leadChunks is how many parts of a period are read at once: the store's
+// round trips and its decoding overlap, which halves a Redis report.
+const leadChunks = 4
+
 // readLeads returns the complete leads (not partial ones) created in p,
-// newest first, of widgetID when set; cut says readCap stopped it.
-func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, widgetID string) (out []store.Lead, cut bool, err error) {
-	start := p.start()
-	f := store.LeadFilter{After: store.LeadCursor{CreatedAt: p.end()}, Limit: pageSize}
-	read := 0
+// of widgetID when set; cut says readCap stopped it. The period is read in
+// leadChunks parts of equal time at once.
+func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, widgetID string) ([]store.Lead, bool, error) {
+	start, end := p.start(), p.end()
+	step := end.Sub(start) / leadChunks
+	parts := make([][]store.Lead, leadChunks)
+	errs := make([]error, leadChunks)
+	var read atomic.Int64
+	var wg sync.WaitGroup
+	for i := range leadChunks {
+		from, to := start.Add(time.Duration(i)*step), start.Add(time.Duration(i+1)*step)
+		if i == leadChunks-1 {
+			to = end
+		}
+		wg.Go(func() { parts[i], errs[i] = readLeadRange(ctx, st, siteID, from, to, widgetID, &read) })
+	}
+	wg.Wait()
+	var out []store.Lead
+	for i := range parts {
+		if errs[i] != nil {
+			return nil, false, errs[i]
+		}
+		out = append(out, parts[i]...)
+	}
+	return out, read.Load() > readCap, nil
+}
+
+// readLeadRange reads the leads created in [from, to), newest first,
+// until read (shared by the parts) passes readCap.
+func readLeadRange(ctx context.Context, st store.Leads, siteID string, from, to time.Time, widgetID string, read *atomic.Int64) (out []store.Lead, err error) {
+	f := store.LeadFilter{After: store.LeadCursor{CreatedAt: to}, Limit: pageSize}
 	for {
 		page, err := st.ListLeads(ctx, siteID, f)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		for _, l := range page {
-			if l.CreatedAt.Before(start) {
-				return out, false, nil
-			}
-			if read++; read > readCap {
-				return out, true, nil
+			if l.CreatedAt.Before(from) || read.Add(1) > readCap {
+				return out, nil
 			}
 			if !l.Partial && (widgetID == "" || l.WidgetID == widgetID) {
 				out = append(out, l)
 			}
 		}
 		if len(page) < pageSize {
-			return out, false, nil
+			return out, nil
 		}
 		last := page[len(page)-1]
 		f.After = store.LeadCursor{CreatedAt: last.CreatedAt, ID: last.ID}
