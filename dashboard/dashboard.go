@@ -123,6 +123,7 @@ func Mount(app fiber.Router, d Deps) error {
 	u.Post("/sites/:id/people/:uid/remove", h.removeMember)
 	u.Post("/sites/:id/invites/:hash/revoke", h.revokeInvite)
 	h.mountInbox(u)
+	h.mountTelephony(u)
 	h.mountNotifications(u)
 	h.mountReviews(u)
 	h.mountCodes(u)

@@ -28,7 +28,7 @@ var staticFS embed.FS
 // texts are the dashboard's words, per language: one catalogue per part
 // of the dashboard (i18n/dashboard.json, dashboard_sites.json, …), so that
 // the parts are written and reviewed apart.
-var texts = mergeCatalogues("dashboard", "dashboard_nav", "dashboard_sites", "dashboard_inbox", "dashboard_moderation", "dashboard_notifications", "dashboard_analytics", "dashboard_widgets", "dashboard_quiz")
+var texts = mergeCatalogues("dashboard", "dashboard_nav", "dashboard_sites", "dashboard_inbox", "dashboard_moderation", "dashboard_notifications", "dashboard_analytics", "dashboard_widgets", "dashboard_quiz", "dashboard_telephony")
 
 // mergeCatalogues joins catalogues into one map per language; a key in two
 // of them is a mistake that would show one part's words in another, so it
