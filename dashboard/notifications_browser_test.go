@@ -79,8 +79,15 @@ func TestNotificationPagesInChromium(t *testing.T) {
 	run("webhook", chromedp.Click(chromedp.CSS(`#ch-webhook input[name=on]`)),
 		chromedp.SendKeys(chromedp.CSS(`#nt-webhook-url`), recv.URL+"/hook"), chromedp.Click(chromedp.CSS(`#ch-webhook button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#nt-webhook-secret-once`)))
-	if v := eval(`document.getElementById('nt-webhook-secret-once').value`); !strings.HasPrefix(v, "whsec_") {
-		t.Errorf("the new secret shows as %q", v)
+	first := eval(`document.getElementById('nt-webhook-secret-once').value`)
+	if !strings.HasPrefix(first, "whsec_") || eval(`document.querySelector('[data-secret]').textContent`) != "****"+first[len(first)-4:] {
+		t.Errorf("the new secret shows as %q, masked as %q", first, eval(`document.querySelector('[data-secret]').textContent`))
+	}
+	// A new secret replaces it, shown once too.
+	eval(`window.confirm = () => true`) // the confirmation, answered yes
+	run("rotate", chromedp.Click(chromedp.CSS(`#ch-webhook [data-rotate]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('nt-webhook-secret-once').value.startsWith('whsec_') && document.getElementById('nt-webhook-secret-once').value !== %q`, first))); err != nil {
+		t.Fatalf("no new secret after rotating: %v", err)
 	}
 	run("test webhook", chromedp.Click(chromedp.CSS(`#ch-webhook [data-test]`)))
 	waitText("test webhook", "#ch-webhook .nt-result", "The receiver refused the message (HTTP 400).")
@@ -99,7 +106,7 @@ func TestNotificationPagesInChromium(t *testing.T) {
 	run("log", chromedp.Navigate(page+"/log"), chromedp.WaitVisible(chromedp.CSS(`#nt-log`)))
 	check("notify-log-desktop", 1280)
 	recv.status.Store(http.StatusOK)
-	eval(`window.confirm = () => true`) // the replay's confirmation, answered yes
+	eval(`window.confirm = () => true`) // the replay's confirmation, answered yes (a new page)
 	failed := eval(`document.querySelector('.nt-row:has(.status.nt-failed)').dataset.id`)
 	run("replay", chromedp.Click(chromedp.CSS(`#msg-`+failed+` [data-replay]`)))
 	waitText("replay", "#msg-"+failed+"-result", "Delivered.")

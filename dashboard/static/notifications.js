@@ -167,8 +167,15 @@
     if (kind === "bitrix24" || kind === "webhook") f.url.value = saved.url;
     if (kind === "email") f.to.value = saved.to.join("\n");
     if (kind !== "webhook") return;
+    // The stored secret, as the API masks it: its last four characters.
+    const code = form.querySelector("[data-secret]");
+    code.textContent = saved.secret.startsWith("whsec_") ? "****" + saved.secret.slice(-4) : saved.secret;
+    code.hidden = false;
+    form.querySelector("[data-rotate]").hidden = false;
+    const fresh = form.querySelector("[data-secret-new]");
+    if (fresh) fresh.remove();
     const once = form.querySelector(".nt-once");
-    if (saved.secret && saved.secret.startsWith("whsec_")) {
+    if (saved.secret.startsWith("whsec_")) {
       once.hidden = false;
       once.querySelector("input").value = saved.secret;
       once.querySelector("input").select();
