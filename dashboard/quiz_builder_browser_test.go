@@ -178,5 +178,9 @@ func TestQuizBuilderInChromium(t *testing.T) {
 	servertest.ScreenshotViewport(ctx, t, "quiz-builder-phone-top")
 	run("the flow on the phone", chromedp.ScrollIntoView(chromedp.CSS(`#qb-h-flow`)))
 	servertest.ScreenshotViewport(ctx, t, "quiz-builder-phone-flow")
+	run("the trial on the phone", chromedp.ScrollIntoView(chromedp.CSS(`#qb-h-try`)))
+	servertest.ScreenshotViewport(ctx, t, "quiz-builder-phone-try")
+	run("the options on the phone", chromedp.ScrollIntoView(chromedp.CSS(at("steps[0].options[0].label"))))
+	servertest.ScreenshotViewport(ctx, t, "quiz-builder-phone-options")
 	servertest.NoProblems(t, problems(), "status of 422 (Unprocessable Entity)")
 }
