@@ -66,6 +66,10 @@ func TestShareLinkShowsAnalyticsReadOnly(t *testing.T) {
 			p = s.op.submit("/app/sites/"+s.siteID+"/analytics/share", "/app/sites/"+s.siteID+"/analytics/share/"+links[0].ID+"/revoke", nil)
 			wantRedirect(t, "revoke", p, "/app/sites/"+s.siteID+"/analytics/share")
 			wantStatus(t, "revoked link", anon.get(path), http.StatusNotFound)
+			audit, err := s.d.Store.ListAudit(t.Context(), "site:"+s.siteID, 10)
+			if err != nil || len(audit) < 2 || audit[0].Action != "share_link_revoked" || audit[1].Action != "share_link_created" || audit[0].Detail != links[0].ID {
+				t.Fatalf("site audit %+v %v, want the link's creation and revocation", audit, err)
+			}
 		})
 	}
 }
