@@ -77,12 +77,15 @@ type ntSite struct {
 	bot     *ntBot
 }
 
-func newNTSite(t *testing.T, st store.Store) *ntSite {
+func newNTSite(t *testing.T, st store.Store, more ...func(*config.Config)) *ntSite {
 	t.Helper()
 	bot := newNTBot(t)
 	d := startDash(t, st, func(c *config.Config) {
 		c.WebhookAllowPrivate = true // the fakes listen on loopback
 		c.TelegramAPIURL = bot.URL
+		for _, f := range more {
+			f(c)
+		}
 	})
 	s := &ntSite{d: d, bot: bot, siteID: d.CreateSite("Цветы", "https://flowers.example")["id"].(string), op: d.browser(t, "operator")}
 	s.op.setup()

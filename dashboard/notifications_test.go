@@ -28,7 +28,7 @@ func TestNotificationChannels(t *testing.T) {
 		p := s.owner.get(page)
 		wantStatus(t, "the page", p, http.StatusOK)
 		wantBody(t, "the page", p, `id="ch-webhook"`, `id="ch-telegram"`, `id="ch-bitrix24"`, "A visitor left a lead",
-			"A new review waits for moderation", "E-mail is not available on this server")
+			"A new review waits for moderation", `class="muted nt-unavailable"`)
 		wantNoBody(t, "the page", p, `name="on" checked`) // nothing set yet
 
 		put := `{"telegram":{"bot_token":"` + ntBotToken + `","chat_id":"-1001234567890","lang":"ru","events":["lead.submitted","review.created"]},
