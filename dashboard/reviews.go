@@ -108,6 +108,7 @@ type reviewsData struct {
 	First       bool
 	CanModerate bool
 	Script      string
+	CopyScript  string
 }
 
 func (h *handler) reviewsPage(c *fiber.Ctx) error {
@@ -130,7 +131,7 @@ func (h *handler) reviewsPage(c *fiber.Ctx) error {
 		return h.fail(c, err)
 	}
 	d := reviewsData{Site: site, Tabs: reviewTabs, Ratings: []int{5, 4, 3, 2, 1}, CanModerate: canModerate,
-		Script: moderationScriptURL(), First: c.Query("cursor") == ""}
+		Script: moderationScriptURL(), CopyScript: copyScriptURL(), First: c.Query("cursor") == ""}
 	names := map[string]string{}
 	for _, w := range ws {
 		names[w.ID] = widgetLabel(w)

@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +25,8 @@ import (
 // beside its field, a saved one and a published review are announced
 // after the page reloads; a pool made from pasted codes appears with its
 // counts and a bad code is named at the field; the A/B page draws its
-// chart and stops the experiment after the confirm step. The strict CSP
+// chart and stops the experiment after the confirm step; a review link is
+// made and focused to copy, and a CSV file is imported (a bad row named). The strict CSP
 // must let the page script run (a violation is a console error); no page
 // scrolls sideways on a 360-px phone; every field has a label.
 // Screenshots go to $BECKON_SCREENSHOT_DIR.
@@ -110,6 +113,33 @@ func TestModerationPagesInChromium(t *testing.T) {
 	}
 
 	long := strings.Repeat("Z", 65) // a code is at most 64 characters
+	run("ask for a review", chromedp.SendKeys(chromedp.CSS(`#ask-order`), "A-2077"), chromedp.Click(chromedp.CSS(`#ask button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ask-link`)))
+	said("Ссылка готова — скопируйте её и отправьте покупателю.")
+	if got := eval(`document.activeElement.id + ' ' + document.activeElement.value.startsWith('https://a.example/?beckon_review=')`); got != "ask-link true" {
+		t.Errorf("the review link: %q", got)
+	}
+	dir := t.TempDir()
+	csvFile := func(name, body string) []string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{path}
+	}
+	run("a bad import", chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), csvFile("bad.csv", "rating,text,name,date\n5,Отлично,Анна,2025-05-01\n0,Плохо,Иван,2025-05-02\n")),
+		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#import .field-error`)))
+	if got := eval(`document.querySelector('#import .field-error').textContent`); got != "В строке 3 файла неверное значение в столбце «rating» (заголовок — строка 1). Ничего не импортировано." {
+		t.Errorf("a bad row is told as %q", got)
+	}
+	quiet()
+	run("import", chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), csvFile("good.csv", "rating,text,name,date\n5,Отлично,Анна,2025-05-01\n")),
+		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)))
+	said("Отзывы импортированы и опубликованы.")
+	if got := eval(`location.search + ' ' + [...document.querySelectorAll('.review h2')].map(h => h.textContent).join(',')`); got != "?status=published Марина,Анна" {
+		t.Errorf("after the import: %q", got)
+	}
+
 	run("codes", chromedp.Navigate(codes), chromedp.WaitVisible(chromedp.CSS(`#pool-name`)))
 	run("a bad code", chromedp.SendKeys(chromedp.CSS(`#pool-name`), "Новогодняя"),
 		chromedp.SendKeys(chromedp.CSS(`#codes-new`), "NY-001\nNY-002\n"+long), chromedp.Click(chromedp.CSS(`#create-pool button`)),

@@ -196,3 +196,51 @@ func TestReviewPages(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewLinksAndImport: the page offers who may moderate a review
+// link for an order and a CSV import, naming the API routes that make
+// them; a link made there is valid on the public check, an imported
+// file's reviews show on the published tab, a bad row is refused with
+// its row and column and imports nothing; a manager may do both (the
+// API's leads:write), a site without a reviews widget offers neither.
+func TestReviewLinksAndImport(t *testing.T) {
+	t.Parallel()
+	s := newModSite(t, servertest.NewStore(t, "embedded"))
+	reviews := "/app/sites/" + s.siteID + "/reviews"
+	wantNoBody(t, "no reviews widget", s.manager.get(reviews), `id="ask"`, `id="import"`)
+	wid := s.d.CreateWidget(s.siteID, map[string]any{"type": "reviews", "settings": map[string]any{}})["id"].(string)
+	p := s.manager.get(reviews)
+	wantBody(t, "tools", p, `data-url="/api/v1/sites/`+s.siteID+`/widgets/{widget}/review-requests"`,
+		`data-url="/api/v1/sites/`+s.siteID+`/widgets/{widget}/reviews/import"`, `<option value="`+wid+`">`)
+	csrf := s.manager.pageCSRF(reviews)
+	r := s.manager.api("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+wid+"/review-requests", csrf, `{"order_id":"A-1042","name":"Олег","ttl_days":14}`)
+	wantStatus(t, "a review link", r, http.StatusCreated)
+	var link struct{ URL, Token string }
+	if err := json.Unmarshal([]byte(r.Body), &link); err != nil || link.Token == "" {
+		t.Fatalf("review link: %v %s", err, r.Body)
+	}
+	check := s.visit(t, "POST", "/widgets/"+wid+"/review-requests/check", map[string]any{"request_token": link.Token})
+	servertest.ExpectStatus(t, check, http.StatusOK)
+	if v := check.JSON(t); v["valid"] != true || !strings.HasPrefix(link.URL, "https://a.example/?beckon_review=") {
+		t.Fatalf("the link %s is not valid on the public check: %v", link.URL, v)
+	}
+
+	importCSV := func(body string) page {
+		req, _ := http.NewRequest("POST", s.d.Base+"/api/v1/sites/"+s.siteID+"/widgets/"+wid+"/reviews/import", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("X-CSRF-Token", csrf)
+		return s.manager.do(req)
+	}
+	bad := importCSV("rating,text,name,date\n5,Отлично,Анна,2025-05-01\n9,Плохо,Иван,2025-05-02\n")
+	wantStatus(t, "a bad row", bad, http.StatusUnprocessableEntity)
+	wantBody(t, "a bad row", bad, `"field":"rows[3].rating"`)
+	if got := reviewIDs(s.manager.get(reviews + "?status=all")); len(got) != 0 {
+		t.Fatalf("a refused import stored %d reviews", len(got))
+	}
+	wantStatus(t, "import", importCSV("rating,text,name,date\n5,Отлично,Анна,2025-05-01\n4,Хорошо,Иван,2025-05-02\n"), http.StatusCreated)
+	p = s.manager.get(reviews + "?status=published&lang=en")
+	if got := reviewIDs(p); len(got) != 2 {
+		t.Fatalf("published tab after the import shows %d reviews", len(got))
+	}
+	wantBody(t, "imported", p, "Анна", "Imported")
+}

@@ -3,9 +3,12 @@
 // with the page's session and CSRF token, so the API's own checks, cache
 // refresh and audit list apply. Fields marked data-json="name" make the
 // JSON body; with data-list their text (or a chosen file's) is split into
-// a list of codes. A refused field gets the API's verdict beside it in the
-// page's language (the field's data-error); a success reloads the page,
-// which then says what was done in its status line.
+// a list of codes. A file field marked data-raw="type" is sent as the body
+// instead. "{name}" in data-url is the value of the field data-path="name".
+// A refused field gets the API's verdict beside it in the page's language
+// (the field's data-error…); a success reloads the page, which then says
+// what was done in its status line, or, with data-show="key", puts the
+// answer's key into the field data-result names.
 (() => {
   "use strict";
   const csrf = document.querySelector("meta[name=csrf-token]");
@@ -28,12 +31,29 @@
       if (el.type === "file") {
         if (!el.files.length) continue;
         v = split(await el.files[0].text());
+      } else if (el.type === "number") {
+        if (el.value === "") continue;
+        v = Number(el.value);
       } else {
         v = "list" in el.dataset ? split(el.value) : el.value;
       }
       out[key] = Array.isArray(out[key]) ? out[key].concat(v) : v;
     }
     return out;
+  }
+
+  const urlOf = (form) => form.dataset.url.replace(/\{(\w+)\}/g, (_, name) =>
+    encodeURIComponent(form.querySelector(`[data-path="${name}"]`)?.value || ""));
+
+  // fieldOf is the form's field an error names: "codes[3]" is the codes
+  // field; an import's "rows[3].rating" is its file.
+  function fieldOf(form, field) {
+    const base = (field || "").replace(/\[\d+\]$/, "");
+    if (base && !base.startsWith("rows[")) {
+      const el = form.querySelector(`[data-json="${CSS.escape(base)}"]`);
+      if (el) return el;
+    }
+    return form.querySelector("[data-raw]");
   }
 
   function clear(form) {
@@ -48,8 +68,7 @@
   // showError puts text under the field the API named ("codes[3]" is the
   // codes field), or under the form's button when no field is named.
   function showError(form, text, field) {
-    const base = (field || "").replace(/\[\d+\]$/, "");
-    const el = (base && form.querySelector(`[data-json="${CSS.escape(base)}"]`)) || form.querySelector("[type=submit]");
+    const el = fieldOf(form, field) || form.querySelector("[type=submit]");
     const p = document.createElement("p");
     p.className = "field-error";
     p.id = `${form.id || "form"}-error`;
@@ -66,14 +85,35 @@
     if (res.status === 403) return status.dataset.forbidden;
     if (res.status === 404) return status.dataset.gone;
     const field = e?.error?.field || "";
-    const el = field && form.querySelector(`[data-json="${CSS.escape(field.replace(/\[\d+\]$/, ""))}"]`);
+    const el = field ? fieldOf(form, field) : form.querySelector("[data-raw]");
+    if (res.status === 409 && el?.dataset.conflict) return el.dataset.conflict;
+    const row = /^rows\[(\d+)\]\.(\w+)$/.exec(field);
+    if (res.status === 422 && row && el?.dataset.errorRow) {
+      return el.dataset.errorRow.replace("{n}", row[1]).replace("{value}", row[2]);
+    }
     const i = /\[(\d+)\]$/.exec(field);
     if (res.status === 422 && i && el?.dataset.errorItem) {
-      const item = body[el.dataset.json]?.[Number(i[1])] ?? "";
+      const item = body?.[el.dataset.json]?.[Number(i[1])] ?? "";
       return el.dataset.errorItem.replace("{n}", String(Number(i[1]) + 1)).replace("{value}", item);
     }
-    if (res.status === 422 && el?.dataset.error) return el.dataset.error;
+    if ((res.status === 422 || res.status === 413) && el?.dataset.error) return el.dataset.error;
     return status.dataset.failed;
+  }
+
+  function done(form, answer) {
+    const key = form.dataset.show;
+    const out = key && document.getElementById(form.dataset.result);
+    if (!out) {
+      sessionStorage.setItem(saidKey, form.dataset.done || "");
+      if (form.dataset.then) location.assign(form.dataset.then);
+      else location.reload();
+      return;
+    }
+    out.value = answer?.[key] ?? "";
+    out.closest("[hidden]")?.removeAttribute("hidden");
+    status.textContent = form.dataset.done || "";
+    out.focus();
+    out.select();
   }
 
   document.addEventListener("submit", async (ev) => {
@@ -86,23 +126,29 @@
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
     try {
-      const body = await bodyOf(form);
-      const hasBody = Object.keys(body).length > 0;
-      const res = await fetch(form.dataset.url, {
-        method: form.dataset.method || "POST",
-        credentials: "same-origin",
-        headers: { "X-CSRF-Token": csrf.content, ...(hasBody ? { "Content-Type": "application/json" } : {}) },
-        body: hasBody ? JSON.stringify(body) : undefined,
-      });
-      if (res.ok) {
-        sessionStorage.setItem(saidKey, form.dataset.done || "");
-        if (form.dataset.then) location.assign(form.dataset.then);
-        else location.reload();
+      const raw = form.querySelector("[data-raw]");
+      if (raw && !raw.files.length) {
+        showError(form, raw.dataset.missing || status.dataset.failed);
         return;
       }
-      let e = null;
-      try { e = await res.json(); } catch { /* not JSON: a proxy's page */ }
-      showError(form, errorText(form, res, e, body), e?.error?.field);
+      const body = raw ? null : await bodyOf(form);
+      const headers = { "X-CSRF-Token": csrf.content };
+      let payload;
+      if (raw) {
+        headers["Content-Type"] = raw.dataset.raw;
+        payload = await raw.files[0].text();
+      } else if (Object.keys(body).length > 0) {
+        headers["Content-Type"] = "application/json";
+        payload = JSON.stringify(body);
+      }
+      const res = await fetch(urlOf(form), { method: form.dataset.method || "POST", credentials: "same-origin", headers, body: payload });
+      let answer = null;
+      try { answer = await res.json(); } catch { /* no body, or a proxy's page */ }
+      if (res.ok) {
+        done(form, answer);
+        return;
+      }
+      showError(form, errorText(form, res, answer, body), answer?.error?.field);
     } catch {
       showError(form, status.dataset.offline);
     } finally {
