@@ -27,7 +27,13 @@ type previewData struct {
 	Lang    string
 	SiteKey string
 	Config  template.JS
+	// Open is the type to open at once: one that has no button of its own.
+	Open string
 }
+
+// previewOpens are the types shown only when a trigger fires: the preview
+// opens them at once.
+var previewOpens = map[string]bool{"popup": true, "proactive": true}
 
 // widgetPreview answers the editor's draft: with Accept: application/json
 // (the island's check) 204 when the draft is valid, else the API's 422
@@ -69,6 +75,9 @@ func (h *handler) widgetPreview(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	d := previewData{Lang: h.lang(c).Code, SiteKey: site.Key, Config: template.JS(indented.String())}
+	if previewOpens[m.Type()] {
+		d.Open = m.Type()
+	}
 	if err := t.ExecuteTemplate(&buf, "preview", d); err != nil {
 		return h.fail(c, fmt.Errorf("render preview: %w", err))
 	}

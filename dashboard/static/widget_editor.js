@@ -260,6 +260,7 @@
   // "More settings" block. It returns get() → the object of their values.
   function renderFields(box, fields, prefix, values) {
     const gets = [];
+    const conditional = [];
     let more = null;
     for (const f of fields) {
       const r = renderers[f.kind] || renderers.text;
@@ -269,8 +270,22 @@
         more.append(node);
       } else box.append(node);
       gets.push([f.name, get]);
+      if (f.when) conditional.push([node, f.when]);
     }
     if (more) box.append(more);
+    // A field that matters only for some value of a sibling ("deadline"
+    // in the "fixed" mode) shows only then.
+    if (conditional.length) {
+      const update = () => {
+        for (const [node, when] of conditional) {
+          const [key, values] = when.split('=');
+          const c = box.querySelector('[name="' + CSS.escape(prefix + key) + '"]');
+          if (c) node.hidden = !values.split('|').includes(c.type === 'checkbox' ? String(c.checked) : c.value);
+        }
+      };
+      box.addEventListener('change', update);
+      update();
+    }
     return () => {
       const out = {};
       for (const [name, get] of gets) {
@@ -322,6 +337,7 @@
   const showError = (field, message, focus) => {
     const [w, p] = wrapperOf(field);
     if (!w) return false;
+    w.hidden = false;
     const err = w.querySelector('[data-error-for="' + CSS.escape(p) + '"]') || w.querySelector('[data-error-for]');
     err.textContent = message;
     err.hidden = false;

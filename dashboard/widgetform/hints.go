@@ -9,9 +9,19 @@ type hint struct {
 	options  []string
 	min, max *float64
 	advanced bool
+	// when shows the field only while a sibling has one of some values:
+	// "mode=fixed", "type=callback|quiz|popup" (the others are ignored by
+	// the module then, and would only crowd the form).
+	when string
 }
 
 func num(v float64) *float64 { return &v }
+
+// with is h shown only when (see hint.when).
+func with(h hint, when string) hint {
+	h.when = when
+	return h
+}
 
 var (
 	positions2 = []string{"bottom-right", "bottom-left"}
@@ -48,9 +58,9 @@ var hints = map[string]hint{
 	"*:triggers.device":                {kind: KindSelect, options: []string{"any", "desktop", "phone"}},
 	"*:triggers.visitor":               {kind: KindSelect, options: []string{"any", "new", "returning"}},
 	"*:triggers.caps.after_conversion": {kind: KindSelect, options: []string{"never", "again"}},
-	"*:triggers.on[].seconds":          seconds,
-	"*:triggers.on[].percent":          {min: num(0), max: num(100)},
-	"*:triggers.on[].count":            {min: num(0)},
+	"*:triggers.on[].seconds":          with(seconds, "type=time_on_page|time_on_site|idle"),
+	"*:triggers.on[].percent":          {min: num(0), max: num(100), when: "type=scroll"},
+	"*:triggers.on[].count":            {min: num(0), when: "type=pages_viewed"},
 
 	"callback:position":              {kind: KindSelect, options: positions2},
 	"callback:strategy":              {kind: KindSelect, options: []string{"in_order", "all_at_once"}},
@@ -69,17 +79,17 @@ var hints = map[string]hint{
 
 	"countdown:mode":             {kind: KindSelect, options: []string{"fixed", "evergreen", "recurring"}},
 	"countdown:placement":        {kind: KindSelect, options: []string{"top_bar", "bottom_bar", "inline", "floating"}},
-	"countdown:top_bar":          {kind: KindSelect, options: []string{"push", "overlay"}},
+	"countdown:top_bar":          {kind: KindSelect, options: []string{"push", "overlay"}, when: "placement=top_bar"},
 	"countdown:on_expire":        {kind: KindSelect, options: []string{"hide", "message", "redirect"}},
-	"countdown:time":             hhmm,
-	"countdown:weekdays":         weekdays,
-	"countdown:duration_seconds": seconds,
-	"countdown:cooldown_seconds": seconds,
+	"countdown:time":             with(hhmm, "mode=recurring"),
+	"countdown:weekdays":         with(weekdays, "mode=recurring"),
+	"countdown:duration_seconds": with(seconds, "mode=evergreen"),
+	"countdown:cooldown_seconds": with(seconds, "mode=evergreen"),
 
 	"social_proof:position":               {kind: KindSelect, options: positions2},
 	"social_proof:theme":                  {kind: KindSelect, options: []string{"light", "dark"}},
 	"social_proof:name_display":           {kind: KindSelect, options: []string{"first_name", "first_initial", "someone"}},
-	"social_proof:viewers.scope":          {kind: KindSelect, options: []string{"page", "site"}},
+	"social_proof:viewers.scope":          {kind: KindSelect, options: []string{"page", "site"}, when: "enabled=true"},
 	"social_proof:templates":              {kind: KindKeyed, options: []string{"purchase", "signup", "review", "custom"}},
 	"social_proof:inbound":                advanced,
 	"social_proof:inbound.platform":       {kind: KindSelect, options: []string{"", "woocommerce", "tilda", "insales", "custom"}},
@@ -96,7 +106,7 @@ var hints = map[string]hint{
 
 	"popup:layout":             {kind: KindSelect, options: []string{"modal", "slide_in", "bar"}},
 	"popup:button.action":      {kind: KindSelect, options: []string{"link", "widget", "code"}},
-	"popup:button.pool_empty":  {kind: KindSelect, options: []string{"hide", "text"}},
+	"popup:button.pool_empty":  {kind: KindSelect, options: []string{"hide", "text"}, when: "action=code"},
 	"popup:form.fields[].name": {kind: KindSelect, options: []string{"name", "phone", "email"}},
 
 	"game:kind":          {kind: KindSelect, options: []string{"wheel", "scratch"}},
@@ -114,14 +124,30 @@ var hints = map[string]hint{
 	"proactive:ask_contact": {kind: KindSelect, options: []string{"none", "phone", "email", "phone_or_email"}},
 	"proactive:action.type": {kind: KindSelect, options: []string{"reply", "callback", "quiz", "popup", "link"}},
 
-	"reviews:mode":             {kind: KindSelect, options: []string{"both", "show", "collect"}},
-	"reviews:layout":           {kind: KindSelect, options: []string{"list", "carousel", "badge"}},
-	"reviews:placement":        {kind: KindSelect, options: []string{"floating", "inline"}},
-	"reviews:position":         {kind: KindSelect, options: []string{"bottom-left", "bottom-right", "left-middle"}},
-	"reviews:about":            {kind: KindTextarea},
-	"reviews:min_rating_shown": {min: num(1), max: num(5)},
-	"reviews:request_secret":   {kind: KindSecret, advanced: true},
-	"reviews:json_ld_name":     advanced,
+	"reviews:mode":                       {kind: KindSelect, options: []string{"both", "show", "collect"}},
+	"reviews:layout":                     {kind: KindSelect, options: []string{"list", "carousel", "badge"}},
+	"reviews:placement":                  {kind: KindSelect, options: []string{"floating", "inline"}},
+	"reviews:position":                   {kind: KindSelect, options: []string{"bottom-left", "bottom-right", "left-middle"}},
+	"reviews:about":                      {kind: KindTextarea},
+	"reviews:min_rating_shown":           {min: num(1), max: num(5)},
+	"reviews:request_secret":             {kind: KindSecret, advanced: true},
+	"reviews:json_ld_name":               advanced,
+	"countdown:deadline":                 {when: "mode=fixed"},
+	"countdown:selector":                 {when: "placement=inline"},
+	"countdown:expired_message":          {when: "on_expire=message"},
+	"countdown:redirect_url":             with(address, "on_expire=redirect"),
+	"popup:button.url":                   with(address, "action=link"),
+	"popup:button.widget":                {when: "action=widget"},
+	"popup:button.code":                  {when: "action=code"},
+	"popup:button.pool":                  {when: "action=code"},
+	"popup:button.empty_text":            {when: "pool_empty=text"},
+	"proactive:action.widget_id":         {when: "type=callback|quiz|popup"},
+	"proactive:action.url":               with(address, "type=link"),
+	"reviews:selector":                   {when: "placement=inline"},
+	"multibutton:channels[].widget_id":   {when: "type=callback|quiz|popup"},
+	"multibutton:channels[].value":       {when: "type=phone|email|telegram|whatsapp|viber|vk|max|link"},
+	"social_proof:viewers.threshold":     {when: "enabled=true"},
+	"social_proof:viewers.round_down_to": {when: "enabled=true"},
 }
 
 var icons = []string{"chat", "phone", "callback", "quiz", "popup", "email", "telegram", "whatsapp",
@@ -153,7 +179,7 @@ func applyHint(typ string, f *Field) {
 		f.Kind = h.kind
 	}
 	f.Options, f.Min, f.Max = h.options, h.min, h.max
-	f.Advanced = h.advanced
+	f.Advanced, f.When = h.advanced, h.when
 }
 
 // trimBlock is a path inside a shared block from the block's name on:

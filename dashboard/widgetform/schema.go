@@ -47,6 +47,8 @@ type Field struct {
 	Max      *float64 `json:"max,omitempty"`
 	Fields   []Field  `json:"fields,omitempty"`
 	Advanced bool     `json:"advanced,omitempty"`
+	// When is "sibling=value|value": the field matters only then.
+	When string `json:"when,omitempty"`
 	// Long is a language-keyed text of several lines.
 	Long bool `json:"long,omitempty"`
 	// Label is the text shown; the dashboard fills it in the page's

@@ -25,7 +25,7 @@ func modules() []widgets.Module {
 // minimal are valid settings of the types that have no demo and need
 // more than their defaults.
 var minimal = map[string]string{
-	"popup": `{"title":{"en":"10% off today","ru":"Скидка 10% сегодня"},"button":{"label":{"en":"Get it"},"action":"link","url":"https://shop.example/sale"}}`,
+	"popup":       `{"title":{"en":"10% off today","ru":"Скидка 10% сегодня"},"button":{"label":{"en":"Get it"},"action":"link","url":"https://shop.example/sale"}}`,
 	"multibutton": `{"channels":[{"type":"telegram","value":"shop_support"},{"type":"phone","value":"+74951234567"}]}`,
 	"proactive":   `{"name":{"en":"Anna"},"text":{"en":"Hello! Can I help you choose?"},"triggers":{"on":[{"type":"time_on_page","seconds":20}]}}`,
 }
@@ -210,4 +210,39 @@ func TestQuizBuilderFieldsLeftOut(t *testing.T) {
 		return
 	}
 	t.Fatal("no quiz module")
+}
+
+// TestWhenNamesASibling: a field shown only for some values of a sibling
+// names a sibling that exists and values it can have.
+func TestWhenNamesASibling(t *testing.T) {
+	for _, m := range modules() {
+		var check func(fs []widgetform.Field)
+		check = func(fs []widgetform.Field) {
+			for _, f := range fs {
+				check(f.Fields)
+				if f.When == "" {
+					continue
+				}
+				key, values, _ := strings.Cut(f.When, "=")
+				var sibling *widgetform.Field
+				for i := range fs {
+					if fs[i].Name == key {
+						sibling = &fs[i]
+					}
+				}
+				if sibling == nil {
+					t.Errorf("%s: %s is shown when %s, which is no sibling", m.Type(), f.Path(), key)
+					continue
+				}
+				for _, v := range strings.Split(values, "|") {
+					ok := sibling.Kind == widgetform.KindBool && (v == "true" || v == "false")
+					ok = ok || slicesContain(sibling.Options, v)
+					if !ok {
+						t.Errorf("%s: %s is shown when %s is %q, which it cannot be", m.Type(), f.Path(), key, v)
+					}
+				}
+			}
+		}
+		check(widgetform.For(m).Fields)
+	}
 }
