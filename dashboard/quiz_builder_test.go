@@ -118,16 +118,26 @@ func TestQuizBuilderPage(t *testing.T) {
 	wantStatus(t, "the operator opens another site's quiz", s.op.get("/app/sites/"+other+"/widgets/"+otherQuiz+"/quiz"), http.StatusOK)
 }
 
-// TestQuizBuilderVersion: the page says which version visitors last
-// started, once one has.
+// TestQuizBuilderVersion, on both stores: the page says which version
+// visitors last started, once one has, and a saved change makes the next.
 func TestQuizBuilderVersion(t *testing.T) {
-	t.Parallel()
-	s := newBuilderSite(t, servertest.NewStore(t, "embedded"))
-	wantBody(t, "before any visitor", s.owner.get(s.builderPath()+"?lang=en"), "No visitor has started this quiz yet.")
-	key := s.siteKey(t)
-	r := s.d.Request("POST", "/w/v1/"+key+"/quizzes/"+s.wid+"/sessions", map[string]any{"visitor_id": "v1"}, "Origin", "https://a.example")
-	servertest.ExpectStatus(t, r, http.StatusCreated)
-	wantBody(t, "after a visitor", s.owner.get(s.builderPath()), "Visitors have answered up to version 1 of this quiz.")
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		s := newBuilderSite(t, newStore(t))
+		wantBody(t, "before any visitor", s.owner.get(s.builderPath()+"?lang=en"), "No visitor has started this quiz yet.")
+		key := s.siteKey(t)
+		visit := func(visitor string) {
+			t.Helper()
+			r := s.d.Request("POST", "/w/v1/"+key+"/quizzes/"+s.wid+"/sessions", map[string]any{"visitor_id": visitor}, "Origin", "https://a.example")
+			servertest.ExpectStatus(t, r, http.StatusCreated)
+		}
+		visit("v1")
+		wantBody(t, "after a visitor", s.owner.get(s.builderPath()), "Visitors have answered up to version 1 of this quiz.")
+		csrf := s.owner.pageCSRF(s.builderPath())
+		edited := strings.Replace(builderQuiz, "area * 1000", "area * 2000", 1)
+		wantStatus(t, "owner saves", s.owner.api("PATCH", "/api/v1/sites/"+s.siteID+"/widgets/"+s.wid, csrf, `{"settings":`+edited+`}`), http.StatusOK)
+		visit("v2")
+		wantBody(t, "after the change", s.owner.get(s.builderPath()), "Visitors have answered up to version 2 of this quiz.")
+	})
 }
 
 func (s *builderSite) siteKey(t *testing.T) string {

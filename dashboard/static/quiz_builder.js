@@ -156,6 +156,16 @@
     const e = h("input", Object.assign({ type: "number", inputmode: "decimal", step: "any", value: obj[key] == null ? "" : String(obj[key]) }, attrs || {}));
     return bindInput(e, (v) => { if (v === "" || isNaN(Number(v))) delete obj[key]; else obj[key] = Number(v); });
   }
+  // checkbox edits a yes/no setting; one that is on by default is kept
+  // as false when off, one off by default is left out.
+  function checkbox(obj, key, label, path, onByDefault) {
+    const box = h("input", { type: "checkbox", checked: onByDefault ? obj[key] !== false : !!obj[key], "data-path": path });
+    box.addEventListener("change", () => {
+      if (box.checked === !!onByDefault) { if (onByDefault) obj[key] = true; else delete obj[key]; } else obj[key] = box.checked;
+      changed();
+    });
+    return h("label", { class: "check" }, box, label);
+  }
   function targetSelect(current, none, exceptIndex) {
     const opts = [h("option", { value: "" }, none)];
     quiz.steps.forEach((st, i) => { if (i !== exceptIndex) opts.push(h("option", { value: st.id }, stepLabel(st, i))); });
@@ -242,8 +252,8 @@
         field(t("qb_step_id"), p + ".id", bindInput(h("input", { type: "text", value: st.id, spellcheck: "false", autocapitalize: "off" }), (v) => renameStep(st, v.trim()), true), t("qb_step_id_hint")),
         field(t("qb_step_type"), p + ".type", bindInput(typeSel, (v) => setType(st, v), true))),
       field(t("qb_question") + langTag(), p + ".title", textIn(st, "title")),
-      h("label", { class: "check" }, h("input", { type: "checkbox", checked: st.required !== false, "data-path": p + ".required",
-        onchange: (ev) => { st.required = ev.target.checked; changed(); } }), t("qb_required")),
+      field(t("qb_hint") + langTag(), p + ".hint", textIn(st, "hint")),
+      checkbox(st, "required", t("qb_required"), p + ".required", true),
     ];
     if (hasOptions(st)) body.push(optionsEditor(st, i));
     body.push(...typeFields(st, i));
@@ -291,11 +301,18 @@
         return [h("div", { class: "qb-grid qb-grid-4" },
           field(t("qb_min"), p + ".min", numberIn(st, "min")), field(t("qb_max"), p + ".max", numberIn(st, "max")),
           field(t("qb_step_size"), p + ".step", numberIn(st, "step", { min: "0" })),
-          field(t("qb_unit") + langTag(), p + ".unit", textIn(st, "unit")))];
+          field(t("qb_unit") + langTag(), p + ".unit", textIn(st, "unit"))),
+        field(t("qb_placeholder") + langTag(), p + ".placeholder", textIn(st, "placeholder")),
+        checkbox(st, "slider", t("qb_slider"), p + ".slider")];
+      case "multi":
+        return [h("div", { class: "qb-grid" },
+          field(t("qb_min_choices"), p + ".min_choices", numberIn(st, "min_choices", { min: "0", step: "1", placeholder: "0" })),
+          field(t("qb_max_choices"), p + ".max_choices", numberIn(st, "max_choices", { min: "1", step: "1" })))];
       case "rating":
         return [field(t("qb_stars"), p + ".max", numberIn(st, "max", { min: "3", max: "10", step: "1", placeholder: "5" }))];
       case "text":
-        return [field(t("qb_max_length"), p + ".max_length", numberIn(st, "max_length", { min: "1", step: "1", placeholder: "500" }))];
+        return [field(t("qb_max_length"), p + ".max_length", numberIn(st, "max_length", { min: "1", step: "1", placeholder: "500" })),
+          field(t("qb_placeholder") + langTag(), p + ".placeholder", textIn(st, "placeholder"))];
       case "date": {
         const day = (key) => bindInput(h("input", { type: "date", value: st[key] || "" }), (v) => { if (v) st[key] = v; else delete st[key]; });
         return [h("div", { class: "qb-grid" }, field(t("qb_from_day"), p + ".min", day("min")), field(t("qb_to_day"), p + ".max", day("max")))];
@@ -371,6 +388,7 @@
       field(t("qb_result_title") + langTag(), p + ".title", textIn(r, "title")),
       field(t("qb_result_text") + langTag(), p + ".text", textIn(r, "text", true),
         t("qb_result_text_hint", { names: names().map((n) => "{" + n + "}").join(" ") })),
+      field(t("qb_result_summary") + langTag(), p + ".summary", textIn(r, "summary"), t("qb_result_summary_hint")),
       field(t("qb_when"), p + ".when.value", bindInput(cond, (v) => {
         if (!v) delete r.when; else r.when = Object.assign({}, r.when || {}, { value: v });
       }, true)),
