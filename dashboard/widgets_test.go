@@ -17,7 +17,7 @@ import (
 var widgetTypes = []string{"countdown", "callback", "social_proof", "quiz", "popup", "game", "multibutton", "proactive", "reviews"}
 
 // editorData is the JSON the editor page hands its island.
-func editorData(t *testing.T, p page) map[string]any {
+func editorData(t testing.TB, p page) map[string]any {
 	t.Helper()
 	m := regexp.MustCompile(`(?s)<script type="application/json" id="widget-editor-data">(.*?)</script>`).FindStringSubmatch(p.Body)
 	if m == nil {
@@ -82,7 +82,7 @@ var fixtures = map[string]string{
 
 // validSettings are settings of typ the API takes: the new-widget form's
 // own start, or a fixture where the owner has to complete it.
-func validSettings(t *testing.T, b *browser, siteID, typ string) any {
+func validSettings(t testing.TB, b *browser, siteID, typ string) any {
 	t.Helper()
 	if f, ok := fixtures[typ]; ok {
 		return json.RawMessage(f)
