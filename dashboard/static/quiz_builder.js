@@ -630,6 +630,7 @@
       }
       if (!r.ok) throw new Error(r.status);
       ui.base = r.body.settings;
+      savedAs = JSON.stringify(r.body.settings.steps) + JSON.stringify(r.body.settings.formulas) + JSON.stringify(r.body.settings.results);
       quiz.steps = r.body.settings.steps;
       quiz.formulas = r.body.settings.formulas;
       quiz.results = r.body.settings.results;
@@ -676,6 +677,13 @@
   });
   const saveButton = document.getElementById("qb-save");
   if (saveButton) saveButton.addEventListener("click", save);
+
+  // Leaving with unsaved changes asks first.
+  const current = () => JSON.stringify(quiz.steps) + JSON.stringify(quiz.formulas) + JSON.stringify(quiz.results);
+  let savedAs = current();
+  window.addEventListener("beforeunload", (ev) => {
+    if (data.edit && current() !== savedAs) { ev.preventDefault(); ev.returnValue = ""; }
+  });
 
   quiz.steps.forEach(defaultSample);
   render();
