@@ -84,6 +84,7 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	field := func(name string) chromedp.CSS { return chromedp.CSS(`[name="` + name + `"]`) }
 	const phone = "settings.managers[0].phone"
 
+	servertest.ReduceMotion(ctx, t) // screenshots show widgets opened, not opening
 	run("desktop", chromedp.EmulateViewport(1280, 800))
 	run("setup", chromedp.Navigate(d.Base+"/app/setup?lang=en"), chromedp.WaitVisible(chromedp.CSS(`#token`)),
 		chromedp.SendKeys(chromedp.CSS(`#token`), servertest.AdminToken), chromedp.SendKeys(chromedp.CSS(`#email`), opEmail),

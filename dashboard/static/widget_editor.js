@@ -168,7 +168,7 @@
         list.append(row);
       };
       for (const [k, val] of Object.entries(v || {})) addRow(k, val);
-      const add = el('button', { type: 'button', class: 'small secondary', 'data-add': path, text: T.add });
+      const add = el('button', { type: 'button', class: 'small secondary', 'data-add': path, text: T.add, 'aria-label': T.add + ': ' + f.label });
       add.addEventListener('click', () => addRow('', ''));
       const get = () => {
         const out = {};
@@ -217,16 +217,18 @@
             });
             tools.append(b);
           };
+          const heading = el('h3', { text: fmt(T.item, { n: n + 1 }) });
           tool(T.up, (a) => a.splice(n - 1, 0, a.splice(n, 1)[0]), n === 0);
           tool(T.down, (a) => a.splice(n + 1, 0, a.splice(n, 1)[0]), n === values.length - 1);
           tool(T.remove, (a) => a.splice(n, 1));
-          const heading = el('h3', { text: fmt(T.item, { n: n + 1 }) });
+          // Screen readers hear which item a button moves or removes.
+          for (const b of tools.children) b.setAttribute('aria-label', b.textContent + ': ' + f.label + ', ' + heading.textContent);
           items.append(el('li', { class: 'list-item', 'data-field': path + '[' + n + ']' }, heading, body, tools));
           return get;
         });
       };
       draw(v || []);
-      const add = el('button', { type: 'button', class: 'small secondary', 'data-add': path, text: T.add });
+      const add = el('button', { type: 'button', class: 'small secondary', 'data-add': path, text: T.add, 'aria-label': T.add + ': ' + f.label });
       add.addEventListener('click', () => {
         const now = gets.map((g) => g());
         now.push({});
@@ -395,12 +397,20 @@
   };
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
+  // Desktop: the page is laid out 800 px wide (past the widgets' phone
+  // layouts, which end at 600 px) and scaled to the pane; phone: 360 px,
+  // as it is.
   const frame = document.getElementById('preview-frame');
+  const fit = () => frame.style.setProperty('--scale', String(Math.min(1, frame.clientWidth / 800)));
   for (const b of document.querySelectorAll('[data-width]'))
     b.addEventListener('click', () => {
       frame.classList.toggle('phone', b.dataset.width === 'phone');
+      frame.classList.toggle('desktop', b.dataset.width !== 'phone');
       for (const o of document.querySelectorAll('[data-width]')) o.setAttribute('aria-pressed', String(o === b));
+      fit();
     });
+  addEventListener('resize', fit);
+  fit();
   refresh();
 
   // ---- saving ----
