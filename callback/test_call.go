@@ -95,10 +95,11 @@ func (m *Module) testCall(c *fiber.Ctx) error {
 			Message:    fmt.Sprintf("at most %d test calls per hour for a site; try again in %d min", TestCallsPerHour, minutes),
 			RetryAfter: max(1, int(math.Ceil(left.Seconds())))}
 	}
-	who := api.CallerOf(c).Who()
+	caller := api.CallerOf(c)
+	who := caller.Who()
 	name := in.Name
 	if name == "" {
-		name = who
+		name = spokenName(caller)
 	}
 	cb := store.Callback{
 		ID: newID(), SiteID: id, WidgetID: w.ID, Phone: phone, Name: name,
@@ -117,6 +118,20 @@ func (m *Module) testCall(c *fiber.Ctx) error {
 	}
 	ensureLead(ctx, m.deps.Store, m.deps.Log, stored, "Test call from the dashboard by "+who)
 	return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": stored.ID, "status": stored.Status, "duplicate": !created})
+}
+
+// spokenName is who the manager's whisper names when the test gives no
+// name: a person's name, else their e-mail's local part (a voice reading
+// a whole address is noise), else the caller as the audit names it.
+func spokenName(caller api.Caller) string {
+	if u := caller.User; u != nil {
+		if u.Name != "" {
+			return u.Name
+		}
+		local, _, _ := strings.Cut(u.Email, "@")
+		return local
+	}
+	return caller.Who()
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.

@@ -47,7 +47,7 @@ type telephonyData struct {
 	NewManager telManager
 	NewSpan    telHours
 	Island     telIsland
-	Script   string
+	Script     string
 }
 
 // telManager is one manager's row.

@@ -82,10 +82,10 @@ func TestTelephonyInChromium(t *testing.T) {
 			d := startTelephonyDash(t, provider)
 			siteID := d.CreateSite("Магазин", "https://shop.example")["id"].(string)
 			good := d.CreateWidget(siteID, map[string]any{"type": "callback", "settings": json.RawMessage(
-				`{"managers":[{"name":"Anna","phone":"`+annaPhone+`"}],"visitor_retries":0,
+				`{"managers":[{"name":"Anna","phone":"` + annaPhone + `"}],"visitor_retries":0,
 				  "working_hours":[{"days":[1,2,3,4,5],"from":"00:00","to":"23:59"},{"days":[0,6],"from":"00:00","to":"23:59"}]}`)})["id"].(string)
 			silent := d.CreateWidget(siteID, map[string]any{"type": "callback", "settings": json.RawMessage(
-				`{"managers":[{"name":"Silent","phone":"`+silentPhone+`"}],"manager_ring_seconds":5}`)})["id"].(string)
+				`{"managers":[{"name":"Silent","phone":"` + silentPhone + `"}],"manager_ring_seconds":5}`)})["id"].(string)
 			page := d.Base + "/app/sites/" + siteID + "/telephony"
 
 			ctx, problems := servertest.Browser(t)
@@ -149,7 +149,9 @@ func TestTelephonyInChromium(t *testing.T) {
 			if w, _ := d.Store.GetWidget(t.Context(), siteID, good); strings.Contains(string(w.Settings), "Vera") {
 				t.Fatal("a refused save stored Vera")
 			}
-			check("telephony-"+provider+"-error-desktop", 1280)
+			// What the person sees: the window around the error.
+			eval(`document.querySelector('.field-error').scrollIntoView({block: 'center'}); true`)
+			servertest.ScreenshotViewport(ctx, t, "telephony-"+provider+"-error-desktop")
 			run("fix", chromedp.SetValue(chromedp.CSS(`#tel-manager-list li:nth-child(2) [data-phone]`), "8 900 000-00-30"), chromedp.Click(chromedp.CSS(`#tel-save`)))
 			waitFor("saved", `document.getElementById('tel-save-status').textContent.startsWith('Saved')`, 10*time.Second)
 			if w, _ := d.Store.GetWidget(t.Context(), siteID, good); !strings.Contains(string(w.Settings), `"name":"Vera","phone":"+79000000030"`) {
@@ -176,6 +178,12 @@ func TestTelephonyInChromium(t *testing.T) {
 				t.Errorf("the stages are not all done, or the inbox link is missing: %s", eval(`document.getElementById('tel-test-progress').outerHTML + document.getElementById('tel-test-status').outerHTML`))
 			}
 			check("telephony-"+provider+"-completed-desktop", 1280)
+			// In the inbox it is a test, named as the manager heard it.
+			cbs := d.ListCallbacks(siteID)
+			lead, err := d.Store.GetLead(t.Context(), siteID, "cb_"+cbs[0].ID)
+			if err != nil || lead.Source != "test" || lead.Contact.Name != "operator" || !strings.Contains(lead.Summary, "Test call from the dashboard by "+opEmail) {
+				t.Errorf("the test's inbox lead is not marked as a test: %+v (%v)", lead, err)
+			}
 			if remembered := eval(`localStorage.getItem('beckon.telephony.phone')`); remembered != myPhone {
 				t.Errorf("the phone is not remembered for the next test: %q", remembered)
 			}
@@ -202,6 +210,10 @@ func TestTelephonyInChromium(t *testing.T) {
 			run("sixth", chromedp.Click(chromedp.CSS(`#tel-test-start`)))
 			waitFor("limit", `document.getElementById('tel-test-status').textContent.startsWith('You have made 5 tests this hour')`, 10*time.Second)
 			check("telephony-"+provider+"-limit-phone", 360)
+			run("ukrainian", chromedp.Navigate(page+"?widget="+good+"&lang=uk"), chromedp.WaitVisible(chromedp.CSS(`#tel-form`)))
+			check("telephony-"+provider+"-uk-phone", 360)
+			run("russian", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(page+"?widget="+good+"&lang=ru"), chromedp.WaitVisible(chromedp.CSS(`#tel-form`)))
+			check("telephony-"+provider+"-ru-desktop", 1280)
 			servertest.NoProblems(t, problems(), "422", "429")
 		})
 	}

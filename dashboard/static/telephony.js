@@ -284,6 +284,11 @@
       let cb;
       try {
         const r = await api("GET", data.callback + encodeURIComponent(id));
+        if (r.status === 401 || r.status === 403 || r.status === 404) {
+          say(t("forbidden"));
+          start.disabled = false;
+          return;
+        }
         if (!r.ok) continue;
         cb = await r.json();
       } catch {
@@ -300,6 +305,7 @@
     phone.removeAttribute("aria-invalid");
     phone.setAttribute("aria-describedby", "tel-test-phone-hint");
     start.disabled = true;
+    progress.hidden = true; // the last test's steps are not this one's
     say(t("starting"));
     try {
       const r = await api("POST", data.test_call, { phone: phone.value.trim() });
