@@ -64,4 +64,3 @@ func BenchmarkWidgetPages(b *testing.B) {
 		})
 	}
 }
-

@@ -134,6 +134,26 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	poll("the preview takes the colour", `(() => { const d = document.getElementById('preview').contentDocument;
 		const s = d && d.getElementById('beckon-preview'); return !!(s && s.textContent.includes('#dc2626')); })()`)
 
+	// An A/B test: version 2 in another colour; a bad colour is refused at
+	// its field, then the test starts and the editor links to its results.
+	run("A/B", click(`#ab-section button[aria-controls="ab-form"]`), chromedp.WaitVisible(chromedp.CSS(`[name="variants[1].id"]`)),
+		click(`input[data-pick="color"]`), chromedp.WaitVisible(field("variants[1].settings.color")))
+	eval(`document.querySelector('[name="variants[1].settings.color"]').select()`)
+	run("A/B bad colour", chromedp.SendKeys(field("variants[1].settings.color"), "red"), click(`button[data-ab-start]`))
+	abErr := `document.querySelector('[data-error-for="variants[1].settings.color"]')`
+	poll("the variant's colour error", abErr+` && !`+abErr+`.hidden`)
+	if got := eval(`document.activeElement && document.activeElement.name`); got != "variants[1].settings.color" {
+		t.Errorf("the refused variant colour has no focus (focus: %q)", got)
+	}
+	servertest.ScreenshotViewport(ctx, t, "widget-ab-error-desktop")
+	eval(`document.querySelector('[name="variants[1].settings.color"]').select()`)
+	run("A/B good colour", chromedp.SendKeys(field("variants[1].settings.color"), "#dc2626"), click(`button[data-ab-start]`))
+	poll("the editor links to the running test", `!!document.querySelector('#ab-section a[href$="/widgets/`+wid+`/experiment"]')`)
+	exp := d.Admin(http.MethodGet, "/api/v1/sites/"+id+"/widgets/"+wid, nil)
+	if !strings.Contains(string(exp.Body), `"experiment"`) || !strings.Contains(string(exp.Body), `#dc2626`) {
+		t.Fatalf("no experiment with the variant's colour: %s", exp.Body)
+	}
+
 	others := map[string]string{
 		"countdown":    `{"mode":"evergreen","duration_seconds":900,"placement":"top_bar","title":{"en":"The offer ends in","ru":"Предложение закончится через"}}`,
 		"popup":        `{"title":{"en":"10% off your first order","ru":"Скидка 10% на первый заказ"},"text":{"en":"Leave your e-mail and get the code."},"form":{"fields":[{"name":"email","required":true}]}}`,
@@ -149,7 +169,30 @@ func TestWidgetEditorInChromium(t *testing.T) {
 		check("widget-"+typ+"-desktop", 1280)
 	}
 	run("list", chromedp.Navigate(d.Base+"/app/sites/"+id+"/widgets?lang=ru"), chromedp.WaitVisible(chromedp.CSS(`[data-widget-id="`+wid+`"]`)))
+	if got := eval(`!!document.querySelector('[data-widget-id="` + wid + `"] a.badge-ab[href$="/experiment"]')`); got != "true" {
+		t.Error("the list has no A/B badge on the widget under test")
+	}
 	check("widgets-list-desktop", 1280)
+
+	// Off, then deleted after the confirming step: the public config follows.
+	row := `[data-widget-id="` + ids["countdown"] + `"] `
+	run("turn off", click(row+`button[data-toggle]`))
+	poll("turned off", `document.querySelector('`+row+`button[data-toggle]').dataset.enabled === 'false'`)
+	if cfg := d.Request(http.MethodGet, "/w/v1/"+key+"/config", nil, "Origin", "https://shop.example"); strings.Contains(string(cfg.Body), ids["countdown"]) {
+		t.Error("a widget turned off is still in the public config")
+	}
+	run("delete", click(row+`button[data-delete]`), chromedp.WaitVisible(chromedp.CSS(row+`button[data-delete-confirm]`)))
+	if got := eval(`document.activeElement && document.activeElement.hasAttribute('data-delete-confirm')`); got != "true" {
+		t.Error("the confirming step does not take the focus")
+	}
+	servertest.ScreenshotViewport(ctx, t, "widgets-list-delete-desktop")
+	run("confirm", click(row+`button[data-delete-confirm]`))
+	poll("deleted", `!document.querySelector('[data-widget-id="`+ids["countdown"]+`"]')`)
+	if r := d.Admin(http.MethodGet, "/api/v1/sites/"+id+"/widgets/"+ids["countdown"], nil); r.Status != http.StatusNotFound {
+		t.Errorf("the deleted widget answers %d", r.Status)
+	}
+	delete(ids, "countdown")
+	ids["countdown"] = d.CreateWidget(id, map[string]any{"type": "countdown", "settings": json.RawMessage(others["countdown"])})["id"].(string)
 
 	run("phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	for _, typ := range []string{"callback", "countdown", "popup", "social_proof"} {

@@ -52,8 +52,9 @@
       const pick = el('fieldset', { class: 'field', 'data-field': path + '.settings' }, el('legend', { text: T.ab_differs }));
       const chosen = el('div', { class: 'group-body' });
       const draft = E.collect();
-      for (const f of data.schema.fields) {
-        const c = el('input', { type: 'checkbox' });
+      // What a visitor would notice: not limits, lists of numbers or webhooks.
+      for (const f of data.schema.fields.filter((f) => !f.advanced && f.kind !== 'secret')) {
+        const c = el('input', { type: 'checkbox', 'data-pick': f.name });
         pick.append(el('label', { class: 'check' }, c, el('span', { text: f.label })));
         c.addEventListener('change', () => {
           if (c.checked) {
