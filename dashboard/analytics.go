@@ -101,7 +101,7 @@ func (h *handler) analyticsFor(c *fiber.Ctx, site store.Site, base string) (v an
 		v.BadField = field
 		return v, errKey, nil
 	}
-	if v.Widget != "" && len(v.Widgets) > 0 && !hasWidget(ws, v.Widget) {
+	if v.Widget != "" && !hasWidget(ws, v.Widget) {
 		v.BadField = "widget"
 		return v, "an_bad_widget", nil
 	}
