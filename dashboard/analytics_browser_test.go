@@ -63,6 +63,9 @@ func TestAnalyticsPagesInChromium(t *testing.T) {
 	check("analytics-desktop", 1280)
 	run("share links", chromedp.Navigate(s.d.Base+base+"/share"), chromedp.WaitVisible(chromedp.CSS(`ul.an-links`)))
 	check("analytics-share-links-desktop", 1280)
+	run("new link", chromedp.SendKeys(chromedp.CSS(`#sl-label`), "Partner"), chromedp.Click(chromedp.CSS(`form[action$="/analytics/share"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button.copy.ready`)))
+	check("analytics-share-new-link-desktop", 1280)
 
 	run("phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	run("analytics on the phone", chromedp.Navigate(s.d.Base+base+"?lang=ru"), chromedp.WaitVisible(chromedp.CSS(`svg.an-daily`)))

@@ -36,8 +36,9 @@ type shareLinkRow struct {
 type shareLinksView struct {
 	Site  store.Site
 	Links []shareLinkRow
-	// NewURL is the link just made, shown once.
-	NewURL string
+	// NewURL is the link just made, shown once, with its copy button's
+	// script.
+	NewURL, CopyJS string
 	// Form is the create form's values and the field that is wrong.
 	Label, Expires, BadField string
 	Today                    string
@@ -121,7 +122,7 @@ func (h *handler) createShareLink(c *fiber.Ctx) error {
 	}
 	h.acc.Audit(c.UserContext(), store.AuditEntry{Action: "share_link_created", UserID: user(c).ID, SiteID: site.ID,
 		Detail: link.ID, IP: h.ClientIP(c)})
-	return h.renderShareLinks(c, http.StatusOK, site, shareLinksView{NewURL: h.publicURL(c) + "/app/share/" + token}, "")
+	return h.renderShareLinks(c, http.StatusOK, site, shareLinksView{NewURL: h.publicURL(c) + "/app/share/" + token, CopyJS: copyScriptURL()}, "")
 }
 
 // publicURL is the server's address as visitors reach it.
