@@ -60,7 +60,7 @@ func run(ctx context.Context, out, chromium string) error {
 	for _, typ := range in.types() {
 		v["widget_"+typ] = widgetID(typ)
 	}
-	if err := seedAPI(ctx, in.base, c, v); err != nil {
+	if err := seedAPI(ctx, in.st, in.base, c, v); err != nil {
 		return err
 	}
 	b, err := newBrowser(ctx, chromium, in.base, out)

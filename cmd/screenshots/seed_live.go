@@ -23,7 +23,7 @@ type values map[string]string
 
 // seedAPI makes the site's reviews, events, code pool, experiment and API
 // key through the admin API, as an owner's scripts would.
-func seedAPI(ctx context.Context, base string, c clock, v values) error {
+func seedAPI(ctx context.Context, st store.Store, base string, c clock, v values) error {
 	reviews := "rating,text,name,date\n" +
 		"5,\"Сделали ремонт двушки за 7 недель, как и обещали. Прораб Анна всегда на связи.\",Ирина,%s\n" +
 		"5,Аккуратные мастера: после себя убрали весь мусор. Рекомендую!,Константин,%s\n" +
@@ -51,14 +51,45 @@ func seedAPI(ctx context.Context, base string, c clock, v values) error {
 	}
 	experiment := map[string]any{"mode": "ab", "variants": []map[string]any{{"id": "control", "weight": 50},
 		{"id": "b", "weight": 50, "settings": map[string]any{"title": "Бесплатный замер и смета за 1 день", "color": "#b45309"}}}}
-	if err := adminCall(ctx, base, "PUT", "/api/v1/sites/"+siteID+"/widgets/"+widgetID("popup")+"/experiment", "", experiment, nil); err != nil {
+	var started struct{ Experiment struct{ ID string } }
+	if err := adminCall(ctx, base, "PUT", "/api/v1/sites/"+siteID+"/widgets/"+widgetID("popup")+"/experiment", "", experiment, &started); err != nil {
 		return fmt.Errorf("experiment: %w", err)
+	}
+	if err := seedExperiment(ctx, st, started.Experiment.ID); err != nil {
+		return err
 	}
 	var key struct{ ID string }
 	if err := adminCall(ctx, base, "POST", "/api/v1/sites/"+siteID+"/keys", "", map[string]any{"name": "CRM", "scopes": []string{"leads:read"}}, &key); err != nil {
 		return fmt.Errorf("API key: %w", err)
 	}
 	v["key"] = key.ID
+	return nil
+}
+
+// seedExperiment gives the pop-up's experiment two weeks of visitors:
+// the variant converts better, not yet surely.
+func seedExperiment(ctx context.Context, st store.Store, id string) error {
+	for _, v := range []struct {
+		variant             string
+		visitors, converted int
+	}{{"control", 412, 21}, {"b", 405, 31}} {
+		batch := make([]store.Exposure, v.visitors)
+		for i := range batch {
+			batch[i] = store.Exposure{SiteID: siteID, ExperimentID: id, VisitorID: fmt.Sprintf("v_%s_%04d", v.variant, i), Variant: v.variant}
+		}
+		batcher, ok := st.(store.ExposureBatcher)
+		if !ok {
+			return fmt.Errorf("the %s store records no exposures in batches", st.Kind())
+		}
+		if _, err := batcher.ExposeVisitors(ctx, batch); err != nil {
+			return fmt.Errorf("experiment's exposures: %w", err)
+		}
+		for i := range v.converted {
+			if _, err := st.ConvertVisitor(ctx, siteID, id, batch[i].VisitorID); err != nil {
+				return fmt.Errorf("experiment's conversions: %w", err)
+			}
+		}
+	}
 	return nil
 }
 
