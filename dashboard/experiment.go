@@ -17,8 +17,10 @@ import (
 // as GET …/experiment computes it (experiments.Compute over the same
 // tally), with the rates and their intervals drawn on the server as SVG.
 // Stopping goes through the admin API (widgets:write: owners only).
-// Exposures a replica still queues (at most a couple of seconds' worth)
-// show on the next read, as they do in the API after its flush.
+// The page reads the tally without writing this replica's queued
+// exposures first, as the API does (its Flush is not among the
+// dashboard's Deps): it may lag the API by one batch, at most a couple of
+// seconds of visitors.
 
 // experimentData is the page's.
 type experimentData struct {

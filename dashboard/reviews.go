@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,10 @@ import (
 // from the page's script (moderation.js), which checks the caller's scope,
 // refreshes the public widget's cache and writes the audit list.
 const reviewsPageSize = 20
+
+// pendingCountCap bounds how many pending reviews the tab counts: past
+// it the tab says "99+", and no page load reads a long backlog.
+const pendingCountCap = 99
 
 // reviewTabs are the page's status tabs, pending first: what waits for
 // a decision is what the owner comes for. "all" shows every status.
@@ -101,6 +106,7 @@ type reviewsData struct {
 	Site        store.Site
 	Filter      reviewFilter
 	Tabs        []string
+	Pending     string // how many await moderation ("99+" past the cap), for the tab
 	Ratings     []int
 	Widgets     []widgetOption
 	Reviews     []reviewCard
@@ -148,6 +154,9 @@ func (h *handler) reviewsPage(c *fiber.Ctx) error {
 	if f.Status != "all" {
 		sf.Status = f.Status
 	}
+	if d.Pending, err = h.pendingCount(c, site.ID, f.Widget); err != nil {
+		return h.fail(c, err)
+	}
 	list, err := h.Store.ListReviews(ctx, site.ID, sf)
 	if err != nil {
 		return h.fail(c, err)
@@ -162,6 +171,22 @@ func (h *handler) reviewsPage(c *fiber.Ctx) error {
 		d.Reviews = append(d.Reviews, reviewCard{Review: r, Widget: names[r.WidgetID]})
 	}
 	return h.render(c, http.StatusOK, "reviews", "rv_title", d)
+}
+
+// pendingCount is the number of reviews awaiting moderation (of the
+// widget when one is chosen), "" for none.
+func (h *handler) pendingCount(c *fiber.Ctx, siteID, widgetID string) (string, error) {
+	list, err := h.Store.ListReviews(c.UserContext(), siteID, store.ReviewFilter{WidgetID: widgetID,
+		Status: store.ReviewPending, Limit: pendingCountCap + 1})
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("pending reviews of site %s: %w", siteID, err)
+	case len(list) > pendingCountCap:
+		return strconv.Itoa(pendingCountCap) + "+", nil
+	case len(list) > 0:
+		return strconv.Itoa(len(list)), nil
+	}
+	return "", nil
 }
 
 // reviewPhoto serves a review's photo, whatever the review's status, to

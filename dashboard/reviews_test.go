@@ -96,7 +96,7 @@ func TestReviewModeration(t *testing.T) {
 
 		p := s.manager.get(reviews + "?lang=en")
 		wantStatus(t, "manager's queue", p, http.StatusOK)
-		wantBody(t, "manager's queue", p, "Ирина", "Олег", "Awaiting moderation", `aria-label="Rated 2 of 5"`)
+		wantBody(t, "manager's queue", p, "Ирина", "Олег", `Awaiting moderation <span class="badge">2</span>`, `aria-label="Rated 2 of 5"`)
 		ids := reviewIDs(p)
 		if len(ids) != 2 {
 			t.Fatalf("the queue shows %d reviews, want 2", len(ids))
@@ -113,9 +113,11 @@ func TestReviewModeration(t *testing.T) {
 		if got := s.shown(t, wid); got.Count != 1 || got.Reviews[0].Name != "Ирина" {
 			t.Fatalf("after publishing visitors see %+v", got)
 		}
-		if got := reviewIDs(s.manager.get(reviews)); len(got) != 1 || got[0] != oleg {
+		p = s.manager.get(reviews)
+		if got := reviewIDs(p); len(got) != 1 || got[0] != oleg {
 			t.Fatalf("pending tab after publishing shows %v, want only %s", got, oleg)
 		}
+		wantBody(t, "one left to moderate", p, `<span class="badge">1</span>`)
 		if got := reviewIDs(s.manager.get(reviews + "?status=published")); len(got) != 1 || got[0] != irina {
 			t.Fatalf("published tab shows %v", got)
 		}
