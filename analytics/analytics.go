@@ -76,15 +76,21 @@ type Source struct {
 
 // Options narrow a report.
 type Options struct {
-	// WidgetID limits the report to one widget; empty: every widget.
+	// WidgetID limits the report to one widget of the widgets given
+	// (ErrNotFound when it is not among them); empty: every widget.
 	WidgetID string
 }
 
 // Compute reads the site's data over p and sums it up. widgets are the
 // site's widgets (the funnels' rows).
 func Compute(ctx context.Context, st store.Store, siteID string, widgets []store.Widget, p Period, o Options) (Report, error) {
+	var only *store.Widget
 	if o.WidgetID != "" {
 		widgets = onlyWidget(widgets, o.WidgetID)
+		if len(widgets) == 0 {
+			return Report{}, fmt.Errorf("analytics: site %s has no widget %s: %w", siteID, o.WidgetID, store.ErrNotFound)
+		}
+		only = &widgets[0]
 	}
 	r := Report{From: p.From.Format(time.DateOnly), To: p.To.Format(time.DateOnly)}
 	// The three reads wait on the store: they run at once.
@@ -96,7 +102,7 @@ func Compute(ctx context.Context, st store.Store, siteID string, widgets []store
 		errs               [3]error
 		wg                 sync.WaitGroup
 	)
-	wg.Go(func() { leads, leadsCut, errs[0] = readLeads(ctx, st, siteID, p, o.WidgetID) })
+	wg.Go(func() { leads, leadsCut, errs[0] = readLeads(ctx, st, siteID, p, only) })
 	wg.Go(func() { calls, callsCut, errs[1] = readCalls(ctx, st, siteID, p, o.WidgetID) })
 	wg.Go(func() { tallies, errs[2] = readTallies(ctx, st, siteID, widgets, p) })
 	wg.Wait()

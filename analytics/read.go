@@ -22,9 +22,10 @@ const (
 const leadChunks = 4
 
 // readLeads returns the complete leads (not partial ones) created in p,
-// of widgetID when set; cut says readCap stopped it. The period is read in
-// leadChunks parts of equal time at once.
-func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, widgetID string) ([]store.Lead, bool, error) {
+// of widget w when set (the store skips the leads of other types); cut
+// says readCap stopped it. The period is read in leadChunks parts of equal
+// time at once.
+func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, w *store.Widget) ([]store.Lead, bool, error) {
 	start, end := p.start(), p.end()
 	step := end.Sub(start) / leadChunks
 	parts := make([][]store.Lead, leadChunks)
@@ -36,7 +37,7 @@ func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, wid
 		if i == leadChunks-1 {
 			to = end
 		}
-		wg.Go(func() { parts[i], errs[i] = readLeadRange(ctx, st, siteID, from, to, widgetID, &read) })
+		wg.Go(func() { parts[i], errs[i] = readLeadRange(ctx, st, siteID, from, to, w, &read) })
 	}
 	wg.Wait()
 	var out []store.Lead
@@ -51,8 +52,11 @@ func readLeads(ctx context.Context, st store.Leads, siteID string, p Period, wid
 
 // readLeadRange reads the leads created in [from, to), newest first,
 // until read (shared by the parts) passes readCap.
-func readLeadRange(ctx context.Context, st store.Leads, siteID string, from, to time.Time, widgetID string, read *atomic.Int64) (out []store.Lead, err error) {
+func readLeadRange(ctx context.Context, st store.Leads, siteID string, from, to time.Time, w *store.Widget, read *atomic.Int64) (out []store.Lead, err error) {
 	f := store.LeadFilter{After: store.LeadCursor{CreatedAt: to}, Limit: pageSize}
+	if w != nil {
+		f.Type = w.Type // a lead's type is its widget's
+	}
 	for {
 		page, err := st.ListLeads(ctx, siteID, f)
 		if err != nil {
@@ -62,7 +66,7 @@ func readLeadRange(ctx context.Context, st store.Leads, siteID string, from, to 
 			if l.CreatedAt.Before(from) || read.Add(1) > readCap {
 				return out, nil
 			}
-			if !l.Partial && (widgetID == "" || l.WidgetID == widgetID) {
+			if !l.Partial && (w == nil || l.WidgetID == w.ID) {
 				out = append(out, l)
 			}
 		}
