@@ -206,7 +206,9 @@
   function renameStep(st, to) {
     const from = st.id;
     st.id = to;
-    if (from === to) return;
+    // An emptied name is a typo to be fixed (the trial says so), not a
+    // reason to cut every branch to the question.
+    if (from === to || !to || !from) return;
     for (const other of quiz.steps) {
       if (other.next === from) other.next = to;
       for (const o of other.options || []) if (o.next === from) o.next = to;
@@ -372,7 +374,7 @@
       h("p", { class: "qb-value", "data-formula": f.name, "aria-live": "polite" }));
   }
   function renameFormula(f, to) {
-    for (const r of quiz.results) if (r.when && r.when.value === f.name) r.when.value = to;
+    if (to) for (const r of quiz.results) if (r.when && r.when.value === f.name) r.when.value = to;
     f.name = to;
   }
 
