@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"math"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,19 +22,17 @@ import (
 // code, so the owner is told while there is time to add more.
 func poolLow(p store.CodePool) bool {
 	left := p.Total - p.Issued
-	return left > 0 && left < poolLowMark(p)
+	return left > 0 && (left < 20 || left*10 < p.Total)
 }
-
-func poolLowMark(p store.CodePool) int { return max(20, (p.Total+9)/10) }
 
 // poolRow is one pool as the page shows it.
 type poolRow struct {
 	store.CodePool
-	Left    int
-	LowMark int // where the meter turns to "low"
-	Low     bool
-	Empty   bool
-	Widgets []widgetOption
+	Left      int
+	LeftShare float64 // of the pool, 0 to 100: the bar's length
+	Low       bool
+	Empty     bool
+	Widgets   []widgetOption
 }
 
 // codesData is the page's.
@@ -86,7 +85,11 @@ func (h *handler) codesPage(c *fiber.Ctx) error {
 	d := codesData{Site: site, CanEdit: canEdit, Script: moderationScriptURL(), MaxPerUpload: codepools.MaxCodesPerRequest}
 	for _, p := range pools {
 		left := p.Total - p.Issued
-		d.Pools = append(d.Pools, poolRow{CodePool: p, Left: left, LowMark: poolLowMark(p), Low: poolLow(p), Empty: left <= 0, Widgets: widgetsUsing(ws, p.ID)})
+		row := poolRow{CodePool: p, Left: left, Low: poolLow(p), Empty: left <= 0, Widgets: widgetsUsing(ws, p.ID)}
+		if p.Total > 0 {
+			row.LeftShare = math.Round(float64(max(left, 0))*1000/float64(p.Total)) / 10
+		}
+		d.Pools = append(d.Pools, row)
 	}
 	return h.render(c, http.StatusOK, "codes", "cp_title", d)
 }

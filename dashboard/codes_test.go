@@ -39,7 +39,7 @@ func TestCodePoolsPage(t *testing.T) {
 		p = s.manager.get(codes + "?lang=en")
 		wantStatus(t, "manager's page", p, http.StatusOK)
 		wantBody(t, "counts after a claim", p, "Лето", `<dd class="pool-left">2</dd>`, `<dd class="pool-issued">1</dd>`,
-			`<meter min="0" max="3" value="2"`, "Only 2 codes left", `href="/app/sites/`+s.siteID+`/widgets/`+wid+`"`)
+			`class="pool-fill pool-fill-low" width="66.7"`, "Codes left: 2. Add more", `href="/app/sites/`+s.siteID+`/widgets/`+wid+`"`)
 		wantNoBody(t, "manager's page", p, `id="create-pool"`, `id="delete-`+pool+`"`)
 		mCSRF := s.manager.pageCSRF(codes)
 		wantStatus(t, "manager creates a pool", s.manager.api("POST", api, mCSRF, `{"name":"x","codes":["A"]}`), http.StatusForbidden)
