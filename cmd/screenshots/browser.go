@@ -121,6 +121,32 @@ func (b *browser) shoot(name string) error {
 	if err := chromedp.Do(ctx, chromedp.Sleep(700*time.Millisecond)); err != nil {
 		return err
 	}
+	return b.capture(ctx, name)
+}
+
+// shootTall is shoot of the whole page, up to maxTall pixels high: for
+// pages whose point is below the fold (a call's timeline).
+func (b *browser) shootTall(name string, vp viewport) error {
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
+	if err != nil {
+		return fmt.Errorf("%s: the page's height: %w", name, err)
+	}
+	height = max(vp.height, min(height, maxTall))
+	var opts []chromedp.EmulateViewportOption
+	if vp.mobile {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.width, height, opts...), chromedp.Sleep(700*time.Millisecond)); err != nil {
+		return err
+	}
+	return b.capture(ctx, name)
+}
+
+const maxTall = 1800
+
+func (b *browser) capture(ctx context.Context, name string) error {
 	raw, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		return fmt.Errorf("capture %s: %w", name, err)

@@ -33,6 +33,8 @@ type page struct {
 	// when empty).
 	ready string
 	when  state
+	// tall pictures the whole page (up to 1800 px), not only the window.
+	tall bool
 }
 
 var pages = []page{
@@ -48,8 +50,8 @@ var pages = []page{
 	{name: "quiz-builder", route: "/app/sites/:id/widgets/:wid/quiz", path: "/app/sites/{site}/widgets/{widget_quiz}/quiz", when: signedIn},
 	{name: "experiment", route: "/app/sites/:id/widgets/:wid/experiment", path: "/app/sites/{site}/widgets/{widget_popup}/experiment", when: signedIn},
 	{name: "inbox", route: "/app/sites/:id/inbox", path: "/app/sites/{site}/inbox", ready: "#inbox", when: signedIn},
-	{name: "lead-callback", route: "/app/sites/:id/inbox/:lid", path: "/app/sites/{site}/inbox/{lead_callback}", when: signedIn},
-	{name: "lead-quiz", route: "/app/sites/:id/inbox/:lid", path: "/app/sites/{site}/inbox/{lead_quiz}", when: signedIn},
+	{name: "lead-callback", route: "/app/sites/:id/inbox/:lid", path: "/app/sites/{site}/inbox/{lead_callback}", when: signedIn, tall: true},
+	{name: "lead-quiz", route: "/app/sites/:id/inbox/:lid", path: "/app/sites/{site}/inbox/{lead_quiz}", when: signedIn, tall: true},
 	{name: "analytics", route: "/app/sites/:id/analytics", path: "/app/sites/{site}/analytics", when: signedIn},
 	{name: "analytics-share", route: "/app/sites/:id/analytics/share", path: "/app/sites/{site}/analytics/share", when: signedIn},
 	{name: "reviews", route: "/app/sites/:id/reviews", path: "/app/sites/{site}/reviews", when: signedIn},

@@ -54,7 +54,13 @@ func (p *photographer) pages(when state) error {
 				p.skip(pg, fmt.Sprintf("GET %s is %d (not built yet?)", path, status))
 				break
 			}
-			if err := p.b.shoot("dashboard-" + pg.name + "-" + vp.name); err != nil {
+			name := "dashboard-" + pg.name + "-" + vp.name
+			if pg.tall {
+				err = p.b.shootTall(name, vp)
+			} else {
+				err = p.b.shoot(name)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -80,6 +80,25 @@ func seedStore(ctx context.Context, st store.Store, mods []widgets.Module, c clo
 			return err
 		}
 	}
+	return seedPendingReviews(ctx, st, c)
+}
+
+// seedPendingReviews leaves three reviews waiting for moderation, as
+// visitors of the site would (the published ones are imported through the
+// API, see seedAPI).
+func seedPendingReviews(ctx context.Context, st store.Store, c clock) error {
+	for i, r := range []store.Review{
+		{Rating: 5, Name: "Марина", Text: "Бригада пришла вовремя, ванную сделали за 10 дней. Плитку положили идеально ровно.", Verified: true, OrderID: "A-1042"},
+		{Rating: 2, Name: "Олег", Text: "Смету пересчитали после замера, вышло на 15% дороже. Сам ремонт нормальный."},
+		{Rating: 4, Name: "Ксения", Text: "Всё хорошо, но уборку после работ пришлось доделывать самим."},
+	} {
+		at := c.at(i+1, 19-2*i, 30)
+		r.ID, r.SiteID, r.WidgetID, r.Status, r.Lang = fmt.Sprintf("rev_uyut_%d", i), siteID, widgetID("reviews"), store.ReviewPending, "ru"
+		r.VisitorID, r.CreatedAt, r.UpdatedAt = fmt.Sprintf("v_rev_%d", i), at, at
+		if err := st.CreateReview(ctx, r, ""); err != nil {
+			return fmt.Errorf("review of %s: %w", r.Name, err)
+		}
+	}
 	return nil
 }
 
