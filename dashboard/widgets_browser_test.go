@@ -128,6 +128,15 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	}
 	poll("the preview of the stored widget", previewShows("button"))
 
+	// A second manager, moved up to ring first: the list redraws in the
+	// new order and the focus stays on the moved item.
+	run("second manager", click(`button[data-add="settings.managers"]`), chromedp.WaitVisible(field("settings.managers[1].name")),
+		chromedp.SendKeys(field("settings.managers[1].name"), "Иван"), chromedp.SendKeys(field("settings.managers[1].phone"), "+7 495 765-43-21"))
+	run("move up", click(`[data-field="settings.managers[1]"] .item-tools button:first-child`))
+	if got := eval(`document.querySelector('[name="settings.managers[0].name"]').value + ' ' + document.querySelector('[name="settings.managers[1].name"]').value + ' ' + !!document.activeElement.closest('[data-field="settings.managers[0]"]')`); got != "Иван Ольга true" {
+		t.Errorf("after moving Иван up: %q", got)
+	}
+
 	// Edit: a colour through the form reaches the preview.
 	eval(`document.querySelector('[name="settings.color"]').select()`)
 	run("colour", chromedp.SendKeys(field("settings.color"), "#dc2626"))

@@ -207,28 +207,33 @@
           const body = el('div', { class: 'group-body' });
           const get = renderFields(body, f.fields, path + '[' + n + '].', iv || {});
           const tools = el('div', { class: 'actions item-tools' });
-          const tool = (text, act, disabled) => {
+          // Each tool redraws the list; the focus then goes where the item
+          // went (up, down), or to the list's add button (removed).
+          const tool = (text, act, disabled, to) => {
             const b = el('button', { type: 'button', class: 'small secondary', text, disabled });
             b.addEventListener('click', () => {
               const now = gets.map((g) => g());
               act(now);
               draw(now);
               changed();
+              const item = to >= 0 && items.children[Math.min(to, items.children.length - 1)];
+              const same = item && [...item.querySelectorAll('.item-tools button')].find((x) => x.textContent === text && !x.disabled);
+              (same || (item && item.querySelector('.item-tools button:not([disabled])')) || add).focus();
             });
             tools.append(b);
           };
           const heading = el('h3', { text: fmt(T.item, { n: n + 1 }) });
-          tool(T.up, (a) => a.splice(n - 1, 0, a.splice(n, 1)[0]), n === 0);
-          tool(T.down, (a) => a.splice(n + 1, 0, a.splice(n, 1)[0]), n === values.length - 1);
-          tool(T.remove, (a) => a.splice(n, 1));
+          tool(T.up, (a) => a.splice(n - 1, 0, a.splice(n, 1)[0]), n === 0, n - 1);
+          tool(T.down, (a) => a.splice(n + 1, 0, a.splice(n, 1)[0]), n === values.length - 1, n + 1);
+          tool(T.remove, (a) => a.splice(n, 1), false, -1);
           // Screen readers hear which item a button moves or removes.
           for (const b of tools.children) b.setAttribute('aria-label', b.textContent + ': ' + f.label + ', ' + heading.textContent);
           items.append(el('li', { class: 'list-item', 'data-field': path + '[' + n + ']' }, heading, body, tools));
           return get;
         });
       };
-      draw(v || []);
       const add = el('button', { type: 'button', class: 'small secondary', 'data-add': path, text: T.add, 'aria-label': T.add + ': ' + f.label });
+      draw(v || []);
       add.addEventListener('click', () => {
         const now = gets.map((g) => g());
         now.push({});
@@ -415,7 +420,10 @@
 
   // ---- saving ----
   const showSummary = (field, message) => {
-    summary.replaceChildren(el('p', { text: T.error_summary }), el('p', { text: (field ? labelOf(field) + ': ' : '') + message }));
+    const control = field && form.ownerDocument.querySelector('[name="' + CSS.escape(field) + '"]');
+    const line = el('p', { text: (field ? labelOf(field) + ': ' : '') + message });
+    if (control && control.id) line.replaceChildren(el('a', { href: '#' + control.id, text: line.textContent }));
+    summary.replaceChildren(el('p', { text: T.error_summary }), line);
     summary.hidden = false;
   };
   const send = async (method, url, body) => {
