@@ -92,6 +92,18 @@ func authorizeUser(c *fiber.Ctx, who Caller, siteID, scope string) error {
 	return nil
 }
 
+const changesNothingLocal = "beckon.changes_nothing"
+
+// ChangesNothing marks a request that uses POST but changes nothing (a
+// preview, a calculation), so the audit of changes leaves it out.
+func ChangesNothing(c *fiber.Ctx) { c.Locals(changesNothingLocal, true) }
+
+// ChangedNothing reports whether the handler marked the request so.
+func ChangedNothing(c *fiber.Ctx) bool {
+	v, _ := c.Locals(changesNothingLocal).(bool)
+	return v
+}
+
 // RequireAdmin guards operator-only routes that are not about one site.
 func RequireAdmin(c *fiber.Ctx) error {
 	if !CallerOf(c).Admin {

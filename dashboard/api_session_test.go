@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/beckonhq/beckon/server/servertest"
+	quizw "github.com/beckonhq/beckon/widgets/quiz"
 )
 
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
@@ -82,6 +83,14 @@ func TestAPIFromDashboardSession(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("audit list has no entry of the change: %+v", audit)
+	}
+	quiz := s.d.CreateWidget(s.siteID, map[string]any{"type": "quiz", "settings": json.RawMessage((&quizw.Module{}).DemoSettings())})
+	settings, _ := json.Marshal(quiz["settings"])
+	before, _ := s.d.Store.ListAudit(t.Context(), "site:"+s.siteID, 100)
+	preview := "/api/v1/sites/" + s.siteID + "/widgets/" + quiz["id"].(string) + "/quiz/formula-preview"
+	wantStatus(t, "a quiz's formula preview", s.op.api("POST", preview, opCSRF, `{"settings":`+string(settings)+`,"answers":{}}`), http.StatusOK)
+	if after, _ := s.d.Store.ListAudit(t.Context(), "site:"+s.siteID, 100); len(after) != len(before) {
+		t.Fatalf("a preview, which changes nothing, was audited: %+v", after[0])
 	}
 	for _, a := range audit {
 		if strings.Contains(a.Detail, "nonsense") || (a.Action == "api_change" && a.UserID != "" && a.UserID != s.opUserID(t)) {

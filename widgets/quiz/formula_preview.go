@@ -67,6 +67,7 @@ func (m *Module) formulaPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	api.ChangesNothing(c)
 	var in previewInput
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
