@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -29,8 +30,12 @@ main{max-width:760px;margin:0 auto;padding:32px 24px}h1{font-size:32px;line-heig
 // API's beckon('open', id)); the others show as they first appear.
 var opened = map[string]bool{"callback": true, "quiz": true, "popup": true, "proactive": true, "game": true, "multibutton": true}
 
-// widgets photographs each widget alone on the shop's page: the others
-// are turned off meanwhile.
+// alongside are the widgets a type's picture shows with it: the
+// multi-button gathers the callback and the quiz behind its button.
+var alongside = map[string][]string{"multibutton": {"callback", "quiz"}}
+
+// widgets photographs each widget alone on the shop's page (with those
+// alongside it): the others are turned off meanwhile.
 func (p *photographer) widgets(ctx context.Context) error {
 	fmt.Println("widgets:")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,7 +59,7 @@ func (p *photographer) widgets(ctx context.Context) error {
 	types := p.in.types()
 	for _, typ := range types {
 		for _, other := range types {
-			on := map[string]any{"enabled": other == typ}
+			on := map[string]any{"enabled": other == typ || slices.Contains(alongside[typ], other)}
 			if err := adminCall(ctx, p.in.base, "PATCH", "/api/v1/sites/"+siteID+"/widgets/"+widgetID(other), "", on, nil); err != nil {
 				return fmt.Errorf("turn %s on or off: %w", other, err)
 			}
