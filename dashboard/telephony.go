@@ -93,7 +93,7 @@ type telIsland struct {
 var telIslandTexts = []string{
 	"saving", "saved", "save_failed", "forbidden", "network", "fix_field",
 	"err_phone", "err_code", "err_name", "err_hours", "err_days", "err_ring", "err_retries",
-	"starting", "limit", "test_failed", "open_lead",
+	"starting", "unsaved", "limit", "test_failed", "open_lead",
 	"st_queued", "st_calling_manager", "st_calling_manager_named", "st_manager_answered", "st_calling_visitor",
 	"st_connected", "st_completed", "st_failed",
 	"why_no_manager_available", "why_manager_no_answer", "why_visitor_no_answer", "why_visitor_busy",

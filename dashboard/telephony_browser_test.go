@@ -152,6 +152,12 @@ func TestTelephonyInChromium(t *testing.T) {
 			// What the person sees: the window around the error.
 			eval(`document.querySelector('.field-error').scrollIntoView({block: 'center'}); true`)
 			servertest.ScreenshotViewport(ctx, t, "telephony-"+provider+"-error-desktop")
+			// A test with unsaved edits would ring the saved managers: refused in words.
+			run("test unsaved", chromedp.Click(chromedp.CSS(`#tel-test-start`)))
+			waitFor("unsaved", `document.getElementById('tel-test-status').textContent.startsWith('Save your changes first')`, 5*time.Second)
+			if focused := eval(`document.activeElement.id`); focused != "tel-save" || len(d.ListCallbacks(siteID)) != 0 {
+				t.Errorf("an unsaved form started a test, or Save has no focus (%q)", focused)
+			}
 			run("fix", chromedp.SetValue(chromedp.CSS(`#tel-manager-list li:nth-child(2) [data-phone]`), "8 900 000-00-30"), chromedp.Click(chromedp.CSS(`#tel-save`)))
 			waitFor("saved", `document.getElementById('tel-save-status').textContent.startsWith('Saved')`, 10*time.Second)
 			if w, _ := d.Store.GetWidget(t.Context(), siteID, good); !strings.Contains(string(w.Settings), `"name":"Vera","phone":"+79000000030"`) {
@@ -178,6 +184,17 @@ func TestTelephonyInChromium(t *testing.T) {
 				t.Errorf("the stages are not all done, or the inbox link is missing: %s", eval(`document.getElementById('tel-test-progress').outerHTML + document.getElementById('tel-test-status').outerHTML`))
 			}
 			check("telephony-"+provider+"-completed-desktop", 1280)
+			audit, err := d.Store.ListAudit(t.Context(), "site:"+siteID, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var audited bool
+			for _, e := range audit {
+				audited = audited || (strings.Contains(e.Detail, "POST /api/v1/sites/"+siteID+"/widgets/"+good+"/test-call") && strings.Contains(e.Detail, opEmail))
+			}
+			if !audited {
+				t.Errorf("the test call is not in the site's audit list: %+v", audit)
+			}
 			// In the inbox it is a test, named as the manager heard it.
 			cbs := d.ListCallbacks(siteID)
 			lead, err := d.Store.GetLead(t.Context(), siteID, "cb_"+cbs[0].ID)

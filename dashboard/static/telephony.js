@@ -45,7 +45,10 @@
       li.querySelector("[data-manager-legend]").textContent = t("manager_n", { n: i + 1 });
       li.querySelector("[data-name]").dataset.field = path + ".name";
       li.querySelector("[data-phone]").dataset.field = path + ".phone";
-      numberSpans(li.querySelector("[data-hours]"), path + ".hours");
+      const own = li.querySelector("[data-hours]");
+      numberSpans(own, path + ".hours");
+      const said = li.querySelector("[data-own]");
+      said.textContent = spans(own).length ? said.dataset.set : said.dataset.none;
       const up = li.querySelector("[data-move-up]");
       if (up) up.disabled = i === 0;
     });
@@ -54,11 +57,17 @@
     document.getElementById("tel-always").hidden = spans(working).length > 0;
   };
 
+  // Unsaved edits: the test would ring the saved managers, not these.
+  let dirty = false;
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("change", () => { dirty = true; });
+
   const clone = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
 
   form.addEventListener("click", (e) => {
     const btn = e.target.closest("button[type=button]");
     if (!btn) return;
+    dirty = true;
     if (btn.id === "tel-add-manager") {
       const li = clone("tel-manager-tpl");
       list.append(li);
@@ -205,6 +214,7 @@
         });
         document.getElementById("tel-caller-id").value = saved.caller_id || "";
         data.managers = saved.managers.map((m) => m.name);
+        dirty = false;
         saveStatus.textContent = t("saved");
       } else {
         const err = await errorOf(r);
@@ -301,6 +311,11 @@
 
   testForm.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (dirty) {
+      say(t("unsaved"));
+      saveButton.focus();
+      return;
+    }
     testForm.querySelectorAll(".field-error").forEach((p) => p.remove());
     phone.removeAttribute("aria-invalid");
     phone.setAttribute("aria-describedby", "tel-test-phone-hint");
