@@ -218,10 +218,14 @@ func TestWidgetEditorInChromium(t *testing.T) {
 		poll(typ+" preview posted", `(() => { const d = document.getElementById('preview').contentDocument; return !!(d && d.getElementById('beckon-preview')); })()`)
 		check("widget-"+typ+"-phone", 360)
 	}
-	// On the phone the preview narrows to the phone's width when asked.
-	run("phone width", click(`button[data-width="phone"]`))
+	// On the phone the preview starts at the phone's width; the switch
+	// lays it out as on a desktop.
 	if got := eval(`document.getElementById('preview-frame').classList.contains('phone') && document.querySelector('[data-width="phone"]').getAttribute('aria-pressed')`); got != "true" {
-		t.Errorf("the phone width switch: %q", got)
+		t.Errorf("the preview on a phone: %q", got)
+	}
+	run("desktop width", click(`button[data-width="desktop"]`))
+	if got := eval(`document.getElementById('preview-frame').classList.contains('desktop') && document.querySelector('[data-width="desktop"]').getAttribute('aria-pressed')`); got != "true" {
+		t.Errorf("the desktop width switch: %q", got)
 	}
 	run("list on the phone", chromedp.Navigate(d.Base+"/app/sites/"+id+"/widgets"), chromedp.WaitVisible(chromedp.CSS(`[data-widget-id="`+wid+`"]`)))
 	check("widgets-list-phone", 360)

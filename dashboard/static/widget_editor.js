@@ -438,6 +438,8 @@
       fit();
     });
   addEventListener('resize', fit);
+  // On a phone the preview starts at a phone's width.
+  if (matchMedia('(max-width: 600px)').matches) document.querySelector('[data-width="phone"]').click();
   fit();
   refresh();
 
