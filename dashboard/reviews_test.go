@@ -84,7 +84,8 @@ func reviewIDs(p page) []string {
 // reviews first; publishing, hiding and answering through the API the
 // page's forms name change what visitors see through the public route;
 // an empty or too long answer is refused at its field and changes
-// nothing; another site's reviews page and photos are 404.
+// nothing; a deleted review leaves the count; another site's reviews page
+// and photos are 404.
 func TestReviewModeration(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
@@ -146,6 +147,19 @@ func TestReviewModeration(t *testing.T) {
 		}
 		if got := reviewIDs(s.manager.get(reviews + "?status=hidden")); len(got) != 1 || got[0] != irina {
 			t.Fatalf("hidden tab shows %v", got)
+		}
+
+		wantBody(t, "delete form", s.manager.get(reviews), `id="delete-`+oleg+`" data-url="`+api+oleg+`" data-method="DELETE"`)
+		wantStatus(t, "publish Oleg's", s.manager.api("POST", api+oleg+"/publish", csrf, ""), http.StatusOK)
+		if got := s.shown(t, wid); got.Count != 1 {
+			t.Fatalf("visitors see %d reviews, want Oleg's", got.Count)
+		}
+		wantStatus(t, "delete at the customer's request", s.manager.api("DELETE", api+oleg, csrf, ""), http.StatusNoContent)
+		if got := s.shown(t, wid); got.Count != 0 {
+			t.Fatalf("a deleted review still counts: %+v", got)
+		}
+		if got := reviewIDs(s.manager.get(reviews + "?status=all")); len(got) != 1 || got[0] != irina {
+			t.Fatalf("all tab after deleting shows %v", got)
 		}
 
 		wantStatus(t, "a bad filter", s.manager.get(reviews+"?rating=9"), http.StatusUnprocessableEntity)
