@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/server/servertest"
@@ -133,4 +134,29 @@ func TestTestCallNeedsManagers(t *testing.T) {
 	if n := len(ts.ListCallbacks(site)); n != 0 {
 		t.Fatalf("refused tests stored %d requests", n)
 	}
+}
+
+// TestTestCallOfWidgetSwitchedOff: a widget visitors do not see yet can
+// be tried: the test call is worked like any other and completes.
+func TestTestCallOfWidgetSwitchedOff(t *testing.T) {
+	ts := startServer(t, servertest.NewStore(t, "embedded"), nil)
+	siteID, key, wid := ts.CallbackSite(`,"visitor_retries":0`)
+	servertest.ExpectStatus(t, ts.Admin("PATCH", "/api/v1/sites/"+siteID+"/widgets/"+wid, map[string]any{"enabled": false}), http.StatusOK)
+	r := ts.Admin("POST", testCallPath(siteID, wid), map[string]any{"phone": ownerPhone, "name": "Owner"})
+	servertest.ExpectStatus(t, r, http.StatusAccepted)
+	id := r.JSON(t)["id"].(string)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		cb := ts.adminCallback(siteID, id)
+		if cb.Status == callback.StatusCompleted && cb.Name == "Owner" {
+			break
+		}
+		if callback.Final(cb.Status) || time.Now().After(deadline) {
+			t.Fatalf("test call of a widget switched off: %s/%s, name %q", cb.Status, cb.Reason, cb.Name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Visitors still cannot ask the switched-off widget.
+	r = ts.PostCallback(key, map[string]any{"phone": "+79161234500", "visitor_id": "v1"})
+	servertest.ExpectStatus(t, r, http.StatusNotFound)
 }
