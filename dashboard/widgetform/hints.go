@@ -1,5 +1,7 @@
 package widgetform
 
+import "strings"
+
 // What reflection cannot know about a setting, by "<type>:<path>" (a
 // field of one type) or "*:<name>" (every field of that name). Options
 // must be values the module's Normalize accepts: TestOptionsAreAccepted
@@ -92,6 +94,7 @@ var hints = map[string]hint{
 	"social_proof:viewers.scope":          {kind: KindSelect, options: []string{"page", "site"}, when: "enabled=true"},
 	"social_proof:templates":              {kind: KindKeyed, options: []string{"purchase", "signup", "review", "custom"}},
 	"social_proof:inbound":                advanced,
+	"social_proof:inbound.mapping":        {kind: KindPairs},
 	"social_proof:inbound.platform":       {kind: KindSelect, options: []string{"", "woocommerce", "tilda", "insales", "custom"}},
 	"social_proof:inbound.secret":         {kind: KindSecret},
 	"social_proof:inbound.signing_secret": {kind: KindSecret},
@@ -142,6 +145,7 @@ var hints = map[string]hint{
 	"popup:button.pool":                  {when: "action=code"},
 	"popup:button.empty_text":            {when: "pool_empty=text"},
 	"proactive:action.widget_id":         {when: "type=callback|quiz|popup"},
+	"proactive:action.label":             {when: "type=callback|quiz|popup|link"},
 	"proactive:action.url":               with(address, "type=link"),
 	"reviews:selector":                   {when: "placement=inline"},
 	"multibutton:channels[].widget_id":   {when: "type=callback|quiz|popup"},
@@ -175,7 +179,7 @@ func applyHint(typ string, f *Field) {
 	switch {
 	case f.Kind == KindTexts && h.kind == KindTextarea:
 		f.Long = true
-	case h.kind != "" && (f.Kind == KindText || f.Kind == KindInts || h.kind == KindKeyed):
+	case h.kind != "" && (f.Kind == KindText || f.Kind == KindInts || h.kind == KindKeyed || h.kind == KindPairs):
 		f.Kind = h.kind
 	}
 	f.Options, f.Min, f.Max = h.options, h.min, h.max
@@ -187,18 +191,12 @@ func applyHint(typ string, f *Field) {
 // block wherever a type puts it.
 func trimBlock(path string) string {
 	for _, block := range []string{"consent.", "triggers."} {
-		if i := indexOfSegment(path, block); i >= 0 {
-			return path[i:]
+		if strings.HasPrefix(path, block) {
+			return path
+		}
+		if i := strings.Index(path, "."+block); i >= 0 {
+			return path[i+1:]
 		}
 	}
 	return path
-}
-
-func indexOfSegment(path, seg string) int {
-	for i := 0; i+len(seg) <= len(path); i++ {
-		if path[i:i+len(seg)] == seg && (i == 0 || path[i-1] == '.') {
-			return i
-		}
-	}
-	return -1
 }

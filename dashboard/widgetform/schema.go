@@ -152,12 +152,11 @@ func fieldOf(typ, name, path string, t reflect.Type) Field {
 			f.Kind = KindLines
 		}
 	case reflect.Map:
+		// A map of strings is a text per language unless hints.go says
+		// it is pairs (an inbound webhook's field mapping).
+		f.Kind = KindTexts
 		if t.Elem().Kind() == reflect.Map {
 			f.Kind = KindKeyed
-		} else if strings.Contains(path, "mapping") {
-			f.Kind = KindPairs
-		} else {
-			f.Kind = KindTexts
 		}
 	default:
 		f.Kind = KindText

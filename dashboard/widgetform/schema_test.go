@@ -246,3 +246,26 @@ func TestWhenNamesASibling(t *testing.T) {
 		check(widgetform.For(m).Fields)
 	}
 }
+
+// TestTextsAreLanguageKeyed: every map the form shows as a text per
+// language takes one (an English text), so a map of something else (a
+// webhook's field mapping) cannot be drawn as three language inputs.
+func TestTextsAreLanguageKeyed(t *testing.T) {
+	for _, m := range modules() {
+		widgetform.For(m).Walk(func(f widgetform.Field) {
+			// A field shown only with some sibling value may be refused
+			// without it, for that reason: not the one tested here.
+			if f.Kind != widgetform.KindTexts || strings.Contains(f.Path(), "[]") || f.When != "" {
+				return
+			}
+			s := base(t, m)
+			set(s, f.Path(), map[string]any{"en": "Hello"})
+			raw, _ := json.Marshal(s)
+			_, err := widgets.Normalize(m, raw, site)
+			var ve *validate.Error
+			if errors.As(err, &ve) && strings.HasPrefix(ve.Field, "settings."+f.Path()) {
+				t.Errorf("%s: %s refuses a text in English: %v", m.Type(), f.Path(), err)
+			}
+		})
+	}
+}
