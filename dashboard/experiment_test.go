@@ -31,10 +31,11 @@ func (s *modSite) startExperiment(t testing.TB, counts map[string]int64) string 
 
 // TestExperimentPage, on both stores: the page shows each variant's
 // exposures, conversions, rate and interval as GET …/experiment gives
-// them, and the verdict; a manager sees no stop form and the API refuses
-// the manager's stop; the owner's stop keeps the chosen variant and the
-// page then shows the ended experiment; a widget without one says how to
-// start one; another site's widget is 404.
+// them, and the verdict (with what a young one still needs); a manager
+// sees no stop form and the API refuses the manager's stop; the owner's
+// stop keeps the chosen variant and the page then shows the ended
+// experiment; a widget without one says how to start one; another
+// site's widget is 404.
 func TestExperimentPage(t *testing.T) {
 	t.Parallel()
 	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
@@ -79,6 +80,10 @@ func TestExperimentPage(t *testing.T) {
 		p = s.manager.get(page)
 		wantBody(t, "ended", p, "The last experiment (ended)", "The widget kept the settings of variant b.", fmt.Sprintf(`class="ab-exposures">%d<`, res.Variants[1].Exposures))
 		wantNoBody(t, "ended", s.op.get(page), `id="stop-experiment"`)
+
+		young := s.startExperiment(t, map[string]int64{"a:exposures": 5, "b:exposures": 7, "b:conversions": 1})
+		wantBody(t, "collecting", s.manager.get("/app/sites/"+s.siteID+"/widgets/"+young+"/experiment"),
+			"Collecting data", "visitors in the smallest variant: 5; conversions in all: 1.")
 
 		plain := s.d.CreateWidget(s.siteID, map[string]any{"type": "popup", "settings": json.RawMessage(popupForm)})["id"].(string)
 		wantBody(t, "no experiment", s.manager.get("/app/sites/"+s.siteID+"/widgets/"+plain+"/experiment"),
