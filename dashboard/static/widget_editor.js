@@ -396,7 +396,14 @@
     // An inline widget goes into the sketch page's own box.
     if (draft.placement === 'inline') draft.selector = '#beckon-inline';
     const json = JSON.stringify(draft);
-    if (json === last) return;
+    if (json === last) {
+      // Back to the version the preview shows: its refusal is over.
+      if (note.textContent) {
+        clearErrors(form);
+        note.textContent = '';
+      }
+      return;
+    }
     const body = new FormData(previewForm);
     body.set('settings', json);
     let r;
