@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -31,6 +32,11 @@ type browser struct {
 	base    string
 	dir     string
 	written int
+
+	mu sync.Mutex
+	// complaints are the console's errors since the last call of
+	// problems: a page the CSP or a script broke looks fine only at first.
+	complaints []string
 }
 
 func newBrowser(parent context.Context, path, base, dir string) (*browser, error) {
@@ -55,6 +61,20 @@ func newBrowser(parent context.Context, path, base, dir string) (*browser, error
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	b := &browser{ctx: ctx, base: base, dir: dir, cancel: func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) }}
+	// Console starts the browser: once, here, before anything else does.
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				b.mu.Lock()
+				b.complaints = append(b.complaints, m.String()+" ("+m.URL+")")
+				b.mu.Unlock()
+			}
+		}
+	}()
 	// Animations would be caught half-way: the pictures show where they end.
 	_, err = chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
@@ -66,6 +86,15 @@ func newBrowser(parent context.Context, path, base, dir string) (*browser, error
 }
 
 func (b *browser) close() { b.cancel() }
+
+// problems returns the console's errors since the last call.
+func (b *browser) problems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p := b.complaints
+	b.complaints = nil
+	return p
+}
 
 // do runs actions with a bound on how long they may take.
 func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) error {

@@ -64,6 +64,9 @@ func (p *photographer) pages(when state) error {
 				return err
 			}
 		}
+		for _, complaint := range p.b.problems() {
+			fmt.Printf("  console of dashboard-%s: %s\n", pg.name, complaint)
+		}
 	}
 	return nil
 }

@@ -102,5 +102,9 @@ func (p *photographer) widget(origin, typ string, vp viewport) error {
 			return err
 		}
 	}
-	return p.b.shoot("widget-" + typ + "-" + vp.name)
+	err := p.b.shoot("widget-" + typ + "-" + vp.name)
+	for _, complaint := range p.b.problems() {
+		fmt.Printf("  console of widget-%s on the %s: %s\n", typ, vp.name, complaint)
+	}
+	return err
 }
