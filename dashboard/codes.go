@@ -41,21 +41,19 @@ type codesData struct {
 	Pools   []poolRow
 	CanEdit bool
 	Script  string
-	// MaxPerUpload is the admin API's bound of one upload.
+	// MaxPerUpload is the admin API's bound of one request: the page's
+	// script sends longer lists in pieces of this size.
 	MaxPerUpload int
 }
 
 // codesFields is what the codes fields of one form show.
 type codesFields struct {
-	L   Lang
-	ID  string // the form's: a pool's id, or "new"
-	Max int
+	L  Lang
+	ID string // the form's: a pool's id, or "new"
 }
 
 // Fields are the codes fields of the form of pool id ("new": a new pool).
-func (d codesData) Fields(l Lang, id string) codesFields {
-	return codesFields{L: l, ID: id, Max: d.MaxPerUpload}
-}
+func (d codesData) Fields(l Lang, id string) codesFields { return codesFields{L: l, ID: id} }
 
 func (h *handler) mountCodes(u fiber.Router) {
 	u.Get("/sites/:id/codes", h.codesPage)

@@ -155,8 +155,36 @@ func TestModerationPagesInChromium(t *testing.T) {
 	if got := eval(`[...document.querySelectorAll('.pool h2')].map(h => h.textContent + ':' + h.closest('.pool').querySelector('.pool-left').textContent).join(' ')`); got != "Осень:3 Новогодняя:4" {
 		t.Errorf("pools after creating: %q", got)
 	}
-	run("open add codes", chromedp.Click(chromedp.CSS(`.pool summary`)))
+	// 12,000 codes go in two requests (the API takes 10,000 at a time): a
+	// bad one in the second is named by its place in the file, the first
+	// piece stays, and the fixed file adds the rest (codes the pool has
+	// are skipped).
+	autumn := eval(`document.querySelector('.pool').id.slice(5)`)
+	codesOf := func(bad int) string {
+		var b strings.Builder
+		for i := range 12000 {
+			if i == bad {
+				b.WriteString(long + "\n")
+			} else {
+				fmt.Fprintf(&b, "AUTUMN-%05d\n", i)
+			}
+		}
+		return b.String()
+	}
+	run("open add codes", chromedp.Click(chromedp.CSS(`.pool summary`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file-`+autumn), csvFile("bad-codes.txt", codesOf(10999))),
+		chromedp.Click(chromedp.CSS(`#add-`+autumn+` button`)), chromedp.WaitVisible(chromedp.CSS(`#add-`+autumn+` .field-error`)))
+	if got := eval(`document.querySelector('#add-` + autumn + ` .field-error').textContent`); !strings.HasPrefix(got, "Код 11000 («"+long+"») не подходит") || !strings.HasSuffix(got, "Коды до него добавлены: исправьте файл и добавьте его снова — коды, которые уже есть в пуле, пропустятся.") {
+		t.Errorf("a bad code in the second piece is told as %q", got)
+	}
 	check("moderation-codes-desktop", 1280)
+	quiet()
+	run("the fixed file", chromedp.SetUploadFiles(chromedp.CSS(`#file-`+autumn), csvFile("codes.txt", codesOf(-1))),
+		chromedp.Click(chromedp.CSS(`#add-`+autumn+` button`)))
+	said("Коды добавлены. Те, что уже были в пуле, пропущены.")
+	if got := eval(`document.querySelector('#pool-` + autumn + ` .pool-left').textContent`); got != "12003" {
+		t.Errorf("after 12,000 codes the pool has %s left, want 12003", got)
+	}
 
 	run("ab", chromedp.Navigate(ab), chromedp.WaitVisible(chromedp.CSS(`svg.ab-chart`)))
 	run("open stop", chromedp.Click(chromedp.CSS(`#ab-stop ~ details summary`)), chromedp.WaitVisible(chromedp.CSS(`#keep`)))

@@ -5,6 +5,9 @@
 // JSON body; with data-list their text (or a chosen file's) is split into
 // a list of codes. A file field marked data-raw="type" is sent as the body
 // instead. "{name}" in data-url is the value of the field data-path="name".
+// A form with data-chunk="key" sends a long list in pieces of
+// data-chunk-size, the later ones to data-chunk-url ("{id}": the first
+// answer's id), as the API bounds one request.
 // A refused field gets the API's verdict beside it in the page's language
 // (the field's data-error…); a success reloads the page, which then says
 // what was done in its status line, or, with data-show="key", puts the
@@ -68,6 +71,7 @@
   // showError puts text under the field the API named ("codes[3]" is the
   // codes field), or under the form's button when no field is named.
   function showError(form, text, field) {
+    status.textContent = ""; // what the last action said is not news now
     const el = fieldOf(form, field) || form.querySelector("[type=submit]");
     const p = document.createElement("p");
     p.className = "field-error";
@@ -81,7 +85,7 @@
   }
 
   // errorText is what to tell of a refusal, in the page's language.
-  function errorText(form, res, e, body) {
+  function errorText(form, res, e, body, offset) {
     if (res.status === 403) return status.dataset.forbidden;
     if (res.status === 404) return status.dataset.gone;
     const field = e?.error?.field || "";
@@ -94,11 +98,23 @@
     const i = /\[(\d+)\]$/.exec(field);
     if (res.status === 422 && i && el?.dataset.errorItem) {
       const item = body?.[el.dataset.json]?.[Number(i[1])] ?? "";
-      return el.dataset.errorItem.replace("{n}", String(Number(i[1]) + 1)).replace("{value}", item);
+      return el.dataset.errorItem.replace("{n}", String(offset + Number(i[1]) + 1)).replace("{value}", item);
     }
     if ((res.status === 422 || res.status === 413) && el?.dataset.error) return el.dataset.error;
     return status.dataset.failed;
   }
+
+  // send is one call of the API; the answer, parsed when JSON.
+  async function send(url, method, headers, payload) {
+    const res = await fetch(url, { method, credentials: "same-origin", headers: { ...headers, "X-CSRF-Token": csrf.content }, body: payload });
+    let answer = null;
+    try { answer = await res.json(); } catch { /* no body, or a proxy's page */ }
+    return { res, answer };
+  }
+
+  const sendJSON = (url, method, body) => Object.keys(body).length
+    ? send(url, method, { "Content-Type": "application/json" }, JSON.stringify(body))
+    : send(url, method, {});
 
   function done(form, answer) {
     const key = form.dataset.show;
@@ -131,24 +147,34 @@
         showError(form, raw.dataset.missing || status.dataset.failed);
         return;
       }
-      const body = raw ? null : await bodyOf(form);
-      const headers = { "X-CSRF-Token": csrf.content };
-      let payload;
+      const url = urlOf(form);
+      const method = form.dataset.method || "POST";
       if (raw) {
-        headers["Content-Type"] = raw.dataset.raw;
-        payload = await raw.files[0].text();
-      } else if (Object.keys(body).length > 0) {
-        headers["Content-Type"] = "application/json";
-        payload = JSON.stringify(body);
-      }
-      const res = await fetch(urlOf(form), { method: form.dataset.method || "POST", credentials: "same-origin", headers, body: payload });
-      let answer = null;
-      try { answer = await res.json(); } catch { /* no body, or a proxy's page */ }
-      if (res.ok) {
-        done(form, answer);
+        const r = await send(url, method, { "Content-Type": raw.dataset.raw }, await raw.files[0].text());
+        if (r.res.ok) done(form, r.answer);
+        else showError(form, errorText(form, r.res, r.answer, null, 0), r.answer?.error?.field);
         return;
       }
-      showError(form, errorText(form, res, answer, body), answer?.error?.field);
+      const body = await bodyOf(form);
+      const key = form.dataset.chunk;
+      const size = Number(form.dataset.chunkSize) || Infinity;
+      const list = key && Array.isArray(body[key]) ? body[key] : [];
+      let sent = list.length > size ? { ...body, [key]: list.slice(0, size) } : body;
+      let offset = 0;
+      let r = await sendJSON(url, method, sent);
+      const more = (form.dataset.chunkUrl || url).replace("{id}", encodeURIComponent(r.answer?.id || ""));
+      while (r.res.ok && offset + size < list.length) {
+        offset += size;
+        sent = { [key]: list.slice(offset, offset + size) };
+        r = await sendJSON(more, "POST", sent);
+      }
+      if (r.res.ok) {
+        done(form, r.answer);
+        return;
+      }
+      let text = errorText(form, r.res, r.answer, sent, offset);
+      if (key) text += " " + (offset > 0 ? form.dataset.partly : form.dataset.nothing);
+      showError(form, text, r.answer?.error?.field);
     } catch {
       showError(form, status.dataset.offline);
     } finally {
