@@ -246,10 +246,11 @@ func journey(t *testing.T, st store.Store) {
 // the address the editor lands on.
 func (b tab) addWidget(base, siteID, typ string, fill func()) string {
 	b.t.Helper()
-	b.run("the widgets", chromedp.Navigate(base+"/app/sites/"+siteID+"/widgets"),
-		chromedp.Click(chromedp.CSS(`a[data-new-widget="`+typ+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#widget-form [name]`)))
+	b.run("the widgets", chromedp.Navigate(base+"/app/sites/"+siteID+"/widgets"), chromedp.WaitVisible(chromedp.CSS(`a[data-new-widget]`)))
+	b.click(`a[data-new-widget="` + typ + `"]`)
+	b.run("the "+typ+"'s editor", chromedp.WaitVisible(chromedp.CSS(`#widget-form [name]`)))
 	fill()
-	b.run("save the "+typ, chromedp.Click(chromedp.CSS(`button[data-save]`)))
+	b.click(`button[data-save]`)
 	prefix := "/app/sites/" + siteID + "/widgets/"
 	b.waitJS("the new "+typ+"'s page", fmt.Sprintf(`location.pathname.startsWith(%q) && !location.pathname.endsWith('/new')`, prefix))
 	return strings.TrimPrefix(b.path(), prefix)
