@@ -2,10 +2,12 @@ package analytics
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -66,7 +68,7 @@ func readLeadRange(ctx context.Context, st store.Leads, siteID string, from, to 
 			if l.CreatedAt.Before(from) || read.Add(1) > readCap {
 				return out, nil
 			}
-			if !l.Partial && (w == nil || l.WidgetID == w.ID) {
+			if !l.Partial && !isTestCallLead(l) && (w == nil || l.WidgetID == w.ID) {
 				out = append(out, l)
 			}
 		}
@@ -94,7 +96,7 @@ func readCalls(ctx context.Context, st store.Callbacks, siteID string, p Period,
 			if read++; read > readCap {
 				return out, true, nil
 			}
-			if widgetID == "" || c.WidgetID == widgetID {
+			if (widgetID == "" || c.WidgetID == widgetID) && !callback.IsTestCall(c) {
 				out = append(out, c)
 			}
 		}
@@ -165,4 +167,10 @@ func add(sums map[string]map[string]map[string]int64, kind, widgetID string, t m
 	for f, n := range t {
 		sums[kind][widgetID][f] += n
 	}
+}
+
+// isTestCallLead tells the lead of a dashboard's "call me now" test, which
+// rings the site's own people and is no visitor's request.
+func isTestCallLead(l store.Lead) bool {
+	return l.Source == callback.TestCallSource && strings.HasPrefix(l.VisitorID, callback.TestCallVisitorPrefix)
 }

@@ -41,13 +41,17 @@ type Stats struct {
 	MedianSecondsToConnect *float64 `json:"median_seconds_to_connect"`
 }
 
-// Analyze computes the Analytics of reqs. Groups are sorted by Requests,
+// Analyze computes the Analytics of reqs, leaving out the dashboard's test
+// calls, which are no visitor's. Groups are sorted by Requests,
 // most first, then by Name; the slices are empty, not nil, when there is
 // nothing to group.
 func Analyze(reqs []store.Callback) Analytics {
 	var total acc
 	byManager, bySource := map[string]*acc{}, map[string]*acc{}
 	for i := range reqs {
+		if IsTestCall(reqs[i]) {
+			continue
+		}
 		s := sampleOf(&reqs[i])
 		total.add(s)
 		if m := reqs[i].Manager; m != "" {

@@ -277,3 +277,16 @@ func TestAnalyticsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeLeavesOutTestCalls: the dashboard's "call me now" rings the
+// site's own people; counting it would lift the connected rate.
+func TestAnalyzeLeavesOutTestCalls(t *testing.T) {
+	real := connected("google", "Anna", day, day, 10*time.Second, 20*time.Second)
+	test := connected(callback.TestCallSource, "Anna", day, day, 5*time.Second, 5*time.Second)
+	test.VisitorID = callback.TestCallVisitorPrefix + "owner@shop.example"
+	got := callback.Analyze([]store.Callback{real, test})
+	want := callback.Analyze([]store.Callback{real})
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("with a test call: %+v, without: %+v", got, want)
+	}
+}
