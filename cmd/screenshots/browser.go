@@ -31,7 +31,8 @@ type browser struct {
 	cancel  func()
 	base    string
 	dir     string
-	written int
+	// written are the names of this run's pictures.
+	written map[string]bool
 
 	mu sync.Mutex
 	// complaints are the console's errors since the last call of
@@ -60,7 +61,7 @@ func newBrowser(parent context.Context, path, base, dir string) (*browser, error
 		chromedp.Flag("font-render-hinting", "none"), chromedp.UserDataDir(profile))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	b := &browser{ctx: ctx, base: base, dir: dir, cancel: func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) }}
+	b := &browser{ctx: ctx, base: base, dir: dir, written: map[string]bool{}, cancel: func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) }}
 	// Console starts the browser: once, here, before anything else does.
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -86,6 +87,27 @@ func newBrowser(parent context.Context, path, base, dir string) (*browser, error
 }
 
 func (b *browser) close() { b.cancel() }
+
+// removeStale deletes the pictures in dir this run did not take: of a
+// page that is gone, or renamed.
+func (b *browser) removeStale() error {
+	for _, pattern := range []string{"dashboard-*.png", "widget-*.png"} {
+		old, err := filepath.Glob(filepath.Join(b.dir, pattern))
+		if err != nil {
+			return err
+		}
+		for _, path := range old {
+			if b.written[filepath.Base(path)] {
+				continue
+			}
+			fmt.Printf("  removed %s: no page or widget makes it any more\n", filepath.Base(path))
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // problems returns the console's errors since the last call.
 func (b *browser) problems() []string {
@@ -191,7 +213,7 @@ func (b *browser) capture(ctx context.Context, name string) error {
 	if err := os.WriteFile(filepath.Join(b.dir, name+".png"), buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	b.written++
+	b.written[name+".png"] = true
 	fmt.Printf("  %s.png (%d KB)\n", name, buf.Len()/1024)
 	return nil
 }

@@ -75,6 +75,12 @@ func run(ctx context.Context, out, chromium string) error {
 	if err := shot.widgets(ctx); err != nil {
 		return err
 	}
-	slog.Info("done", slog.String("dir", out), slog.Int("pictures", b.written), slog.Int("skipped", shot.skipped))
+	// Only a run that took every listed picture knows which are stale.
+	if shot.skipped == 0 {
+		if err := b.removeStale(); err != nil {
+			return err
+		}
+	}
+	slog.Info("done", slog.String("dir", out), slog.Int("pictures", len(b.written)), slog.Int("skipped", shot.skipped))
 	return nil
 }
