@@ -27,10 +27,10 @@ var viewports = []viewport{{"desktop", 1280, 800, false}, {"phone", 360, 740, tr
 
 // browser is a headless Chromium writing pictures into dir.
 type browser struct {
-	ctx     context.Context
-	cancel  func()
-	base    string
-	dir     string
+	ctx    context.Context
+	cancel func()
+	base   string
+	dir    string
 	// written are the names of this run's pictures.
 	written map[string]bool
 
