@@ -1,10 +1,14 @@
 package main
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/beckonhq/beckon/callback/sim"
 	"github.com/beckonhq/beckon/server/servertest"
+	"github.com/beckonhq/beckon/widgets/standard"
 )
 
 // TestEveryPageIsPhotographed: every GET route under /app that the app
@@ -53,6 +57,34 @@ func TestPagePathsFillIn(t *testing.T) {
 		}
 		if strings.Count(pg.route, ":") != strings.Count(pg.path, "{") {
 			t.Errorf("%s: route %q has %d parameters, path %q fills %d", pg.name, pg.route, strings.Count(pg.route, ":"), pg.path, strings.Count(pg.path, "{"))
+		}
+	}
+}
+
+// TestREADMEShowsPicturesTheCommandTakes: every picture README.md shows
+// is one the command makes, so renaming a page cannot leave the README
+// pointing at a picture that is no longer taken.
+func TestREADMEShowsPicturesTheCommandTakes(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := map[string]bool{}
+	for _, vp := range viewports {
+		for _, pg := range pages {
+			taken["dashboard-"+pg.name+"-"+vp.name] = true
+		}
+		for _, m := range standard.Modules(servertest.Config(), sim.New(sim.Delays{})) {
+			taken["widget-"+m.Type()+"-"+vp.name] = true
+		}
+	}
+	shown := regexp.MustCompile(`docs/screenshots/([a-z0-9_-]+)\.png`).FindAllStringSubmatch(string(readme), -1)
+	if len(shown) == 0 {
+		t.Fatal("README.md shows no screenshots")
+	}
+	for _, m := range shown {
+		if !taken[m[1]] {
+			t.Errorf("README.md shows %s.png, which cmd/screenshots does not take", m[1])
 		}
 	}
 }
