@@ -68,8 +68,8 @@
     }
   }
 
-  // showError puts text under the field the API named ("codes[3]" is the
-  // codes field), or under the form's button when no field is named.
+  // showError puts text under the field the API named (fieldOf), or under
+  // the form's button when it names none, and takes the focus there.
   function showError(form, text, field) {
     status.textContent = ""; // what the last action said is not news now
     const el = fieldOf(form, field) || form.querySelector("[type=submit]");
@@ -77,7 +77,7 @@
     p.className = "field-error";
     p.id = `${form.id || "form"}-error`;
     p.textContent = text;
-    (el.closest(".field") || el).after(p);
+    el.after(p);
     el.dataset.describedby ??= el.getAttribute("aria-describedby") || "";
     el.setAttribute("aria-invalid", "true");
     el.setAttribute("aria-describedby", `${el.dataset.describedby} ${p.id}`.trim());
