@@ -23,9 +23,9 @@ import (
 // TestJourneyInChromium is the owner's first day, end to end in a real
 // browser (issue 13 §10): set up with the admin token, create a site, add
 // a callback widget and a quiz with the editor, keep the inbox open in a
-// tab while a visitor of the site's own page asks for a call and answers
-// the quiz: both leads appear in the inbox without a reload, and the call
-// (simulated) ends completed. Then, over HTTP: a manager of the site gets
+// tab (a 360-px phone) while a visitor of the site's own page (a phone too)
+// asks for a call and answers the quiz: both leads appear in the inbox
+// without a reload, and the call (simulated) ends completed. Then, over HTTP: a manager of the site gets
 // the editor and the settings read-only and the API refuses their change;
 // an owner of this site gets 404 for another site's pages; a POST without
 // the CSRF token is 403 and changes nothing. On the embedded store, and on
@@ -96,6 +96,24 @@ func (b tab) click(sel string) {
 	b.run("click "+sel, chromedp.MouseClickXY(xy[0].(float64), xy[1].(float64)))
 }
 
+// settle waits until the widgets' element sel stops moving (a panel
+// growing as a field's hint changes), so a click lands where it aims.
+func (b tab) settle(sel string) {
+	b.t.Helper()
+	where := fmt.Sprintf(`JSON.stringify(%s.querySelector(%q)?.getBoundingClientRect())`, shadow, sel)
+	last := ""
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		now := fmt.Sprint(b.eval(where))
+		if now == last {
+			return
+		}
+		last = now
+		time.Sleep(150 * time.Millisecond)
+	}
+	b.t.Fatalf("%s kept moving for 5 s", sel)
+}
+
 // path is the tab's location, as a path.
 func (b tab) path() string {
 	b.t.Helper()
@@ -153,19 +171,21 @@ func journey(t *testing.T, st store.Store) {
 	})
 	quizWidget := owner.addWidget(d.Base, siteID, "quiz", func() {})
 
-	// The inbox, open in a tab of its own before anything arrives.
+	// The inbox, open in a tab of its own before anything arrives, on the
+	// manager's phone.
 	inboxCtx, closeInbox := chromedp.NewContext(ctx)
 	defer closeInbox()
 	inbox := tab{t, inboxCtx}
-	inbox.run("open the inbox", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/inbox"),
+	inbox.run("open the inbox", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile), chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/inbox"),
 		chromedp.WaitReady(chromedp.CSS(`#inbox[data-connected="1"]`)))
 	inbox.eval(`window.beckonJourney = 'no reload'`)
 
-	// A visitor asks for a call on the shop's page.
+	// A visitor asks for a call on the shop's page, on a phone.
 	visitorCtx, closeVisitor := chromedp.NewContext(ctx)
 	defer closeVisitor()
 	visitor := tab{t, visitorCtx}
-	visitor.run("the shop's page", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(shop.URL+"/"))
+	servertest.ReduceMotion(visitorCtx, t)
+	visitor.run("the shop's page", chromedp.EmulateViewport(360, 740), chromedp.Navigate(shop.URL+"/"))
 	visitor.waitJS("the callback button", shadow+`?.querySelector('.bkcb .fab')`)
 	servertest.ClickInShadow(visitorCtx, t, ".bkcb .fab")
 	visitor.waitJS("the callback panel's phone field", shadow+`?.activeElement?.tagName === 'INPUT'`)
@@ -173,6 +193,7 @@ func journey(t *testing.T, st store.Store) {
 	if visitor.eval(`!!`+shadow+`.querySelector('.bkcb input[name=consent]')`) == true {
 		servertest.ClickInShadow(visitorCtx, t, ".bkcb input[name=consent]")
 	}
+	visitor.settle(".bkcb button[type=submit]")
 	servertest.ClickInShadow(visitorCtx, t, ".bkcb button[type=submit]")
 
 	row := `[...document.querySelectorAll('#inbox tbody tr')].find(r => r.textContent.includes(%q))`
@@ -226,6 +247,7 @@ func journey(t *testing.T, st store.Store) {
 	visitor.eval(shadow + `.querySelector('.bkqz [name=phone]').focus()`)
 	visitor.run("the quiz's phone", chromedp.KeyEvent("9161234567"))
 	servertest.ClickInShadow(visitorCtx, t, ".bkqz [name=consent]")
+	visitor.settle(".bkqz .form .primary")
 	servertest.ClickInShadow(visitorCtx, t, ".bkqz .form .primary")
 	onView("result")
 
