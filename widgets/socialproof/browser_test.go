@@ -323,7 +323,9 @@ func TestBrowserDeletedEventDisappears(t *testing.T) {
 	r := s.ts.Admin("DELETE", "/api/v1/sites/"+s.siteID+"/events/order-1", nil)
 	servertest.ExpectStatus(t, r, http.StatusNoContent)
 	until(ctx, t, time.Second, "the deleted event's notice to go", func(n notice) bool { return len(n.IDs) == 0 })
-	servertest.NoProblems(t, problems())
+	// On a loaded machine the notice's impression may be reported after
+	// the delete; the server rightly answers 404 for an event that is gone.
+	servertest.NoProblems(t, problems(), "/live/notices/order-1")
 }
 
 func TestBrowserFallbacks(t *testing.T) {
