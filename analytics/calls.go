@@ -7,20 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
-)
-
-// Statuses and outcomes of callback requests and their legs (the callback
-// package's names; it cannot be imported from here).
-const (
-	statusCallingManager  = "calling_manager"
-	statusManagerAnswered = "manager_answered"
-	statusConnected       = "connected"
-	legManager            = "manager"
-	legAnswered           = "answered"
-	legConfirmed          = "confirmed"
-	outcomeCompleted      = "completed"
-	outcomeCanceled       = "canceled"
 )
 
 // Manager is one manager's calls over the period.
@@ -43,7 +31,7 @@ type Manager struct {
 
 func connected(c *store.Callback) bool {
 	for _, t := range c.Timeline {
-		if t.Status == statusConnected {
+		if t.Status == callback.StatusConnected {
 			return true
 		}
 	}
@@ -69,12 +57,12 @@ func managers(calls []store.Callback, ws []store.Widget) []Manager {
 	for i := range calls {
 		c := &calls[i]
 		for _, l := range c.Legs {
-			if l.Kind != legManager {
+			if l.Kind != callback.LegManager {
 				continue
 			}
 			name := nameOf(names, c.WidgetID, l.Manager)
-			picked := l.Status == legAnswered || l.Status == legConfirmed || l.Outcome == outcomeCompleted
-			if l.Outcome == outcomeCanceled && !picked {
+			picked := l.Status == callback.LegAnswered || l.Status == callback.LegConfirmed || l.Outcome == string(callback.OutcomeCompleted)
+			if l.Outcome == string(callback.OutcomeCanceled) && !picked {
 				continue
 			}
 			a := get(name)
@@ -93,7 +81,7 @@ func managers(calls []store.Callback, ws []store.Widget) []Manager {
 	out := make([]Manager, 0, len(by))
 	for _, a := range by {
 		a.m.AnswerRate = ratio(a.m.Answered, a.m.Rung)
-		a.m.MedianSecondsToAnswer = medianSeconds(a.waits)
+		a.m.MedianSecondsToAnswer = callback.MedianSeconds(a.waits)
 		out = append(out, a.m)
 	}
 	slices.SortFunc(out, func(x, y Manager) int {
@@ -107,9 +95,9 @@ func answerWait(c *store.Callback) (name string, wait time.Duration, ok bool) {
 	var rang time.Time
 	for _, t := range c.Timeline {
 		switch {
-		case t.Status == statusCallingManager && rang.IsZero():
+		case t.Status == callback.StatusCallingManager && rang.IsZero():
 			rang = t.At
-		case t.Status == statusManagerAnswered && !rang.IsZero():
+		case t.Status == callback.StatusManagerAnswered && !rang.IsZero():
 			return t.Detail, max(t.At.Sub(rang), 0), t.Detail != ""
 		}
 	}
@@ -143,19 +131,4 @@ func nameOf(names map[string][]string, widgetID string, i int) string {
 		return list[i]
 	}
 	return "#" + strconv.Itoa(i+1)
-}
-
-// medianSeconds is the median of ds in seconds (the mean of the middle two
-// for an even count), nil for none. It sorts ds.
-func medianSeconds(ds []time.Duration) *float64 {
-	if len(ds) == 0 {
-		return nil
-	}
-	slices.Sort(ds)
-	mid := len(ds) / 2
-	m := ds[mid].Seconds()
-	if len(ds)%2 == 0 {
-		m = (ds[mid-1].Seconds() + m) / 2
-	}
-	return &m
 }

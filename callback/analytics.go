@@ -147,8 +147,8 @@ func (a *acc) stats() Stats {
 	s := Stats{
 		Requests:                   a.requests,
 		Connected:                  a.connected,
-		MedianSecondsToManagerRing: medianSeconds(a.toRing),
-		MedianSecondsToConnect:     medianSeconds(a.toBridge),
+		MedianSecondsToManagerRing: MedianSeconds(a.toRing),
+		MedianSecondsToConnect:     MedianSeconds(a.toBridge),
 	}
 	if a.requests > 0 {
 		s.ConnectedRate = float64(a.connected) / float64(a.requests)
@@ -167,9 +167,9 @@ func groups(m map[string]*acc) []Group {
 	return out
 }
 
-// medianSeconds is the median of ds in seconds (the mean of the middle two
+// MedianSeconds is the median of ds in seconds (the mean of the middle two
 // for an even count), nil for none. It sorts ds.
-func medianSeconds(ds []time.Duration) *float64 {
+func MedianSeconds(ds []time.Duration) *float64 {
 	if len(ds) == 0 {
 		return nil
 	}

@@ -117,7 +117,7 @@ func stampProviderTime(c *store.Callback, ev Event, legBefore string, stepsBefor
 // listens. The request stays calling_visitor, so a voicemail never counts
 // as connected; the verdict is given more time than the ring window.
 func visitorPickedUp(c *store.Callback, leg *store.Leg, at time.Time) (wakeAt time.Time) {
-	if !moveLeg(leg, legAnswered) || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
+	if !moveLeg(leg, LegAnswered) || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
 		return time.Time{}
 	}
 	c.NextAt = at.Add(connectedRecheck)
@@ -127,8 +127,8 @@ func visitorPickedUp(c *store.Callback, leg *store.Leg, at time.Time) (wakeAt ti
 // visitorAnswered: a person is on the line (machine detection said so, or
 // none runs); the request is connected.
 func visitorAnswered(c *store.Callback, leg *store.Leg, at time.Time) (wakeAt time.Time) {
-	moveLeg(leg, legAnswered) // already there when VisitorPickedUp came first
-	if leg.Status != legAnswered || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
+	moveLeg(leg, LegAnswered) // already there when VisitorPickedUp came first
+	if leg.Status != LegAnswered || c.Status != StatusCallingVisitor || leg.Attempt != c.Attempt {
 		return time.Time{}
 	}
 	setStatus(c, StatusConnected, "", at)
@@ -150,7 +150,7 @@ func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, su
 		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.Taken}
 		return
 	}
-	moveLeg(leg, legAnswered)
+	moveLeg(leg, LegAnswered)
 	if c.Status == StatusCallingManager {
 		setStatus(c, StatusManagerAnswered, sc.set.Managers[leg.Manager].Name, at)
 	}
@@ -164,7 +164,7 @@ func (e *Engine) managerAnswered(c *store.Callback, sc scope, leg *store.Leg, su
 func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, at time.Time, reply *Reply) []string {
 	t := texts[reply.Language]
 	// A repeated confirm (a retried webhook) gets the same dial again.
-	if leg.Status == legConfirmed && (c.Status == StatusCallingVisitor || c.Status == StatusConnected) {
+	if leg.Status == LegConfirmed && (c.Status == StatusCallingVisitor || c.Status == StatusConnected) {
 		if v := visitorLeg(c); v != nil {
 			*reply = e.dialReply(c, sc, v, reply.Language)
 		}
@@ -175,7 +175,7 @@ func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, a
 		*reply = Reply{Action: ActionHangup, Language: reply.Language, Say: t.Taken}
 		return nil
 	}
-	moveLeg(leg, legConfirmed)
+	moveLeg(leg, LegConfirmed)
 	m := sc.set.Managers[leg.Manager]
 	c.Manager = m.Name
 	if c.Status == StatusCallingManager {
@@ -209,7 +209,7 @@ func (e *Engine) dialReply(c *store.Callback, sc scope, v *store.Leg, lang strin
 // means "next manager" (the worker decides, at once); after, it ends the
 // bridge.
 func (e *Engine) managerEnded(c *store.Callback, leg *store.Leg, out Outcome, at time.Time) (wakeAt time.Time) {
-	wasConfirmed := leg.Status == legConfirmed
+	wasConfirmed := leg.Status == LegConfirmed
 	if !endLeg(leg, out, at) || leg.Attempt != c.Attempt {
 		return time.Time{}
 	}

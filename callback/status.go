@@ -36,12 +36,12 @@ const (
 
 	legDialing   = "dialing"   // asked the provider; no word back yet
 	legRinging   = "ringing"   // the phone rings
-	legAnswered  = "answered"  // picked up
-	legConfirmed = "confirmed" // the manager pressed the digit
+	LegAnswered  = "answered"  // picked up
+	LegConfirmed = "confirmed" // the manager pressed the digit
 	legEnded     = "ended"
 )
 
-var legRank = map[string]int{legDialing: 0, legRinging: 1, legAnswered: 2, legConfirmed: 3, legEnded: 4}
+var legRank = map[string]int{legDialing: 0, legRinging: 1, LegAnswered: 2, LegConfirmed: 3, legEnded: 4}
 
 // Final reports whether a status is the end of a request.
 func Final(status string) bool { return status == StatusCompleted || status == StatusFailed }

@@ -103,7 +103,7 @@ func (e *Engine) sweepBridge(ctx context.Context, sc scope, c store.Callback) er
 	ifRunning := OutcomeNoAnswer
 	// A visitor who picked up may be talking while machine detection's
 	// verdict is late or lost: that call is never hung up either.
-	if c.Status == StatusConnected || visitor.Status == legAnswered {
+	if c.Status == StatusConnected || visitor.Status == LegAnswered {
 		st, err := e.prov.CallState(ctx, callID)
 		if err == nil && !st.Ended {
 			_, err := e.update(ctx, sc, c, func(c *store.Callback) error {
