@@ -17,10 +17,8 @@ import (
 // as GET …/experiment computes it (experiments.Compute over the same
 // tally), with the rates and their intervals drawn on the server as SVG.
 // Stopping goes through the admin API (widgets:write: owners only).
-// The page reads the tally without writing this replica's queued
-// exposures first, as the API does (its Flush is not among the
-// dashboard's Deps): it may lag the API by one batch, at most a couple of
-// seconds of visitors.
+// Like the API, the page first writes this replica's queued exposures
+// (Deps.FlushExposures), so both show the same numbers.
 
 // experimentData is the page's.
 type experimentData struct {
@@ -73,6 +71,9 @@ func (h *handler) experimentPage(c *fiber.Ctx) error {
 	d := experimentData{Site: site, WidgetID: w.ID, Widget: widgetLabel(w), Script: moderationScriptURL(),
 		EditorURL: "/app/sites/" + site.ID + "/widgets/" + w.ID}
 	if w.Experiment != nil {
+		if h.FlushExposures != nil {
+			h.FlushExposures(ctx)
+		}
 		counts, err := h.Store.Tally(ctx, site.ID, store.ExperimentTally(w.Experiment.ID))
 		if err != nil {
 			return h.fail(c, fmt.Errorf("experiment counts of widget %s: %w", w.ID, err))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/beckonhq/beckon/server/servertest"
@@ -93,4 +94,20 @@ func TestExperimentPage(t *testing.T) {
 		wantStatus(t, "another site's widget", s.manager.get("/app/sites/"+s.other+"/widgets/"+foreign+"/experiment"), http.StatusNotFound)
 		wantStatus(t, "another site's widget under this site", s.op.get("/app/sites/"+s.siteID+"/widgets/"+foreign+"/experiment"), http.StatusNotFound)
 	})
+}
+
+// TestExperimentPageCountsQueuedExposures: a visitor's exposure, still in
+// this replica's queue (written in batches), already counts on the page,
+// as it does in GET …/experiment.
+func TestExperimentPageCountsQueuedExposures(t *testing.T) {
+	t.Parallel()
+	s := newModSite(t, servertest.NewStore(t, "embedded"))
+	wid := s.startExperiment(t, map[string]int64{})
+	r := s.d.Request(http.MethodGet, "/w/v1/"+s.key+"/config?visitor_id=0123456789abcdef0123456789abcdef", nil, "Origin", "https://a.example")
+	servertest.ExpectStatus(t, r, http.StatusOK)
+	p := s.op.get("/app/sites/" + s.siteID + "/widgets/" + wid + "/experiment")
+	wantStatus(t, "results page", p, http.StatusOK)
+	if !strings.Contains(p.Body, `class="ab-exposures">1<`) {
+		t.Fatalf("the visitor's exposure is not counted on the page: %s", p.Body)
+	}
 }

@@ -193,7 +193,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	pub.Add(fiber.MethodGet, "/config", getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP, Conversions: s.experiments(), Variants: s})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
-	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}, Widgets: dashboardPreview{s}, Accounts: s.accounts()}); err != nil {
+	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}, Widgets: dashboardPreview{s}, Accounts: s.accounts(), FlushExposures: s.experiments().Flush}); err != nil {
 		return err
 	}
 
