@@ -40,8 +40,18 @@ func formOfSite(s store.Site) SiteForm {
 		Region: s.Region, FollowBrowserLanguage: s.FollowBrowserLanguage}
 }
 
-// newSiteForm is the new-site form's defaults, those of the admin API.
-func newSiteForm() SiteForm { return SiteForm{Timezone: "UTC", Locale: "en", Region: "US"} }
+// newSiteForm is a new site's form, filled in for where the person
+// creating it most likely sells, as the dashboard's language suggests;
+// in English, the admin API's defaults.
+func newSiteForm(lang string) SiteForm {
+	switch lang {
+	case "ru":
+		return SiteForm{Timezone: "Europe/Moscow", Locale: "ru", Region: "RU"}
+	case "uk":
+		return SiteForm{Timezone: "Europe/Kyiv", Locale: "uk", Region: "UA"}
+	}
+	return SiteForm{Timezone: "UTC", Locale: "en", Region: "US"}
+}
 
 // siteFormView is a site form as a template shows it.
 type siteFormView struct {

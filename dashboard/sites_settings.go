@@ -48,7 +48,7 @@ func (h *handler) newSitePage(c *fiber.Ctx) error {
 	if !h.mayCreateSites(c) {
 		return h.notFound(c)
 	}
-	return h.render(c, http.StatusOK, "site", "site_new", siteData{Edit: true, Form: h.siteFormView(newSiteForm())})
+	return h.render(c, http.StatusOK, "site", "site_new", siteData{Edit: true, Form: h.siteFormView(newSiteForm(h.lang(c).Code))})
 }
 
 func (h *handler) createSite(c *fiber.Ctx) error {

@@ -220,3 +220,19 @@ func TestSiteKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestNewSiteFormFollowsLanguage: the new-site form starts from the zone,
+// language and region its reader most likely sells in.
+func TestNewSiteFormFollowsLanguage(t *testing.T) {
+	t.Parallel()
+	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
+	op := d.browser(t, "operator")
+	op.setup()
+	for lang, want := range map[string][]string{
+		"ru": {"<option selected>Europe/Moscow</option>", `<option value="ru" selected>`, `value="RU"`},
+		"uk": {"<option selected>Europe/Kyiv</option>", `<option value="uk" selected>`, `value="UA"`},
+		"en": {"<option selected>UTC</option>", `<option value="en" selected>`, `value="US"`},
+	} {
+		wantBody(t, "new site in "+lang, op.get("/app/sites/new?lang="+lang), want...)
+	}
+}

@@ -105,6 +105,16 @@ func TestDemoFollowsTheAddress(t *testing.T) {
 	first := start(t, bin, dir)
 	firstOrigin := "http://" + first.addr
 	waitOutput(t, first, "Open "+firstOrigin+"/demo")
+	// The first-run path the start prints (and README promises) leads to
+	// the first account's setup, which asks for the admin token.
+	waitOutput(t, first, "Then open "+firstOrigin+"/app and sign in with the admin token")
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if r, err := noRedirect.Get(firstOrigin + "/app"); err != nil || r.StatusCode/100 != 3 {
+		t.Fatalf("GET %s/app: %v %v", firstOrigin, r, err)
+	}
+	if r, err := http.Get(firstOrigin + "/app"); err != nil || r.StatusCode != http.StatusOK || r.Request.URL.Path != "/app/setup" {
+		t.Fatalf("GET %s/app does not lead to the setup: %v %v", firstOrigin, r, err)
+	}
 	if got := demoConfigStatus(t, first, firstOrigin); got != http.StatusOK {
 		t.Fatalf("first start: the demo's config from %s: %d", firstOrigin, got)
 	}
