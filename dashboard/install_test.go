@@ -53,6 +53,9 @@ func TestInstallCheck(t *testing.T) {
 
 		config("", http.StatusOK)
 		config("https://evil.example", http.StatusForbidden)
+		// Beckon's own origin (the dashboard's preview) is served, but it
+		// is no install on the owner's site.
+		config(d.Base, http.StatusOK)
 		config("https://shop.example", http.StatusOK)
 		p := op.waitForPage(path, "We saw your snippet on https://shop.example just now.")
 		wantBody(t, "after one", p, "Not seen on https://www.shop.example yet.", "Not seen on https://blog.example yet.")

@@ -67,12 +67,15 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 	// No Origin: not a cross-origin browser request (a same-origin page, an
 	// e-mail image, a server). Origin is a browser guard, not authentication,
 	// so such requests are served and rate limited like any other.
+	// Beckon's own origin serves every site's widgets too: it is where the
+	// dashboard's live preview runs them, and no one else's page has it.
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
-		if !cfg.origins[origin] {
+		own := origin == s.cfg.PublicOrigin()
+		if !cfg.origins[origin] && !own {
 			return api.Forbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
 		}
 		allowCORS(c, origin)
-		if c.Method() == fiber.MethodGet && strings.HasSuffix(c.Path(), "/config") {
+		if !own && c.Method() == fiber.MethodGet && strings.HasSuffix(c.Path(), "/config") {
 			s.noteSighting(cfg.site.ID, origin)
 		}
 	}
