@@ -15,6 +15,9 @@ type SiteNav struct {
 	SiteName string
 	Role     string
 	Items    []NavItem
+	// Script brings the current section into sight where the row
+	// scrolls (a phone).
+	Script string
 }
 
 // NavItem is one section of a site.
@@ -63,7 +66,8 @@ func (h *handler) siteNav(c *fiber.Ctx) *SiteNav {
 		return nil
 	}
 	edit, _ := h.acc.Can(ctx, u, id, accounts.EditSettings)
-	nav := &SiteNav{SiteID: id, SiteName: site.Name, Role: h.roleOn(c, id)}
+	nav := &SiteNav{SiteID: id, SiteName: site.Name, Role: h.roleOn(c, id),
+		Script: "/app/static/sitenav.js?v=" + strings.Trim(staticETags["sitenav.js"], `"`)}
 	for _, s := range siteSections {
 		if s.editors && !edit {
 			continue
