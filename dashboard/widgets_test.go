@@ -171,6 +171,14 @@ func TestWidgetPreview(t *testing.T) {
 	if xfo := p.Header.Get("X-Frame-Options"); xfo == "DENY" {
 		t.Fatal("the preview cannot be framed: X-Frame-Options DENY")
 	}
+	// A widget not saved yet is a draft the public API does not know (its
+	// bundle shows a sample); a saved one's preview is the widget itself.
+	wantBody(t, "preview of a new widget", p, `"draft": true`)
+	saved := s.d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{
+		"managers": []any{map[string]any{"name": "Olga", "phone": "+74951234567"}}}})["id"].(string)
+	again := url.Values{"csrf": {csrf}, "type": {"callback"}, "wid": {saved}, "settings": good["settings"]}
+	wantNoBody(t, "preview of a saved widget", s.op.post(preview, again), `"draft"`)
+	s.d.Admin(http.MethodDelete, "/api/v1/sites/"+s.siteID+"/widgets/"+saved, nil)
 
 	bad := url.Values{"csrf": {csrf}, "type": {"callback"}, "settings": {`{"managers":[{"name":"Olga","phone":"12"}]}`}}
 	p = s.op.post(preview, bad, "Accept", "application/json")

@@ -195,6 +195,9 @@ type publicWidget struct {
 	// Variant is the visitor's variant of the widget's A/B experiment
 	// (only with ?visitor_id= and while one runs).
 	Variant string `json:"variant,omitempty"`
+	// Draft marks the dashboard's preview of a widget not saved yet, which
+	// the public API does not know: its bundle shows a sample instead.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // loadPublicConfig reads a site with its widgets and renders its public

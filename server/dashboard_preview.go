@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/beckonhq/beckon/dashboard"
 	"github.com/beckonhq/beckon/store"
@@ -31,10 +32,15 @@ func (p dashboardPreview) PreviewConfig(ctx context.Context, site store.Site, ty
 	if err != nil {
 		return nil, err
 	}
+	_, err = p.s.store.GetWidget(ctx, site.ID, wid)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	draft := errors.Is(err, store.ErrNotFound)
 	bundle, _ := p.s.assets.BundleURL(m.Bundle())
 	return json.Marshal(configResponse{
 		Site: publicSite{Key: site.Key, Locale: site.Locale, Timezone: site.Timezone, Region: site.Region,
 			FollowBrowserLanguage: site.FollowBrowserLanguage},
-		Widgets: []publicWidget{{ID: wid, Type: typ, Bundle: bundle, Settings: parsed.Public()}},
+		Widgets: []publicWidget{{ID: wid, Type: typ, Bundle: bundle, Settings: parsed.Public(), Draft: draft}},
 	})
 }

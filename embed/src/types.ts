@@ -40,6 +40,11 @@ export interface WidgetConfig<S = Record<string, unknown>> {
    */
   hosted_by?: string;
   /**
+   * The dashboard's preview of a widget not saved yet: the server knows no
+   * widget by this id, so a widget shows a sample rather than asking it.
+   */
+  draft?: boolean;
+  /**
    * The visitor's variant of the widget's A/B experiment (docs/EXPERIMENTS.md):
    * the settings above are already that variant's.
    */

@@ -352,6 +352,12 @@ const factory: WidgetFactory<Settings> = (ctx) => {
   // ---- the deadline from the server ------------------------------------------
   function load(attempt = 0) {
     if (loading || gone) return;
+    if (ctx.widget.draft) {
+      // The dashboard's preview of an unsaved timer has no timer on the
+      // server: show it as it would run from now.
+      const fixed = Date.parse(settings.deadline || '');
+      return got(settings.mode === 'fixed' ? fixed : Date.now() + (Number(settings.duration_seconds) || 3600) * 1000, false);
+    }
     loading = true;
     const req: Record<string, string> = { visitor_id: ctx.visitorId };
     const r = recipient();
