@@ -67,12 +67,13 @@ func TestFunnelStepsNotMeasured(t *testing.T) {
 		{ID: "p", Type: "popup", Settings: json.RawMessage(`{}`)},
 		{ID: "t", Type: "popup", Settings: json.RawMessage(`{"triggers":{"rules":[]}}`)},
 	}
-	sums := map[string]map[string]map[string]int64{kindTriggers: {"t": {"shown|exit_intent": 7}}}
+	sums := map[string]map[string]map[string]int64{kindTriggers: {"t": {"shown|exit_intent": 7}},
+		kindViews: {"p": {ViewField: 40}, "t": {ViewField: 90}}}
 	got := funnels(ws, sums, []store.Lead{{WidgetID: "p"}, {WidgetID: "t"}}, nil)
-	if s := got[0].Steps; s[0].Measured || s[1].Measured || s[2].Measured || !s[3].Measured || s[3].Count != 1 {
-		t.Fatalf("popup without triggers: %+v, want views, opens, submits not measured and 1 lead", s)
+	if s := got[0].Steps; !s[0].Measured || s[0].Count != 40 || s[1].Measured || s[2].Measured || !s[3].Measured || s[3].Count != 1 {
+		t.Fatalf("popup without triggers: %+v, want 40 page views, opens and submits not measured, and 1 lead", s)
 	}
 	if s := got[1].Steps; !s[0].Measured || s[0].Count != 7 {
-		t.Fatalf("popup with triggers: %+v, want 7 views", s)
+		t.Fatalf("popup with triggers: %+v, want its 7 triggered showings, not its page views", s)
 	}
 }

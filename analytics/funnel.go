@@ -57,7 +57,7 @@ func (f Funnel) Max() int64 {
 // widget with triggers counts what its triggered showings became; a
 // multibutton counts clicks per channel.
 func tallyKinds(w store.Widget) []string {
-	var kinds []string
+	kinds := []string{kindViews}
 	switch w.Type {
 	case quiz.WidgetType:
 		kinds = append(kinds, kindQuiz)
@@ -76,6 +76,8 @@ func tallyName(kind, widgetID, day string) string {
 		return quiz.TallyName(widgetID, day)
 	case kindClicks:
 		return multibutton.ClickTally(widgetID, day)
+	case kindViews:
+		return ViewTally(widgetID, day)
 	default:
 		return triggerstats.TallyName(widgetID, day)
 	}
@@ -101,6 +103,7 @@ func hasTriggers(w store.Widget) bool {
 //     leads are its requests, so it has no leads step);
 //   - multibutton: opens are the clicks on its channels;
 //   - any widget with triggers: views are its triggered showings;
+//   - any other widget: views are the page views that loaded it (views.go);
 //   - any widget that makes leads: leads from the inbox.
 func funnels(ws []store.Widget, sums map[string]map[string]map[string]int64, leads []store.Lead, calls []store.Callback) []Funnel {
 	leadsBy := map[string]int64{}
@@ -142,6 +145,9 @@ func funnels(ws []store.Widget, sums map[string]map[string]map[string]int64, lea
 		if !views.Measured && hasTriggers(w) {
 			t := triggerstats.Summarize(sums[kindTriggers][w.ID], "", "")
 			views = Step{StepViews, t.Totals.Shown, true}
+		}
+		if !views.Measured {
+			views = Step{StepViews, sums[kindViews][w.ID][ViewField], true}
 		}
 		f := Funnel{WidgetID: w.ID, Type: w.Type}
 		for _, s := range steps {

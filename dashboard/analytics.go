@@ -106,6 +106,9 @@ func (h *handler) analyticsFor(c *fiber.Ctx, site store.Site, base string) (v an
 		return v, "an_bad_widget", nil
 	}
 	v.From, v.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
+	if h.Flush != nil {
+		h.Flush(ctx) // this replica's widget views still queued
+	}
 	r, err := analytics.Compute(ctx, h.Store, site.ID, ws, analytics.Period{From: from, To: to, Loc: loc}, analytics.Options{WidgetID: v.Widget})
 	if err != nil {
 		return v, "", err

@@ -224,3 +224,33 @@ func TestAnalyticsSiteIsolation(t *testing.T) {
 	wantStatus(t, "manager creates a share link", p, http.StatusNotFound)
 	wantStatus(t, "signed out", s.d.browser(t, "anon").get("/app/sites/"+s.siteID+"/analytics"), http.StatusSeeOther)
 }
+
+// TestAnalyticsCountsWidgetViews: each page view that loads the widget
+// (the loader's /config with its visitor id) is a view in the funnel of a
+// widget that counts none of its own; a server's /config without one is
+// not, nor is a widget that is off.
+func TestAnalyticsCountsWidgetViews(t *testing.T) {
+	t.Parallel()
+	s := newInboxSite(t, servertest.NewStore(t, "embedded"))
+	site, err := s.d.Store.GetSite(t.Context(), s.siteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := s.d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{
+		"managers": []any{map[string]any{"name": "Anna", "phone": "+79123456789"}}}})["id"].(string)
+	off := s.d.CreateWidget(s.siteID, map[string]any{"type": "countdown", "enabled": false, "settings": map[string]any{
+		"mode": "evergreen", "duration_seconds": 600}})["id"].(string)
+	for _, vid := range []string{"0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"} {
+		r := s.d.Request(http.MethodGet, "/w/v1/"+site.Key+"/config?visitor_id="+vid, nil, "Origin", "https://a.example")
+		servertest.ExpectStatus(t, r, http.StatusOK)
+	}
+	servertest.ExpectStatus(t, s.d.Request(http.MethodGet, "/w/v1/"+site.Key+"/config", nil), http.StatusOK)
+	p := s.op.get("/app/sites/" + s.siteID + "/analytics")
+	wantStatus(t, "analytics", p, http.StatusOK)
+	if got := funnelText(t, p, on); !strings.Contains(got, "Views 3 ") {
+		t.Fatalf("callback funnel after three page views: %q", got)
+	}
+	if got := funnelText(t, p, off); !strings.Contains(got, "Views 0 ") {
+		t.Fatalf("a widget that is off was viewed: %q", got)
+	}
+}

@@ -40,9 +40,10 @@ type Deps struct {
 	// Sites makes site and API key changes as the admin API does (nil:
 	// the pages that change them answer 404).
 	Sites SiteEditor
-	// FlushExposures writes the A/B exposures this replica still queues,
-	// so the results page counts them as the API does (nil: none queued).
-	FlushExposures func(ctx context.Context)
+	// Flush writes what this replica still queues for the reports (A/B
+	// exposures, widget views), so the results and analytics pages count
+	// every visitor served, as the API does (nil: nothing is queued).
+	Flush func(ctx context.Context)
 	// Accounts is the sign-in service shared with the admin API, which
 	// accepts this dashboard's sessions (nil: one of its own).
 	Accounts *accounts.Service

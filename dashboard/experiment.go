@@ -18,7 +18,7 @@ import (
 // tally), with the rates and their intervals drawn on the server as SVG.
 // Stopping goes through the admin API (widgets:write: owners only).
 // Like the API, the page first writes this replica's queued exposures
-// (Deps.FlushExposures), so both show the same numbers.
+// (Deps.Flush), so both show the same numbers.
 
 // experimentData is the page's.
 type experimentData struct {
@@ -71,8 +71,8 @@ func (h *handler) experimentPage(c *fiber.Ctx) error {
 	d := experimentData{Site: site, WidgetID: w.ID, Widget: widgetLabel(w), Script: moderationScriptURL(),
 		EditorURL: "/app/sites/" + site.ID + "/widgets/" + w.ID}
 	if w.Experiment != nil {
-		if h.FlushExposures != nil {
-			h.FlushExposures(ctx)
+		if h.Flush != nil {
+			h.Flush(ctx)
 		}
 		counts, err := h.Store.Tally(ctx, site.ID, store.ExperimentTally(w.Experiment.ID))
 		if err != nil {

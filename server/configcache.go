@@ -36,6 +36,8 @@ type publicConfig struct {
 	// variants renders the config per visitor while a widget runs an A/B
 	// experiment; nil when none does (configvariants.go).
 	variants *configVariants
+	// widgetIDs are the widgets in the config, whose views it counts.
+	widgetIDs []string
 }
 
 func (e *publicConfig) found() bool { return e.site != nil }
@@ -223,11 +225,13 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	}
 	cv := &configVariants{head: append(append([]byte(`{"site":`), siteJSON...), `,"widgets":[`...), exposures: s.cache.exposures}
 	hosts := hostsOf(site)
+	var ids []string
 	for _, w := range site.Widgets {
 		if !w.Enabled {
 			continue
 		}
 		m := s.modules[w.Type]
+		ids = append(ids, w.ID)
 		bundle, _ := s.assets.BundleURL(m.Bundle())
 		pw := publicWidget{ID: w.ID, Type: w.Type, Bundle: bundle, Settings: w.Parsed.Public(), HostedBy: hosts[w.ID]}
 		part, err := json.Marshal(pw)
@@ -253,7 +257,7 @@ func (s *Server) loadPublicConfig(ctx context.Context, key string) (*publicConfi
 	for _, o := range site.Origins {
 		origins[o] = true
 	}
-	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, variants: cv}, nil
+	return &publicConfig{site: site, origins: origins, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, variants: cv, widgetIDs: ids}, nil
 }
 
 // hostsOf maps each widget id an enabled Host (a multi-button) names to

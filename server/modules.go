@@ -47,6 +47,7 @@ func (s *Server) mountModules(r widgets.Routes, writeTimeout time.Duration) erro
 // ends (Shutdown).
 func (s *Server) startModules(ctx context.Context) error {
 	s.experiments().Start(ctx) // the A/B exposures' background writer
+	s.views.Start(ctx)         // the widgets' views' background writer
 	for _, m := range s.order {
 		if r, ok := m.(widgets.Runner); ok {
 			if err := r.Start(ctx); err != nil {
@@ -62,6 +63,7 @@ func (s *Server) waitModules(ctx context.Context) {
 	// After the last request: the exposures still queued are written
 	// before the store is closed.
 	defer s.experiments().Wait(ctx)
+	defer s.views.Wait(ctx)
 	for _, m := range s.order {
 		if r, ok := m.(widgets.Runner); ok {
 			r.Wait(ctx)
@@ -113,3 +115,11 @@ func (s *Server) experimentDeps() experiments.Deps {
 type ctxOnly struct{ ctx context.Context }
 
 func (c ctxOnly) UserContext() context.Context { return c.ctx }
+
+// flushQueued writes what this replica still queues for the owner's
+// reports (A/B exposures, widget views), so a dashboard page read right
+// after counts every visitor served.
+func (s *Server) flushQueued(ctx context.Context) {
+	s.experiments().Flush(ctx)
+	s.views.Flush(ctx)
+}

@@ -138,13 +138,16 @@ func preflight(c *fiber.Ctx) error {
 // With ?visitor_id= (the loader's id) a widget that runs an A/B
 // experiment is served in the visitor's variant, named in its "variant";
 // without one, every widget shows its own settings.
-func getConfig(c *fiber.Ctx) error {
+func (s *Server) getConfig(c *fiber.Ctx) error {
 	cfg := publicConfigOf(c)
 	body, etag := cfg.body, cfg.etag
 	if vid := c.Query("visitor_id"); vid != "" {
 		if !experiments.ValidVisitorID(vid) {
 			return validate.Field("visitor_id", "must be 32 lowercase hex digits, the visitor id the loader keeps")
 		}
+		// A loader's page view (it always sends the visitor id): one view
+		// of each widget, for the analytics funnels.
+		s.views.note(cfg.site, cfg.widgetIDs, time.Now())
 		if cfg.variants != nil {
 			body, etag = cfg.variants.forVisitor(c.UserContext(), cfg.site.ID, vid)
 		}

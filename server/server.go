@@ -54,6 +54,8 @@ type Server struct {
 	openAPI  []byte    // the document at /api/openapi.json, with the modules' routes
 	seen     sightings // the install check's throttled writes (snippet_seen.go)
 
+	views *viewCounter // the widgets' views for analytics (widget_views.go)
+
 	accOnce sync.Once
 	acc     *accounts.Service // dashboard sessions calling the API (auth_session.go)
 }
@@ -111,6 +113,7 @@ func New(ctx context.Context, cfg config.Config, st store.Store, opts Options) (
 		stop:      stop,
 		modules:   modules,
 		order:     opts.Modules,
+		views:     newViewCounter(st, opts.Logger),
 	}
 	if s.openAPI, err = openAPIDocument(s.order, s.typeNames()); err != nil {
 		stop()
@@ -190,10 +193,10 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 
 	pub := publicRouter{app: app, guards: []fiber.Handler{s.rateLimit, s.publicSite}}
 	pub.Add(fiber.MethodOptions, "/*", preflight)
-	pub.Add(fiber.MethodGet, "/config", getConfig)
+	pub.Add(fiber.MethodGet, "/config", s.getConfig)
 	codepools.Mount(admin, pub, codepools.Deps{Store: s.store, Log: s.log, ClientIP: s.clientIP, Conversions: s.experiments(), Variants: s})
 	triggerstats.Mount(admin, pub, triggerstats.Deps{Store: s.store, Sites: s.cache, Log: s.log, ClientIP: s.clientIP})
-	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}, Widgets: dashboardPreview{s}, Accounts: s.accounts(), FlushExposures: s.experiments().Flush}); err != nil {
+	if err := dashboard.Mount(app, dashboard.Deps{Store: s.store, Log: s.log, Cfg: s.cfg, AdminTokenHash: s.adminHash, ClientIP: s.clientIP, Now: s.clock, Sites: dashboardSites{s}, Widgets: dashboardPreview{s}, Accounts: s.accounts(), Flush: s.flushQueued}); err != nil {
 		return err
 	}
 
