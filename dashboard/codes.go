@@ -80,7 +80,7 @@ func (h *handler) codesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	d := codesData{Site: site, CanEdit: canEdit, Script: moderationScriptURL(), MaxPerUpload: codepools.MaxCodesPerRequest}
+	d := codesData{Site: site, CanEdit: canEdit, Script: staticURL("moderation.js"), MaxPerUpload: codepools.MaxCodesPerRequest}
 	for _, p := range pools {
 		left := p.Total - p.Issued
 		row := poolRow{CodePool: p, Left: left, Low: poolLow(p), Empty: left <= 0, Widgets: widgetsUsing(ws, p.ID)}

@@ -68,7 +68,7 @@ func (h *handler) experimentPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	d := experimentData{Site: site, WidgetID: w.ID, Widget: widgetLabel(w), Script: moderationScriptURL(),
+	d := experimentData{Site: site, WidgetID: w.ID, Widget: widgetLabel(w), Script: staticURL("moderation.js"),
 		EditorURL: "/app/sites/" + site.ID + "/widgets/" + w.ID}
 	if w.Experiment != nil {
 		if h.Flush != nil {

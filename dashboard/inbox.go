@@ -220,7 +220,7 @@ func (h *handler) inboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	d := inboxData{Site: site, Statuses: leadStatuses, Script: inboxScriptURL(),
+	d := inboxData{Site: site, Statuses: leadStatuses, Script: staticURL("inbox.js"),
 		LiveURL: "/app/sites/" + site.ID + "/inbox/live"}
 	for _, w := range ws {
 		d.Widgets = append(d.Widgets, widgetOption{ID: w.ID, Label: widgetLabel(w)})
@@ -280,10 +280,4 @@ func (h *handler) newestLead(ctx context.Context, siteID string, page []store.Le
 		return store.LeadCursor{CreatedAt: h.Now().UTC()}, nil
 	}
 	return store.LeadCursor{CreatedAt: page[0].CreatedAt, ID: page[0].ID}, nil
-}
-
-// inboxScriptURL is the live-update script's address, versioned by its
-// hash like the stylesheet.
-func inboxScriptURL() string {
-	return "/app/static/inbox.js?v=" + strings.Trim(staticETags["inbox.js"], `"`)
 }

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"html"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,13 +14,6 @@ import (
 // snippet is the tag an owner pastes into their pages (README, "Install").
 func snippet(publicURL, siteKey string) string {
 	return `<script async src="` + html.EscapeString(publicURL) + `/embed.js" data-site="` + html.EscapeString(siteKey) + `"></script>`
-}
-
-// copyScriptURL is the copy button's script, versioned like the
-// stylesheet. The page works without it: the snippet is in a readonly
-// textarea anyone can select.
-func copyScriptURL() string {
-	return "/app/static/copy.js?v=" + strings.Trim(staticETags["copy.js"], `"`)
 }
 
 // sightingView is one origin's line of the install check.

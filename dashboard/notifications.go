@@ -74,7 +74,7 @@ func (h *handler) notificationsPage(c *fiber.Ctx) error {
 	}
 	ch = ch.Masked()
 	l := h.lang(c)
-	d := notificationsData{Site: site, Langs: langs, Script: notificationsScriptURL(), Texts: islandTexts(l)}
+	d := notificationsData{Site: site, Langs: langs, Script: staticURL("notifications.js"), Texts: islandTexts(l)}
 	for _, kind := range notify.ChannelKinds {
 		d.Channels = append(d.Channels, h.channelView(kind, ch))
 	}
@@ -124,8 +124,4 @@ func islandTexts(l Lang) map[string]string {
 		}
 	}
 	return out
-}
-
-func notificationsScriptURL() string {
-	return "/app/static/notifications.js?v=" + strings.Trim(staticETags["notifications.js"], `"`)
 }

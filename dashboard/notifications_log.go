@@ -76,7 +76,7 @@ func (h *handler) deliveryLogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
-	d := deliveryLogData{Site: site, Failed: c.Query("failed") == "1", Page: page, Script: notificationsScriptURL(), Texts: islandTexts(l)}
+	d := deliveryLogData{Site: site, Failed: c.Query("failed") == "1", Page: page, Script: staticURL("notifications.js"), Texts: islandTexts(l)}
 	rows := deliveryRows(l, log)
 	if d.Failed {
 		kept := rows[:0]

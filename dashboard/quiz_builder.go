@@ -97,7 +97,7 @@ func (h *handler) quizBuilderPage(c *fiber.Ctx) error {
 		}
 	}
 	d := quizBuilderData{Site: site, WidgetID: w.ID, Edit: edit, Version: island.Version, Island: island,
-		Script: "/app/static/quiz_builder.js?v=" + strings.Trim(staticETags["quiz_builder.js"], `"`)}
+		Script: staticURL("quiz_builder.js")}
 	return h.render(c, http.StatusOK, "quiz_builder", "qb_title", d)
 }
 

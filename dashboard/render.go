@@ -238,7 +238,13 @@ var staticETags = func() map[string]string {
 
 // StyleURL is the stylesheet's address, versioned by its hash so it can
 // be cached for long.
-func StyleURL() string { return "/app/static/app.css?v=" + strings.Trim(staticETags["app.css"], `"`) }
+func StyleURL() string { return staticURL("app.css") }
+
+// staticURL is the address of a file of static/, versioned by its hash
+// like the stylesheet, so a page always gets the script it was made with.
+func staticURL(name string) string {
+	return "/app/static/" + name + "?v=" + strings.Trim(staticETags[name], `"`)
+}
 
 func serveStatic(c *fiber.Ctx) error {
 	name := c.Params("file")

@@ -137,7 +137,7 @@ func (h *handler) reviewsPage(c *fiber.Ctx) error {
 		return h.fail(c, err)
 	}
 	d := reviewsData{Site: site, Tabs: reviewTabs, Ratings: []int{5, 4, 3, 2, 1}, CanModerate: canModerate,
-		Script: moderationScriptURL(), CopyScript: copyScriptURL(), First: c.Query("cursor") == ""}
+		Script: staticURL("moderation.js"), CopyScript: staticURL("copy.js"), First: c.Query("cursor") == ""}
 	names := map[string]string{}
 	for _, w := range ws {
 		names[w.ID] = widgetLabel(w)
@@ -210,10 +210,4 @@ func (h *handler) reviewPhoto(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
 	c.Set(fiber.HeaderContentType, p.ContentType)
 	return c.Send(p.Data)
-}
-
-// moderationScriptURL is the pages' script, versioned by its hash like
-// the stylesheet.
-func moderationScriptURL() string {
-	return "/app/static/moderation.js?v=" + strings.Trim(staticETags["moderation.js"], `"`)
 }

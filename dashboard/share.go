@@ -122,7 +122,7 @@ func (h *handler) createShareLink(c *fiber.Ctx) error {
 	}
 	h.acc.Audit(c.UserContext(), store.AuditEntry{Action: "share_link_created", UserID: user(c).ID, SiteID: site.ID,
 		Detail: link.ID, IP: h.ClientIP(c)})
-	return h.renderShareLinks(c, http.StatusOK, site, shareLinksView{NewURL: h.publicURL(c) + "/app/share/" + token, CopyJS: copyScriptURL()}, "")
+	return h.renderShareLinks(c, http.StatusOK, site, shareLinksView{NewURL: h.publicURL(c) + "/app/share/" + token, CopyJS: staticURL("copy.js")}, "")
 }
 
 // publicURL is the server's address as visitors reach it.

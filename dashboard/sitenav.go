@@ -67,7 +67,7 @@ func (h *handler) siteNav(c *fiber.Ctx) *SiteNav {
 	}
 	edit, _ := h.acc.Can(ctx, u, id, accounts.EditSettings)
 	nav := &SiteNav{SiteID: id, SiteName: site.Name, Role: h.roleOn(c, id),
-		Script: "/app/static/sitenav.js?v=" + strings.Trim(staticETags["sitenav.js"], `"`)}
+		Script: staticURL("sitenav.js")}
 	for _, s := range siteSections {
 		if s.editors && !edit {
 			continue

@@ -92,7 +92,7 @@ func (h *handler) siteData(c *fiber.Ctx, site store.Site, form SiteForm) (siteDa
 		return siteData{}, err
 	}
 	d := siteData{Site: site, Role: h.roleOn(c, site.ID), Widgets: len(ws), Form: h.siteFormView(form),
-		Snippet: snippet(h.Cfg.PublicURL, site.Key), CopyJS: copyScriptURL()}
+		Snippet: snippet(h.Cfg.PublicURL, site.Key), CopyJS: staticURL("copy.js")}
 	d.Edit, _ = h.acc.Can(ctx, user(c), site.ID, accounts.EditSettings)
 	d.Edit = d.Edit && h.Sites != nil
 	d.Manage, _ = h.acc.Can(ctx, user(c), site.ID, accounts.ManagePeople)

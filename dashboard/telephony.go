@@ -120,7 +120,7 @@ func (h *handler) telephonyPage(c *fiber.Ctx) error {
 	}
 	l := h.lang(c)
 	row := telRow{L: l, AllDays: weekdays, RO: !edit}
-	d := telephonyData{Site: site, Edit: edit, Provider: h.telProvider(), Script: telephonyScriptURL(),
+	d := telephonyData{Site: site, Edit: edit, Provider: h.telProvider(), Script: staticURL("telephony.js"),
 		NewManager: telManager{Hours: []telHours{}, telRow: telRow{L: l, AllDays: weekdays}},
 		NewSpan:    telHours{On: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}, From: "09:00", To: "18:00", telRow: telRow{L: l, AllDays: weekdays}}}
 	var chosen *store.Widget
@@ -198,8 +198,4 @@ func (h *handler) telIsland(l Lang, siteID, widgetID string, managers []callback
 		is.Texts[k] = l.T("tel_js_" + k)
 	}
 	return is
-}
-
-func telephonyScriptURL() string {
-	return "/app/static/telephony.js?v=" + strings.Trim(staticETags["telephony.js"], `"`)
 }

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -60,7 +59,7 @@ func (h *handler) widgetsPage(c *fiber.Ctx) error {
 		return h.fail(c, fmt.Errorf("list widgets of %s: %w", site.ID, err))
 	}
 	l := h.lang(c)
-	d := widgetsData{Site: site, Script: widgetScriptURL("widget_list.js")}
+	d := widgetsData{Site: site, Script: staticURL("widget_list.js")}
 	d.CanEdit, _ = h.acc.Can(ctx, user(c), site.ID, accounts.EditSettings)
 	for _, w := range list {
 		d.Rows = append(d.Rows, widgetRow{Widget: w, TypeName: l.T("wt_" + w.Type),
@@ -80,9 +79,4 @@ func (h *handler) widgetModule(typ string) (widgets.Module, bool) {
 		}
 	}
 	return nil, false
-}
-
-// widgetScriptURL is a static script's address, versioned by its hash.
-func widgetScriptURL(name string) string {
-	return "/app/static/" + name + "?v=" + strings.Trim(staticETags[name], `"`)
 }

@@ -103,7 +103,7 @@ func (h *handler) editor(c *fiber.Ctx, site store.Site, m widgets.Module, w stor
 		return h.fail(c, fmt.Errorf("encode the editor's data: %w", err))
 	}
 	d := editorData{Site: site, Widget: w, TypeName: l.T("wt_" + w.Type), IsNew: isNew, CanEdit: canEdit,
-		Script: widgetScriptURL("widget_editor.js"), ABScript: widgetScriptURL("widget_ab.js"), Island: template.JS(js)}
+		Script: staticURL("widget_editor.js"), ABScript: staticURL("widget_ab.js"), Island: template.JS(js)}
 	title := "widget_edit_title"
 	if isNew {
 		title = "widget_new_title"

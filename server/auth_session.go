@@ -34,10 +34,7 @@ func (s *Server) sessionCaller(c *fiber.Ctx) (who api.Caller, ok bool, err error
 	refuse := func(msg string) (api.Caller, bool, error) {
 		return who, true, &api.Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
 	}
-	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return refuse("a dashboard session may call the API from the dashboard only")
-	}
-	if o := c.Get(fiber.HeaderOrigin); o != "" && o != s.cfg.PublicOrigin() && o != c.BaseURL() {
+	if !dashboard.FromOwnOrigin(c, s.cfg.PublicOrigin()) {
 		return refuse("a dashboard session may call the API from the dashboard only")
 	}
 	sess, u, err := s.accounts().Session(c.UserContext(), token)
