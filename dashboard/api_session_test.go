@@ -106,3 +106,35 @@ func (s *inboxSite) opUserID(t *testing.T) string {
 	}
 	return u.ID
 }
+
+// TestAPIRefusesInTheReadersLanguage: a refusal the API sends a dashboard
+// page is in the page's language, with its values in place; a client of
+// the API with a token reads the documented English.
+func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	s := newInboxSite(t, servertest.NewStore(t, "embedded"))
+	w := s.d.CreateWidget(s.siteID, map[string]any{"type": "countdown", "settings": map[string]any{"mode": "fixed", "deadline": "2030-01-01T00:00:00Z"}})
+	widget := "/api/v1/sites/" + s.siteID + "/widgets/" + w["id"].(string)
+	bad := `{"settings":{"mode":"nonsense"}}`
+
+	messageOf := func(p page) string {
+		t.Helper()
+		var e struct{ Error struct{ Field, Message string } }
+		if err := json.Unmarshal([]byte(p.Body), &e); err != nil || p.Status != http.StatusUnprocessableEntity || e.Error.Field != "settings.mode" {
+			t.Fatalf("want a 422 at settings.mode, got %d %s", p.Status, p.Body)
+		}
+		return e.Error.Message
+	}
+	for lang, want := range map[string]string{"ru": "допустимые значения: ", "uk": "допустимі значення: ", "en": "must be one of "} {
+		s.op.get("/app/?lang=" + lang)
+		csrf := s.op.pageCSRF("/app/")
+		got := messageOf(s.op.api("PATCH", widget, csrf, bad))
+		if !strings.HasPrefix(got, want) || !strings.Contains(got, "fixed") {
+			t.Errorf("%s reader got %q, want it to start %q and keep the modes", lang, got, want)
+		}
+	}
+	r := s.d.Admin("PATCH", widget, bad, "Accept-Language", "ru")
+	if m := r.JSON(t)["error"].(map[string]any)["message"].(string); !strings.HasPrefix(m, "must be one of ") {
+		t.Errorf("a token's client got %q, want the API's English", m)
+	}
+}

@@ -83,30 +83,30 @@ func (l Lang) Time(t time.Time) string { return t.UTC().Format("2006-01-02 15:04
 
 var langs = []string{"en", "ru", "uk"}
 
-// lang picks the page's language: ?lang= (remembered in a cookie), the
-// cookie, the user's, then the browser's Accept-Language.
+// lang picks the page's language: ?lang= (remembered in a cookie), then
+// as Language does.
 func (h *handler) lang(c *fiber.Ctx) Lang {
-	pick := func(code string) (Lang, bool) {
-		t, ok := texts[code]
-		return Lang{Code: code, texts: t}, ok
+	code := Language(c, user(c).Locale)
+	if q := c.Query("lang"); q != "" && texts[q] != nil {
+		h.setCookie(c, langCookie, q, 365*24*time.Hour)
+		code = q
 	}
-	if q := c.Query("lang"); q != "" {
-		if l, ok := pick(q); ok {
-			h.setCookie(c, langCookie, q, 365*24*time.Hour)
-			return l
+	return Lang{Code: code, texts: texts[code]}
+}
+
+// Language is the dashboard's language for a request: the reader's
+// choice (a cookie), then their account's locale, then the browser's
+// Accept-Language, then en. The API speaks it to dashboard pages too.
+func Language(c *fiber.Ctx, accountLocale string) string {
+	for _, code := range []string{c.Cookies(langCookie), accountLocale} {
+		if texts[code] != nil {
+			return code
 		}
 	}
-	if l, ok := pick(c.Cookies(langCookie)); ok {
-		return l
+	if code := c.AcceptsLanguages(langs...); texts[code] != nil {
+		return code
 	}
-	if l, ok := pick(user(c).Locale); ok {
-		return l
-	}
-	l, _ := pick(c.AcceptsLanguages(langs...))
-	if l.texts == nil {
-		l, _ = pick("en")
-	}
-	return l
+	return "en"
 }
 
 // funcs are the templates' helpers. safeURL passes the QR code's data:

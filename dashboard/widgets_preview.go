@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/accounts"
+	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/validate"
 )
 
@@ -56,7 +57,7 @@ func (h *handler) widgetPreview(c *fiber.Ctx) error {
 	body, err := h.Widgets.PreviewConfig(c.UserContext(), site, m.Type(), wid, json.RawMessage(c.FormValue("settings")))
 	var ve *validate.Error
 	if errors.As(err, &ve) {
-		return c.Status(http.StatusUnprocessableEntity).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": ve.Message, "field": ve.Field}})
+		return c.Status(http.StatusUnprocessableEntity).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": i18n.Refusal(h.lang(c).Code, ve.Message), "field": ve.Field}})
 	}
 	if err != nil {
 		return h.fail(c, fmt.Errorf("preview %s: %w", m.Type(), err))

@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/dashboard"
+	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -99,5 +101,19 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, itoa(ae.RetryAfter))
 	}
 	s.corsOnError(c)
-	return c.Status(ae.Status).JSON(errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field}})
+	return c.Status(ae.Status).JSON(errorBody{Error: errorDetail{Code: ae.Code, Message: s.refusalFor(c, ae.Message), Field: ae.Field}})
+}
+
+// refusalFor tells a refusal in the dashboard's language when a dashboard
+// page asked (the request carries its session); every other client of
+// the API reads the English it is documented in.
+func (s *Server) refusalFor(c *fiber.Ctx, message string) string {
+	if c.Cookies(dashboard.SessionCookieName(s.cfg.PublicURL)) == "" {
+		return message
+	}
+	locale := ""
+	if u := api.CallerOf(c).User; u != nil {
+		locale = u.Locale
+	}
+	return i18n.Refusal(dashboard.Language(c, locale), message)
 }

@@ -340,31 +340,8 @@
     }
     return [null, ''];
   };
-  // The API explains in English; its commonest answers are said in the
-  // page's language ({1}, {2}: the numbers or names they carry). Others
-  // are shown as the API wrote them.
-  const sayings = [
-    [/^is required$/, 'err_required'],
-    [/^must be a colour like #16a34a$/, 'err_colour'],
-    [/^must be one of (.+)$/, 'err_one_of'],
-    [/^is not a valid phone number for region (\w+)$/, 'err_phone'],
-    [/^is (\d+) characters long; at most (\d+) are allowed$/, 'err_too_long'],
-    [/^must be (?:from |between )?(\d+)(?: \([^)]*\))? (?:to|and) (\d+)$/, 'err_range'],
-    [/^must be a single line: line break or tab at character (\d+)$/, 'err_single_line'],
-    [/^must be an? (?:https:\/\/|absolute http\(s\)) URL/, 'err_url'],
-    [/^must be HH:MM/, 'err_time'],
-  ];
-  const say = (message) => {
-    for (const [re, key] of sayings) {
-      const m = re.exec(message);
-      if (m && T[key]) return fmt(T[key], { 1: m[1], 2: m[2] });
-    }
-    return message;
-  };
-
   // showError marks the field of an API error; true when one was found.
-  const showError = (field, rawMessage, focus) => {
-    const message = say(rawMessage);
+  const showError = (field, message, focus) => {
     const [w, p] = wrapperOf(field);
     if (!w) return false;
     w.hidden = false;
@@ -451,8 +428,8 @@
   refresh();
 
   // ---- saving ----
-  const showSummary = (field, rawMessage) => {
-    const message = say(rawMessage);
+  // The API tells a dashboard page its refusals in the page's language.
+  const showSummary = (field, message) => {
     const control = field && form.ownerDocument.querySelector('[name="' + CSS.escape(field) + '"]');
     const line = el('p', { text: (field ? labelOf(field) + ': ' : '') + message });
     if (control && control.id) line.replaceChildren(el('a', { href: '#' + control.id, text: line.textContent }));
