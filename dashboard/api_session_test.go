@@ -119,7 +119,9 @@ func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
 
 	messageOf := func(p page) string {
 		t.Helper()
-		var e struct{ Error struct{ Field, Message string } }
+		var e struct {
+			Error struct{ Field, Message string }
+		}
 		if err := json.Unmarshal([]byte(p.Body), &e); err != nil || p.Status != http.StatusUnprocessableEntity || e.Error.Field != "settings.mode" {
 			t.Fatalf("want a 422 at settings.mode, got %d %s", p.Status, p.Body)
 		}
