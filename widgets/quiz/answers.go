@@ -153,16 +153,17 @@ func (s *Step) checkDate(raw json.RawMessage) (json.RawMessage, error) {
 		return nil, validate.Field("value", "must be a date like 2026-12-31")
 	}
 	if (s.from != "" && v < s.from) || (s.till != "" && v > s.till) {
-		return nil, validate.Field("value", "must be between %s and %s", orOpen(s.from), orOpen(s.till))
+		// A bound left out is open; each case is a whole sentence, so that
+		// it reads translated too.
+		switch {
+		case s.till == "":
+			return nil, validate.Field("value", "must be between %s and any day", s.from)
+		case s.from == "":
+			return nil, validate.Field("value", "must be between any day and %s", s.till)
+		}
+		return nil, validate.Field("value", "must be between %s and %s", s.from, s.till)
 	}
 	return json.Marshal(v)
-}
-
-func orOpen(day string) string {
-	if day == "" {
-		return "any day"
-	}
-	return day
 }
 
 // chosen is the option a single or image answer names.

@@ -21,6 +21,8 @@ func TestCheckAnswer(t *testing.T) {
 	  {"id":"area","type":"number","title":"Q","min":10,"max":300,"step":5},
 	  {"id":"thick","type":"number","title":"Q","min":0,"max":1,"step":0.1},
 	  {"id":"day","type":"date","title":"Q","min":"2026-01-01","max":"2027-12-31"},
+	  {"id":"after","type":"date","title":"Q","min":"2026-01-01"},
+	  {"id":"before","type":"date","title":"Q","max":"2027-12-31"},
 	  {"id":"stars","type":"rating","title":"Q","max":5}]}`).Definition()
 	ok := []struct{ step, in, out string }{
 		{"kind", `"b"`, `"b"`},
@@ -68,6 +70,8 @@ func TestCheckAnswer(t *testing.T) {
 		{"day", `"2028-01-01"`, "value", "between"},
 		{"day", `"24.12.2026"`, "value", "like 2026-12-31"},
 		{"day", `"2026-02-30"`, "value", "like 2026-12-31"},
+		{"after", `"2025-12-31"`, "value", "must be between 2026-01-01 and any day"},
+		{"before", `"2028-01-01"`, "value", "must be between any day and 2027-12-31"},
 		{"stars", `0`, "value", "from 1 to 5"},
 		{"stars", `6`, "value", "from 1 to 5"},
 		{"stars", `4.5`, "value", "whole number"},

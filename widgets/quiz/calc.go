@@ -127,42 +127,52 @@ func compileExpr(field, src string, maxLen int, env map[string]any, want expr.Op
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
-		var fe *file.Error
-		if errors.As(err, &fe) {
-			return nil, validate.Field(field, "does not compile at %s: %s", where(fe.Line, fe.Column+1), explain(fe.Message))
-		}
-		return nil, validate.Field(field, "does not compile: %s", explain(err.Error()))
+		return nil, compileError(field, err)
 	}
 	node := prog.Node()
 	guard := &sandbox{}
 	ast.Walk(&node, guard)
-	if guard.refused != "" {
+	if guard.refused != useNone {
 		line, col := position(src, guard.from)
-		return nil, validate.Field(field, "%s (at %s)", guard.refused, where(line, col))
+		return nil, guard.refusal(field, line, col)
 	}
 	return prog, nil
 }
 
-// explain says in the owner's words what some of expr's messages mean.
-func explain(msg string) string {
-	switch {
-	case strings.Contains(msg, "maximum allowed nodes"):
-		return fmt.Sprintf("too long: at most %d numbers, names and operators", maxExprNodes)
-	case strings.HasPrefix(msg, "expected float64, but got "):
-		return "must work out a number, not " + strings.TrimPrefix(msg, "expected float64, but got ")
-	case strings.HasPrefix(msg, "expected bool, but got "):
-		return "must be true or false (a comparison such as rooms >= 3), not " + strings.TrimPrefix(msg, "expected bool, but got ")
+// compileError tells the owner why expr refused an expression: where, when
+// expr knows, and in the owner's words for what owners get wrong. Each
+// refusal is a whole sentence, with the place written out as "character 8"
+// on the first line and "line 2, character 8" below it, so that it has its
+// translation; expr's other messages are handed on as expr words them.
+func compileError(field string, err error) error {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		msg := err.Error()
+		if got, ok := strings.CutPrefix(msg, "expected float64, but got "); ok {
+			return validate.Field(field, "does not compile: must work out a number, not %s", got)
+		}
+		if got, ok := strings.CutPrefix(msg, "expected bool, but got "); ok {
+			return validate.Field(field, "does not compile: must be true or false (a comparison such as rooms >= 3), not %s", got)
+		}
+		if tooBig(msg) {
+			return validate.Field(field, "does not compile: too long: at most %d numbers, names and operators", maxExprNodes)
+		}
+		return validate.Field(field, "does not compile: %s", msg)
 	}
-	return msg
+	line, col := fe.Line, fe.Column+1
+	switch {
+	case tooBig(fe.Message) && line > 1:
+		return validate.Field(field, "does not compile at line %d, character %d: too long: at most %d numbers, names and operators", line, col, maxExprNodes)
+	case tooBig(fe.Message):
+		return validate.Field(field, "does not compile at character %d: too long: at most %d numbers, names and operators", col, maxExprNodes)
+	case line > 1:
+		return validate.Field(field, "does not compile at line %d, character %d: %s", line, col, fe.Message)
+	}
+	return validate.Field(field, "does not compile at character %d: %s", col, fe.Message)
 }
 
-// where names a place in an expression for the owner.
-func where(line, col int) string {
-	if line > 1 {
-		return fmt.Sprintf("line %d, character %d", line, col)
-	}
-	return fmt.Sprintf("character %d", col)
-}
+// tooBig says whether expr refused an expression for its number of nodes.
+func tooBig(msg string) bool { return strings.Contains(msg, "maximum allowed nodes") }
 
 // position turns a character offset of src into a line and a column, both
 // from 1.
@@ -181,39 +191,89 @@ func position(src string, offset int) (line, col int) {
 	return line, col
 }
 
+// construct is what of expr a formula may not use.
+type construct int
+
+const (
+	useNone construct = iota
+	useRange
+	useMatches
+	useJoin
+	useBuiltin // a builtin other than allowedBuiltins
+	useListFunc
+	useCall
+)
+
 // sandbox finds the first construct a formula may not use.
 type sandbox struct {
-	refused string
+	refused construct
+	builtin string // the builtin called, for useBuiltin
 	from    int
 }
 
 func (g *sandbox) Visit(node *ast.Node) {
-	if g.refused != "" {
+	if g.refused != useNone {
 		return
 	}
-	why := ""
 	switch n := (*node).(type) {
 	case *ast.BinaryNode:
 		switch {
 		case n.Operator == "..":
-			why = "ranges (a..b) are not allowed; compare with >= and <= instead"
+			g.refused = useRange
 		case n.Operator == "matches":
-			why = "matches is not allowed"
+			g.refused = useMatches
 		case n.Operator == "+" && n.Type() != nil && n.Type().Kind() == reflect.String:
-			why = "joining texts is not allowed; formulas work out numbers"
+			g.refused = useJoin
 		}
 	case *ast.BuiltinNode:
 		if !slices.Contains(allowedBuiltins, n.Name) {
-			why = fmt.Sprintf("%s() is not allowed; functions are %v", n.Name, allowedBuiltins)
+			g.refused, g.builtin = useBuiltin, n.Name
 		}
 	case *ast.PredicateNode, *ast.PointerNode:
-		why = "list functions (map, filter, all, sum, …) are not allowed"
+		g.refused = useListFunc
 	case *ast.CallNode:
-		why = "calling functions is not allowed"
+		g.refused = useCall
 	}
-	if why != "" {
-		g.refused, g.from = why, (*node).Location().From
+	if g.refused != useNone {
+		g.from = (*node).Location().From
 	}
+}
+
+// refusal tells the owner what they may not use and where: each construct
+// at a character of the first line, or at a line and character below it.
+func (g *sandbox) refusal(field string, line, col int) error {
+	first := line == 1
+	switch g.refused {
+	case useRange:
+		if first {
+			return validate.Field(field, "ranges (a..b) are not allowed; compare with >= and <= instead (at character %d)", col)
+		}
+		return validate.Field(field, "ranges (a..b) are not allowed; compare with >= and <= instead (at line %d, character %d)", line, col)
+	case useMatches:
+		if first {
+			return validate.Field(field, "matches is not allowed (at character %d)", col)
+		}
+		return validate.Field(field, "matches is not allowed (at line %d, character %d)", line, col)
+	case useJoin:
+		if first {
+			return validate.Field(field, "joining texts is not allowed; formulas work out numbers (at character %d)", col)
+		}
+		return validate.Field(field, "joining texts is not allowed; formulas work out numbers (at line %d, character %d)", line, col)
+	case useBuiltin:
+		if first {
+			return validate.Field(field, "%s() is not allowed; functions are %v (at character %d)", g.builtin, allowedBuiltins, col)
+		}
+		return validate.Field(field, "%s() is not allowed; functions are %v (at line %d, character %d)", g.builtin, allowedBuiltins, line, col)
+	case useListFunc:
+		if first {
+			return validate.Field(field, "list functions (map, filter, all, sum, …) are not allowed (at character %d)", col)
+		}
+		return validate.Field(field, "list functions (map, filter, all, sum, …) are not allowed (at line %d, character %d)", line, col)
+	}
+	if first {
+		return validate.Field(field, "calling functions is not allowed (at character %d)", col)
+	}
+	return validate.Field(field, "calling functions is not allowed (at line %d, character %d)", line, col)
 }
 
 // vms are reused between runs: a VM keeps its stack between programs.
@@ -247,10 +307,10 @@ func (d *Definition) environment(a Answers) (env map[string]any, values map[stri
 		v, _ := out.(float64)
 		switch {
 		case runErr != nil:
-			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, why: runErr.Error()})
+			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, err: runErr})
 			continue
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, why: fmt.Sprintf("%v (a division by zero?)", v)})
+			err = cmp.Or[error](err, &formulaError{index: i, name: f.name, value: v})
 			continue
 		}
 		// Six decimals: 420000 × 1.1 is 462000, not 462000.00000000006.
@@ -260,15 +320,25 @@ func (d *Definition) environment(a Answers) (env map[string]any, values map[stri
 	return env, values, err
 }
 
-// formulaError is a formula that gave no number for some answers.
+// formulaError is a formula that gave no number for some answers: it
+// failed with err, or (err nil) worked out value, NaN or an infinity.
 type formulaError struct {
 	index int
 	name  string
-	why   string
+	err   error
+	value float64
 }
 
-func (e *formulaError) Error() string { return fmt.Sprintf("%v: %s: %s", ErrFormula, e.name, e.why) }
+func (e *formulaError) Error() string { return fmt.Sprintf("%v: %s: %s", ErrFormula, e.name, e.why()) }
 func (e *formulaError) Unwrap() error { return ErrFormula }
+
+// why says what the formula gave instead of a number.
+func (e *formulaError) why() string {
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return fmt.Sprintf("%v (a division by zero?)", e.value)
+}
 
 // tryUnanswered runs the formulas and rules with nothing answered yet (every
 // answer 0 or ""), as they run after the first answers: one that fails
@@ -277,8 +347,13 @@ func (d *Definition) tryUnanswered() error {
 	env, _, err := d.environment(Answers{})
 	var fe *formulaError
 	if errors.As(err, &fe) {
-		return validate.Field(at("formulas", fe.index)+".expr",
-			"gives no number while questions are unanswered (each answer is 0 or \"\" until given): %s; formulas are worked out after every answer, so guard divisions: people > 0 ? 900 / people : 0", fe.why)
+		field := at("formulas", fe.index) + ".expr"
+		if fe.err != nil {
+			return validate.Field(field,
+				"gives no number while questions are unanswered (each answer is 0 or \"\" until given): %s; formulas are worked out after every answer, so guard divisions: people > 0 ? 900 / people : 0", fe.err)
+		}
+		return validate.Field(field,
+			"gives no number while questions are unanswered (each answer is 0 or \"\" until given): %v (a division by zero?); formulas are worked out after every answer, so guard divisions: people > 0 ? 900 / people : 0", fe.value)
 	}
 	for i, st := range d.settings.Steps {
 		for j, r := range d.steps[st.ID].rules {

@@ -132,6 +132,28 @@ func TestHostileFormulasAreRefusedOnSave(t *testing.T) {
 	}
 }
 
+// A refusal names the place in the formula: a character of the first
+// line, or a line and a character below it.
+func TestFormulaRefusalsNameThePlace(t *testing.T) {
+	cases := []struct{ expr, message string }{
+		{"area * * 2", "does not compile at character 8: "},
+		{"area +\n  * 2", "does not compile at line 2, character 3: "},
+		{"area in 1..9 ? 1 : 0", "ranges (a..b) are not allowed; compare with >= and <= instead (at character 10)"},
+		{"area > 1\n? (area in 1..9 ? 1 : 0)\n: 0", "ranges (a..b) are not allowed; compare with >= and <= instead (at line 2, character 13)"},
+		{"area > 1 ? 1 : wish matches \"a\" ? 2 : 0", "matches is not allowed (at character 21)"},
+		{"area / 0", `gives no number while questions are unanswered (each answer is 0 or "" until given): NaN (a division by zero?); `},
+	}
+	for _, c := range cases {
+		settings := oneStep(`{"id":"area","type":"number","title":"Q","min":1,"max":9},{"id":"wish","type":"text","title":"Q"}`,
+			`"formulas":[{"name":"x","expr":`+mustJSON(c.expr)+`}]`)
+		_, err := normalize(t, ruSite, settings)
+		var ve *validate.Error
+		if !errors.As(err, &ve) || ve.Field != "formulas[0].expr" || !strings.HasPrefix(ve.Message, c.message) {
+			t.Errorf("%q: got %v, want formulas[0].expr refused with %s…", c.expr, err, c.message)
+		}
+	}
+}
+
 // Deep parentheses make no nodes: within the length limit they compile,
 // and run at once.
 func TestDeepParenthesesAreHarmless(t *testing.T) {

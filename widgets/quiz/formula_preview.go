@@ -175,7 +175,7 @@ func preview(def *Definition, a Answers, lang string) previewOutput {
 		}
 		msg := "gives no number for these answers, or builds on a formula that gives none"
 		if fe != nil && fe.index == i {
-			msg = "gives no number for these answers: " + fe.why
+			msg = "gives no number for these answers: " + fe.why()
 		}
 		out.Failed = append(out.Failed, failedFormula{Name: f.name, Field: at("settings.formulas", i) + ".expr", Message: msg})
 	}
