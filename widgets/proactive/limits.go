@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/widgets/submitlimit"
 )
 
@@ -48,10 +49,16 @@ var (
 	}, []string{"reason"})
 )
 
+// limited is the refusal past a limit: submitlimit answers with its
+// message (a 429 with Retry-After). Written as the api.Error it becomes,
+// so the catalogue of refusals (i18n/refusals) finds it and tells it in
+// the dashboard's language.
+var limited = api.Error{Message: "too many replies from this address or visitor; try again later"}
+
 // limiter counts the replies.
 func (m *Module) limiter() submitlimit.Counter {
 	return submitlimit.Counter{Store: m.deps.Store, Prefix: "proactive", Window: ReplyWindow, Refused: repliesRefused,
-		Message: "too many replies from this address or visitor; try again later"}
+		Message: limited.Message}
 }
 
 // replyAllowed counts a new reply by address and visitor.
