@@ -30,6 +30,8 @@ func TestImport(t *testing.T) {
 			{"rating,text,name,date\n5,Отлично,,2023-04-01\n", "rows[2].name"},
 			{"rating,text,name,date\n", "rows[2]"},
 			{"rating,text,name,date\n5,Отлично,Аня,2023-04-01\n5,Отлично,Аня,2023-04-01\n", "rows[3]"},
+			{"rating,text,name,date\n5,Отлично \"супер\",Аня,2023-04-01\n", "rows[2]"},
+			{"rating,text,name,date\n5,\"Отлично,Аня,2023-04-01\n", "rows[2]"},
 		} {
 			r := send(c.csv)
 			servertest.ExpectStatus(t, r, http.StatusUnprocessableEntity)

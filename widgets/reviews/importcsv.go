@@ -101,7 +101,7 @@ func parseImport(body []byte, widgetID, widgetAbout string, now time.Time) ([]st
 			break
 		}
 		if err != nil {
-			return nil, validate.Field(fmt.Sprintf("rows[%d]", row), "is not valid CSV: %v", err)
+			return nil, csvRefusal(fmt.Sprintf("rows[%d]", row), err)
 		}
 		if len(rs) == maxImportRows {
 			return nil, validate.Field(fmt.Sprintf("rows[%d]", row), "is past the %d reviews one import takes", maxImportRows)
@@ -126,6 +126,21 @@ func parseImport(body []byte, widgetID, widgetAbout string, now time.Time) ([]st
 		return nil, validate.Field("rows[2]", "is missing: the file has no review under its header")
 	}
 	return rs, nil
+}
+
+// csvRefusal says what the CSV reader found wrong in words of our own:
+// its text ("bare \" in non-quoted-field") is English only.
+func csvRefusal(field string, err error) error {
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+		return validate.Field(field, `is not valid CSV: line %d has a " in a field that is not in quotes; put the field in quotes and double each " in it`, pe.Line)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+		// An unclosed quote is found at the end of the file: the line
+		// the row starts on is the one to look at.
+		return validate.Field(field, `is not valid CSV: a field in quotes from line %d needs its closing " right before a comma or a line break; double each " inside it`, pe.StartLine)
+	}
+	return validate.Field(field, "is not valid CSV")
 }
 
 func importRow(row int, cell func(string) string, widgetID, widgetAbout string, now time.Time) (store.Review, error) {

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/widgets/submitlimit"
 )
 
@@ -55,10 +56,16 @@ var (
 	}, []string{"action"})
 )
 
+// limited is the refusal past a limit: submitlimit answers with its
+// message (a 429 with Retry-After). Written as the api.Error it becomes,
+// so the catalogue of refusals (i18n/refusals) finds it and tells it in
+// the dashboard's language.
+var limited = api.Error{Message: "too many reviews or photos from this address or visitor; try again later"}
+
 // limiter counts reviews and photo uploads.
 func (m *Module) limiter() submitlimit.Counter {
 	return submitlimit.Counter{Store: m.deps.Store, Prefix: "reviews", Window: Window, Refused: reviewsRefused,
-		Message: "too many reviews or photos from this address or visitor; try again later"}
+		Message: limited.Message}
 }
 
 // refused counts a submission that failed its checks and returns err, or

@@ -3,7 +3,6 @@ package reviews
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -62,7 +61,7 @@ func (m *Module) uploadPhoto(c *fiber.Ctx) error {
 		return photoError(http.StatusUnprocessableEntity, "invalid", "the body is empty: send the image's bytes")
 	}
 	if ct := http.DetectContentType(body); !photoTypes[ct] {
-		return photoError(http.StatusUnsupportedMediaType, "unsupported_media_type", "the photo must be a JPEG, PNG or WebP image; this is "+ct)
+		return photoError(http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("the photo must be a JPEG, PNG or WebP image; this is %s", ct))
 	}
 	ctx, ip := c.UserContext(), m.deps.ClientIP(c)
 	if err := m.limiter().Hit(ctx, site.ID, "photo:ip:"+ip, m.opts.Limits.PhotosPerIP); err != nil {
@@ -78,7 +77,7 @@ func (m *Module) uploadPhoto(c *fiber.Ctx) error {
 	data, err := reencode(body)
 	<-decodeSlots
 	if err != nil {
-		return photoError(http.StatusUnprocessableEntity, "invalid", err.Error())
+		return err
 	}
 	// The store gets its own deadline: a large photo's decoding may have
 	// used up the request's, and the visitor waited for it already.
@@ -92,18 +91,21 @@ func (m *Module) uploadPhoto(c *fiber.Ctx) error {
 }
 
 // reencode decodes an image and encodes it as a JPEG of at most maxSide
-// pixels a side and store.MaxReviewPhotoBytes.
+// pixels a side and store.MaxReviewPhotoBytes. An image it cannot take is
+// refused with a 422; the decoder's own words ("unexpected EOF") are not
+// passed on, as they cannot be told in the reader's language.
 func reencode(in []byte) ([]byte, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(in))
 	if err != nil {
-		return nil, errors.New("the image cannot be read: " + err.Error())
+		return nil, photoError(http.StatusUnprocessableEntity, "invalid", "the image cannot be read")
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
-		return nil, fmt.Errorf("the image is %d × %d pixels; at most %d megapixels are taken", cfg.Width, cfg.Height, maxPixels/1_000_000)
+		return nil, photoError(http.StatusUnprocessableEntity, "invalid",
+			fmt.Sprintf("the image is %d × %d pixels; at most %d megapixels are taken", cfg.Width, cfg.Height, maxPixels/1_000_000))
 	}
 	src, _, err := image.Decode(bytes.NewReader(in))
 	if err != nil {
-		return nil, errors.New("the image cannot be read: " + err.Error())
+		return nil, photoError(http.StatusUnprocessableEntity, "invalid", "the image cannot be read")
 	}
 	b := src.Bounds()
 	wd, ht := b.Dx(), b.Dy()
@@ -117,13 +119,13 @@ func reencode(in []byte) ([]byte, error) {
 	for _, q := range []int{85, 70, 55} {
 		var out bytes.Buffer
 		if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: q}); err != nil {
-			return nil, fmt.Errorf("encode the photo: %w", err)
+			return nil, fmt.Errorf("reviews: encode the photo: %w", err)
 		}
 		if out.Len() <= store.MaxReviewPhotoBytes {
 			return out.Bytes(), nil
 		}
 	}
-	return nil, errors.New("the photo stays over 2 MiB once compressed")
+	return nil, photoError(http.StatusUnprocessableEntity, "invalid", "the photo stays over 2 MiB once compressed")
 }
 
 // publicPhoto is GET /w/v1/{siteKey}/reviews/photos/{pid}: the photo of a
