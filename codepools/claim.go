@@ -2,9 +2,9 @@ package codepools
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -117,7 +117,7 @@ func (p *pools) guard(c *fiber.Ctx, siteID string, offer widgets.CodeOffer) erro
 	claims.WithLabelValues("limited").Inc()
 	retry := int(math.Ceil(left.Seconds()))
 	return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: max(retry, 1),
-		Message: "too many promo code claims from this address; retry in " + strconv.Itoa(max(retry, 1)) + " s"}
+		Message: fmt.Sprintf("too many promo code claims from this address; retry in %d s", max(retry, 1))}
 }
 
 func poolEmpty() error {

@@ -1,7 +1,6 @@
 package codepools
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/beckonhq/beckon/store"
@@ -54,9 +53,8 @@ func checkCodes(codes []string, required bool) error {
 
 // poolFull is the 422 of an upload that would make the pool too big.
 func poolFull(total int) error {
-	held := ""
 	if total > 0 {
-		held = fmt.Sprintf(" (it holds %d)", total)
+		return validate.Field("codes", "would make the pool hold more than %d codes (it holds %d); nothing was added", store.MaxPoolCodes, total)
 	}
-	return validate.Field("codes", "would make the pool hold more than %d codes%s; nothing was added", store.MaxPoolCodes, held)
+	return validate.Field("codes", "would make the pool hold more than %d codes; nothing was added", store.MaxPoolCodes)
 }

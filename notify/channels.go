@@ -70,7 +70,9 @@ type Bitrix24Channel struct {
 // JSON numbers and strings are both taken; it is kept as a string.
 type ChatID string
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. Any other JSON value is
+// kept as no chat, for Normalize to refuse with its path
+// ("telegram.chat_id"), which an UnmarshalJSON error cannot name.
 func (c *ChatID) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
@@ -81,8 +83,8 @@ func (c *ChatID) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("chat_id must be a number or a string")
+	if json.Unmarshal(b, &n) != nil {
+		n = ""
 	}
 	*c = ChatID(n.String())
 	return nil

@@ -136,6 +136,8 @@ func TestNormalizeChannels(t *testing.T) {
 		{`{"webhook":{"url":"https://h.example/","events":[]}}`, "webhook.events"},
 		{`{"telegram":{"bot_token":"abc","chat_id":1}}`, "telegram.bot_token"},
 		{`{"telegram":{"bot_token":"` + testBotToken + `","chat_id":"chat"}}`, "telegram.chat_id"},
+		{`{"telegram":{"bot_token":"` + testBotToken + `","chat_id":true}}`, "telegram.chat_id"},
+		{`{"telegram":{"bot_token":"` + testBotToken + `","chat_id":{"id":5}}}`, "telegram.chat_id"},
 		{`{"telegram":{"bot_token":"` + testBotToken + `","chat_id":5,"lang":"de"}}`, "telegram.lang"},
 		{`{"email":{"to":[]}}`, "email.to"},
 		{`{"email":{"to":["a@b.example","Bob <bob@b.example>"]}}`, "email.to[1]"},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,10 +54,7 @@ func describe(err error) error {
 	case errors.As(err, &syntax):
 		return &SyntaxError{Message: fmt.Sprintf("malformed JSON at byte %d: %s", syntax.Offset, syntax.Error())}
 	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return &SyntaxError{Message: "must be a JSON " + jsonKind(typ.Type.Kind().String())}
-		}
-		return &SyntaxError{Field: typ.Field, Message: "must be " + article(jsonKind(typ.Type.Kind().String()))}
+		return wrongType(typ.Field, typ.Type.Kind())
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &SyntaxError{Message: "malformed JSON: unexpected end of input"}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -67,32 +65,54 @@ func describe(err error) error {
 	if errors.As(err, &ve) { // from a custom UnmarshalJSON
 		return &SyntaxError{Field: ve.Field, Message: ve.Message}
 	}
-	return &SyntaxError{Message: "malformed JSON: " + err.Error()}
+	// Only encoding/json's own diagnostics are left to come here.
+	return &SyntaxError{Message: fmt.Sprintf("malformed JSON: %s", err.Error())}
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "slice", "array":
-		return "array"
-	case "map", "struct":
-		return "object"
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return "integer"
-	case "float32", "float64":
-		return "number"
+// wrongType says which JSON type field (or, unnamed, the whole body)
+// takes, given the kind of the Go value it decodes into. Each is a whole
+// sentence, so each can be translated.
+func wrongType(field string, kind reflect.Kind) *SyntaxError {
+	whole := field == ""
+	switch kind {
+	case reflect.String:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON string"}
+		}
+		return &SyntaxError{Field: field, Message: "must be a string"}
+	case reflect.Bool:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON boolean"}
+		}
+		return &SyntaxError{Field: field, Message: "must be a boolean"}
+	case reflect.Slice, reflect.Array:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON array"}
+		}
+		return &SyntaxError{Field: field, Message: "must be an array"}
+	case reflect.Map, reflect.Struct:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON object"}
+		}
+		return &SyntaxError{Field: field, Message: "must be an object"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON integer"}
+		}
+		return &SyntaxError{Field: field, Message: "must be an integer"}
+	case reflect.Float32, reflect.Float64:
+		if whole {
+			return &SyntaxError{Message: "must be a JSON number"}
+		}
+		return &SyntaxError{Field: field, Message: "must be a number"}
 	}
-	return goKind
-}
-
-func article(kind string) string {
-	if strings.ContainsRune("aeiou", rune(kind[0])) {
-		return "an " + kind
+	// Decoding into other kinds (an interface takes any value) does not
+	// fail on a type; this is here so nothing is left unsaid.
+	if whole {
+		return &SyntaxError{Message: "is not of the JSON type expected here"}
 	}
-	return "a " + kind
+	return &SyntaxError{Field: field, Message: "is not of the JSON type expected here"}
 }
 
 // checkUTF8 refuses a body that is not valid UTF-8, or whose strings carry a

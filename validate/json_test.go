@@ -42,6 +42,38 @@ func TestDecodeJSONRefusesWhatWouldBecomeReplacement(t *testing.T) {
 	}
 }
 
+// TestDecodeJSONNamesTheTypeWanted: a value of the wrong JSON type is
+// refused with a whole sentence per type, naming the field where there is one.
+func TestDecodeJSONNamesTheTypeWanted(t *testing.T) {
+	var v struct {
+		S string            `json:"s"`
+		B bool              `json:"b"`
+		A []string          `json:"a"`
+		O map[string]string `json:"o"`
+		I int               `json:"i"`
+		F float64           `json:"f"`
+	}
+	for body, want := range map[string]string{
+		`{"s":1}`:     "s: must be a string",
+		`{"b":"yes"}`: "b: must be a boolean",
+		`{"a":{}}`:    "a: must be an array",
+		`{"o":[]}`:    "o: must be an object",
+		`{"i":1.5}`:   "i: must be an integer",
+		`{"f":"1"}`:   "f: must be a number",
+		`[]`:          "must be a JSON object",
+	} {
+		err := DecodeJSON([]byte(body), &v)
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Error() != want {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+	var list []int
+	if err := DecodeJSON([]byte(`{}`), &list); err == nil || err.Error() != "must be a JSON array" {
+		t.Errorf("object for a list: %v", err)
+	}
+}
+
 func BenchmarkDecodeJSONCallbackRequest(b *testing.B) {
 	body := []byte(`{"phone":"8 916 123-45-67","visitor_id":"v_3f1c9a0e5b7d2c48","name":"Иван Петров","page_url":"https://shop.example/boilers?utm_source=yandex","page_title":"Котлы — купить в Москве","referrer":"https://yandex.ru/","utm":{"utm_source":"yandex","utm_campaign":"winter"},"consent":true}`)
 	b.Run("DecodeJSON", func(b *testing.B) {

@@ -44,9 +44,9 @@ func Origin(field, raw string) (string, error) {
 	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return "", Field(field, "must be only scheme://host[:port]: browsers send no path, query or fragment in an origin")
 	}
-	host, err := originHost(u.Hostname())
+	host, err := originHost(field, u.Hostname())
 	if err != nil {
-		return "", Field(field, "%s", err.Error())
+		return "", err
 	}
 	out := u.Scheme + "://" + host
 	if p := u.Port(); p != "" {
@@ -61,19 +61,16 @@ func Origin(field, raw string) (string, error) {
 	return out, nil
 }
 
-type hostError string
-
-func (e hostError) Error() string { return string(e) }
-
-// originHost returns host as browsers serialise it, or why it cannot be one.
-func originHost(host string) (string, error) {
+// originHost returns host as browsers serialise it, or why it cannot be
+// one (an *Error for field).
+func originHost(field, host string) (string, error) {
 	if host == "" {
-		return "", hostError("needs a host name")
+		return "", Field(field, "needs a host name")
 	}
 	if strings.Contains(host, ":") { // url.Hostname strips an IPv6 literal's brackets
 		addr, err := netip.ParseAddr(host)
 		if err != nil || addr.Zone() != "" || !addr.Is6() {
-			return "", hostError("host [" + host + "] is not an IPv6 address")
+			return "", Field(field, "host [%s] is not an IPv6 address", host)
 		}
 		return "[" + addr.String() + "]", nil
 	}
@@ -82,22 +79,22 @@ func originHost(host string) (string, error) {
 	}
 	ascii, err := idna.Lookup.ToASCII(host)
 	if err != nil {
-		return "", hostError("host " + strconv.Quote(host) + " is not a valid domain name")
+		return "", Field(field, "host %q is not a valid domain name", host)
 	}
 	name := strings.TrimSuffix(ascii, ".")
 	if len(name) > 253 {
-		return "", hostError("host is " + strconv.Itoa(len(name)) + " characters long; a domain name has at most 253")
+		return "", Field(field, "host is %d characters long; a domain name has at most 253", len(name))
 	}
 	labels := strings.Split(name, ".")
 	for _, label := range labels {
 		if label == "" || len(label) > 63 {
-			return "", hostError("host " + strconv.Quote(host) + " has an empty label or one over 63 characters")
+			return "", Field(field, "host %q has an empty label or one over 63 characters", host)
 		}
 	}
 	// Browsers read a host whose last label is a number as an IPv4 address
 	// (1.2.3 becomes 1.2.0.3), so such a name never comes back as written.
 	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
-		return "", hostError("host " + strconv.Quote(host) + " is neither a domain name nor an IPv4 address")
+		return "", Field(field, "host %q is neither a domain name nor an IPv4 address", host)
 	}
 	return ascii, nil
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,9 +43,9 @@ func checkText(field, value string, required bool, maxRunes int, singleLine bool
 			return Field(field, "must be a single line: line break or tab at character %d", runeIndex(value, i)+1)
 		case !singleLine && (r == '\n' || r == '\r' || r == '\t'):
 		case unicode.IsControl(r):
-			return Field(field, "contains the control character U+%04X at character %d", r, runeIndex(value, i)+1)
+			return Field(field, "contains the control character %s at character %d", codePoint(r), runeIndex(value, i)+1)
 		case isBidiControl(r):
-			return Field(field, "contains the bidi control U+%04X at character %d; it would reorder the text readers see", r, runeIndex(value, i)+1)
+			return Field(field, "contains the bidi control %s at character %d; it would reorder the text readers see", codePoint(r), runeIndex(value, i)+1)
 		case !isInvisible(r):
 			visible = true
 		}
@@ -83,6 +84,9 @@ func isInvisible(r rune) bool {
 	return unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) ||
 		r == 0x2800 || r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0
 }
+
+// codePoint names r as Unicode does, U+202E.
+func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
 
 // runeIndex turns a byte offset of s into a character index, for messages.
 func runeIndex(s string, byteOffset int) int {
