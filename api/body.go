@@ -1,9 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,10 +29,10 @@ func CheckJSONContentType(header string) error {
 	}
 	mediaType, params, err := mime.ParseMediaType(header)
 	if err != nil || mediaType != fiber.MIMEApplicationJSON {
-		return unsupportedMediaType("Content-Type " + strconv.Quote(header) + " is not JSON; send Content-Type: application/json")
+		return unsupportedMediaType(fmt.Sprintf("Content-Type %q is not JSON; send Content-Type: application/json", header))
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return unsupportedMediaType("charset " + strconv.Quote(cs) + " is not accepted; JSON is sent as UTF-8")
+		return unsupportedMediaType(fmt.Sprintf("charset %q is not accepted; JSON is sent as UTF-8", cs))
 	}
 	return nil
 }

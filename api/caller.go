@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,12 +63,11 @@ func Authorize(c *fiber.Ctx, siteID, scope string) error {
 	if who.Key.SiteID != siteID {
 		return NotFound("site")
 	}
-	if scope == "" || !who.Key.HasScope(scope) {
-		need := scope
-		if need == "" {
-			need = "the operator's admin token"
-		}
-		return Forbidden("this API key lacks the permission: " + need)
+	if scope == "" {
+		return Forbidden("this API key lacks the permission: the operator's admin token")
+	}
+	if !who.Key.HasScope(scope) {
+		return Forbidden(fmt.Sprintf("this API key lacks the permission: %s", scope))
 	}
 	return nil
 }
@@ -82,12 +82,11 @@ func authorizeUser(c *fiber.Ctx, who Caller, siteID, scope string) error {
 	if len(scopes) == 0 {
 		return NotFound("site")
 	}
-	if scope == "" || !slices.Contains(scopes, scope) {
-		need := scope
-		if need == "" {
-			need = "the operator's"
-		}
-		return Forbidden("your role on this site does not allow this (" + need + ")")
+	if scope == "" {
+		return Forbidden("your role on this site does not allow this (the operator's)")
+	}
+	if !slices.Contains(scopes, scope) {
+		return Forbidden(fmt.Sprintf("your role on this site does not allow this (%s)", scope))
 	}
 	return nil
 }

@@ -12,6 +12,9 @@ import (
 	"github.com/beckonhq/beckon/validate"
 )
 
+// maxListLimit bounds one page of requests (?limit=).
+const maxListLimit = 500
+
 // listCallbacks is GET /api/v1/sites/{id}/callbacks?before=…&limit=…: the
 // site's requests with their timelines, newest first. next_before pages on.
 func (m *Module) listCallbacks(c *fiber.Ctx) error {
@@ -22,8 +25,8 @@ func (m *Module) listCallbacks(c *fiber.Ctx) error {
 	limit := 50
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return validate.Field("limit", "must be a number from 1 to 500")
+		if err != nil || n < 1 || n > maxListLimit {
+			return validate.Field("limit", "must be a number from 1 to %d", maxListLimit)
 		}
 		limit = n
 	}
@@ -63,6 +66,9 @@ func (m *Module) getCallbackAdmin(c *fiber.Ctx) error {
 	return c.JSON(cb)
 }
 
+// maxAnalyticsDays bounds the analytics window (?days=): a year.
+const maxAnalyticsDays = 366
+
 // analyticsWindowMax bounds how many requests one analytics call reads.
 const analyticsWindowMax = 20000
 
@@ -77,8 +83,8 @@ func (m *Module) analytics(c *fiber.Ctx) error {
 	days := 30
 	if v := c.Query("days"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 366 {
-			return validate.Field("days", "must be a number from 1 to 366")
+		if err != nil || n < 1 || n > maxAnalyticsDays {
+			return validate.Field("days", "must be a number from 1 to %d", maxAnalyticsDays)
 		}
 		days = n
 	}

@@ -1,8 +1,6 @@
 package callback
 
 import (
-	"errors"
-	"math"
 	"net/http"
 	"time"
 
@@ -46,14 +44,7 @@ func (m *Module) createCallback(c *fiber.Ctx) error {
 		return c.Status(http.StatusAccepted).JSON(fiber.Map{"id": NewID(), "status": StatusQueued})
 	}
 	stored, created, err := m.intake.Accept(c.UserContext(), site.Site, site.Loc, w.Widget, *set, in, m.deps.ClientIP(c))
-	var le *LimitError
-	switch {
-	case errors.As(err, &le):
-		return &api.Error{Status: http.StatusTooManyRequests, Code: le.Code, Message: le.Message,
-			RetryAfter: max(1, int(math.Ceil(le.RetryAfter.Seconds())))}
-	case errors.Is(err, ErrBlocked):
-		return &api.Error{Status: http.StatusForbidden, Code: "blocked", Message: err.Error()}
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	m.deps.Converted(c.UserContext(), site, w.ID, in.VisitorID) // an A/B experiment counts the request

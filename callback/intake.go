@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/beckonhq/beckon/api"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -49,18 +52,19 @@ const DedupeWindow = 2 * time.Minute
 // maxScheduleAhead bounds "call me at …".
 const maxScheduleAhead = 14 * 24 * time.Hour
 
-// LimitError is a refusal for too many requests; the client may try again
-// after RetryAfter.
-type LimitError struct {
-	Code       string // rate_limited or budget_spent
-	Message    string
-	RetryAfter time.Duration
+// ErrBlocked refuses a number, prefix or visitor on the site's blocklist.
+var ErrBlocked = &api.Error{Status: http.StatusForbidden, Code: "blocked",
+	Message: "callback requests from this number or visitor are not accepted"}
+
+// limited reports whether err is a refusal for too many requests (429):
+// rate_limited or budget_spent, with the seconds the client waits.
+func limited(err error) bool {
+	var ae *api.Error
+	return errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests
 }
 
-func (e *LimitError) Error() string { return e.Message }
-
-// ErrBlocked refuses a number, prefix or visitor on the site's blocklist.
-var ErrBlocked = errors.New("callback requests from this number or visitor are not accepted")
+// retryAfter is d in whole seconds, at least one, for Retry-After.
+func retryAfter(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
 
 // IntakeStore is what intake needs from the store.
 type IntakeStore interface {
@@ -84,7 +88,7 @@ type Intake struct {
 // returns the stored request and whether it is new (false: the same number
 // asked within DedupeWindow and that request, still in progress, is
 // returned). Errors:
-// *validate.Error (422), *LimitError (429), ErrBlocked.
+// *validate.Error (422), an *api.Error of 429 (a limit, see limited), ErrBlocked (403).
 func (in *Intake) Accept(ctx context.Context, site store.Site, loc *time.Location, w store.Widget, set Settings, r Request, ip string) (store.Callback, bool, error) {
 	now := in.Now().UTC()
 	phone, due, scheduled, err := check(&r, site, set, now, loc)
@@ -172,11 +176,10 @@ func check(r *Request, site store.Site, set Settings, now time.Time, loc *time.L
 const InvalidPerIPFactor = 3
 
 // invalid counts a request that failed its checks and returns err, or a
-// LimitError once the IP has sent too many invalid ones this hour.
+// 429 once the IP has sent too many invalid ones this hour.
 // A count that fails (the store is out) does not hide which field is wrong.
 func (in *Intake) invalid(ctx context.Context, siteID, ip string, set Settings, err error) error {
-	var le *LimitError
-	if lerr := in.limit(ctx, siteID, "invalid:ip:"+ip, InvalidPerIPFactor*set.Limits.PerIP); errors.As(lerr, &le) {
+	if lerr := in.limit(ctx, siteID, "invalid:ip:"+ip, InvalidPerIPFactor*set.Limits.PerIP); limited(lerr) {
 		return lerr
 	}
 	return err
@@ -189,7 +192,7 @@ func (in *Intake) limit(ctx context.Context, scope, name string, max int) error 
 		return fmt.Errorf("callback: count %s: %w", name, err)
 	}
 	if n > int64(max) {
-		return &LimitError{Code: "rate_limited", RetryAfter: left,
+		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: retryAfter(left),
 			Message: "too many callback requests; try again later"}
 	}
 	return nil
@@ -210,7 +213,7 @@ func (in *Intake) budget(ctx context.Context, site store.Site, set Settings, now
 	}
 	local := now.In(loc)
 	midnight := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
-	return &LimitError{Code: "budget_spent", RetryAfter: midnight.Sub(now),
+	return &api.Error{Status: http.StatusTooManyRequests, Code: "budget_spent", RetryAfter: retryAfter(midnight.Sub(now)),
 		Message: "this site takes no more callback requests today"}
 }
 
@@ -231,33 +234,54 @@ func budgetCounter(now time.Time, loc *time.Location) string {
 	return "cb:budget:" + now.In(loc).Format("2006-01-02")
 }
 
-// refusedTypes are numbers nobody should be made to call: they cost the site
-// money or reach no person.
-var refusedTypes = map[phonenumbers.PhoneNumberType]string{
-	phonenumbers.PREMIUM_RATE: "premium-rate",
-	phonenumbers.SHARED_COST:  "shared-cost",
-	phonenumbers.VOICEMAIL:    "voicemail",
-	phonenumbers.PAGER:        "pager",
-	phonenumbers.UAN:          "universal access",
-	phonenumbers.UNKNOWN:      "non-dialable",
+// refusedType refuses the numbers nobody should be made to call: they cost
+// the site money or reach no person. Each kind is a sentence of its own, so
+// that the dashboard can tell it in every language; nil lets t through.
+func refusedType(t phonenumbers.PhoneNumberType) *validate.Error {
+	switch t {
+	case phonenumbers.PREMIUM_RATE:
+		return validate.Field("phone", "premium-rate numbers are not called back")
+	case phonenumbers.SHARED_COST:
+		return validate.Field("phone", "shared-cost numbers are not called back")
+	case phonenumbers.VOICEMAIL:
+		return validate.Field("phone", "voicemail numbers are not called back")
+	case phonenumbers.PAGER:
+		return validate.Field("phone", "pager numbers are not called back")
+	case phonenumbers.UAN:
+		return validate.Field("phone", "universal access numbers are not called back")
+	case phonenumbers.UNKNOWN:
+		return validate.Field("phone", "non-dialable numbers are not called back")
+	}
+	return nil
 }
 
-// nonGeographic names the calling codes of no country (phonenumbers'
-// region "001"): satellite phones and international networks that bill at
-// premium rates, international premium-rate and shared-cost numbers, and
-// services that reach no person. They are refused whatever the site's
-// allowed calling codes say, like premium-rate numbers; a code phonenumbers
-// adds later is refused too, as "non-geographic".
-var nonGeographic = map[int32]string{
-	800: "international freephone",
-	808: "international shared-cost",
-	870: "satellite (Inmarsat)",
-	878: "universal personal telecommunications",
-	881: "satellite (global mobile satellite system)",
-	882: "international network",
-	883: "international network",
-	888: "international humanitarian (OCHA)",
-	979: "international premium-rate",
+// nonGeographic refuses the numbers of a calling code of no country
+// (phonenumbers' region "001"), naming what they are: satellite phones and
+// international networks that bill at premium rates, international
+// premium-rate and shared-cost numbers, and services that reach no person.
+// They are refused whatever the site's allowed calling codes say, like
+// premium-rate numbers; a code phonenumbers adds later is refused too, as
+// "non-geographic". One sentence per kind, as in refusedType.
+func nonGeographic(code int32) *validate.Error {
+	switch code {
+	case 800:
+		return validate.Field("phone", "numbers with country code +%d (international freephone) are not called back: they bill at premium rates or reach no person", code)
+	case 808:
+		return validate.Field("phone", "numbers with country code +%d (international shared-cost) are not called back: they bill at premium rates or reach no person", code)
+	case 870:
+		return validate.Field("phone", "numbers with country code +%d (satellite (Inmarsat)) are not called back: they bill at premium rates or reach no person", code)
+	case 878:
+		return validate.Field("phone", "numbers with country code +%d (universal personal telecommunications) are not called back: they bill at premium rates or reach no person", code)
+	case 881:
+		return validate.Field("phone", "numbers with country code +%d (satellite (global mobile satellite system)) are not called back: they bill at premium rates or reach no person", code)
+	case 882, 883:
+		return validate.Field("phone", "numbers with country code +%d (international network) are not called back: they bill at premium rates or reach no person", code)
+	case 888:
+		return validate.Field("phone", "numbers with country code +%d (international humanitarian (OCHA)) are not called back: they bill at premium rates or reach no person", code)
+	case 979:
+		return validate.Field("phone", "numbers with country code +%d (international premium-rate) are not called back: they bill at premium rates or reach no person", code)
+	}
+	return validate.Field("phone", "numbers with country code +%d (non-geographic) are not called back: they bill at premium rates or reach no person", code)
 }
 
 // maxPhoneRunes bounds what is parsed: a number with its spaces, dashes and
@@ -281,11 +305,7 @@ func checkPhone(raw, region string, codes []int) (string, error) {
 		return "", validate.Field("phone", "is not a valid phone number")
 	}
 	if phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode())) == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY {
-		kind := nonGeographic[num.GetCountryCode()]
-		if kind == "" {
-			kind = "non-geographic"
-		}
-		return "", validate.Field("phone", "numbers with country code +%d (%s) are not called back: they bill at premium rates or reach no person", num.GetCountryCode(), kind)
+		return "", nonGeographic(num.GetCountryCode())
 	}
 	if !phonenumbers.IsValidNumber(num) {
 		return "", validate.Field("phone", "is not a valid phone number")
@@ -293,11 +313,14 @@ func checkPhone(raw, region string, codes []int) (string, error) {
 	if !slices.Contains(codes, int(num.GetCountryCode())) {
 		return "", validate.Field("phone", "numbers with country code +%d are not accepted by this site", num.GetCountryCode())
 	}
-	if kind, bad := refusedTypes[phonenumbers.GetNumberType(num)]; bad {
-		return "", validate.Field("phone", "%s numbers are not called back", kind)
+	if err := refusedType(phonenumbers.GetNumberType(num)); err != nil {
+		return "", err
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }
+
+// maxURL bounds page_url and referrer.
+const maxURL = 2048
 
 // utmKeys are the tags recorded; others are dropped.
 var utmKeys = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
@@ -310,8 +333,8 @@ func checkDetails(r *Request) error {
 		return err
 	}
 	for _, f := range []struct{ name, v string }{{"page_url", r.PageURL}, {"referrer", r.Referrer}} {
-		if len(f.v) > 2048 {
-			return validate.Field(f.name, "is longer than 2048 characters")
+		if len(f.v) > maxURL {
+			return validate.Field(f.name, "is longer than %d characters", maxURL)
 		}
 		if f.v != "" {
 			if u, err := url.Parse(f.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") {

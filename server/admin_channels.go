@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -89,11 +90,11 @@ func (s *Server) testChannel(c *fiber.Ctx) error {
 	}
 	kind := c.Params("kind")
 	if !slices.Contains(notify.ChannelKinds, kind) {
-		return api.NotFound("channel " + kind)
+		return api.NotFound(fmt.Sprintf("channel %s", kind))
 	}
 	id, err := s.notifier.SendTest(c.UserContext(), site.ID, kind)
 	if errors.Is(err, notify.ErrNoEndpoint) {
-		return api.NotFound("channel " + kind + " of this site (set it with PUT …/channels first)")
+		return api.NotFound(fmt.Sprintf("channel %s of this site (set it with PUT …/channels first)", kind))
 	}
 	if err != nil {
 		return err

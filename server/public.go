@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -72,7 +73,7 @@ func (s *Server) publicSite(c *fiber.Ctx) error {
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
 		own := origin == s.cfg.PublicOrigin()
 		if !cfg.origins[origin] && !own {
-			return api.Forbidden("origin " + origin + " is not allowed for this site; add it to the site's origins")
+			return api.Forbidden(fmt.Sprintf("origin %s is not allowed for this site; add it to the site's origins", origin))
 		}
 		allowCORS(c, origin)
 		if !own && c.Method() == fiber.MethodGet && strings.HasSuffix(c.Path(), "/config") {

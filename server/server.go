@@ -203,7 +203,7 @@ func (s *Server) routes(writeTimeout time.Duration) error {
 	if err := s.mountModules(widgets.Routes{Public: pub, Admin: admin, Hooks: app}, writeTimeout); err != nil {
 		return err
 	}
-	app.Use(func(c *fiber.Ctx) error { return api.NotFound("route " + c.Method() + " " + c.Path()) })
+	app.Use(func(c *fiber.Ctx) error { return api.NotFound(fmt.Sprintf("route %s %s", c.Method(), c.Path())) })
 	return nil
 }
 

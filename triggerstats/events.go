@@ -1,9 +1,9 @@
 package triggerstats
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -92,7 +92,7 @@ func (s *stats) event(c *fiber.Ctx) error {
 	if ok, retry := s.limit.allow(s.d.ClientIP(c), now); !ok {
 		events.WithLabelValues("limited").Inc()
 		return &api.Error{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: retry,
-			Message: "too many trigger events from this address; retry in " + strconv.Itoa(retry) + " s"}
+			Message: fmt.Sprintf("too many trigger events from this address; retry in %d s", retry)}
 	}
 	day := now.In(site.Loc).Format("2006-01-02")
 	ctx := c.UserContext()
@@ -125,11 +125,11 @@ func plainOrJSON(header string) error {
 	mt, params, err := mime.ParseMediaType(header)
 	if err != nil || (mt != fiber.MIMEApplicationJSON && mt != fiber.MIMETextPlain) {
 		return &api.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "Content-Type " + strconv.Quote(header) + " is not accepted; send application/json or text/plain"}
+			Message: fmt.Sprintf("Content-Type %q is not accepted; send application/json or text/plain", header)}
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return &api.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "charset " + strconv.Quote(cs) + " is not accepted; JSON is sent as UTF-8"}
+			Message: fmt.Sprintf("charset %q is not accepted; JSON is sent as UTF-8", cs)}
 	}
 	return nil
 }
