@@ -157,8 +157,8 @@ func TestBridgeConnectsAndCompletes(t *testing.T) {
 	if !slices.Equal(statuses(got), want) {
 		t.Fatalf("timeline %v, want %v", statuses(got), want)
 	}
-	if got.Manager != "Anna" || got.Attempt != 1 {
-		t.Fatalf("taken by %q in attempt %d, want Anna in 1", got.Manager, got.Attempt)
+	if got.Manager != "Anna" || got.ManagerEmail != "" || got.Attempt != 1 {
+		t.Fatalf("taken by %q <%s> in attempt %d, want Anna (no account) in 1", got.Manager, got.ManagerEmail, got.Attempt)
 	}
 	for i := 1; i < len(got.Timeline); i++ {
 		if got.Timeline[i].At.Before(got.Timeline[i-1].At) {
@@ -171,11 +171,14 @@ func TestBridgeConnectsAndCompletes(t *testing.T) {
 }
 
 func TestManagerNoAnswerRingsTheNext(t *testing.T) {
-	e := newEnv(t, strings.Replace(twoManagers, "+79000000010", "+79000000001", 1)) // …01: never answers
+	settings := strings.Replace(twoManagers, "+79000000010", "+79000000001", 1) // …01: never answers
+	// Boris has a dashboard account: the request records it as the taker's.
+	settings = strings.Replace(settings, `"name":"Boris",`, `"name":"Boris","email":"boris@shop.example",`, 1)
+	e := newEnv(t, settings)
 	c := e.request("+79161234567", time.Now())
 	got := e.waitFinal(c.ID, 5*time.Second)
-	if got.Status != callback.StatusCompleted || got.Manager != "Boris" {
-		t.Fatalf("status %s by %q, want completed by Boris; legs %+v", got.Status, got.Manager, got.Legs)
+	if got.Status != callback.StatusCompleted || got.Manager != "Boris" || got.ManagerEmail != "boris@shop.example" {
+		t.Fatalf("status %s by %q <%s>, want completed by Boris <boris@shop.example>; legs %+v", got.Status, got.Manager, got.ManagerEmail, got.Legs)
 	}
 	if got.Legs[0].Outcome != string(callback.OutcomeNoAnswer) {
 		t.Fatalf("first leg outcome %q, want no_answer", got.Legs[0].Outcome)

@@ -177,7 +177,7 @@ func (e *Engine) managerConfirmed(c *store.Callback, sc scope, leg *store.Leg, a
 	}
 	moveLeg(leg, LegConfirmed)
 	m := sc.set.Managers[leg.Manager]
-	c.Manager = m.Name
+	c.Manager, c.ManagerEmail = m.Name, m.Email
 	if c.Status == StatusCallingManager {
 		setStatus(c, StatusManagerAnswered, m.Name, at)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/beckonhq/beckon/consent"
+	"github.com/beckonhq/beckon/contact"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 	"github.com/beckonhq/beckon/widgets/triggers"
@@ -67,6 +68,9 @@ type Manager struct {
 	Phone    string  `json:"phone"`    // E.164 once normalised
 	Priority int     `json:"priority"` // lower rings first
 	Hours    []Hours `json:"hours"`    // empty: the widget's working hours
+	// Email is the manager's dashboard account, optional: the dashboard
+	// shows a manager the calls they took and the ones nobody took yet.
+	Email string `json:"email,omitempty"`
 }
 
 // Hours is one span of working time in the site's timezone.
@@ -261,6 +265,13 @@ func (s *Settings) normalizeManagers(site store.Site) error {
 			return validate.Field(field+".phone", "is not a valid phone number for region %s", site.Region)
 		}
 		m.Phone = p
+		if m.Email != "" {
+			e, err := contact.Email(strings.TrimSpace(m.Email), false)
+			if err != nil {
+				return validate.Prefix(field, err)
+			}
+			m.Email = strings.ToLower(e)
+		}
 		if err := validateHours(field+".hours", m.Hours); err != nil {
 			return err
 		}

@@ -50,6 +50,7 @@ type inboxFilter struct {
 	From, To                     string // YYYY-MM-DD, UTC days, both included
 	from, to                     time.Time
 	after                        store.LeadCursor
+	viewer                       *leadViewer // a manager's: their own callbacks only
 }
 
 // Query is the filter as URL parameters (without the cursor).
@@ -104,8 +105,11 @@ func parseInboxFilter(c *fiber.Ctx) (inboxFilter, string) {
 }
 
 // matches applies the filters the store does not.
-func (f inboxFilter) matches(l store.Lead) bool {
-	return (f.Widget == "" || l.WidgetID == f.Widget) && (f.Source == "" || strings.EqualFold(l.Source, f.Source))
+func (f inboxFilter) matches(ctx context.Context, l store.Lead) (bool, error) {
+	if (f.Widget != "" && l.WidgetID != f.Widget) || (f.Source != "" && !strings.EqualFold(l.Source, f.Source)) {
+		return false, nil
+	}
+	return f.viewer.sees(ctx, l)
 }
 
 // inboxCursor is opaque to the page: the last lead read (time in
@@ -132,7 +136,7 @@ func decodeInboxCursor(s string) (store.LeadCursor, bool) {
 // from, empty when no older lead can match.
 func (h *handler) readInbox(ctx context.Context, siteID string, f inboxFilter) (page []store.Lead, next string, err error) {
 	sf := store.LeadFilter{Type: f.Type, Status: f.Status, After: f.after}
-	narrowed := f.Widget != "" || f.Source != ""
+	narrowed := f.Widget != "" || f.Source != "" || f.viewer != nil
 	read := 0
 	for read < inboxScanBudget {
 		// Without the store-side-only filters one more than the page tells
@@ -150,7 +154,11 @@ func (h *handler) readInbox(ctx context.Context, siteID string, f inboxFilter) (
 			if !f.from.IsZero() && l.CreatedAt.Before(f.from) {
 				return page, "", nil // older than "from": nothing further can match
 			}
-			if !f.matches(l) {
+			ok, err := f.matches(ctx, l)
+			if err != nil {
+				return nil, "", err
+			}
+			if !ok {
 				continue
 			}
 			if len(page) == inboxPageSize {
@@ -229,6 +237,9 @@ func (h *handler) inboxPage(c *fiber.Ctx) error {
 		}
 	}
 	f, bad := parseInboxFilter(c)
+	if f.viewer, err = h.viewer(c, site); err != nil {
+		return h.fail(c, err)
+	}
 	d.Filter = f
 	if bad != "" {
 		return h.render(c, http.StatusUnprocessableEntity, "inbox", "inbox_title", d, bad)

@@ -28,24 +28,46 @@ func (r routeCatcher) Add(method, path string, handlers ...fiber.Handler) fiber.
 }
 
 func newInboxExports(h *handler) *inboxExports {
+	return exportsOver(h, h.Store)
+}
+
+// exportsOver is the exports reading leads from st: the store itself, or
+// for a manager the leads they see (visibleLeads).
+func exportsOver(h *handler, st store.Store) *inboxExports {
 	r := routeCatcher{}
-	leads.Mount(r, leads.Deps{Store: h.Store, Log: h.Log})
+	leads.Mount(r, leads.Deps{Store: st, Log: h.Log})
 	return &inboxExports{h: h, csvRoute: r["GET /sites/:id/leads.csv"], jsonRoute: r["GET /sites/:id/leads.jsonl"]}
 }
 
-func (e *inboxExports) csv(c *fiber.Ctx) error   { return e.serve(c, e.csvRoute) }
-func (e *inboxExports) jsonl(c *fiber.Ctx) error { return e.serve(c, e.jsonRoute) }
+func (e *inboxExports) csv(c *fiber.Ctx) error {
+	return e.serve(c, func(x *inboxExports) fiber.Handler { return x.csvRoute })
+}
+func (e *inboxExports) jsonl(c *fiber.Ctx) error {
+	return e.serve(c, func(x *inboxExports) fiber.Handler { return x.jsonRoute })
+}
 
 // serve lets a person who may work the site's inbox download it: the
 // request then acts as a read-only key of that site alone (leads:read).
 // The export applies the type and status filters (the API's); the page's
-// other filters are not the export's.
-func (e *inboxExports) serve(c *fiber.Ctx, route fiber.Handler) error {
+// other filters are not the export's. A manager's export holds the
+// leads their inbox shows (inbox_own.go).
+func (e *inboxExports) serve(c *fiber.Ctx, routeOf func(*inboxExports) fiber.Handler) error {
 	site, ok, err := e.h.site(c, accounts.WorkInbox)
 	if err != nil {
 		return e.h.fail(c, err)
 	}
-	if !ok || route == nil {
+	if !ok {
+		return e.h.notFound(c)
+	}
+	v, err := e.h.viewer(c, site)
+	if err != nil {
+		return e.h.fail(c, err)
+	}
+	route := routeOf(e)
+	if v != nil {
+		route = routeOf(exportsOver(e.h, visibleLeads{Store: e.h.Store, v: v}))
+	}
+	if route == nil {
 		return e.h.notFound(c)
 	}
 	api.SetCaller(c, api.Caller{Key: store.APIKey{SiteID: site.ID, Scopes: []string{leads.ScopeRead}}})

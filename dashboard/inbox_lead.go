@@ -46,7 +46,15 @@ func (h *handler) inboxLead(c *fiber.Ctx) (store.Site, store.Lead, bool, error) 
 	if errors.Is(err, store.ErrNotFound) {
 		return site, l, false, nil
 	}
-	return site, l, err == nil, err
+	if err != nil {
+		return site, l, false, err
+	}
+	v, err := h.viewer(c, site)
+	if err != nil {
+		return site, l, false, err
+	}
+	ok, err = v.sees(c.UserContext(), l)
+	return site, l, ok, err
 }
 
 func (h *handler) leadData(c *fiber.Ctx, site store.Site, l store.Lead) (leadData, error) {

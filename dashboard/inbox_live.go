@@ -54,6 +54,10 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 		return h.notFound(c)
 	}
 	l := h.lang(c)
+	v, err := h.viewer(c, site)
+	if err != nil {
+		return h.fail(c, err)
+	}
 	shutdown := c.Context().Done()
 	ctx, cancel := context.WithTimeout(context.Background(), liveLife)
 	added := make(chan store.LeadAdded, liveQueue)
@@ -104,7 +108,7 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 		sent := map[string]bool{}
 		for _, ld := range backlog {
 			sent[ld.ID] = true
-			if s.event(h.liveEvent(ctx, site.ID, store.LeadAdded{ID: ld.ID}, l)) != nil {
+			if s.event(h.liveEvent(ctx, site.ID, store.LeadAdded{ID: ld.ID}, l, v)) != nil {
 				return
 			}
 		}
@@ -124,7 +128,7 @@ func (h *handler) inboxLive(c *fiber.Ctx) error {
 				if sent[m.ID] {
 					continue // sent with the backlog
 				}
-				ev, id, err := h.liveEvent(ctx, site.ID, m, l)
+				ev, id, err := h.liveEvent(ctx, site.ID, m, l, v)
 				if err != nil {
 					h.Log.Warn("dashboard: live inbox row", slog.String("site_id", site.ID), slog.String("lead_id", m.ID), slog.Any("err", err))
 					continue
@@ -171,11 +175,14 @@ func newerThan(l store.Lead, c store.LeadCursor) bool {
 
 // liveEvent reads the new lead and renders its row; id is its cursor,
 // the event's SSE id.
-func (h *handler) liveEvent(ctx context.Context, siteID string, m store.LeadAdded, l Lang) (ev []byte, id string, err error) {
+func (h *handler) liveEvent(ctx context.Context, siteID string, m store.LeadAdded, l Lang, v *leadViewer) (ev []byte, id string, err error) {
 	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	ld, err := h.Store.GetLead(rctx, siteID, m.ID)
 	if err != nil {
+		return nil, "", err
+	}
+	if ok, err := v.sees(rctx, ld); !ok || err != nil {
 		return nil, "", err
 	}
 	label := ""
@@ -201,9 +208,9 @@ type liveStream struct {
 }
 
 // event sends one lead's event; a lead that could not be read (erased
-// meanwhile) is skipped.
+// meanwhile) or is not the reader's (ev nil) is skipped.
 func (s liveStream) event(ev []byte, id string, err error) error {
-	if err != nil {
+	if err != nil || ev == nil {
 		return nil
 	}
 	return s.send("event: lead\nid: " + id + "\ndata: " + string(ev) + "\n\n")

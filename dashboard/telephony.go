@@ -52,8 +52,8 @@ type telephonyData struct {
 
 // telManager is one manager's row.
 type telManager struct {
-	Name, Phone string
-	Hours       []telHours
+	Name, Phone, Email string
+	Hours              []telHours
 	telRow
 }
 
@@ -142,7 +142,7 @@ func (h *handler) telephonyPage(c *fiber.Ctx) error {
 	d.WidgetID, d.Enabled = chosen.ID, chosen.Enabled
 	d.Hours = telHoursOf(d.Settings.WorkingHours, row)
 	for _, m := range d.Settings.Managers {
-		d.Managers = append(d.Managers, telManager{Name: m.Name, Phone: m.Phone, Hours: telHoursOf(m.Hours, row), telRow: row})
+		d.Managers = append(d.Managers, telManager{Name: m.Name, Phone: m.Phone, Email: m.Email, Hours: telHoursOf(m.Hours, row), telRow: row})
 	}
 	loc, err := time.LoadLocation(site.Timezone)
 	if err != nil {

@@ -62,6 +62,7 @@ func TestWidgetBadInput(t *testing.T) {
 		{"bad position", `{"type":"callback","settings":{"position":"top"}}`, 422, "settings.position"},
 		{"unknown setting", `{"type":"callback","settings":{"colour":"#ffffff"}}`, 422, "settings.colour"},
 		{"bad manager phone", `{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"12"}]}}`, 422, "settings.managers[0].phone"},
+		{"bad manager e-mail", `{"type":"callback","settings":{"managers":[{"name":"Anna","phone":"+79123456789","email":"anna@"}]}}`, 422, "settings.managers[0].email"},
 		{"manager without name", `{"type":"callback","settings":{"managers":[{"phone":"+79123456789"}]}}`, 422, "settings.managers[0].name"},
 		{"button text in German", `{"type":"callback","settings":{"button_text":{"de":"Ruf mich an"}}}`, 422, "settings.button_text.de"},
 		{"countdown without mode", `{"type":"countdown","settings":{}}`, 422, "settings.mode"},

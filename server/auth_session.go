@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"regexp"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,6 +21,12 @@ var roleScopes = map[string][]string{
 	store.RoleOwner:   api.Scopes,
 	store.RoleManager: {"site:read", "widgets:read", "leads:read", "leads:write", "deliveries:read"},
 }
+
+// inboxAPI are the admin API's lead, callback and visitor routes.
+var inboxAPI = regexp.MustCompile(`^/api/v1/sites/[^/]+/(leads|callbacks|visitors)([/.]|$)`)
+
+// managerOutsideInbox is a manager's scopes on inboxAPI: none of leads.
+var managerOutsideInbox = []string{"site:read", "widgets:read", "deliveries:read"}
 
 // sessionCaller lets the dashboard's scripts call /api/v1 as the signed-in
 // person: the session cookie plus the page's CSRF token in X-CSRF-Token
@@ -61,6 +68,11 @@ func (s *Server) sessionCaller(c *fiber.Ctx) (who api.Caller, ok bool, err error
 		}
 		if err != nil {
 			return nil, err
+		}
+		if m.Role == store.RoleManager && inboxAPI.MatchString(c.Path()) {
+			// A manager's inbox is the dashboard's, which holds their own
+			// callbacks only; the API's lists would show everyone's.
+			return managerOutsideInbox, nil
 		}
 		return roleScopes[m.Role], nil
 	}}

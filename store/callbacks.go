@@ -39,8 +39,11 @@ type Callback struct {
 	Legs     []Leg        `json:"legs"`
 	// Attempt counts the manager-then-visitor cycles started so far.
 	Attempt int `json:"attempt"`
-	// Manager is the name of the manager who took the call.
-	Manager string `json:"manager,omitempty"`
+	// Manager is the name of the manager who took the call, ManagerEmail
+	// their dashboard account when the widget names one (the dashboard
+	// shows a manager their own calls by it).
+	Manager      string `json:"manager,omitempty"`
+	ManagerEmail string `json:"manager_email,omitempty"`
 	// NextAt is when the bridge must look at this request again (a ring
 	// timeout, a retry); zero when nothing is pending.
 	NextAt time.Time `json:"next_at,omitzero"`

@@ -45,6 +45,7 @@
       li.querySelector("[data-manager-legend]").textContent = t("manager_n", { n: i + 1 });
       li.querySelector("[data-name]").dataset.field = path + ".name";
       li.querySelector("[data-phone]").dataset.field = path + ".phone";
+      li.querySelector("[data-email]").dataset.field = path + ".email";
       const own = li.querySelector("[data-hours]");
       numberSpans(own, path + ".hours");
       const said = li.querySelector("[data-own]");
@@ -160,6 +161,7 @@
       managers: managers().map((li, i) => ({
         name: li.querySelector("[data-name]").value.trim(),
         phone: li.querySelector("[data-phone]").value.trim(),
+        email: li.querySelector("[data-email]").value.trim(),
         priority: i,
         hours: readSpans(li.querySelector("[data-hours]")),
       })),
@@ -210,7 +212,11 @@
         // Show the numbers as the server keeps them (E.164), in its order.
         managers().forEach((li, i) => {
           const m = saved.managers[i];
-          if (m) { li.querySelector("[data-phone]").value = m.phone; li.querySelector("[data-name]").value = m.name; }
+          if (m) {
+            li.querySelector("[data-phone]").value = m.phone;
+            li.querySelector("[data-name]").value = m.name;
+            li.querySelector("[data-email]").value = m.email || "";
+          }
         });
         document.getElementById("tel-caller-id").value = saved.caller_id || "";
         data.managers = saved.managers.map((m) => m.name);
