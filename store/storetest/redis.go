@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -15,12 +16,14 @@ import (
 const RedisEnv = "BECKON_TEST_REDIS_URL"
 
 // RedisOptions are the client options of the Redis a test uses: the server
-// at RedisEnv, else a fresh miniredis that lives as long as the test.
+// at RedisEnv, else a miniredis that lives as long as the test. Every call
+// of one test gets the same miniredis, as it would the same real server:
+// two replicas of a test, or a store reopened, share their data.
 func RedisOptions(t testing.TB) *redis.Options {
 	t.Helper()
 	url := os.Getenv(RedisEnv)
 	if url == "" {
-		return &redis.Options{Addr: miniredis.RunT(t).Addr()}
+		return &redis.Options{Addr: miniredisOf(t).Addr()}
 	}
 	opts, err := redis.ParseURL(url)
 	if err != nil {
@@ -37,4 +40,17 @@ func DeleteKeys(client redis.UniversalClient, prefix string) {
 	for iter.Next(ctx) {
 		client.Del(ctx, iter.Val())
 	}
+}
+
+// miniredises are the running miniredis of each test.
+var miniredises sync.Map // testing.TB → *miniredis.Miniredis
+
+func miniredisOf(t testing.TB) *miniredis.Miniredis {
+	if m, ok := miniredises.Load(t); ok {
+		return m.(*miniredis.Miniredis)
+	}
+	m := miniredis.RunT(t)
+	miniredises.Store(t, m)
+	t.Cleanup(func() { miniredises.Delete(t) })
+	return m
 }
