@@ -24,6 +24,11 @@ type Caller struct {
 	// site: their role's scopes, none when they are no member.
 	User       *store.User
 	SiteScopes func(ctx context.Context, siteID string) ([]string, error)
+	// Lang is the dashboard reader's language for a session's request
+	// (ru, uk or en): texts an answer carries for people to read, such as
+	// a formula preview's, are told in it. Empty for clients of the API,
+	// who read the documented English.
+	Lang string
 }
 
 // Who names the caller in an audit list: the person's e-mail, the key's

@@ -135,6 +135,18 @@ func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
 			t.Errorf("%s reader got %q, want it to start %q and keep the modes", lang, got, want)
 		}
 	}
+	// A formula preview's failures are texts for the reader too.
+	quiz := s.d.CreateWidget(s.siteID, map[string]any{"type": "quiz", "settings": json.RawMessage((&quizw.Module{}).DemoSettings())})
+	draft := strings.Replace((&quizw.Module{}).DemoSettings(), `+ extras"}`, `+ extras"}, {"name": "per_room", "expr": "rooms > 0 ? price / (rooms - 2) : 0"}`, 1)
+	s.op.get("/app/?lang=uk")
+	p := s.op.api("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+quiz["id"].(string)+"/quiz/formula-preview", s.op.pageCSRF("/app/"),
+		`{"settings":`+draft+`,"answers":{"rooms":"r2","area":50,"level":"cosmetic"}}`)
+	var preview struct{ Failed []struct{ Name, Message string } }
+	if json.Unmarshal([]byte(p.Body), &preview); p.Status != http.StatusOK || len(preview.Failed) != 1 ||
+		preview.Failed[0].Message != "не дає числа за цих відповідей: +Inf (ділення на нуль?)" {
+		t.Errorf("a Ukrainian reader's formula preview: %d %s", p.Status, p.Body)
+	}
+
 	r := s.d.Admin("PATCH", widget, bad, "Accept-Language", "ru")
 	if m := r.JSON(t)["error"].(map[string]any)["message"].(string); !strings.HasPrefix(m, "must be one of ") {
 		t.Errorf("a token's client got %q, want the API's English", m)

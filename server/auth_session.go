@@ -61,7 +61,7 @@ func (s *Server) sessionCaller(c *fiber.Ctx) (who api.Caller, ok bool, err error
 	if s.cfg.Dashboard.Require2FA && u.TOTPSecret == "" && u.PasswordHash != "" {
 		return refuse("two-step sign-in is required: enrol it in the dashboard first")
 	}
-	who = api.Caller{Admin: u.Operator, User: &u, SiteScopes: func(ctx context.Context, siteID string) ([]string, error) {
+	who = api.Caller{Admin: u.Operator, User: &u, Lang: dashboard.Language(c, u.Locale), SiteScopes: func(ctx context.Context, siteID string) ([]string, error) {
 		m, err := s.store.GetMembership(ctx, siteID, u.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil

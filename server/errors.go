@@ -108,12 +108,13 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 // page asked (the request carries its session); every other client of
 // the API reads the English it is documented in.
 func (s *Server) refusalFor(c *fiber.Ctx, message string) string {
+	if lang := api.CallerOf(c).Lang; lang != "" {
+		return i18n.Refusal(lang, message)
+	}
 	if c.Cookies(dashboard.SessionCookieName(s.cfg.PublicURL)) == "" {
 		return message
 	}
-	locale := ""
-	if u := api.CallerOf(c).User; u != nil {
-		locale = u.Locale
-	}
-	return i18n.Refusal(dashboard.Language(c, locale), message)
+	// The session was refused (ended, no CSRF token): its reader still
+	// reads the dashboard's language.
+	return i18n.Refusal(dashboard.Language(c, ""), message)
 }

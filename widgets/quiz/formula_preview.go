@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/beckonhq/beckon/api"
+	"github.com/beckonhq/beckon/i18n"
 	"github.com/beckonhq/beckon/store"
 	"github.com/beckonhq/beckon/validate"
 )
@@ -80,7 +81,11 @@ func (m *Module) formulaPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(preview(def, answers, in.Lang))
+	out := preview(def, answers, in.Lang)
+	for i := range out.Failed {
+		out.Failed[i].Message = i18n.Refusal(api.CallerOf(c).Lang, out.Failed[i].Message)
+	}
+	return c.JSON(out)
 }
 
 // draftDefinition compiles draft settings as saving them would (the same
@@ -173,11 +178,18 @@ func preview(def *Definition, a Answers, lang string) previewOutput {
 		if _, ok := values[f.name]; ok {
 			continue
 		}
-		msg := "gives no number for these answers, or builds on a formula that gives none"
-		if fe != nil && fe.index == i {
-			msg = "gives no number for these answers: " + fe.why()
+		field := at("settings.formulas", i) + ".expr"
+		var why *validate.Error
+		switch {
+		case fe == nil || fe.index != i:
+			why = validate.Field(field, "gives no number for these answers, or builds on a formula that gives none")
+		case fe.err != nil:
+			// expr's own account of the failure stays as it wrote it.
+			why = validate.Field(field, "gives no number for these answers: %s", fe.err)
+		default:
+			why = validate.Field(field, "gives no number for these answers: %v (a division by zero?)", fe.value)
 		}
-		out.Failed = append(out.Failed, failedFormula{Name: f.name, Field: at("settings.formulas", i) + ".expr", Message: msg})
+		out.Failed = append(out.Failed, failedFormula{Name: f.name, Field: why.Field, Message: why.Message})
 	}
 	if out.Done {
 		res, summary, _ := def.Evaluate(onWay, lang)
