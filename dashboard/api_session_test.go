@@ -141,7 +141,9 @@ func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
 	s.op.get("/app/?lang=uk")
 	p := s.op.api("POST", "/api/v1/sites/"+s.siteID+"/widgets/"+quiz["id"].(string)+"/quiz/formula-preview", s.op.pageCSRF("/app/"),
 		`{"settings":`+draft+`,"answers":{"rooms":"r2","area":50,"level":"cosmetic"}}`)
-	var preview struct{ Failed []struct{ Name, Message string } }
+	var preview struct {
+		Failed []struct{ Name, Message string }
+	}
 	if json.Unmarshal([]byte(p.Body), &preview); p.Status != http.StatusOK || len(preview.Failed) != 1 ||
 		preview.Failed[0].Message != "не дає числа за цих відповідей: +Inf (ділення на нуль?)" {
 		t.Errorf("a Ukrainian reader's formula preview: %d %s", p.Status, p.Body)
