@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -218,11 +219,21 @@ func (h *handler) notFound(c *fiber.Ctx) error {
 	return h.errorPage(c, http.StatusNotFound, "not_found")
 }
 
-// fail logs an unexpected error and shows the 500 page.
+// fail logs an unexpected error and shows the 500 page, or the 503 page
+// when the store does not answer: that passes, and the reader may retry.
 func (h *handler) fail(c *fiber.Ctx, err error) error {
+	if store.Unavailable(err) {
+		h.Log.Warn("dashboard: store unavailable", "method", c.Method(), "path", c.Path(), "err", err)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(unavailableRetryAfter))
+		return h.errorPage(c, http.StatusServiceUnavailable, "store_unavailable")
+	}
 	h.Log.Error("dashboard", "method", c.Method(), "path", c.Path(), "err", err)
 	return h.errorPage(c, http.StatusInternalServerError, "server_error")
 }
+
+// unavailableRetryAfter is the 503 page's Retry-After, in seconds: the
+// API's, long enough for a failover or a restarted Redis.
+const unavailableRetryAfter = 5
 
 // static files with their content hash as ETag.
 var staticETags = func() map[string]string {

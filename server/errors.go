@@ -1,13 +1,9 @@
 package server
 
 import (
-	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -47,7 +43,7 @@ func asAPIError(err error) *api.Error {
 		return &api.Error{Status: http.StatusConflict, Code: "conflict", Message: "conflicting change, try again"}
 	case errors.As(err, &fe):
 		return &api.Error{Status: fe.Code, Code: codeForStatus(fe.Code), Message: fe.Message}
-	case storeUnavailable(err):
+	case store.Unavailable(err):
 		return &api.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
 			Message: "the service is briefly unavailable; retry later", RetryAfter: unavailableRetryAfter}
 	}
@@ -58,16 +54,6 @@ func asAPIError(err error) *api.Error {
 // for a failover or a restarted Redis, short enough that a visitor still
 // waiting on the page gets an answer.
 const unavailableRetryAfter = 5
-
-// storeUnavailable tells an outage (the store does not answer within the
-// request's deadline, refuses or drops the connection) from a fault in
-// Beckon: the former is a 503 the client may retry, the latter a 500.
-func storeUnavailable(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
 
 func codeForStatus(status int) string {
 	switch status {

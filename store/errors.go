@@ -1,8 +1,12 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
@@ -24,4 +28,14 @@ func Wrap(kind, op string, err error) error {
 		storeErrors.WithLabelValues(kind, op).Inc()
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// Unavailable tells an outage (the store does not answer within the
+// request's deadline, refuses or drops the connection) from a fault in
+// Beckon: the former is a 503 the client may retry, the latter a 500.
+func Unavailable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
