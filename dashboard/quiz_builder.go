@@ -47,6 +47,7 @@ type quizBuilderIsland struct {
 	Lang     string            `json:"lang"`   // the page's
 	Edit     bool              `json:"edit"`
 	Widget   string            `json:"widget"`  // the admin API's address of the widget
+	ETag     string            `json:"etag"`    // the widget's version the builder edits (If-Match)
 	Preview  string            `json:"preview"` // …/quiz/formula-preview
 	Version  int               `json:"version"`
 	Texts    map[string]string `json:"texts"`
@@ -87,7 +88,7 @@ func (h *handler) quizBuilderPage(c *fiber.Ctx) error {
 	l := h.lang(c)
 	api := "/api/v1/sites/" + site.ID + "/widgets/" + w.ID
 	island := quizBuilderIsland{Steps: orEmpty(parts.Steps), Formulas: orEmpty(parts.Formulas), Results: orEmpty(parts.Results),
-		Locale: site.Locale, Lang: l.Code, Edit: edit, Widget: api, Preview: api + "/quiz/formula-preview", Texts: map[string]string{}}
+		Locale: site.Locale, Lang: l.Code, Edit: edit, Widget: api, ETag: w.ETag(), Preview: api + "/quiz/formula-preview", Texts: map[string]string{}}
 	if n := len(versions); n > 0 {
 		island.Version = versions[n-1].Version
 	}

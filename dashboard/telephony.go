@@ -82,6 +82,7 @@ type telProvider struct {
 // words (scripts carry no text of their own).
 type telIsland struct {
 	Widget   string            `json:"widget"`    // PATCH / GET path of the widget
+	ETag     string            `json:"etag"`      // the widget's version the page shows (If-Match)
 	TestCall string            `json:"test_call"` // POST path of the test
 	Callback string            `json:"callback"`  // GET path of a request, without its id
 	Lead     string            `json:"lead"`      // the inbox page of a request's lead, without its id
@@ -152,6 +153,7 @@ func (h *handler) telephonyPage(c *fiber.Ctx) error {
 	d.OpenNow = d.Settings.OpenAt(now, loc)
 	d.LocalNow = l.T(fmt.Sprintf("tel_day_%d", now.Weekday())) + " " + now.Format("15:04")
 	d.Island = h.telIsland(l, site.ID, chosen.ID, d.Settings.Managers)
+	d.Island.ETag = chosen.ETag()
 	return h.render(c, fiber.StatusOK, "telephony", "tel_title", d)
 }
 

@@ -104,7 +104,7 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	if got := eval(`document.querySelector('[name="` + phone + `"]').getAttribute('aria-invalid') + ' ' + (document.activeElement && document.activeElement.name)`); got != "true "+phone {
 		t.Errorf("the refused phone is not marked and focused: %q", got)
 	}
-	if got := eval(errFor + `.textContent`); !strings.HasPrefix(got, "This is not a phone number of region RU") {
+	if got := eval(errFor + `.textContent`); got != "is not a valid phone number for region RU" {
 		t.Errorf("the phone's error says %q", got)
 	}
 	if got := eval(`document.querySelector('[name="` + phone + `"]').getAttribute('aria-describedby') === ` + errFor + `.id`); got != "true" {
@@ -180,6 +180,18 @@ func TestWidgetEditorInChromium(t *testing.T) {
 		poll(typ+" preview posted", `(() => { const d = document.getElementById('preview').contentDocument; return !!(d && d.getElementById('beckon-preview')); })()`)
 		check("widget-"+typ+"-desktop", 1280)
 	}
+	// Saved meanwhile elsewhere (another tab, another person): this page's
+	// save is refused in the reader's language, and the other change stays.
+	sp := "/api/v1/sites/" + id + "/widgets/" + ids["social_proof"]
+	servertest.ExpectStatus(t, d.Admin(http.MethodPatch, sp, map[string]any{"settings": map[string]any{"position": "bottom-right"}}), http.StatusOK)
+	run("stale save", click(`button[data-save]`))
+	poll("the stale save is refused", `!document.getElementById('error-summary').hidden`)
+	if got := eval(`document.getElementById('error-summary').textContent`); !strings.Contains(got, "виджет изменили после того, как его открыли") {
+		t.Errorf("a stale save's summary says %q", got)
+	}
+	if pos := d.Admin(http.MethodGet, sp, nil).JSON(t)["settings"].(map[string]any)["position"]; pos != "bottom-right" {
+		t.Errorf("a stale save undid the other change: position %v", pos)
+	}
 	run("list", chromedp.Navigate(d.Base+"/app/sites/"+id+"/widgets?lang=ru"), chromedp.WaitVisible(chromedp.CSS(`[data-widget-id="`+wid+`"]`)))
 	if got := eval(`!!document.querySelector('[data-widget-id="` + wid + `"] a.badge-ab[href$="/experiment"]')`); got != "true" {
 		t.Error("the list has no A/B badge on the widget under test")
@@ -229,11 +241,12 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	}
 	run("list on the phone", chromedp.Navigate(d.Base+"/app/sites/"+id+"/widgets"), chromedp.WaitVisible(chromedp.CSS(`[data-widget-id="`+wid+`"]`)))
 	check("widgets-list-phone", 360)
-	// The refused draft and save answer 422, which the browser logs. The
+	// The refused draft and save answer 422, and the stale save 412, which
+	// the browser logs. The
 	// preview's widgets run on Beckon's own origin, which the public API
 	// serves for every site; a widget not yet created has the draft's id,
 	// "preview", which it does not know (404: no timer, live connection
 	// or reviews for it), so a draft makes no timers, counts or leads.
-	servertest.NoProblems(t, problems(), "status of 422 (Unprocessable Entity)", "status of 404 (Not Found)",
+	servertest.NoProblems(t, problems(), "status of 422 (Unprocessable Entity)", "status of 412 (Precondition Failed)", "status of 404 (Not Found)",
 		"POST /timers: HTTP 404", "Unexpected response code: 404")
 }

@@ -33,8 +33,11 @@ type editorData struct {
 
 // editorIsland is what widget_editor.js draws the form from.
 type editorIsland struct {
-	SiteID   string            `json:"site_id"`
-	WidgetID string            `json:"widget_id,omitempty"`
+	SiteID   string `json:"site_id"`
+	WidgetID string `json:"widget_id,omitempty"`
+	// Version is the widget's ETag as the page read it: a save applies
+	// only to it (If-Match), so a change made meanwhile is not undone.
+	Version  string            `json:"version,omitempty"`
 	Type     string            `json:"type"`
 	Enabled  bool              `json:"enabled"`
 	CanEdit  bool              `json:"can_edit"`
@@ -93,7 +96,7 @@ func (h *handler) editor(c *fiber.Ctx, site store.Site, m widgets.Module, w stor
 		// Who may not change the settings does not see the secrets in them.
 		settings = withoutSecrets(schema, settings)
 	}
-	island := editorIsland{SiteID: site.ID, WidgetID: w.ID, Type: w.Type, Enabled: w.Enabled, CanEdit: canEdit,
+	island := editorIsland{SiteID: site.ID, WidgetID: w.ID, Version: w.ETag(), Type: w.Type, Enabled: w.Enabled, CanEdit: canEdit,
 		Schema: schema, Settings: settings, Langs: langs, Texts: prefixedTexts(l, "we_js_")}
 	if w.Experiment.Running() {
 		island.Experiment = w.Experiment.ID

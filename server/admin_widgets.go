@@ -71,6 +71,7 @@ func (s *Server) createWidget(c *fiber.Ctx) error {
 		return api.NotFoundAs(err, "site")
 	}
 	s.configChanged(c, site.Key)
+	c.Set(fiber.HeaderETag, w.ETag())
 	return c.Status(http.StatusCreated).JSON(w)
 }
 
@@ -98,8 +99,13 @@ func (s *Server) getWidget(c *fiber.Ctx) error {
 	if err != nil {
 		return api.NotFoundAs(err, "widget")
 	}
+	c.Set(fiber.HeaderETag, w.ETag())
 	return c.JSON(w)
 }
+
+// widgetChanged refuses a PATCH whose If-Match names an older version.
+var widgetChanged = &api.Error{Status: http.StatusPreconditionFailed, Code: "changed",
+	Message: "the widget was changed since it was read (in another tab or by another person); read it again and make the change on that version"}
 
 func (s *Server) updateWidget(c *fiber.Ctx) error {
 	site, err := api.AuthorizedSite(c, s.store, "widgets:write")
@@ -110,7 +116,11 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 	if err := api.DecodeBody(c, &in); err != nil {
 		return err
 	}
+	ifMatch := c.Get(fiber.HeaderIfMatch)
 	w, err := s.store.UpdateWidget(c.UserContext(), site.ID, c.Params("wid"), func(w *store.Widget) error {
+		if ifMatch != "" && ifMatch != "*" && ifMatch != w.ETag() {
+			return widgetChanged
+		}
 		if in.Type != nil && *in.Type != w.Type {
 			return validate.Field("type", "cannot be changed; create a new widget instead")
 		}
@@ -135,6 +145,7 @@ func (s *Server) updateWidget(c *fiber.Ctx) error {
 		return api.NotFoundAs(err, "widget")
 	}
 	s.configChanged(c, site.Key)
+	c.Set(fiber.HeaderETag, w.ETag())
 	return c.JSON(w)
 }
 

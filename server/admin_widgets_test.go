@@ -125,3 +125,38 @@ func TestWidgetsAreScopedBySite(t *testing.T) {
 		t.Fatalf("widget of A changed through B: %s", r.Body)
 	}
 }
+
+// TestWidgetIfMatch, on both stores: a widget's answers carry its
+// version as an ETag; a PATCH with If-Match applies only to that version,
+// so of two editors that read the same version the second to save is
+// refused (412) and the first's change stays; without If-Match a PATCH
+// applies as before.
+func TestWidgetIfMatch(t *testing.T) {
+	servertest.ForEachStore(t, func(t *testing.T, newStore func(t *testing.T) store.Store) {
+		ts := servertest.Start(t, newStore(t), servertest.Options{})
+		site := ts.CreateSite("Shop")["id"].(string)
+		path := "/api/v1/sites/" + site + "/widgets/" + ts.CreateWidget(site, map[string]any{"type": "callback"})["id"].(string)
+		read := ts.Admin("GET", path, nil)
+		v1 := read.Header.Get("ETag")
+		if v1 == "" {
+			t.Fatalf("GET of a widget has no ETag: %v", read.Header)
+		}
+
+		first := ts.Admin("PATCH", path, map[string]any{"settings": map[string]any{"color": "#111111"}}, "If-Match", v1)
+		servertest.ExpectStatus(t, first, http.StatusOK)
+		v2 := first.Header.Get("ETag")
+		if v2 == "" || v2 == v1 {
+			t.Fatalf("a saved change's ETag %q, want a new one (was %q)", v2, v1)
+		}
+		second := ts.Admin("PATCH", path, map[string]any{"settings": map[string]any{"color": "#222222"}}, "If-Match", v1)
+		servertest.ExpectStatus(t, second, http.StatusPreconditionFailed)
+		if code := second.ErrorCode(t); code != "changed" {
+			t.Fatalf("a stale save's error code %q, want changed", code)
+		}
+		if got := ts.Admin("GET", path, nil).JSON(t)["settings"].(map[string]any)["color"]; got != "#111111" {
+			t.Fatalf("a refused save changed the colour to %v", got)
+		}
+		servertest.ExpectStatus(t, ts.Admin("PATCH", path, map[string]any{"enabled": false}, "If-Match", v2), http.StatusOK)
+		servertest.ExpectStatus(t, ts.Admin("PATCH", path, map[string]any{"enabled": true}), http.StatusOK)
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -39,6 +40,13 @@ type Widget struct {
 	UpdatedAt time.Time       `json:"updated_at"`
 	// Experiment is the widget's A/B test, running or the last one ended.
 	Experiment *Experiment `json:"experiment,omitempty"`
+}
+
+// ETag names the widget's version: its last change, to the nanosecond.
+// A PATCH with If-Match applies only to that version, so an editor open
+// in two tabs, or by two people, does not silently undo the other's save.
+func (w Widget) ETag() string {
+	return `"` + strconv.FormatInt(w.UpdatedAt.UnixNano(), 36) + `"`
 }
 
 // APIKey lets a site's own servers call the admin API for that site alone.

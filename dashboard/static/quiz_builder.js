@@ -541,12 +541,13 @@
   }
 
   // ---- the server: preview, save ----
-  async function call(method, url, body) {
-    const res = await fetch(url, { method, credentials: "same-origin",
-      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  async function call(method, url, body, ifMatch) {
+    const headers = { "X-CSRF-Token": csrf, "Content-Type": "application/json" };
+    if (ifMatch) headers["If-Match"] = ifMatch;
+    const res = await fetch(url, { method, credentials: "same-origin", headers, body: body ? JSON.stringify(body) : undefined });
     let json = null;
     try { json = await res.json(); } catch (_) { /* an empty or non-JSON answer */ }
-    return { status: res.status, ok: res.ok, body: json };
+    return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("ETag") };
   }
   const draft = (base) => Object.assign({}, base, { steps: quiz.steps, formulas: quiz.formulas, results: quiz.results });
   let timer = 0, seq = 0;
@@ -622,7 +623,13 @@
     try {
       const cur = await call("GET", data.widget);
       if (!cur.ok) throw new Error(cur.status);
-      const r = await call("PATCH", data.widget, { settings: draft(cur.body.settings) });
+      // Saved only onto the version these steps were read from: a change
+      // made meanwhile (another tab) is not undone (412, "read it again").
+      const r = await call("PATCH", data.widget, { settings: draft(cur.body.settings) }, data.etag);
+      if (r.status === 412 && r.body && r.body.error) {
+        status.textContent = t("qb_not_saved", { message: r.body.error.message });
+        return;
+      }
       if (r.status === 422 && r.body && r.body.error) {
         setServerError(r.body.error);
         showPreview();
@@ -631,6 +638,7 @@
         return;
       }
       if (!r.ok) throw new Error(r.status);
+      data.etag = r.etag || data.etag;
       ui.base = r.body.settings;
       savedAs = JSON.stringify(r.body.settings.steps) + JSON.stringify(r.body.settings.formulas) + JSON.stringify(r.body.settings.results);
       quiz.steps = r.body.settings.steps;

@@ -18,9 +18,10 @@
     for (const [k, v] of Object.entries(vars || {})) s = s.replaceAll("{" + k + "}", String(v));
     return s;
   };
-  const api = (method, url, body) => fetch(url, {
+  const api = (method, url, body, ifMatch) => fetch(url, {
     method, credentials: "same-origin",
-    headers: { "X-CSRF-Token": csrfMeta ? csrfMeta.content : "", "Content-Type": "application/json" },
+    headers: Object.assign({ "X-CSRF-Token": csrfMeta ? csrfMeta.content : "", "Content-Type": "application/json" },
+      ifMatch ? { "If-Match": ifMatch } : {}),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const errorOf = async (r) => {
@@ -205,9 +206,12 @@
       let r = await api("GET", data.widget);
       if (r.ok) {
         const w = await r.json();
-        r = await api("PATCH", data.widget, { settings: Object.assign({}, w.settings, parts) });
+        // Onto the version this page shows only: a change made meanwhile
+        // (another tab) is not undone (412, "read it again").
+        r = await api("PATCH", data.widget, { settings: Object.assign({}, w.settings, parts) }, data.etag);
       }
       if (r.ok) {
+        data.etag = r.headers.get("ETag") || data.etag;
         const saved = (await r.json()).settings;
         // Show the numbers as the server keeps them (E.164), in its order.
         managers().forEach((li, i) => {

@@ -436,16 +436,19 @@
     summary.replaceChildren(el('p', { text: T.error_summary }), line);
     summary.hidden = false;
   };
-  const send = async (method, url, body) => {
-    const r = await fetch(url, { method, credentials: 'same-origin', body: JSON.stringify(body),
-      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' } });
+  // send calls the API; a PATCH of the widget names the version the page
+  // has (If-Match), and each answer's ETag becomes the version.
+  const send = async (method, url, body, version) => {
+    const headers = { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
+    if (version) headers['If-Match'] = version;
+    const r = await fetch(url, { method, credentials: 'same-origin', body: JSON.stringify(body), headers });
     let answer = null;
     try {
       answer = await r.json();
     } catch (e) {
       // 204 and errors without a body
     }
-    return [r.status, answer];
+    return [r.status, answer, r.headers.get('ETag')];
   };
   // fail shows an API error: at its field (focused) and in the summary.
   const fail = (answer) => {
@@ -462,9 +465,9 @@
     statusEl.textContent = T.saving;
     summary.hidden = true;
     const body = { enabled: enabled.checked, settings: collect() };
-    let status, answer;
+    let status, answer, version;
     try {
-      if (data.widget_id) [status, answer] = await send('PATCH', api + '/' + encodeURIComponent(data.widget_id), body);
+      if (data.widget_id) [status, answer, version] = await send('PATCH', api + '/' + encodeURIComponent(data.widget_id), body, data.version);
       else [status, answer] = await send('POST', api, Object.assign({ type: data.type }, body));
     } catch (e) {
       statusEl.textContent = T.failed;
@@ -474,9 +477,12 @@
       location.assign('/app/sites/' + encodeURIComponent(data.site_id) + '/widgets/' + encodeURIComponent(answer.id));
       return;
     }
+    // 412: changed meanwhile (another tab, another person). The form keeps
+    // what was typed; the message says to reload.
     if (status !== 200) return fail(answer);
     clearErrors();
     data.settings = answer.settings;
+    data.version = version || data.version;
     statusEl.textContent = T.saved;
   });
 
