@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -176,6 +177,17 @@ func (s *Server) deleteSite(c *fiber.Ctx) error {
 	site, err := s.store.GetSite(c.UserContext(), id)
 	if err != nil {
 		return api.NotFoundAs(err, "site")
+	}
+	// Share links are found by their token's hash, outside the site's own
+	// data: revoked first, so none outlives its site.
+	links, err := s.store.ListShareLinks(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if err := s.store.RevokeShareLink(c.UserContext(), id, l.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 	}
 	if err := s.store.DeleteSite(c.UserContext(), id); err != nil {
 		return api.NotFoundAs(err, "site")

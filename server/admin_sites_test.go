@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beckonhq/beckon/server/servertest"
 	"github.com/beckonhq/beckon/store"
@@ -42,7 +44,14 @@ func TestSitesLifecycle(t *testing.T) {
 			t.Fatalf("list: %s", r.Body)
 		}
 
+		// An analytics share link goes with its site.
+		if err := ts.Store.CreateShareLink(t.Context(), store.ShareLink{ID: "sl_1", SiteID: id, Hash: "hash-of-the-token", CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
 		servertest.ExpectStatus(t, ts.Admin("DELETE", "/api/v1/sites/"+id, nil), http.StatusNoContent)
+		if _, err := ts.Store.ShareLinkByHash(t.Context(), "hash-of-the-token"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a deleted site's share link is still found: %v", err)
+		}
 		r = ts.Admin("GET", "/api/v1/sites/"+id, nil)
 		servertest.ExpectStatus(t, r, http.StatusNotFound)
 		if r.ErrorCode(t) != "not_found" {
