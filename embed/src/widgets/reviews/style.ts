@@ -2,7 +2,9 @@
 // and the panel share the page's Beckon shadow root; the inline layouts
 // live in a shadow root of their own). The floating parts are
 // position:fixed, so showing them moves nothing on the page. On a phone
-// (≤ 480 px) the panel is a sheet along the bottom edge.
+// (≤ 480 px) the panel is a sheet along the bottom edge, and a badge at the
+// middle of the left edge shrinks to a tab (the average over its star; the
+// count stays in its label), since mid-screen is where the page's text is.
 
 export const css = `
 .bkrv{all:initial;display:block;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2328;-webkit-text-size-adjust:100%}
@@ -23,7 +25,9 @@ export const css = `
 .bkrv .panel{position:relative;width:560px;max-width:100%;max-height:calc(100vh - 32px);overflow:auto;overscroll-behavior:contain;
   background:#fff;border-radius:18px;box-shadow:0 20px 60px rgba(0,0,0,.3);padding:20px 24px 24px}
 @media (max-width:480px){.bkrv .shade{padding:0;place-items:end stretch}.bkrv .panel{width:100%;border-radius:18px 18px 0 0;max-height:92vh;padding:16px}
-  .bkrv .launch{left:12px;bottom:12px}.bkrv .launch.bottom-right{right:12px}}
+  .bkrv .launch{left:12px;bottom:12px}.bkrv .launch.bottom-right{right:12px}
+  .bkrv .launch.left-middle{left:0;flex-direction:column;gap:0;padding:6px 10px 6px 8px;border-radius:0 16px 16px 0;line-height:1.2}
+  .bkrv .launch.left-middle b,.bkrv .launch.left-middle .stars{font-size:15px}.bkrv .launch.left-middle span:not(.stars){display:none}}
 .bkrv .x{position:absolute;top:6px;right:6px;width:44px;height:44px;border:0;border-radius:50%;background:transparent;cursor:pointer;font-size:26px;line-height:1;color:#4b5563}
 .bkrv .x:hover{background:#f3f4f6}
 .bkrv h2{margin:0 44px 4px 0;font-size:20px;line-height:1.3;color:#111827}
