@@ -121,3 +121,26 @@ func TestManagerSeesOwnCallbacks(t *testing.T) {
 		wantStatus(t, "the manager reads widgets", s.manager.api("GET", "/api/v1/sites/"+s.siteID+"/widgets", csrf, ""), http.StatusOK)
 	})
 }
+
+// TestManagersLiveInboxLeavesOutOthersCalls: a manager's open live inbox
+// does not get a new callback request of a widget that does not list
+// them, while the pop-up lead that follows it arrives.
+func TestManagersLiveInboxLeavesOutOthersCalls(t *testing.T) {
+	t.Parallel()
+	s := newInboxSite(t, servertest.NewStore(t, "embedded"))
+	key, popup := s.popup(t)
+	s.d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{"managers": []map[string]any{
+		{"name": "Carl", "phone": "+79000000040", "email": "carl@example.com"},
+	}}})
+	events, stop := s.stream(t, "/live?lang=ru")
+	defer stop()
+	r := s.d.Request("POST", "/w/v1/"+key+"/callbacks", map[string]any{"phone": "+79161234567", "visitor_id": "v-call"},
+		"Origin", "https://a.example")
+	if r.Status >= 300 {
+		t.Fatalf("callback request: %d %s", r.Status, r.Body)
+	}
+	id := s.postPopupLead(t, popup, key, "Анна", "a-1")
+	if ev := nextEvent(t, events); ev.ID != id {
+		t.Fatalf("the manager's stream got %s first, want the pop-up lead %s (Carl's call is not theirs)", ev.ID, id)
+	}
+}
