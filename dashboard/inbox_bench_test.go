@@ -1,12 +1,15 @@
 package dashboard_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/beckonhq/beckon/server/servertest"
+	"github.com/beckonhq/beckon/store"
 )
 
 // BenchmarkInboxPage times the inbox through the real server with 10,000
@@ -59,6 +62,68 @@ func BenchmarkInboxPage(b *testing.B) {
 			}
 			if p := br.get(inbox + "?widget=w-rare"); len(rowsOf(p)) != 20 {
 				b.Fatalf("widget filter: %d rows, want the 20 rare leads among the 2,000 newest", len(rowsOf(p)))
+			}
+		})
+	}
+}
+
+// BenchmarkManagerInbox times a manager's inbox (issue 13 §2, §9) with
+// 10,000 callback requests in the store, one in 100 taken by the manager
+// and the rest by someone else: the worst case of their own callbacks,
+// where each request shown or skipped is read (the lead, then its
+// request) and a page reads up to its budget of 2,000 leads.
+func BenchmarkManagerInbox(b *testing.B) {
+	for _, kind := range servertest.StoreKinds {
+		b.Run(kind, func(b *testing.B) {
+			clk := newClock()
+			opts := servertest.Options{OwnPublicURL: true}
+			opts.Server.Clock = clk.Now
+			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string), op: d.browser(b, "operator")}
+			s.op.setup()
+			link := s.op.invite(s.siteID, "manager@example.com", store.RoleManager)
+			s.manager = d.browser(b, "manager")
+			s.manager.submit(link, link, url.Values{"password": {"manager-pass-1"}})
+			wid := d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{"managers": []map[string]any{
+				{"name": "Anna", "phone": "+79000000010", "email": "manager@example.com"},
+				{"name": "Boris", "phone": "+79000000020", "email": "boris@example.com"},
+			}}})["id"].(string)
+			start := time.Now().Add(-30 * 24 * time.Hour)
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					for i := g; i < 10000; i += 4 {
+						name, email := "Boris", "boris@example.com"
+						if i%100 == 0 {
+							name, email = "Anna", "manager@example.com"
+						}
+						at := start.Add(time.Duration(i) * time.Minute)
+						c := store.Callback{ID: fmt.Sprintf("cb%05d", i), SiteID: s.siteID, WidgetID: wid, Phone: fmt.Sprintf("+7916%07d", i),
+							Status: "completed", DueAt: at, FirstDueAt: at, Manager: name, ManagerEmail: email, CreatedAt: at, UpdatedAt: at}
+						if _, _, err := d.Store.CreateCallback(b.Context(), c, time.Time{}); err != nil {
+							b.Error(err)
+							return
+						}
+						l := store.Lead{ID: "cb_" + c.ID, SiteID: s.siteID, WidgetID: wid, Type: "callback", Status: store.LeadNew,
+							CallbackID: c.ID, Contact: store.LeadContact{Phone: c.Phone}, CreatedAt: at, UpdatedAt: at}
+						if _, _, err := d.Store.CreateLead(b.Context(), l); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			inbox := "/app/sites/" + s.siteID + "/inbox"
+			b.Run("first", func(b *testing.B) {
+				for b.Loop() {
+					if p := s.manager.get(inbox); p.Status != http.StatusOK {
+						b.Fatalf("%s: %d", inbox, p.Status)
+					}
+				}
+			})
+			if got := len(anyRowsOf(s.manager.get(inbox))); got != 20 {
+				b.Fatalf("the manager's first page: %d rows, want their 20 among the 2,000 newest", got)
 			}
 		})
 	}
