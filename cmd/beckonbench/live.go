@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -29,6 +30,7 @@ var (
 	livePIDs    = flag.String("server-pids", "", "live: comma-separated pids of the server processes, to read their RSS (VmRSS)")
 	liveDialers = flag.Int("live-dialers", 500, "live: connections being opened at once")
 	liveProfile = flag.String("live-cpuprofile", "", "live: write this tool's CPU profile while the events are posted to this file")
+	liveProcs   = flag.Int("live-procs", 1, "live: GOMAXPROCS of this tool (0: Go's default, one per core)")
 )
 
 // benchLive opens -live-conns WebSocket connections to the live feed of a
@@ -36,6 +38,13 @@ var (
 // and measures, for each event, the time from the start of its POST to its
 // arrival at each connection, and what never arrived.
 func benchLive(base, token, origin string) {
+	// The readers sleep in the netpoller until a frame comes: one P wakes
+	// and reads them all with the least scheduling, and a second would
+	// mostly spin on the core the server needs (measured: p99 164–195 ms
+	// with one, about 245 ms with two; docs/BENCHMARKS.md).
+	if *liveProcs > 0 {
+		runtime.GOMAXPROCS(*liveProcs)
+	}
 	site, err := createLiveSite(base, token, origin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "beckonbench: setup:", err)
