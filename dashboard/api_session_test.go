@@ -108,8 +108,9 @@ func (s *inboxSite) opUserID(t *testing.T) string {
 }
 
 // TestAPIRefusesInTheReadersLanguage: a refusal the API sends a dashboard
-// page is in the page's language, with its values in place; a client of
-// the API with a token reads the documented English.
+// page is in the page's language, with its values in place (an English
+// reader gets the plainer words of the commonest ones); a client of the
+// API with a token reads the documented English.
 func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
 	t.Parallel()
 	s := newInboxSite(t, servertest.NewStore(t, "embedded"))
@@ -127,7 +128,7 @@ func TestAPIRefusesInTheReadersLanguage(t *testing.T) {
 		}
 		return e.Error.Message
 	}
-	for lang, want := range map[string]string{"ru": "допустимые значения: ", "uk": "допустимі значення: ", "en": "must be one of "} {
+	for lang, want := range map[string]string{"ru": "допустимые значения: ", "uk": "допустимі значення: ", "en": "Choose one of: "} {
 		s.op.get("/app/?lang=" + lang)
 		csrf := s.op.pageCSRF("/app/")
 		got := messageOf(s.op.api("PATCH", widget, csrf, bad))

@@ -17,7 +17,9 @@ import (
 // in their language. The files in refusals/ map each English message, as
 // its Go source writes it (a fmt format), to its ru and uk texts; a test
 // keeps every refusal in the code translated. Translations may reorder the
-// values with fmt's explicit indexes (%[2]d).
+// values with fmt's explicit indexes (%[2]d). An entry may also have an en
+// text: the plainer words a dashboard reader gets for the commonest
+// refusals ("Fill this in."), where the API's own English is terse.
 //
 //go:embed refusals/*.json
 var refusalFiles embed.FS
@@ -29,10 +31,10 @@ type refusal struct {
 	texts  map[string]string
 }
 
-// Refusal tells message, an English refusal of the API, in lang. A message
-// with no translation, or lang en, comes back as it is.
+// Refusal tells message, an English refusal of the API, to a dashboard
+// reader of lang. A message with no text in lang comes back as it is.
 func Refusal(lang, message string) string {
-	if lang != "ru" && lang != "uk" {
+	if lang != "ru" && lang != "uk" && lang != "en" {
 		return message
 	}
 	for _, r := range loadRefusals() {
@@ -40,7 +42,10 @@ func Refusal(lang, message string) string {
 		if m == nil {
 			continue
 		}
-		return fill(r.texts[lang], m[1:])
+		if t, ok := r.texts[lang]; ok {
+			return fill(t, m[1:])
+		}
+		return message
 	}
 	return message
 }
@@ -102,12 +107,15 @@ func readRefusals() ([]refusal, error) {
 	return out, nil
 }
 
-// checkRefusal wants both translations, each using exactly the values of
-// the English format (each once, in any order).
+// checkRefusal wants both translations (and the optional en text), each
+// using exactly the values of the English format (each once, in any order).
 func checkRefusal(format string, texts map[string]string) error {
 	n := len(verbs.FindAllString(format, -1))
-	for _, lang := range []string{"ru", "uk"} {
-		t := texts[lang]
+	for _, lang := range []string{"ru", "uk", "en"} {
+		t, ok := texts[lang]
+		if lang == "en" && !ok {
+			continue
+		}
 		if strings.TrimSpace(t) == "" {
 			return fmt.Errorf("%q has no %s text", format, lang)
 		}
@@ -132,8 +140,8 @@ func checkRefusal(format string, texts map[string]string) error {
 		}
 	}
 	for lang := range texts {
-		if lang != "ru" && lang != "uk" {
-			return fmt.Errorf("%q: %s is not a language refusals are translated to (ru, uk)", format, lang)
+		if lang != "ru" && lang != "uk" && lang != "en" {
+			return fmt.Errorf("%q: %s is not a language refusals are told in (ru, uk, en)", format, lang)
 		}
 	}
 	return nil
