@@ -22,10 +22,7 @@ import (
 func BenchmarkAnalyticsPage(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string)}
 			ctx := b.Context()
 			for _, w := range []store.Widget{
@@ -36,7 +33,7 @@ func BenchmarkAnalyticsPage(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			now := clk.Now()
+			now := d.clock.Now()
 			start := now.Add(-29 * 24 * time.Hour)
 			sources := []string{"google", "yandex", "direct", "t.me", "vk.com"}
 			var wg sync.WaitGroup

@@ -40,7 +40,7 @@ type dash struct {
 	clock *clock
 }
 
-func startDash(t *testing.T, st store.Store, cfg func(*config.Config)) *dash {
+func startDash(t testing.TB, st store.Store, cfg func(*config.Config)) *dash {
 	t.Helper()
 	clk := newClock()
 	opts := servertest.Options{Config: cfg, OwnPublicURL: true}

@@ -21,10 +21,7 @@ import (
 func BenchmarkInboxPage(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string)}
 			start := time.Now().Add(-30 * 24 * time.Hour)
 			var wg sync.WaitGroup
@@ -75,10 +72,7 @@ func BenchmarkInboxPage(b *testing.B) {
 func BenchmarkManagerInbox(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string), op: d.browser(b, "operator")}
 			s.op.setup()
 			link := s.op.invite(s.siteID, "manager@example.com", store.RoleManager)

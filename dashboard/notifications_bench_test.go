@@ -22,10 +22,7 @@ func BenchmarkNotificationPages(b *testing.B) {
 }
 
 func benchNotificationPages(b *testing.B, kind string) {
-	clk := newClock()
-	opts := servertest.Options{OwnPublicURL: true}
-	opts.Server.Clock = clk.Now
-	d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+	d := startDash(b, servertest.NewStore(b, kind), nil)
 	br := d.browser(b, "bench")
 	br.setup()
 	site := d.CreateSite("Bench", "https://bench.example")["id"].(string)

@@ -40,10 +40,7 @@ func bigQuiz() string {
 func BenchmarkQuizBuilder(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			site := d.CreateSite("Shop", "https://shop.example")
 			id, key := site["id"].(string), site["key"].(string)
 			quiz := bigQuiz()

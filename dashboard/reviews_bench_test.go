@@ -18,10 +18,7 @@ import (
 func BenchmarkModerationPages(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			site := d.CreateSite("Shop", "https://a.example")
 			s := &modSite{inboxSite: &inboxSite{d: d, siteID: site["id"].(string)}, key: site["key"].(string)}
 			start := time.Now().Add(-60 * 24 * time.Hour)

@@ -16,10 +16,7 @@ import (
 func BenchmarkSitePages(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			origins := []string{"https://shop.example", "https://www.shop.example", "https://blog.example"}
 			site := d.CreateSite("Shop", origins...)
 			id, key := site["id"].(string), site["key"].(string)

@@ -16,10 +16,7 @@ import (
 func BenchmarkTelephonyPage(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string)}
 			wid := d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{
 				"managers": []map[string]any{{"name": "Anna", "phone": "+79000000010"}, {"name": "Boris", "phone": "+79000000020"}}}})["id"].(string)

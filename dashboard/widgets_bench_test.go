@@ -17,10 +17,7 @@ import (
 func BenchmarkWidgetPages(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			clk := newClock()
-			opts := servertest.Options{OwnPublicURL: true}
-			opts.Server.Clock = clk.Now
-			d := &dash{Server: servertest.Start(b, servertest.NewStore(b, kind), opts), clock: clk}
+			d := startDash(b, servertest.NewStore(b, kind), nil)
 			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string), op: d.browser(b, "bench")}
 			s.op.setup()
 			start := time.Now().Add(-30 * 24 * time.Hour)
