@@ -3,7 +3,6 @@ package dashboard_test
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -72,12 +71,8 @@ func BenchmarkInboxPage(b *testing.B) {
 func BenchmarkManagerInbox(b *testing.B) {
 	for _, kind := range servertest.StoreKinds {
 		b.Run(kind, func(b *testing.B) {
-			d := startDash(b, servertest.NewStore(b, kind), nil)
-			s := &inboxSite{d: d, siteID: d.CreateSite("Shop", "https://a.example")["id"].(string), op: d.browser(b, "operator")}
-			s.op.setup()
-			link := s.op.invite(s.siteID, "manager@example.com", store.RoleManager)
-			s.manager = d.browser(b, "manager")
-			s.manager.submit(link, link, url.Values{"password": {"manager-pass-1"}})
+			s := newInboxSite(b, servertest.NewStore(b, kind))
+			d := s.d
 			wid := d.CreateWidget(s.siteID, map[string]any{"type": "callback", "settings": map[string]any{"managers": []map[string]any{
 				{"name": "Anna", "phone": "+79000000010", "email": "manager@example.com"},
 				{"name": "Boris", "phone": "+79000000020", "email": "boris@example.com"},

@@ -19,7 +19,7 @@ type inboxSite struct {
 }
 
 // newInboxSite makes a site, signs the operator in and invites a manager.
-func newInboxSite(t *testing.T, st store.Store) *inboxSite {
+func newInboxSite(t testing.TB, st store.Store) *inboxSite {
 	t.Helper()
 	d := startDash(t, st, nil)
 	s := &inboxSite{d: d, siteID: d.CreateSite("Shop A", "https://a.example")["id"].(string), op: d.browser(t, "operator")}
