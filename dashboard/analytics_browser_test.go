@@ -1,9 +1,7 @@
 package dashboard_test
 
 import (
-	"fmt"
 	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
@@ -26,30 +24,10 @@ func TestAnalyticsPagesInChromium(t *testing.T) {
 	base := "/app/sites/" + s.siteID + "/analytics"
 
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: fields without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "") }
 
 	run("desktop", chromedp.EmulateViewport(1280, 800))
 	run("sign in", chromedp.Navigate(s.d.Base+"/app/login?lang=en"), chromedp.WaitVisible(chromedp.CSS(`#email`)),

@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -20,20 +19,9 @@ func TestSignInInChromium(t *testing.T) {
 	d := startDash(t, servertest.NewStore(t, "embedded"), nil)
 	siteID := d.CreateSite("Магазин", "https://shop.example")["id"].(string)
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
 	// Every field a person can reach has a label a screen reader reads.
 	labelled := func(what string) {
 		t.Helper()

@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -26,20 +25,9 @@ func TestInboxInChromium(t *testing.T) {
 		s.seedLead(t, i, now.Add(-time.Duration(4-i)*time.Hour), "quiz", wid, src)
 	}
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
 	labelled := func(what string) {
 		t.Helper()
 		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]):not([hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {

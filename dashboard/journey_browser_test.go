@@ -40,28 +40,6 @@ func TestJourneyInChromium(t *testing.T) {
 	}
 }
 
-// tab is one browser tab of the journey.
-type tab struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (b tab) run(what string, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func (b tab) eval(js string) any {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](js))
-	if err != nil {
-		b.t.Fatalf("%s: %v", js, err)
-	}
-	return v
-}
-
 // waitJS polls the JS condition cond until it holds.
 func (b tab) waitJS(what, cond string) {
 	b.t.Helper()
@@ -89,9 +67,9 @@ func (b tab) click(sel string) {
   const hit = document.elementFromPoint(x, y);
   return hit && el.contains(hit) ? [x, y] : 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');
 })()`, sel)
-	xy, ok := b.eval(js).([]any)
+	xy, ok := b.value(js).([]any)
 	if !ok || len(xy) != 2 {
-		b.t.Fatalf("cannot click %s: %v", sel, b.eval(js))
+		b.t.Fatalf("cannot click %s: %v", sel, b.value(js))
 	}
 	b.run("click "+sel, chromedp.MouseClickXY(xy[0].(float64), xy[1].(float64)))
 }
@@ -104,7 +82,7 @@ func (b tab) settle(sel string) {
 	last := ""
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		now := fmt.Sprint(b.eval(where))
+		now := fmt.Sprint(b.value(where))
 		if now == last {
 			return
 		}
@@ -117,7 +95,7 @@ func (b tab) settle(sel string) {
 // path is the tab's location, as a path.
 func (b tab) path() string {
 	b.t.Helper()
-	return fmt.Sprint(b.eval(`location.pathname`))
+	return fmt.Sprint(b.value(`location.pathname`))
 }
 
 // shadow is a JS expression for the widgets' shadow root.
@@ -150,10 +128,10 @@ func journey(t *testing.T, st store.Store) {
 	// A site whose page is the shop's.
 	owner.run("new site", chromedp.Click(chromedp.CSS(`a[href="/app/sites/new"]`)), chromedp.WaitVisible(chromedp.CSS(`#site-name`)),
 		chromedp.SendKeys(chromedp.CSS(`#site-name`), "Ремонт «Уют»"), chromedp.SendKeys(chromedp.CSS(`#site-origins`), shop.URL))
-	owner.eval(`document.getElementById('site-region').value = 'RU'; document.getElementById('site-locale').value = 'ru'`)
+	owner.value(`document.getElementById('site-region').value = 'RU'; document.getElementById('site-locale').value = 'ru'`)
 	owner.run("create the site", chromedp.Click(chromedp.CSS(`#site-name`)), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`#snippet`)))
 	siteID := strings.TrimPrefix(owner.path(), "/app/sites/")
-	snippet := fmt.Sprint(owner.eval(`document.getElementById('snippet').value`))
+	snippet := fmt.Sprint(owner.value(`document.getElementById('snippet').value`))
 	m := regexp.MustCompile(`data-site="([^"]+)"`).FindStringSubmatch(snippet)
 	if m == nil || strings.Contains(siteID, "/") {
 		t.Fatalf("after creating the site: at %s, snippet %q", owner.path(), snippet)
@@ -162,7 +140,7 @@ func journey(t *testing.T, st store.Store) {
 
 	// A callback widget through the editor, then a quiz.
 	callbackWidget := owner.addWidget(d.Base, siteID, "callback", func() {
-		if owner.eval(`!!document.querySelector('[name="settings.managers[0].phone"]')`) != true {
+		if owner.value(`!!document.querySelector('[name="settings.managers[0].phone"]')`) != true {
 			owner.click(`button[data-add="settings.managers"]`)
 		}
 		owner.run("the manager", chromedp.WaitVisible(chromedp.CSS(`[name="settings.managers[0].phone"]`)),
@@ -178,7 +156,7 @@ func journey(t *testing.T, st store.Store) {
 	inbox := tab{t, inboxCtx}
 	inbox.run("open the inbox", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile), chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/inbox"),
 		chromedp.WaitReady(chromedp.CSS(`#inbox[data-connected="1"]`)))
-	inbox.eval(`window.beckonJourney = 'no reload'`)
+	inbox.value(`window.beckonJourney = 'no reload'`)
 
 	// A visitor asks for a call on the shop's page, on a phone.
 	visitorCtx, closeVisitor := chromedp.NewContext(ctx)
@@ -190,7 +168,7 @@ func journey(t *testing.T, st store.Store) {
 	servertest.ClickInShadow(visitorCtx, t, ".bkcb .fab")
 	visitor.waitJS("the callback panel's phone field", shadow+`?.activeElement?.tagName === 'INPUT'`)
 	visitor.run("the visitor's number", chromedp.KeyEvent("912 345-67-89"))
-	if visitor.eval(`!!`+shadow+`.querySelector('.bkcb input[name=consent]')`) == true {
+	if visitor.value(`!!`+shadow+`.querySelector('.bkcb input[name=consent]')`) == true {
 		servertest.ClickInShadow(visitorCtx, t, ".bkcb input[name=consent]")
 	}
 	visitor.settle(".bkcb button[type=submit]")
@@ -198,8 +176,8 @@ func journey(t *testing.T, st store.Store) {
 
 	row := `[...document.querySelectorAll('#inbox tbody tr')].find(r => r.textContent.includes(%q))`
 	inbox.waitJS("the call request in the inbox", fmt.Sprintf(row, "+79123456789"))
-	callLead := strings.TrimPrefix(fmt.Sprint(inbox.eval(fmt.Sprintf(row+`.id`, "+79123456789"))), "lead-")
-	if inbox.eval(`window.beckonJourney`) != "no reload" {
+	callLead := strings.TrimPrefix(fmt.Sprint(inbox.value(fmt.Sprintf(row+`.id`, "+79123456789"))), "lead-")
+	if inbox.value(`window.beckonJourney`) != "no reload" {
 		t.Fatal("the inbox was reloaded to show the request")
 	}
 
@@ -209,11 +187,11 @@ func journey(t *testing.T, st store.Store) {
 	for {
 		owner.run("the lead's page", chromedp.Navigate(leadPage), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		callStatus := `[...document.querySelectorAll('main dt')].find(dt => dt.textContent === 'Статус звонка')?.nextElementSibling.textContent.startsWith('Завершён')`
-		if owner.eval(callStatus) == true {
+		if owner.value(callStatus) == true {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the call did not end completed in 20 s: %s", owner.eval(`document.querySelector('main').innerText`))
+			t.Fatalf("the call did not end completed in 20 s: %s", owner.value(`document.querySelector('main').innerText`))
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
@@ -232,7 +210,7 @@ func journey(t *testing.T, st store.Store) {
 	onStep("rooms")
 	servertest.ClickInShadow(visitorCtx, t, ".bkqz .opt:nth-child(2)")
 	onStep("area")
-	visitor.eval(shadow + `.querySelector('.bkqz .num').select()`)
+	visitor.value(shadow + `.querySelector('.bkqz .num').select()`)
 	visitor.run("the area", chromedp.KeyEvent("54"))
 	next()
 	onStep("level")
@@ -244,7 +222,7 @@ func journey(t *testing.T, st store.Store) {
 		next()
 	}
 	onView("form")
-	visitor.eval(shadow + `.querySelector('.bkqz [name=phone]').focus()`)
+	visitor.value(shadow + `.querySelector('.bkqz [name=phone]').focus()`)
 	visitor.run("the quiz's phone", chromedp.KeyEvent("9161234567"))
 	servertest.ClickInShadow(visitorCtx, t, ".bkqz [name=consent]")
 	visitor.settle(".bkqz .form .primary")
@@ -252,10 +230,10 @@ func journey(t *testing.T, st store.Store) {
 	onView("result")
 
 	inbox.waitJS("the quiz lead in the inbox", fmt.Sprintf(row, "+79161234567"))
-	if inbox.eval(`window.beckonJourney`) != "no reload" {
+	if inbox.value(`window.beckonJourney`) != "no reload" {
 		t.Fatal("the inbox was reloaded to show the quiz lead")
 	}
-	if kinds := fmt.Sprint(inbox.eval(`[...document.querySelectorAll('#inbox tbody tr')].map(r => r.cells[1].textContent.trim()).join(',')`)); !strings.HasPrefix(kinds, "quiz") || !strings.Contains(kinds, "callback") {
+	if kinds := fmt.Sprint(inbox.value(`[...document.querySelectorAll('#inbox tbody tr')].map(r => r.cells[1].textContent.trim()).join(',')`)); !strings.HasPrefix(kinds, "quiz") || !strings.Contains(kinds, "callback") {
 		t.Errorf("the inbox's rows, newest first, are of types %s", kinds)
 	}
 
@@ -300,10 +278,10 @@ func rolesAndGuards(t *testing.T, ctx context.Context, d *dash, siteID, callback
 		chromedp.WaitVisible(chromedp.CSS(`ul.sites`)))
 	m.run("the manager opens the callback's editor", chromedp.Navigate(d.Base+"/app/sites/"+siteID+"/widgets/"+callbackWidget),
 		chromedp.WaitVisible(chromedp.CSS(`#widget-form [name="settings.managers[0].phone"]`)))
-	if open := m.eval(`[...document.querySelectorAll('#widget-form input, #widget-form select, #widget-form textarea, #widget-form button')].filter(e => !e.disabled && e.type !== 'hidden').map(e => e.name || e.outerHTML.slice(0, 80)).join(' ')`); open != "" {
+	if open := m.value(`[...document.querySelectorAll('#widget-form input, #widget-form select, #widget-form textarea, #widget-form button')].filter(e => !e.disabled && e.type !== 'hidden').map(e => e.name || e.outerHTML.slice(0, 80)).join(' ')`); open != "" {
 		t.Errorf("the manager's editor lets them change: %s", open)
 	}
-	if phone := m.eval(`document.querySelector('[name="settings.managers[0].phone"]').value`); phone != "+79000000010" {
+	if phone := m.value(`document.querySelector('[name="settings.managers[0].phone"]').value`); phone != "+79000000010" {
 		t.Errorf("the manager's editor shows the manager's phone as %q", phone)
 	}
 	for _, wid := range []string{callbackWidget, quizWidget} {

@@ -3,7 +3,6 @@ package dashboard_test
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,20 +23,9 @@ func TestNotificationPagesInChromium(t *testing.T) {
 	s := newNTSite(t, servertest.NewStore(t, "embedded"))
 	recv := newNTReceiver(t, http.StatusBadRequest)
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
 	waitText := func(what, sel, want string) {
 		t.Helper()
 		js := fmt.Sprintf(`(document.querySelector(%q)||{}).textContent?.includes(%q)`, sel, want)
@@ -45,16 +33,7 @@ func TestNotificationPagesInChromium(t *testing.T) {
 			t.Fatalf("%s: %q never showed %q (it shows %q)", what, sel, want, eval(fmt.Sprintf(`(document.querySelector(%q)||{}).textContent`, sel)))
 		}
 	}
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: fields without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "") }
 	page := s.d.Base + s.path("/notifications")
 
 	run("desktop", chromedp.EmulateViewport(1280, 800))

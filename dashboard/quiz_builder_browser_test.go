@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,20 +24,9 @@ import (
 func TestQuizBuilderInChromium(t *testing.T) {
 	s := newBuilderSite(t, servertest.NewStore(t, "embedded"))
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
 	until := func(what, js string) {
 		t.Helper()
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js)); err != nil {
@@ -59,16 +47,7 @@ func TestQuizBuilderInChromium(t *testing.T) {
 		run("type "+path, chromedp.SendKeys(chromedp.CSS(at(path)), text))
 	}
 	price := `document.querySelector('[data-value="price"]') && document.querySelector('[data-value="price"]').textContent`
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: fields without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "") }
 
 	run("desktop", chromedp.EmulateViewport(1280, 900))
 	run("sign in", chromedp.Navigate(s.d.Base+"/app/login?lang=en"), chromedp.WaitVisible(chromedp.CSS(`#email`)),

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,30 +43,10 @@ func TestModerationPagesInChromium(t *testing.T) {
 	servertest.ExpectStatus(t, full, http.StatusCreated)
 
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: fields without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "") }
 	// quiet empties the status line before an action whose page reload
 	// says something, so the old words are not taken for the new.
 	quiet := func() { eval(`document.getElementById('api-status').textContent = ''`) }

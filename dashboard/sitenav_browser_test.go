@@ -27,7 +27,7 @@ func TestSiteNavOnPhone(t *testing.T) {
 			const r = document.querySelector('.sitenav [aria-current="page"]').getBoundingClientRect();
 			return r.left >= 0 && r.right <= innerWidth;
 		})()`)
-		if b.eval(`document.documentElement.scrollWidth > innerWidth`) == true {
+		if b.value(`document.documentElement.scrollWidth > innerWidth`) == true {
 			t.Fatalf("%s: the page scrolls sideways", section)
 		}
 	}

@@ -1,9 +1,7 @@
 package dashboard_test
 
 import (
-	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -27,30 +25,10 @@ func TestSitePagesInChromium(t *testing.T) {
 	servertest.ExpectStatus(t, d.Request(http.MethodGet, "/w/v1/"+key+"/config", nil, "Origin", "https://shop.example"), http.StatusOK)
 
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: fields without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "") }
 	for _, name := range []string{"clipboard-read", "clipboard-write"} {
 		if _, err := chromedp.Call(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{Permission: &cdpbrowser.PermissionDescriptor{Name: name},
 			Setting: "granted", Origin: d.Base}); err != nil {

@@ -2,7 +2,6 @@ package dashboard_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -89,20 +88,9 @@ func TestTelephonyInChromium(t *testing.T) {
 			page := d.Base + "/app/sites/" + siteID + "/telephony"
 
 			ctx, problems := servertest.Browser(t)
-			run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				if err := chromedp.Do(ctx, actions...); err != nil {
-					t.Fatalf("%s: %v", what, err)
-				}
-			}
-			eval := func(js string) string {
-				t.Helper()
-				v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js))
-				if err != nil {
-					t.Fatalf("%s: %v", js, err)
-				}
-				return fmt.Sprint(v)
-			}
+			tb := tab{t, ctx}
+			run := tb.run
+			eval := tb.eval
 			waitFor := func(what, js string, within time.Duration) {
 				t.Helper()
 				deadline := time.Now().Add(within)

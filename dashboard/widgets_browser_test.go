@@ -3,7 +3,6 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,20 +27,9 @@ func TestWidgetEditorInChromium(t *testing.T) {
 	id, key := site["id"].(string), site["key"].(string)
 
 	ctx, problems := servertest.Browser(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return fmt.Sprint(v)
-	}
+	tb := tab{t, ctx}
+	run := tb.run
+	eval := tb.eval
 	poll := func(what, js string) {
 		t.Helper()
 		for try := 0; ; try++ {
@@ -61,16 +49,7 @@ func TestWidgetEditorInChromium(t *testing.T) {
 			const r = d && d.querySelector('beckon-root');
 			return !!(r && r.shadowRoot && r.shadowRoot.querySelector(` + strconv.Quote(sel) + `)); })()`
 	}
-	check := func(what string, width int) {
-		t.Helper()
-		if n := eval(`[...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML).join(' ')`); n != "" {
-			t.Errorf("%s: controls without a label: %s", what, n)
-		}
-		if scroll, _ := strconv.Atoi(eval(`document.documentElement.scrollWidth`)); scroll > width {
-			t.Errorf("%s: the page is %d px wide in a %d-px window", what, scroll, width)
-		}
-		servertest.Screenshot(ctx, t, what)
-	}
+	check := func(what string, width int) { t.Helper(); tb.check(what, width, "main") }
 	// click scrolls sel to the window's middle first, as a person would,
 	// so the sticky save bar does not cover it.
 	click := func(sel string) chromedp.Action[chromedp.Void] {
