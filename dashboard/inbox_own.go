@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/beckonhq/beckon/callback"
 	"github.com/beckonhq/beckon/store"
 )
 
@@ -48,11 +49,7 @@ func (h *handler) viewer(c *fiber.Ctx, site store.Site) (*leadViewer, error) {
 		if w.Type != "callback" {
 			continue
 		}
-		var s struct {
-			Managers []struct {
-				Email string `json:"email"`
-			} `json:"managers"`
-		}
+		var s callback.Settings
 		if json.Unmarshal(w.Settings, &s) != nil {
 			continue
 		}
